@@ -1,0 +1,116 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// datacoop: your data, pooled in a cooperative you own, licensed on your terms.
+#[derive(Debug, Parser)]
+#[command(name = "datacoop", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The node's home folder [default: ~/.local/share/datacoop]
+    #[arg(long, global = true, env = "DATACOOP_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+
+    /// Read the passphrase from this file (else env DATACOOP_PASSPHRASE, else a prompt)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create this home's identity; explains the recovery kit
+    Init {
+        /// Your display name in the cooperative
+        #[arg(long)]
+        name: String,
+    },
+    /// Show your identity id, public keys and roles
+    Whoami(JsonFlag),
+    /// Recovery kits: restore your identity if you lose this computer or your passphrase
+    #[command(subcommand)]
+    Recovery(RecoveryCommand),
+    /// Add, list, export your data
+    #[command(subcommand)]
+    Data(DataCommand),
+    /// Own this home and serve other commands through its control socket until stopped
+    Serve,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print one JSON document on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecoveryCommand {
+    /// Write a recovery kit (your keys sealed to a new recovery phrase)
+    Export {
+        /// Where to write the kit
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Write the phrase to this file instead of showing it once on stderr
+        #[arg(long, value_name = "FILE")]
+        phrase_out: Option<PathBuf>,
+    },
+    /// Rebuild --home from a kit; the phrase comes from env DATACOOP_RECOVERY_PHRASE,
+    /// --phrase-file or a prompt
+    Restore {
+        /// The kit file
+        file: PathBuf,
+        /// Read the recovery phrase from this file
+        #[arg(long, value_name = "FILE")]
+        phrase_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Encrypt and store files and folders in a dataset
+    Add {
+        /// Files and folders to add
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The dataset to add to
+        #[arg(long)]
+        dataset: String,
+        /// The dataset's category (required for a new dataset; fixed afterwards)
+        #[arg(long)]
+        category: Option<String>,
+        /// The files are already age-encrypted to `data recipient --dataset NAME`
+        #[arg(long)]
+        age: bool,
+    },
+    /// Print the dataset's current age recipient (age1...)
+    Recipient {
+        /// The dataset
+        #[arg(long)]
+        dataset: String,
+        /// Create the dataset with this category if it does not exist yet
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// List datasets, or one dataset's files
+    Ls {
+        /// List this dataset's files
+        #[arg(long)]
+        dataset: Option<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Decrypt a dataset into a folder
+    Export {
+        /// The dataset
+        #[arg(long)]
+        dataset: String,
+        /// The folder to write into (created if missing; existing files are never overwritten)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Write the ciphertext (NAME.age) and the epoch identities (epoch-keys.txt) instead
+        #[arg(long)]
+        age: bool,
+    },
+}

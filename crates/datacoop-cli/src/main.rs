@@ -1,0 +1,233 @@
+//! The `datacoop` command line: parses arguments, finds secrets, renders results.
+//! Every use case runs in `datacoop-node`.
+
+mod cli;
+mod output;
+mod progress;
+mod secrets;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use datacoop_node::api::{Request, Response};
+use datacoop_node::{
+    Cancel, Home, KdfCost, NodeError, OwnerInfo, OwnerKind, Session, SessionOptions, absolute,
+};
+use secrecy::ExposeSecret;
+
+use crate::cli::{Cli, Command, DataCommand, RecoveryCommand};
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DATACOOP_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+        }
+    }
+}
+
+/// Scrypt cost for new keystores and kits. `DATACOOP_INSECURE_KDF_LOG_N` lowers it for
+/// tests and throwaway demo homes only; it weakens the passphrase's protection.
+fn kdf_cost() -> KdfCost {
+    std::env::var("DATACOOP_INSECURE_KDF_LOG_N")
+        .ok()
+        .and_then(|v| v.parse::<u8>().ok())
+        .map(KdfCost::LogN)
+        .unwrap_or(KdfCost::Default)
+}
+
+fn options() -> SessionOptions {
+    SessionOptions {
+        kdf_cost: kdf_cost(),
+        ..SessionOptions::default()
+    }
+}
+
+fn tell_waiting(owner: &OwnerInfo) {
+    eprintln!("waiting for {owner} to finish with this home...");
+}
+
+async fn run(cli: Cli) -> Result<(), NodeError> {
+    let home = Home::resolve(cli.home.clone())?;
+    let passphrase_file = cli.passphrase_file.clone();
+    match cli.command {
+        Command::Init { name } => {
+            let passphrase = secrets::new_passphrase(passphrase_file.as_deref())?;
+            let identity = datacoop_node::with_exclusive_home(
+                &home,
+                Duration::from_secs(120),
+                tell_waiting,
+                |home| datacoop_node::init(home, &name, &passphrase, kdf_cost()),
+            )?;
+            output::initialised(&home, &identity);
+            Ok(())
+        }
+        Command::Recovery(RecoveryCommand::Restore { file, phrase_file }) => {
+            let kit = std::fs::read_to_string(&file).map_err(|e| NodeError::Remote {
+                code: "input.recovery_kit_unreadable".into(),
+                message: format!("cannot read the recovery kit {}: {e}", file.display()),
+            })?;
+            let phrase = secrets::recovery_phrase(phrase_file.as_deref())?;
+            let passphrase = secrets::new_passphrase(passphrase_file.as_deref())?;
+            let identity = datacoop_node::with_exclusive_home(
+                &home,
+                Duration::from_secs(120),
+                tell_waiting,
+                |home| {
+                    datacoop_node::restore(
+                        home,
+                        &kit,
+                        phrase.expose_secret(),
+                        &passphrase,
+                        kdf_cost(),
+                    )
+                },
+            )?;
+            output::restored(&home, &identity);
+            Ok(())
+        }
+        Command::Serve => serve(&home, passphrase_file).await,
+        command => {
+            let session = Session::open(
+                &home,
+                || secrets::passphrase(passphrase_file.as_deref()),
+                options(),
+                tell_waiting,
+            )
+            .await?;
+            let result = run_in_session(&session, command).await;
+            session.close().await;
+            result
+        }
+    }
+}
+
+async fn serve(home: &Home, passphrase_file: Option<std::path::PathBuf>) -> Result<(), NodeError> {
+    let shutdown = async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            match signal(SignalKind::terminate()) {
+                Ok(mut term) => {
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("stopping");
+    };
+    datacoop_node::run_owner(
+        home,
+        OwnerKind::Serve,
+        || secrets::passphrase(passphrase_file.as_deref()),
+        options(),
+        |socket| {
+            eprintln!(
+                "serving {} (control socket {}); stop with Ctrl-C",
+                home.root().display(),
+                socket.display()
+            )
+        },
+        shutdown,
+    )
+    .await
+}
+
+/// Cancels `cancel` on Ctrl-C for the duration of a long request.
+fn cancel_on_ctrl_c(cancel: &Cancel) -> tokio::task::JoinHandle<()> {
+    let cancel = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\ncancelling...");
+            cancel.cancel();
+        }
+    })
+}
+
+async fn long_call(session: &Session, request: Request, verb: &str) -> Result<Response, NodeError> {
+    let bar = Arc::new(progress::Bar::new(verb));
+    let cancel = Cancel::new();
+    let watcher = cancel_on_ctrl_c(&cancel);
+    let result = session.call(request, bar.clone(), &cancel).await;
+    watcher.abort();
+    bar.finish();
+    result
+}
+
+async fn run_in_session(session: &Session, command: Command) -> Result<(), NodeError> {
+    let quick = |request| async {
+        session
+            .call(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
+            .await
+    };
+    match command {
+        Command::Whoami(flag) => output::whoami(quick(Request::Whoami).await?, flag.json),
+        Command::Recovery(RecoveryCommand::Export { out, phrase_out }) => output::recovery_kit(
+            quick(Request::RecoveryExport).await?,
+            &out,
+            phrase_out.as_deref(),
+        ),
+        Command::Data(DataCommand::Add {
+            paths,
+            dataset,
+            category,
+            age,
+        }) => {
+            let paths = paths.into_iter().map(absolute).collect();
+            let request = Request::DataAdd {
+                dataset,
+                category,
+                paths,
+                age,
+            };
+            output::added(long_call(session, request, "Encrypting").await?)
+        }
+        Command::Data(DataCommand::Recipient { dataset, category }) => {
+            output::recipient(quick(Request::DataRecipient { dataset, category }).await?)
+        }
+        Command::Data(DataCommand::Ls { dataset, json }) => {
+            output::listing(quick(Request::DataList { dataset }).await?, json.json)
+        }
+        Command::Data(DataCommand::Export { dataset, out, age }) => {
+            let request = Request::DataExport {
+                dataset,
+                out: absolute(out),
+                age,
+            };
+            output::exported(long_call(session, request, "Decrypting").await?)
+        }
+        Command::Init { .. }
+        | Command::Serve
+        | Command::Recovery(RecoveryCommand::Restore { .. }) => Err(NodeError::Protocol(
+            "handled before opening the home".into(),
+        )),
+    }
+}

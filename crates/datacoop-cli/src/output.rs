@@ -1,0 +1,177 @@
+//! Rendering results: data on stdout, explanations on stderr.
+
+use std::path::Path;
+
+use datacoop_crypto::PublicIdentity;
+use datacoop_node::api::Response;
+use datacoop_node::{Home, NodeError};
+use indicatif::HumanBytes;
+
+fn unexpected(response: Response) -> NodeError {
+    NodeError::Protocol(format!("unexpected answer: {response:?}"))
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), NodeError> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| NodeError::Protocol(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+pub fn initialised(home: &Home, identity: &PublicIdentity) {
+    println!("{}", identity.id);
+    eprintln!(
+        "Created identity {:?} in {}.\n\n\
+         Your keys are sealed with your passphrase. If you forget it or lose this computer,\n\
+         only a recovery kit can bring them back. Make one now and keep it apart from its phrase:\n\n    \
+         datacoop recovery export --out datacoop-recovery-kit.txt\n",
+        identity.name,
+        home.root().display()
+    );
+}
+
+pub fn restored(home: &Home, identity: &PublicIdentity) {
+    println!("{}", identity.id);
+    eprintln!(
+        "Restored identity {:?} into {}, sealed with your new passphrase.",
+        identity.name,
+        home.root().display()
+    );
+}
+
+pub fn whoami(response: Response, json: bool) -> Result<(), NodeError> {
+    let Response::Whoami(me) = response else {
+        return Err(unexpected(response));
+    };
+    if json {
+        return print_json(&me);
+    }
+    println!("name:     {}", me.identity.name);
+    println!("id:       {}", me.identity.id);
+    println!("x25519:   {}", me.identity.x25519_public);
+    let roles: Vec<_> = me.roles.iter().map(|r| r.name()).collect();
+    println!(
+        "roles:    {}",
+        if roles.is_empty() {
+            "none yet (not in a cooperative)".to_owned()
+        } else {
+            roles.join(", ")
+        }
+    );
+    println!("home:     {}", me.home.display());
+    Ok(())
+}
+
+pub fn recovery_kit(
+    response: Response,
+    out: &Path,
+    phrase_out: Option<&Path>,
+) -> Result<(), NodeError> {
+    let Response::RecoveryKit(kit) = response else {
+        return Err(unexpected(response));
+    };
+    let write = |path: &Path, text: &str| {
+        datacoop_crypto::write_atomically(path, text.as_bytes()).map_err(NodeError::from)
+    };
+    write(out, &kit.kit)?;
+    match phrase_out {
+        Some(path) => {
+            write(path, &format!("{}\n", kit.phrase))?;
+            eprintln!(
+                "Wrote the recovery kit to {} and its phrase to {}. Keep them in different places.",
+                out.display(),
+                path.display()
+            );
+        }
+        None => eprintln!(
+            "Wrote the recovery kit to {}.\n\nYour recovery phrase (shown once; write it down and keep it apart from the kit):\n\n    {}\n",
+            out.display(),
+            kit.phrase
+        ),
+    }
+    Ok(())
+}
+
+pub fn added(response: Response) -> Result<(), NodeError> {
+    let Response::Added(report) = response else {
+        return Err(unexpected(response));
+    };
+    let created = if report.created { " (new dataset)" } else { "" };
+    eprintln!(
+        "Added {} file(s), {}, to {}{created}{}.",
+        report.files,
+        HumanBytes(report.bytes),
+        report.dataset,
+        if report.replaced > 0 {
+            format!(
+                "; {} replaced an earlier file of the same name",
+                report.replaced
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+pub fn recipient(response: Response) -> Result<(), NodeError> {
+    let Response::Recipient { recipient } = response else {
+        return Err(unexpected(response));
+    };
+    println!("{recipient}");
+    Ok(())
+}
+
+pub fn listing(response: Response, json: bool) -> Result<(), NodeError> {
+    let Response::Listing(listing) = response else {
+        return Err(unexpected(response));
+    };
+    if json {
+        return print_json(&listing);
+    }
+    if listing.datasets.is_empty() {
+        eprintln!(
+            "No datasets yet. Add files with: datacoop data add PATH --dataset NAME --category CATEGORY"
+        );
+        return Ok(());
+    }
+    if listing.entries.is_empty() {
+        println!(
+            "{:<24} {:<16} {:>7} {:>12}",
+            "DATASET", "CATEGORY", "ITEMS", "SIZE"
+        );
+        for d in &listing.datasets {
+            println!(
+                "{:<24} {:<16} {:>7} {:>12}",
+                d.name.as_str(),
+                d.category.as_str(),
+                d.items,
+                HumanBytes(d.size).to_string()
+            );
+        }
+    } else {
+        println!("{:>12}  {:<24}  NAME", "SIZE", "TYPE");
+        for e in &listing.entries {
+            println!(
+                "{:>12}  {:<24}  {}",
+                HumanBytes(e.size).to_string(),
+                e.media_type,
+                e.name
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn exported(response: Response) -> Result<(), NodeError> {
+    let Response::Exported(report) = response else {
+        return Err(unexpected(response));
+    };
+    eprintln!(
+        "Wrote {} file(s), {}, to {}.",
+        report.files,
+        HumanBytes(report.bytes),
+        report.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,96 @@
+use std::io;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// Everything that can go wrong with keys, the keystore and sealed values.
+#[derive(Debug, Error)]
+pub enum CryptoError {
+    /// No keystore file where one was expected.
+    #[error("no keystore at {path}: this home has not been initialised (run `datacoop init`)")]
+    KeystoreMissing {
+        /// The expected keystore path.
+        path: PathBuf,
+    },
+    /// The keystore file exists but cannot be parsed: truncated, overwritten or not ours.
+    #[error("the keystore at {path} is damaged ({reason}); restore it from your recovery kit")]
+    KeystoreCorrupt {
+        /// The keystore path.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The passphrase does not open the keystore.
+    #[error("wrong passphrase for this home")]
+    WrongPassphrase,
+    /// The recovery phrase is well formed but does not open the kit.
+    #[error("the recovery phrase does not open this recovery kit")]
+    WrongRecoveryPhrase,
+    /// The recovery phrase is not a valid phrase (unknown word, wrong length, bad checksum).
+    #[error("not a valid recovery phrase: {reason}")]
+    InvalidRecoveryPhrase {
+        /// What is wrong with the phrase.
+        reason: String,
+    },
+    /// The recovery kit file cannot be parsed.
+    #[error("the recovery kit is damaged or not a datacoop recovery kit: {reason}")]
+    RecoveryKitCorrupt {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A sealed value failed authentication: tampered, or sealed under another key or place.
+    #[error("a stored record failed its integrity check (tampered or damaged)")]
+    SealBroken,
+    /// A secret key in text form could not be parsed.
+    #[error("invalid secret key: {0}")]
+    InvalidKey(String),
+    /// The operating system's random source failed.
+    #[error("the system random number generator failed: {0}")]
+    Random(String),
+    /// Reading or writing a file failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What we were doing.
+        action: &'static str,
+        /// The file involved.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl CryptoError {
+    /// A stable machine-readable code; the UI and CLI map it to messages and exit codes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CryptoError::KeystoreMissing { .. } => "home.not_initialised",
+            CryptoError::KeystoreCorrupt { .. } => "keystore.corrupt",
+            CryptoError::WrongPassphrase => "auth.wrong_passphrase",
+            CryptoError::WrongRecoveryPhrase => "auth.wrong_recovery_phrase",
+            CryptoError::InvalidRecoveryPhrase { .. } => "auth.invalid_recovery_phrase",
+            CryptoError::RecoveryKitCorrupt { .. } => "input.recovery_kit_corrupt",
+            CryptoError::SealBroken => "integrity.seal_broken",
+            CryptoError::InvalidKey(_) => "input.invalid_key",
+            CryptoError::Random(_) => "io.random",
+            CryptoError::Io { source, .. } if is_disk_full(source) => "io.disk_full",
+            CryptoError::Io { .. } => "io.failed",
+        }
+    }
+
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        CryptoError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Whether an I/O error means the disk (or quota) is full.
+pub(crate) fn is_disk_full(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
+}

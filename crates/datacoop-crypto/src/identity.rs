@@ -1,0 +1,161 @@
+use std::fmt;
+use std::str::FromStr;
+
+use ed25519_consensus::{SigningKey, VerificationKey};
+use serde::{Deserialize, Serialize};
+use x25519_dalek::{PublicKey as X25519Public, StaticSecret};
+use zeroize::Zeroizing;
+
+use crate::CryptoError;
+
+/// An identity's public id: its ed25519 verification key, written as 64 lowercase hex
+/// digits. Any unique prefix of 8 or more digits names it on the command line.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct IdentityId([u8; 32]);
+
+impl IdentityId {
+    /// The raw verification key bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The first 8 hex digits, for display next to a name.
+    pub fn short(&self) -> String {
+        hex::encode(&self.0[..4])
+    }
+}
+
+impl fmt::Display for IdentityId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl fmt::Debug for IdentityId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IdentityId({self})")
+    }
+}
+
+impl FromStr for IdentityId {
+    type Err = CryptoError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(s, &mut bytes)
+            .map_err(|e| CryptoError::InvalidKey(format!("identity id: {e}")))?;
+        Ok(IdentityId(bytes))
+    }
+}
+
+impl TryFrom<String> for IdentityId {
+    type Error = CryptoError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<IdentityId> for String {
+    fn from(value: IdentityId) -> Self {
+        value.to_string()
+    }
+}
+
+/// The public half of an identity, safe to show and share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicIdentity {
+    /// The identity id (ed25519 verification key).
+    pub id: IdentityId,
+    /// The x25519 public key others seal secrets to, as hex.
+    pub x25519_public: String,
+    /// The display name chosen at `init`.
+    pub name: String,
+}
+
+/// A member's identity: an ed25519 signing key for the log and an x25519 key that
+/// sealed secrets (key backups) are addressed to.
+pub struct Identity {
+    name: String,
+    signing: SigningKey,
+    agreement: StaticSecret,
+}
+
+impl Identity {
+    /// Rebuilds an identity from its secret seeds.
+    pub fn from_seeds(name: &str, signing_seed: [u8; 32], agreement_seed: [u8; 32]) -> Self {
+        Identity {
+            name: name.to_owned(),
+            signing: SigningKey::from(signing_seed),
+            agreement: StaticSecret::from(agreement_seed),
+        }
+    }
+
+    /// The public id.
+    pub fn id(&self) -> IdentityId {
+        IdentityId(self.signing.verification_key().to_bytes())
+    }
+
+    /// The display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The ed25519 verification key.
+    pub fn verification_key(&self) -> VerificationKey {
+        self.signing.verification_key()
+    }
+
+    /// Signs a message with the identity's ed25519 key.
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.signing.sign(message).to_bytes()
+    }
+
+    /// The x25519 public key.
+    pub fn x25519_public(&self) -> [u8; 32] {
+        X25519Public::from(&self.agreement).to_bytes()
+    }
+
+    /// What may be shown to anyone.
+    pub fn public(&self) -> PublicIdentity {
+        PublicIdentity {
+            id: self.id(),
+            x25519_public: hex::encode(self.x25519_public()),
+            name: self.name.clone(),
+        }
+    }
+
+    pub(crate) fn signing_seed(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.signing.to_bytes())
+    }
+
+    pub(crate) fn agreement_seed(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.agreement.to_bytes())
+    }
+}
+
+impl fmt::Debug for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Identity")
+            .field("name", &self.name)
+            .field("id", &self.id())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_round_trips_and_signs() {
+        let identity = Identity::from_seeds("Ada", [7; 32], [9; 32]);
+        let id = identity.id();
+        assert_eq!(id.to_string().len(), 64);
+        assert_eq!(id.to_string().parse::<IdentityId>().unwrap(), id);
+        let sig = identity.sign(b"hello");
+        let key = VerificationKey::try_from(*id.as_bytes()).unwrap();
+        key.verify(&ed25519_consensus::Signature::from(sig), b"hello")
+            .unwrap();
+        assert!(!format!("{identity:?}").contains("signing"));
+    }
+}

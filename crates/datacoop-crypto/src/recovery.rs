@@ -1,0 +1,224 @@
+use std::fmt;
+use std::str::FromStr;
+
+use age::secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::keystore::{OpenFailure, open_with_passphrase, seal_with_passphrase};
+use crate::{CryptoError, IdentityId, KdfCost, KeystoreSecrets, random_bytes};
+
+const KIT_HEADER: &str = "datacoop recovery kit v1";
+
+/// A generated 24-word BIP-39 phrase (256 bits of entropy) that opens a recovery kit.
+pub struct RecoveryPhrase(SecretString);
+
+impl RecoveryPhrase {
+    /// A new random phrase.
+    pub fn generate() -> Result<Self, CryptoError> {
+        let entropy = Zeroizing::new(random_bytes::<32>()?);
+        let mnemonic = bip39::Mnemonic::from_entropy(entropy.as_ref())
+            .map_err(|e| CryptoError::Random(e.to_string()))?;
+        Ok(RecoveryPhrase(SecretString::from(mnemonic.to_string())))
+    }
+
+    /// The phrase's words separated by single spaces. Show it once; never log it.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+
+    fn as_passphrase(&self) -> &SecretString {
+        &self.0
+    }
+}
+
+impl FromStr for RecoveryPhrase {
+    type Err = CryptoError;
+
+    /// Accepts any spacing and case; checks every word and the checksum.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let normalised = Zeroizing::new(
+            s.split_whitespace()
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        let mnemonic = bip39::Mnemonic::parse_normalized(&normalised).map_err(|e| {
+            CryptoError::InvalidRecoveryPhrase {
+                reason: e.to_string(),
+            }
+        })?;
+        if mnemonic.word_count() != 24 {
+            return Err(CryptoError::InvalidRecoveryPhrase {
+                reason: format!("expected 24 words, got {}", mnemonic.word_count()),
+            });
+        }
+        Ok(RecoveryPhrase(SecretString::from(mnemonic.to_string())))
+    }
+}
+
+impl fmt::Debug for RecoveryPhrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RecoveryPhrase(..)")
+    }
+}
+
+/// A recovery kit: the keystore's secrets sealed to a [`RecoveryPhrase`], as a printable
+/// text file (a short header, then an armored age file).
+pub struct RecoveryKit {
+    identity: IdentityId,
+    armored: String,
+}
+
+impl RecoveryKit {
+    /// Seals `secrets` to `phrase`.
+    pub fn seal(
+        secrets: &KeystoreSecrets,
+        phrase: &RecoveryPhrase,
+        cost: KdfCost,
+    ) -> Result<Self, CryptoError> {
+        let sealed = seal_with_passphrase(&secrets.encode(), phrase.as_passphrase(), cost);
+        let mut armored = Vec::new();
+        {
+            use std::io::Write;
+            age::armor::ArmoredWriter::wrap_output(&mut armored, age::armor::Format::AsciiArmor)
+                .and_then(|mut w| w.write_all(&sealed).map(|()| w))
+                .and_then(|w| w.finish())
+                .map_err(|e| CryptoError::RecoveryKitCorrupt {
+                    reason: e.to_string(),
+                })?;
+        }
+        Ok(RecoveryKit {
+            identity: secrets.identity().id(),
+            armored: String::from_utf8_lossy(&armored).into_owned(),
+        })
+    }
+
+    /// The identity the kit restores.
+    pub fn identity(&self) -> IdentityId {
+        self.identity
+    }
+
+    /// The kit as the text file users keep.
+    pub fn to_text(&self) -> String {
+        format!(
+            "{KIT_HEADER}\n\
+             identity: {}\n\
+             Keep this file and its recovery phrase apart. Together they restore your datacoop identity.\n\
+             \n{}",
+            self.identity, self.armored
+        )
+    }
+
+    /// Parses a kit file.
+    pub fn from_text(text: &str) -> Result<Self, CryptoError> {
+        let corrupt = |reason: &str| CryptoError::RecoveryKitCorrupt {
+            reason: reason.to_owned(),
+        };
+        let mut lines = text.lines();
+        if lines.next().map(str::trim) != Some(KIT_HEADER) {
+            return Err(corrupt(
+                "the first line is not a datacoop recovery kit header",
+            ));
+        }
+        let identity = lines
+            .next()
+            .and_then(|l| l.strip_prefix("identity: "))
+            .ok_or_else(|| corrupt("the identity line is missing"))?
+            .trim()
+            .parse()
+            .map_err(|_| corrupt("the identity line is damaged"))?;
+        let start = text
+            .find("-----BEGIN AGE ENCRYPTED FILE-----")
+            .ok_or_else(|| corrupt("the sealed part is missing"))?;
+        Ok(RecoveryKit {
+            identity,
+            armored: text[start..].to_owned(),
+        })
+    }
+
+    /// Opens the kit with `phrase`, giving back the keystore's secrets.
+    pub fn open(&self, phrase: &RecoveryPhrase) -> Result<KeystoreSecrets, CryptoError> {
+        use std::io::Read;
+        let corrupt = |reason: String| CryptoError::RecoveryKitCorrupt { reason };
+        let mut sealed = Vec::new();
+        age::armor::ArmoredReader::new(self.armored.as_bytes())
+            .read_to_end(&mut sealed)
+            .map_err(|e| corrupt(format!("the sealed part is damaged ({e})")))?;
+        let plaintext =
+            open_with_passphrase(&sealed, phrase.as_passphrase()).map_err(|f| match f {
+                OpenFailure::WrongSecret => CryptoError::WrongRecoveryPhrase,
+                OpenFailure::Corrupt(reason) => corrupt(reason),
+            })?;
+        let secrets = KeystoreSecrets::decode(&plaintext).map_err(corrupt)?;
+        if secrets.identity().id() != self.identity {
+            return Err(corrupt(
+                "the sealed identity does not match the kit's identity line".into(),
+            ));
+        }
+        Ok(secrets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kit() -> (KeystoreSecrets, RecoveryPhrase, RecoveryKit) {
+        let secrets = KeystoreSecrets::generate("Ada");
+        let phrase = RecoveryPhrase::generate().unwrap();
+        let kit = RecoveryKit::seal(&secrets, &phrase, KdfCost::Cheap).unwrap();
+        (secrets, phrase, kit)
+    }
+
+    #[test]
+    fn kit_round_trips_through_text() {
+        let (secrets, phrase, kit) = kit();
+        assert_eq!(phrase.expose().split(' ').count(), 24);
+        let text = kit.to_text();
+        assert!(!text.contains("Ada"));
+        let parsed = RecoveryKit::from_text(&text).unwrap();
+        let retyped: RecoveryPhrase = phrase
+            .expose()
+            .to_uppercase()
+            .replace(' ', "  \n")
+            .parse()
+            .unwrap();
+        let back = parsed.open(&retyped).unwrap();
+        assert_eq!(back.identity().id(), secrets.identity().id());
+        assert_eq!(back.vault_key(), secrets.vault_key());
+    }
+
+    #[test]
+    fn wrong_and_invalid_phrases_are_told_apart() {
+        let (_, _, kit) = kit();
+        let other = RecoveryPhrase::generate().unwrap();
+        assert_eq!(
+            kit.open(&other).unwrap_err().code(),
+            "auth.wrong_recovery_phrase"
+        );
+        let err = "apple banana".parse::<RecoveryPhrase>().unwrap_err();
+        assert_eq!(err.code(), "auth.invalid_recovery_phrase");
+        let mut words: Vec<String> = other.expose().split(' ').map(String::from).collect();
+        words.swap(0, 1);
+        if words[0] != words[1] {
+            // A swapped pair of words almost always breaks the checksum.
+            let swapped = words.join(" ").parse::<RecoveryPhrase>();
+            if let Err(e) = swapped {
+                assert_eq!(e.code(), "auth.invalid_recovery_phrase");
+            }
+        }
+    }
+
+    #[test]
+    fn damaged_kits_are_reported() {
+        let (_, phrase, kit) = kit();
+        let text = kit.to_text();
+        assert!(RecoveryKit::from_text("hello").is_err());
+        let cut = &text[..text.len() - 80];
+        let err = RecoveryKit::from_text(cut)
+            .unwrap()
+            .open(&phrase)
+            .unwrap_err();
+        assert_eq!(err.code(), "input.recovery_kit_corrupt", "{err}");
+    }
+}

@@ -1,0 +1,111 @@
+//! The requests and responses of the one API surface, shared by the CLI, the control
+//! socket and (later) the desktop app.
+
+use std::path::PathBuf;
+
+use datacoop_crypto::PublicIdentity;
+use datacoop_vault::{AddReport, DatasetSummary, Entry, ExportReport};
+use serde::{Deserialize, Serialize};
+
+/// A use case to run on a node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Request {
+    /// Checks that the owner answers.
+    Ping,
+    /// The node's identity.
+    Whoami,
+    /// Adds files (absolute paths) to a dataset.
+    DataAdd {
+        /// Dataset name.
+        dataset: String,
+        /// Category, required when the dataset is new.
+        category: Option<String>,
+        /// Absolute paths of files and folders.
+        paths: Vec<PathBuf>,
+        /// Whether the files are already age-encrypted to the dataset's recipient.
+        age: bool,
+    },
+    /// Lists datasets, and one dataset's files when `dataset` is given.
+    DataList {
+        /// Restrict to this dataset and list its files.
+        dataset: Option<String>,
+    },
+    /// Exports a dataset into a folder (absolute path).
+    DataExport {
+        /// Dataset name.
+        dataset: String,
+        /// Target folder.
+        out: PathBuf,
+        /// Write ciphertext and epoch identities instead of plaintext.
+        age: bool,
+    },
+    /// The dataset's current age recipient, creating the dataset if `category` is given.
+    DataRecipient {
+        /// Dataset name.
+        dataset: String,
+        /// Category, to create the dataset if it does not exist.
+        category: Option<String>,
+    },
+    /// Makes a recovery kit and its phrase.
+    RecoveryExport,
+}
+
+/// What `whoami` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Whoami {
+    /// Public keys and name.
+    #[serde(flatten)]
+    pub identity: PublicIdentity,
+    /// Roles in the cooperative (none until the node joins one).
+    pub roles: Vec<datacoop_core::Role>,
+    /// The home folder.
+    pub home: PathBuf,
+}
+
+/// What `data ls` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataListing {
+    /// Datasets (only the one asked for, when one was).
+    pub datasets: Vec<DatasetSummary>,
+    /// Files of the dataset asked for; empty when none was.
+    pub entries: Vec<Entry>,
+}
+
+/// A recovery kit and the phrase that opens it. Show the phrase once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryExport {
+    /// The kit file's text.
+    pub kit: String,
+    /// The 24-word phrase.
+    pub phrase: String,
+}
+
+impl std::fmt::Debug for RecoveryExport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecoveryExport(..)")
+    }
+}
+
+/// The answer to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Response {
+    /// Answer to [`Request::Ping`].
+    Pong,
+    /// Answer to [`Request::Whoami`].
+    Whoami(Whoami),
+    /// Answer to [`Request::DataAdd`].
+    Added(AddReport),
+    /// Answer to [`Request::DataList`].
+    Listing(DataListing),
+    /// Answer to [`Request::DataExport`].
+    Exported(ExportReport),
+    /// Answer to [`Request::DataRecipient`].
+    Recipient {
+        /// `age1...`.
+        recipient: String,
+    },
+    /// Answer to [`Request::RecoveryExport`].
+    RecoveryKit(RecoveryExport),
+}

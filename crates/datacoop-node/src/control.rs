@@ -1,0 +1,217 @@
+//! The owner-only local control socket: how other processes use a home that a
+//! long-running owner (`datacoop serve`, the desktop app) holds.
+//!
+//! Newline-delimited JSON. The client sends one [`Request`]; the server answers with any
+//! number of `{"progress": …}` lines, then one `{"done": …}` or `{"error": …}` line.
+//! Closing the connection early cancels the request.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use datacoop_vault::{Cancel, Progress, ProgressSink};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::mpsc;
+
+use crate::api::{Request, Response};
+use crate::{Node, NodeError};
+
+const MAX_REQUEST: usize = 1 << 20;
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+
+/// One line from the server.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Reply {
+    Progress(Progress),
+    Done(Response),
+    Error { code: String, message: String },
+}
+
+/// Binds the control socket at `path`, readable and writable by the owner only.
+/// The caller must own the home (a stale socket from a dead owner is replaced).
+pub fn bind(path: &Path) -> Result<UnixListener, NodeError> {
+    let _ = std::fs::remove_file(path);
+    let listener =
+        UnixListener::bind(path).map_err(|e| NodeError::io("cannot listen on", path, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| NodeError::io("cannot protect", path, e))?;
+    }
+    Ok(listener)
+}
+
+/// Serves requests on `listener` until the task is dropped.
+pub async fn serve(listener: UnixListener, node: Arc<Node>, owner_uid: u32) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                tracing::warn!("control socket accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let allowed = stream
+            .peer_cred()
+            .map(|c| c.uid() == owner_uid)
+            .unwrap_or(false);
+        if !allowed {
+            tracing::warn!("refused a control connection from another user");
+            continue;
+        }
+        let node = node.clone();
+        tokio::spawn(async move {
+            if let Err(e) = serve_one(stream, node).await {
+                tracing::debug!("control connection ended: {e}");
+            }
+        });
+    }
+}
+
+async fn serve_one(stream: UnixStream, node: Arc<Node>) -> std::io::Result<()> {
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    let mut line = String::new();
+    let n = tokio::io::AsyncReadExt::take(&mut reader, MAX_REQUEST as u64)
+        .read_line(&mut line)
+        .await?;
+    if n == 0 {
+        return Ok(());
+    }
+    let request: Request = match serde_json::from_str(&line) {
+        Ok(r) => r,
+        Err(e) => {
+            let reply = Reply::Error {
+                code: "control.protocol".into(),
+                message: format!("malformed request: {e}"),
+            };
+            return write_line(&mut write, &reply).await;
+        }
+    };
+    let cancel = Cancel::new();
+    let watcher = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            let mut rest = Vec::new();
+            let _ = tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut rest).await;
+            cancel.cancel();
+        })
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel::<Reply>();
+    let sink = Arc::new(ThrottledSink {
+        tx: tx.clone(),
+        last: Mutex::new(None),
+    });
+    let work = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            let reply = match node.handle(request, sink, &cancel).await {
+                Ok(response) => Reply::Done(response),
+                Err(e) => Reply::Error {
+                    code: e.code().to_owned(),
+                    message: e.to_string(),
+                },
+            };
+            let _ = tx.send(reply);
+        })
+    };
+    while let Some(reply) = rx.recv().await {
+        let last = !matches!(reply, Reply::Progress(_));
+        if write_line(&mut write, &reply).await.is_err() {
+            cancel.cancel();
+        }
+        if last {
+            break;
+        }
+    }
+    let _ = work.await;
+    watcher.abort();
+    Ok(())
+}
+
+async fn write_line(
+    write: &mut (impl AsyncWriteExt + Unpin),
+    reply: &Reply,
+) -> std::io::Result<()> {
+    let mut bytes = serde_json::to_vec(reply).map_err(std::io::Error::other)?;
+    bytes.push(b'\n');
+    write.write_all(&bytes).await?;
+    write.flush().await
+}
+
+/// Forwards progress at most every [`PROGRESS_INTERVAL`], and always the final report.
+struct ThrottledSink {
+    tx: mpsc::UnboundedSender<Reply>,
+    last: Mutex<Option<Instant>>,
+}
+
+impl ProgressSink for ThrottledSink {
+    fn report(&self, progress: &Progress) {
+        let finished = progress.files_done == progress.files_total;
+        if let Ok(mut last) = self.last.lock() {
+            let due = last.is_none_or(|t| t.elapsed() >= PROGRESS_INTERVAL);
+            if due || finished {
+                *last = Some(Instant::now());
+                let _ = self.tx.send(Reply::Progress(progress.clone()));
+            }
+        }
+    }
+}
+
+/// A connection to a home's owner.
+pub struct ControlClient {
+    path: std::path::PathBuf,
+}
+
+impl ControlClient {
+    /// Checks that the owner answers on the socket at `path`.
+    pub async fn connect(path: &Path) -> Result<Self, NodeError> {
+        let client = ControlClient {
+            path: path.to_owned(),
+        };
+        client.call(&Request::Ping, &|_: &Progress| {}).await?;
+        Ok(client)
+    }
+
+    /// Sends one request and waits for its answer, passing progress to `progress`.
+    pub async fn call(
+        &self,
+        request: &Request,
+        progress: &dyn ProgressSink,
+    ) -> Result<Response, NodeError> {
+        let stream = UnixStream::connect(&self.path)
+            .await
+            .map_err(|e| NodeError::io("cannot connect to", &self.path, e))?;
+        let (read, mut write) = stream.into_split();
+        let mut bytes =
+            serde_json::to_vec(request).map_err(|e| NodeError::Protocol(e.to_string()))?;
+        bytes.push(b'\n');
+        write
+            .write_all(&bytes)
+            .await
+            .map_err(|e| NodeError::io("cannot write to", &self.path, e))?;
+        let mut lines = BufReader::new(read).lines();
+        loop {
+            let line = lines
+                .next_line()
+                .await
+                .map_err(|e| NodeError::io("cannot read from", &self.path, e))?
+                .ok_or_else(|| {
+                    NodeError::Protocol("the owner closed the connection without answering".into())
+                })?;
+            match serde_json::from_str::<Reply>(&line)
+                .map_err(|e| NodeError::Protocol(e.to_string()))?
+            {
+                Reply::Progress(p) => progress.report(&p),
+                Reply::Done(response) => return Ok(response),
+                Reply::Error { code, message } => return Err(NodeError::Remote { code, message }),
+            }
+        }
+    }
+}

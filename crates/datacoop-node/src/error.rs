@@ -1,0 +1,140 @@
+use std::io;
+use std::path::PathBuf;
+
+use datacoop_core::CoreError;
+use datacoop_crypto::CryptoError;
+use datacoop_vault::VaultError;
+use thiserror::Error;
+
+use crate::OwnerInfo;
+
+/// Everything a use case can fail with. Each variant has a stable [`NodeError::code`];
+/// [`NodeError::exit_code`] maps it to the CLI's exit codes.
+#[derive(Debug, Error)]
+pub enum NodeError {
+    /// Invalid input.
+    #[error(transparent)]
+    Input(#[from] CoreError),
+    /// Keys and keystore.
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    /// The vault.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    /// `init` or `restore` on a home that already has an identity.
+    #[error(
+        "{home} already holds a datacoop identity; use another --home or the existing identity"
+    )]
+    AlreadyInitialised {
+        /// The home folder.
+        home: PathBuf,
+    },
+    /// A display name that is empty, too long or has control characters.
+    #[error("invalid display name {given:?}: use 1 to 64 printable characters")]
+    InvalidName {
+        /// What was given.
+        given: String,
+    },
+    /// A recovery kit for another identity than the one this home holds.
+    #[error(
+        "this recovery kit restores identity {kit}, but {home} belongs to identity {home_identity}; restore into an empty --home"
+    )]
+    KitForAnotherIdentity {
+        /// The kit's identity.
+        kit: String,
+        /// The home.
+        home: PathBuf,
+        /// The home's identity.
+        home_identity: String,
+    },
+    /// Another process owns the home and will not share it.
+    #[error("{home} is in use by {owner}; stop it first or use another --home")]
+    OwnedBy {
+        /// The home folder.
+        home: PathBuf,
+        /// Who owns it.
+        owner: OwnerInfo,
+    },
+    /// Another process owns the home but its control socket does not answer.
+    #[error("{home} is in use by {owner}, which does not answer on its control socket ({reason})")]
+    OwnerUnreachable {
+        /// The home folder.
+        home: PathBuf,
+        /// Who owns it.
+        owner: OwnerInfo,
+        /// Why we could not reach it.
+        reason: String,
+    },
+    /// An error reported by the owning process over the control socket.
+    #[error("{message}")]
+    Remote {
+        /// The error's code.
+        code: String,
+        /// The error's message.
+        message: String,
+    },
+    /// The control protocol was violated.
+    #[error("control socket: {0}")]
+    Protocol(String),
+    /// File system errors.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What we were doing.
+        action: &'static str,
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl NodeError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &str {
+        match self {
+            NodeError::Input(e) => e.code(),
+            NodeError::Crypto(e) => e.code(),
+            NodeError::Vault(e) => e.code(),
+            NodeError::AlreadyInitialised { .. } => "home.already_initialised",
+            NodeError::KitForAnotherIdentity { .. } => "input.kit_for_another_identity",
+            NodeError::InvalidName { .. } => "input.invalid_name",
+            NodeError::OwnedBy { .. } => "home.owned",
+            NodeError::OwnerUnreachable { .. } => "home.owner_unreachable",
+            NodeError::Remote { code, .. } => code,
+            NodeError::Protocol(_) => "control.protocol",
+            NodeError::Io { .. } => "io.failed",
+        }
+    }
+
+    /// The CLI exit code for this error (see `CLI.md`): 2 bad input, 3 authentication,
+    /// 4 owner unreachable, 1 everything else.
+    pub fn exit_code(&self) -> i32 {
+        exit_code_for(self.code())
+    }
+
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        NodeError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Maps an error code to the CLI exit code.
+pub fn exit_code_for(code: &str) -> i32 {
+    if code.starts_with("auth.") {
+        3
+    } else if code.starts_with("input.")
+        || code == "home.not_initialised"
+        || code == "home.already_initialised"
+        || code == "usage"
+    {
+        2
+    } else if code == "home.owner_unreachable" || code == "home.owned" {
+        4
+    } else {
+        1
+    }
+}

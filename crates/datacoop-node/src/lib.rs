@@ -1,0 +1,44 @@
+//! The one API surface of datacoop. The CLI and the desktop app call these functions;
+//! nothing here knows about either.
+//!
+//! A home is owned by one process at a time ([`HomeLock`]). A one-shot command owns it
+//! for its duration; a long-running owner (`datacoop serve`, the desktop app) also serves
+//! an owner-only control socket ([`control`]) through which other commands reach it.
+//! [`Session`] hides the difference: it opens the home or connects to its owner.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), datacoop_node::NodeError> {
+//! use std::sync::Arc;
+//! use datacoop_node::{Home, Session, SessionOptions, api::Request};
+//! use datacoop_vault::{Cancel, NoProgress};
+//! use secrecy::SecretString;
+//!
+//! let home = Home::resolve(Some("/tmp/ada".into()))?;
+//! let session = Session::open(
+//!     &home,
+//!     || Ok(SecretString::from("passphrase")),
+//!     SessionOptions::default(),
+//!     |_owner| {},
+//! )
+//! .await?;
+//! let response = session.call(Request::Whoami, Arc::new(NoProgress), &Cancel::new()).await?;
+//! println!("{response:?}");
+//! session.close().await;
+//! # Ok(()) }
+//! ```
+
+pub mod api;
+pub mod control;
+mod error;
+mod home;
+mod node;
+mod owner;
+mod session;
+
+pub use datacoop_crypto::KdfCost;
+pub use datacoop_vault::{Cancel, NoProgress, Progress, ProgressSink};
+pub use error::{NodeError, exit_code_for};
+pub use home::Home;
+pub use node::{Node, absolute, init, restore};
+pub use owner::{HomeLock, OwnerInfo, OwnerKind, Ownership};
+pub use session::{Session, SessionOptions, run_owner, with_exclusive_home};

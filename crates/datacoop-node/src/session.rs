@@ -1,0 +1,197 @@
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use datacoop_crypto::{CryptoError, KdfCost};
+use datacoop_vault::{Cancel, ProgressSink};
+use secrecy::SecretString;
+
+use crate::api::{Request, Response};
+use crate::control::{self, ControlClient};
+use crate::{Home, HomeLock, Node, NodeError, OwnerInfo, OwnerKind, Ownership};
+
+/// How a command reaches a home: by opening it itself, or through its owner's socket.
+pub enum Session {
+    /// This process owns the home for the command's duration.
+    Local {
+        /// The unlocked node.
+        node: Node,
+        /// Held until the session closes.
+        lock: HomeLock,
+    },
+    /// A long-running owner holds the home; requests go through its control socket.
+    Remote(ControlClient),
+}
+
+/// Settings for opening a home.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionOptions {
+    /// Scrypt cost for files sealed in this session (recovery kits).
+    pub kdf_cost: KdfCost,
+    /// How long to wait while another one-shot command holds the home.
+    pub patience: Duration,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            kdf_cost: KdfCost::Default,
+            patience: Duration::from_secs(120),
+        }
+    }
+}
+
+impl Session {
+    /// Opens `home` for one command. Asks for the passphrase only when it has to unlock
+    /// the keystore itself; `on_wait` is told when another command holds the home.
+    pub async fn open(
+        home: &Home,
+        passphrase: impl FnOnce() -> Result<SecretString, NodeError>,
+        options: SessionOptions,
+        on_wait: impl FnMut(&OwnerInfo) + Send + 'static,
+    ) -> Result<Session, NodeError> {
+        if !home.is_initialised() {
+            return Err(CryptoError::KeystoreMissing {
+                path: home.keystore(),
+            }
+            .into());
+        }
+        let home_for_lock = home.clone();
+        let ownership = tokio::task::spawn_blocking(move || {
+            HomeLock::acquire_waiting(&home_for_lock, OwnerKind::Cli, options.patience, on_wait)
+        });
+        match ownership
+            .await
+            .map_err(|e| NodeError::Protocol(e.to_string()))??
+        {
+            Ownership::Owned(lock) => {
+                let passphrase = passphrase()?;
+                let node = Node::open(home, &passphrase, options.kdf_cost).await?;
+                Ok(Session::Local { node, lock })
+            }
+            Ownership::Taken(owner) if owner.kind == OwnerKind::Cli => {
+                Err(NodeError::OwnerUnreachable {
+                    home: home.root().to_owned(),
+                    owner,
+                    reason: format!(
+                        "it still held the home after {}s",
+                        options.patience.as_secs()
+                    ),
+                })
+            }
+            Ownership::Taken(owner) => match ControlClient::connect(&home.control_socket()).await {
+                Ok(client) => Ok(Session::Remote(client)),
+                Err(e) => Err(NodeError::OwnerUnreachable {
+                    home: home.root().to_owned(),
+                    owner,
+                    reason: e.to_string(),
+                }),
+            },
+        }
+    }
+
+    /// Runs one request.
+    pub async fn call(
+        &self,
+        request: Request,
+        progress: Arc<dyn ProgressSink>,
+        cancel: &Cancel,
+    ) -> Result<Response, NodeError> {
+        match self {
+            Session::Local { node, .. } => node.handle(request, progress, cancel).await,
+            Session::Remote(client) => client.call(&request, progress.as_ref()).await,
+        }
+    }
+
+    /// Whether requests go through another process.
+    pub fn is_remote(&self) -> bool {
+        matches!(self, Session::Remote(_))
+    }
+
+    /// Closes the node (if local) and releases the home.
+    pub async fn close(self) {
+        if let Session::Local { node, lock } = self {
+            node.close().await;
+            drop(lock);
+        }
+    }
+}
+
+/// Runs `f` while owning `home` exclusively (for `init` and `restore`); a home held by a
+/// long-running owner is already initialised.
+pub fn with_exclusive_home<T>(
+    home: &Home,
+    patience: Duration,
+    on_wait: impl FnMut(&OwnerInfo),
+    f: impl FnOnce(&Home) -> Result<T, NodeError>,
+) -> Result<T, NodeError> {
+    match HomeLock::acquire_waiting(home, OwnerKind::Cli, patience, on_wait)? {
+        Ownership::Owned(_lock) => f(home),
+        Ownership::Taken(owner) if owner.kind == OwnerKind::Cli => {
+            Err(NodeError::OwnerUnreachable {
+                home: home.root().to_owned(),
+                owner,
+                reason: "it kept the home busy".into(),
+            })
+        }
+        Ownership::Taken(owner) => Err(NodeError::OwnedBy {
+            home: home.root().to_owned(),
+            owner,
+        }),
+    }
+}
+
+/// Owns `home` as a long-running process of `kind` and serves its control socket until
+/// `shutdown` completes. `ready` is called with the socket path once clients can connect.
+pub async fn run_owner(
+    home: &Home,
+    kind: OwnerKind,
+    passphrase: impl FnOnce() -> Result<SecretString, NodeError>,
+    options: SessionOptions,
+    ready: impl FnOnce(&std::path::Path),
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), NodeError> {
+    if !home.is_initialised() {
+        return Err(CryptoError::KeystoreMissing {
+            path: home.keystore(),
+        }
+        .into());
+    }
+    // Announce ourselves as a one-shot owner until the socket is up, so that commands
+    // started meanwhile wait instead of failing to connect.
+    let lock = match HomeLock::try_acquire(home, OwnerKind::Cli)? {
+        Ownership::Owned(lock) => lock,
+        Ownership::Taken(owner) => {
+            return Err(NodeError::OwnedBy {
+                home: home.root().to_owned(),
+                owner,
+            });
+        }
+    };
+    let passphrase = passphrase()?;
+    let node = Arc::new(Node::open(home, &passphrase, options.kdf_cost).await?);
+    drop(passphrase);
+    let socket: PathBuf = home.control_socket();
+    let listener = control::bind(&socket)?;
+    let owner_uid = owner_uid(home)?;
+    lock.publish(kind)?;
+    ready(&socket);
+    let server = tokio::spawn(control::serve(listener, node.clone(), owner_uid));
+    shutdown.await;
+    server.abort();
+    let _ = server.await;
+    let _ = std::fs::remove_file(&socket);
+    if let Ok(node) = Arc::try_unwrap(node) {
+        node.close().await;
+    }
+    drop(lock);
+    Ok(())
+}
+
+fn owner_uid(home: &Home) -> Result<u32, NodeError> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(home.root())
+        .map(|m| m.uid())
+        .map_err(|e| NodeError::io("cannot read", home.root(), e))
+}

@@ -1,0 +1,194 @@
+use std::io;
+use std::path::PathBuf;
+
+use datacoop_core::CoreError;
+use datacoop_crypto::CryptoError;
+use thiserror::Error;
+
+/// Everything that can go wrong in the vault.
+#[derive(Debug, Error)]
+pub enum VaultError {
+    /// Invalid names, categories and the like.
+    #[error(transparent)]
+    Input(#[from] CoreError),
+    /// Key or sealing failures.
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    /// No dataset by that name.
+    #[error("no dataset named {name:?}")]
+    UnknownDataset {
+        /// The name asked for.
+        name: String,
+    },
+    /// A new dataset needs a category.
+    #[error("dataset {name:?} is new: give it a category with --category (for example fitness)")]
+    CategoryRequired {
+        /// The dataset name.
+        name: String,
+    },
+    /// A dataset's category is fixed when it is created.
+    #[error(
+        "dataset {name:?} has category {existing:?}, not {given:?}; a dataset's category cannot change"
+    )]
+    CategoryMismatch {
+        /// The dataset name.
+        name: String,
+        /// Its category.
+        existing: String,
+        /// The category given now.
+        given: String,
+    },
+    /// Nothing to add.
+    #[error("no files found in {path}")]
+    NothingToAdd {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// A file to add cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// A file changed or vanished while it was being added; nothing of it was stored.
+    #[error("{path} changed while it was being added; nothing of it was stored, try again")]
+    ChangedWhileAdding {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file given to `add --age` is not age-encrypted to this dataset's recipient.
+    #[error("{path} is not an age file encrypted to dataset {dataset:?}'s recipient ({reason})")]
+    NotForThisDataset {
+        /// The file.
+        path: PathBuf,
+        /// The dataset.
+        dataset: String,
+        /// What age said.
+        reason: String,
+    },
+    /// Stored ciphertext failed verification (tampered or damaged).
+    #[error(
+        "the stored copy of {name:?} in dataset {dataset:?} failed its integrity check ({reason})"
+    )]
+    Integrity {
+        /// The dataset.
+        dataset: String,
+        /// The file's name.
+        name: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The disk is full; what was being added is not stored, earlier data is intact.
+    #[error("the disk is full while {action}; nothing partial was kept, earlier data is intact")]
+    DiskFull {
+        /// What we were doing.
+        action: String,
+    },
+    /// The user cancelled; nothing partial was kept.
+    #[error("cancelled; nothing partial was kept")]
+    Cancelled,
+    /// An export target already has a file of that name.
+    #[error("{path} already exists; export into an empty folder")]
+    ExportTargetExists {
+        /// The path.
+        path: PathBuf,
+    },
+    /// Metadata storage failed.
+    #[error("metadata store: {0}")]
+    Meta(String),
+    /// A metadata record could not be decoded after it opened (format bug or version skew).
+    #[error("a metadata record is unreadable: {0}")]
+    Record(String),
+    /// The blob store failed.
+    #[error("blob store: {0}")]
+    Blobs(String),
+    /// Other file system errors.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What we were doing.
+        action: &'static str,
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl VaultError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VaultError::Input(e) => e.code(),
+            VaultError::Crypto(e) => e.code(),
+            VaultError::UnknownDataset { .. } => "input.unknown_dataset",
+            VaultError::CategoryRequired { .. } => "input.category_required",
+            VaultError::CategoryMismatch { .. } => "input.category_mismatch",
+            VaultError::NothingToAdd { .. } => "input.nothing_to_add",
+            VaultError::Unreadable { .. } => "io.unreadable",
+            VaultError::ChangedWhileAdding { .. } => "io.changed_while_adding",
+            VaultError::NotForThisDataset { .. } => "input.not_for_this_dataset",
+            VaultError::Integrity { .. } => "integrity.blob",
+            VaultError::DiskFull { .. } => "io.disk_full",
+            VaultError::Cancelled => "cancelled",
+            VaultError::ExportTargetExists { .. } => "input.export_target_exists",
+            VaultError::Meta(_) => "io.meta",
+            VaultError::Record(_) => "integrity.record",
+            VaultError::Blobs(_) => "io.blobs",
+            VaultError::Io { .. } => "io.failed",
+        }
+    }
+
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        if is_disk_full_io(&source) {
+            return VaultError::DiskFull {
+                action: format!("{action} {}", path.into().display()),
+            };
+        }
+        VaultError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Maps a blob store error, recognising a full disk inside its message chain.
+    pub(crate) fn blobs(action: &str, error: impl std::fmt::Display) -> Self {
+        let text = error.to_string();
+        if looks_like_disk_full(&text) {
+            VaultError::DiskFull {
+                action: action.to_owned(),
+            }
+        } else {
+            VaultError::Blobs(format!("{action}: {text}"))
+        }
+    }
+}
+
+pub(crate) fn is_disk_full_io(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    ) || looks_like_disk_full(&e.to_string())
+}
+
+fn looks_like_disk_full(text: &str) -> bool {
+    text.contains("No space left on device")
+        || text.contains("os error 28")
+        || text.contains("StorageFull")
+        || text.contains("storage full")
+}
+
+impl From<sled::Error> for VaultError {
+    fn from(e: sled::Error) -> Self {
+        match e {
+            sled::Error::Io(io) if is_disk_full_io(&io) => VaultError::DiskFull {
+                action: "writing metadata".into(),
+            },
+            other => VaultError::Meta(other.to_string()),
+        }
+    }
+}

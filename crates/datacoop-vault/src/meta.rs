@@ -1,0 +1,169 @@
+//! Raw metadata storage: a flat, ordered key-value space with atomic batches.
+//!
+//! Keys are already opaque when they reach this layer and values already sealed (see
+//! [`crate::sealed`]), so an implementation never sees a name or plaintext.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use crate::VaultError;
+
+/// One change in an atomic batch.
+#[derive(Debug, Clone)]
+pub enum MetaWrite {
+    /// Set `key` to `value`.
+    Put(Vec<u8>, Vec<u8>),
+    /// Remove `key`.
+    Delete(Vec<u8>),
+}
+
+/// Where sealed metadata lives: sled on disk, or memory for tests.
+pub trait MetaStore: Send + Sync {
+    /// The value at `key`.
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, VaultError>;
+    /// Every entry whose key starts with `prefix`, in key order.
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VaultError>;
+    /// Applies all writes or none, and makes them durable before returning.
+    fn apply(&self, writes: Vec<MetaWrite>) -> Result<(), VaultError>;
+}
+
+/// [`MetaStore`] on sled, one tree, flushed on every batch.
+pub struct SledMeta {
+    db: sled::Db,
+    tree: sled::Tree,
+}
+
+impl SledMeta {
+    /// Opens or creates the store in folder `path`.
+    pub fn open(path: &Path) -> Result<Self, VaultError> {
+        let db = sled::Config::new().path(path).open()?;
+        let tree = db.open_tree("sealed")?;
+        Ok(SledMeta { db, tree })
+    }
+}
+
+impl MetaStore for SledMeta {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, VaultError> {
+        Ok(self.tree.get(key)?.map(|v| v.to_vec()))
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VaultError> {
+        self.tree
+            .scan_prefix(prefix)
+            .map(|item| {
+                item.map(|(k, v)| (k.to_vec(), v.to_vec()))
+                    .map_err(VaultError::from)
+            })
+            .collect()
+    }
+
+    fn apply(&self, writes: Vec<MetaWrite>) -> Result<(), VaultError> {
+        let mut batch = sled::Batch::default();
+        for write in writes {
+            match write {
+                MetaWrite::Put(k, v) => batch.insert(k, v),
+                MetaWrite::Delete(k) => batch.remove(k),
+            }
+        }
+        self.tree.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+/// [`MetaStore`] in memory.
+#[derive(Default)]
+pub struct MemMeta {
+    map: Mutex<BTreeMap<Vec<u8>, Vec<u8>>>,
+}
+
+impl MemMeta {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, BTreeMap<Vec<u8>, Vec<u8>>>, VaultError> {
+        self.map
+            .lock()
+            .map_err(|_| VaultError::Meta("in-memory store poisoned".into()))
+    }
+
+    /// Every raw entry, for tests that inspect or tamper with stored bytes.
+    pub fn raw_entries(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.lock()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl MetaStore for MemMeta {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, VaultError> {
+        Ok(self.lock()?.get(key).cloned())
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VaultError> {
+        Ok(self
+            .lock()?
+            .range(prefix.to_vec()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
+    }
+
+    fn apply(&self, writes: Vec<MetaWrite>) -> Result<(), VaultError> {
+        let mut map = self.lock()?;
+        for write in writes {
+            match write {
+                MetaWrite::Put(k, v) => {
+                    map.insert(k, v);
+                }
+                MetaWrite::Delete(k) => {
+                    map.remove(&k);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise(store: &dyn MetaStore) {
+        store
+            .apply(vec![
+                MetaWrite::Put(b"a1".to_vec(), b"x".to_vec()),
+                MetaWrite::Put(b"a2".to_vec(), b"y".to_vec()),
+                MetaWrite::Put(b"b1".to_vec(), b"z".to_vec()),
+            ])
+            .unwrap();
+        assert_eq!(store.get(b"a2").unwrap(), Some(b"y".to_vec()));
+        let scanned = store.scan_prefix(b"a").unwrap();
+        assert_eq!(scanned.len(), 2);
+        assert_eq!(scanned[0].0, b"a1");
+        store
+            .apply(vec![MetaWrite::Delete(b"a1".to_vec())])
+            .unwrap();
+        assert_eq!(store.get(b"a1").unwrap(), None);
+        assert_eq!(store.scan_prefix(b"").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn memory_store_behaves() {
+        exercise(&MemMeta::new());
+    }
+
+    #[test]
+    fn sled_store_behaves_and_persists() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = SledMeta::open(&dir.path().join("meta")).unwrap();
+            exercise(&store);
+        }
+        let store = SledMeta::open(&dir.path().join("meta")).unwrap();
+        assert_eq!(store.get(b"b1").unwrap(), Some(b"z".to_vec()));
+    }
+}
