@@ -128,6 +128,9 @@ impl VaultError {
             VaultError::CategoryRequired { .. } => "input.category_required",
             VaultError::CategoryMismatch { .. } => "input.category_mismatch",
             VaultError::NothingToAdd { .. } => "input.nothing_to_add",
+            VaultError::Unreadable { source, .. } if source.kind() == io::ErrorKind::NotFound => {
+                "input.not_found"
+            }
             VaultError::Unreadable { .. } => "io.unreadable",
             VaultError::ChangedWhileAdding { .. } => "io.changed_while_adding",
             VaultError::NotForThisDataset { .. } => "input.not_for_this_dataset",
@@ -155,10 +158,23 @@ impl VaultError {
         }
     }
 
-    /// Maps a blob store error, recognising a full disk inside its message chain.
-    pub(crate) fn blobs(action: &str, error: impl std::fmt::Display) -> Self {
-        let text = error.to_string();
-        if looks_like_disk_full(&text) {
+    /// Maps a blob store error, recognising a full disk anywhere in its source chain.
+    pub(crate) fn blobs(action: &str, error: impl std::error::Error + 'static) -> Self {
+        let mut text = error.to_string();
+        let mut disk_full = looks_like_disk_full(&text);
+        let mut source = error.source();
+        while let Some(cause) = source {
+            if let Some(io) = cause.downcast_ref::<io::Error>() {
+                disk_full |= is_disk_full_io(io);
+            }
+            let cause_text = cause.to_string();
+            disk_full |= looks_like_disk_full(&cause_text);
+            if !text.contains(&cause_text) {
+                text = format!("{text}: {cause_text}");
+            }
+            source = cause.source();
+        }
+        if disk_full {
             VaultError::DiskFull {
                 action: action.to_owned(),
             }

@@ -120,7 +120,7 @@ mod tests {
         let err = collect_sources(&[dir.path().to_owned()]).err().unwrap();
         assert_eq!(err.code(), "input.nothing_to_add");
         let err = collect_sources(&[dir.path().join("nope")]).err().unwrap();
-        assert_eq!(err.code(), "io.unreadable");
+        assert_eq!(err.code(), "input.not_found");
     }
 
     #[test]

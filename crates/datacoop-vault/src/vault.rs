@@ -289,7 +289,17 @@ impl Vault {
         progress: Arc<dyn ProgressSink>,
         cancel: &Cancel,
     ) -> Result<AddReport, VaultError> {
-        let sources = collect_sources(paths)?;
+        let mut sources = collect_sources(paths)?;
+        if mode == AddMode::AgeEncrypted {
+            for source in &mut sources {
+                if let Some(stripped) = source.name.strip_suffix(".age")
+                    && !stripped.is_empty()
+                    && !stripped.ends_with('/')
+                {
+                    source.name = stripped.to_owned();
+                }
+            }
+        }
         let created = self.ensure_dataset(dataset, category)?;
         let record = self.require_dataset(dataset)?;
         let (epoch, key) = Self::current_epoch_key(&record)?;
@@ -361,6 +371,13 @@ impl Vault {
             .set(tag_name(&hash), hash)
             .await
             .map_err(|e| VaultError::blobs("recording the stored file", e))?;
+        // The blob store batches its commits; make the blob and its tag durable before the
+        // manifest names them, so a crash never leaves an entry without its ciphertext.
+        self.blobs
+            .store()
+            .sync_db()
+            .await
+            .map_err(|e| VaultError::blobs("recording the stored file", e))?;
         let write = self.meta.put_write(Namespace::Entries, &parts, &entry)?;
         self.meta.apply(vec![write])?;
         if let Some(previous) = &previous
@@ -423,8 +440,19 @@ impl Vault {
             .await;
         let encoded = encoder
             .await
-            .map_err(|e| VaultError::Blobs(format!("encryption task failed: {e}")))??;
-        let temp_tag = added.map_err(|e| VaultError::blobs("storing the encrypted file", e))?;
+            .map_err(|e| VaultError::Blobs(format!("encryption task failed: {e}")))?;
+        let (encoded, temp_tag) = match (encoded, added) {
+            (Ok(encoded), Ok(temp_tag)) => (encoded, temp_tag),
+            // When the store gave up (a full disk, say), the encoder only saw a closed
+            // pipe: the store's own error says what happened.
+            (Err(VaultError::Blobs(_)), Err(store)) => {
+                return Err(VaultError::blobs("storing the encrypted file", store));
+            }
+            (Err(encoder), _) => return Err(encoder),
+            (Ok(_), Err(store)) => {
+                return Err(VaultError::blobs("storing the encrypted file", store));
+            }
+        };
         let after = fs::metadata(&source.path).map_err(|_| VaultError::ChangedWhileAdding {
             path: source.path.clone(),
         })?;

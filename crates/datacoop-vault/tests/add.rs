@@ -1,0 +1,202 @@
+//! Files that change, vanish or cannot be read while they are added: a clear error and
+//! nothing half-stored.
+
+use std::fs;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use datacoop_core::{Category, DatasetName};
+use datacoop_crypto::KeystoreSecrets;
+use datacoop_vault::{AddMode, Cancel, ExportMode, NoProgress, Progress, Vault};
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    vault: Vault,
+    dataset: DatasetName,
+    category: Category,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = KeystoreSecrets::generate("Ada");
+    let vault = Vault::open(&dir.path().join("vault"), &secrets)
+        .await
+        .unwrap();
+    Fixture {
+        dir,
+        vault,
+        dataset: DatasetName::new("d").unwrap(),
+        category: "fitness".parse().unwrap(),
+    }
+}
+
+impl Fixture {
+    fn file(&self, name: &str, len: usize) -> PathBuf {
+        let path = self.dir.path().join(name);
+        fs::write(&path, vec![7u8; len]).unwrap();
+        path
+    }
+
+    async fn add_with(
+        &self,
+        paths: &[PathBuf],
+        progress: Arc<dyn datacoop_vault::ProgressSink>,
+        cancel: &Cancel,
+    ) -> Result<datacoop_vault::AddReport, datacoop_vault::VaultError> {
+        self.vault
+            .add(
+                &self.dataset,
+                Some(&self.category),
+                paths,
+                AddMode::Plain,
+                progress,
+                cancel,
+            )
+            .await
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.vault
+            .entries(&self.dataset)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_that_grows_while_being_added_is_refused() {
+    let f = fixture().await;
+    let kept = f.file("kept.bin", 10);
+    f.add_with(&[kept], Arc::new(NoProgress), &Cancel::new())
+        .await
+        .unwrap();
+    let growing = f.file("growing.bin", 3 << 20);
+    let appended = AtomicBool::new(false);
+    let path = growing.clone();
+    let sink = move |p: &Progress| {
+        if p.current == "growing.bin" && p.bytes_done > 0 && !appended.swap(true, Ordering::SeqCst)
+        {
+            let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+            file.write_all(b"more").unwrap();
+        }
+    };
+    let err = f
+        .add_with(&[growing], Arc::new(sink), &Cancel::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "io.changed_while_adding", "{err}");
+    assert!(err.to_string().contains("growing.bin"));
+    assert_eq!(f.names(), ["kept.bin"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_that_vanishes_while_being_added_is_refused() {
+    let f = fixture().await;
+    let vanishing = f.file("vanishing.bin", 3 << 20);
+    let path = vanishing.clone();
+    let sink = move |p: &Progress| {
+        if p.bytes_done > 0 {
+            let _ = fs::remove_file(&path);
+        }
+    };
+    let err = f
+        .add_with(&[vanishing], Arc::new(sink), &Cancel::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "io.changed_while_adding", "{err}");
+    assert!(f.names().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelling_keeps_finished_files_and_nothing_partial() {
+    let f = fixture().await;
+    let first = f.file("a-first.bin", 1000);
+    let second = f.file("b-second.bin", 4 << 20);
+    let cancel = Cancel::new();
+    let trigger = cancel.clone();
+    let sink = move |p: &Progress| {
+        if p.current == "b-second.bin" && p.bytes_done > 1000 {
+            trigger.cancel();
+        }
+    };
+    let err = f
+        .add_with(&[first, second], Arc::new(sink), &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert_eq!(f.names(), ["a-first.bin"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreadable_entry_in_a_folder_stops_before_storing_anything() {
+    let f = fixture().await;
+    let folder = f.dir.path().join("folder");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("ok.txt"), b"fine").unwrap();
+    std::os::unix::fs::symlink("/nonexistent/target", folder.join("broken-link")).unwrap();
+    let err = f
+        .add_with(&[folder], Arc::new(NoProgress), &Cancel::new())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("broken-link"), "{err}");
+    assert!(
+        f.vault.datasets().unwrap().is_empty(),
+        "no dataset is created on failure"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_vault_reopens_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = KeystoreSecrets::generate("Ada");
+    let dataset = DatasetName::new("d").unwrap();
+    let category: Category = "sleep".parse().unwrap();
+    let file = dir.path().join("night.csv");
+    fs::write(&file, b"22:10,06:40\n").unwrap();
+    {
+        let vault = Vault::open(&dir.path().join("vault"), &secrets)
+            .await
+            .unwrap();
+        vault
+            .add(
+                &dataset,
+                Some(&category),
+                &[file],
+                AddMode::Plain,
+                Arc::new(NoProgress),
+                &Cancel::new(),
+            )
+            .await
+            .unwrap();
+        vault.close().await;
+    }
+    let vault = Vault::open(&dir.path().join("vault"), &secrets)
+        .await
+        .unwrap();
+    let out = dir.path().join("out");
+    vault
+        .export(
+            &dataset,
+            &out,
+            ExportMode::Plain,
+            Arc::new(NoProgress),
+            &Cancel::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(fs::read(out.join("night.csv")).unwrap(), b"22:10,06:40\n");
+
+    // Another identity's keys cannot read the sealed metadata.
+    vault.close().await;
+    let stranger = KeystoreSecrets::generate("Eve");
+    let vault = Vault::open(&dir.path().join("vault"), &stranger).await;
+    let err = match vault {
+        Ok(v) => v.datasets().unwrap_err(),
+        Err(e) => e,
+    };
+    assert_eq!(err.code(), "integrity.seal_broken", "{err}");
+}

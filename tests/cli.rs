@@ -1,0 +1,540 @@
+//! The command line as a user scripts it: identity, recovery, adding and exporting data,
+//! and the exit codes of CLI.md.
+
+mod common;
+
+use std::fs;
+use std::process::Command;
+
+use common::{Env, assert_same_tree, files_under, noise, stderr};
+
+const MARKER: &[u8] = b"MARKER-plaintext-must-never-reach-the-home";
+
+fn sample_folder(env: &Env) -> std::path::PathBuf {
+    let root = env.path("diary-folder");
+    fs::create_dir_all(root.join("2025/november")).unwrap();
+    fs::write(
+        root.join("secret-diary-name.txt"),
+        [MARKER, b" first entry\n"].concat(),
+    )
+    .unwrap();
+    fs::write(
+        root.join("2025/november/heart-rate.csv"),
+        b"t,bpm\n0,61\n1,64\n",
+    )
+    .unwrap();
+    fs::write(root.join("2025/big-recording.bin"), noise(1_500_000, 7)).unwrap();
+    fs::write(root.join("2025/empty.txt"), b"").unwrap();
+    root
+}
+
+#[test]
+fn add_then_export_gives_back_identical_files_and_the_home_holds_no_plaintext() {
+    let env = Env::new();
+    let id = env.init();
+    assert_eq!(id.len(), 64);
+    let folder = sample_folder(&env);
+    env.ok(&[
+        "data",
+        "add",
+        folder.to_str().unwrap(),
+        "--dataset",
+        "diary",
+        "--category",
+        "writing",
+    ]);
+
+    let listing = env.ls_json(Some("diary"));
+    let entries = listing["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 4);
+    let big = entries
+        .iter()
+        .find(|e| e["name"] == "diary-folder/2025/big-recording.bin")
+        .unwrap();
+    assert_eq!(big["size"], 1_500_000);
+    assert_eq!(listing["datasets"][0]["category"], "writing");
+    assert_eq!(listing["datasets"][0]["items"], 4);
+
+    let out = env.path("out");
+    env.ok(&[
+        "data",
+        "export",
+        "--dataset",
+        "diary",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_same_tree(&folder, &out.join("diary-folder"));
+
+    for file in files_under(&env.home) {
+        let bytes = fs::read(&file).unwrap();
+        for needle in [
+            MARKER,
+            b"secret-diary-name",
+            b"heart-rate",
+            b"big-recording",
+            b"diary",
+            b"t,bpm",
+        ] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{} contains {:?}",
+                file.display(),
+                String::from_utf8_lossy(needle)
+            );
+        }
+        let name = file.to_string_lossy();
+        assert!(!name.contains("diary") && !name.contains("heart"), "{name}");
+    }
+}
+
+#[test]
+fn exporting_twice_into_the_same_folder_refuses_to_overwrite() {
+    let env = Env::new();
+    env.init();
+    let folder = sample_folder(&env);
+    env.ok(&[
+        "data",
+        "add",
+        folder.to_str().unwrap(),
+        "--dataset",
+        "diary",
+        "--category",
+        "writing",
+    ]);
+    let out = env.path("out");
+    env.ok(&[
+        "data",
+        "export",
+        "--dataset",
+        "diary",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let again = env.run(&[
+        "data",
+        "export",
+        "--dataset",
+        "diary",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    assert!(stderr(&again).contains("already exists"));
+    assert_same_tree(&folder, &out.join("diary-folder"));
+}
+
+#[test]
+fn whoami_json_is_one_document_on_stdout() {
+    let env = Env::new();
+    let id = env.init();
+    let me: serde_json::Value = serde_json::from_str(&env.ok(&["whoami", "--json"])).unwrap();
+    assert_eq!(me["id"], id);
+    assert_eq!(me["name"], "Ada");
+    assert_eq!(me["x25519_public"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn a_wrong_passphrase_exits_3_and_touches_nothing() {
+    let env = Env::new();
+    env.init();
+    let keystore = fs::read(env.home.join("keystore.age")).unwrap();
+    let out = env
+        .cmd()
+        .env("DATACOOP_PASSPHRASE", "not it")
+        .args(["data", "ls"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("wrong passphrase"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read(env.home.join("keystore.age")).unwrap(), keystore);
+}
+
+#[test]
+fn the_passphrase_can_come_from_a_file() {
+    let env = Env::new();
+    env.init();
+    let file = env.path("pass.txt");
+    fs::write(&file, format!("{}\n", common::PASSPHRASE)).unwrap();
+    let out = common::bare_cmd()
+        .env("DATACOOP_HOME", &env.home)
+        .args(["--passphrase-file", file.to_str().unwrap(), "whoami"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn no_passphrase_source_and_no_terminal_exits_2() {
+    let env = Env::new();
+    env.init();
+    let out = common::bare_cmd()
+        .env("DATACOOP_HOME", &env.home)
+        .arg("whoami")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("DATACOOP_PASSPHRASE"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_uninitialised_home_exits_2_and_a_second_init_is_refused() {
+    let env = Env::new();
+    let out = env.run(&["whoami"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("datacoop init"), "{}", stderr(&out));
+
+    let id = env.init();
+    let keystore = fs::read(env.home.join("keystore.age")).unwrap();
+    let again = env.run(&["init", "--name", "Eve"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("already holds"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(fs::read(env.home.join("keystore.age")).unwrap(), keystore);
+    assert!(env.ok(&["whoami"]).contains(&id));
+}
+
+#[test]
+fn a_truncated_keystore_is_reported_as_damaged() {
+    let env = Env::new();
+    env.init();
+    let path = env.home.join("keystore.age");
+    let bytes = fs::read(&path).unwrap();
+    fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let out = env.run(&["whoami"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("damaged"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("recovery kit"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let env = Env::new();
+    env.init();
+    for args in [
+        &[
+            "data",
+            "add",
+            "/nonexistent-path-xyz",
+            "--dataset",
+            "d",
+            "--category",
+            "fitness",
+        ][..],
+        &["data", "ls", "--dataset", "missing"],
+        &["data", "ls", "--dataset", "../evil"],
+        &["data", "recipient", "--dataset", "nope"],
+        &["data", "frobnicate"],
+        &["init"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).is_empty());
+    }
+}
+
+#[test]
+fn categories_are_required_for_new_datasets_and_fixed_afterwards() {
+    let env = Env::new();
+    env.init();
+    let file = env.path("a.csv");
+    fs::write(&file, b"1").unwrap();
+    let f = file.to_str().unwrap();
+    let out = env.run(&["data", "add", f, "--dataset", "runs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--category"), "{}", stderr(&out));
+    let out = env.run(&[
+        "data",
+        "add",
+        f,
+        "--dataset",
+        "runs",
+        "--category",
+        "Not A Slug",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    env.ok(&[
+        "data",
+        "add",
+        f,
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ]);
+    env.ok(&["data", "add", f, "--dataset", "runs"]);
+    let out = env.run(&["data", "add", f, "--dataset", "runs", "--category", "sleep"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot change"), "{}", stderr(&out));
+    let listing = env.ls_json(Some("runs"));
+    assert_eq!(
+        listing["entries"].as_array().unwrap().len(),
+        1,
+        "re-adding replaces"
+    );
+}
+
+#[test]
+fn recovery_kit_restores_the_identity_elsewhere_and_after_a_lost_passphrase() {
+    let env = Env::new();
+    let id = env.init();
+    let file = env.path("a.csv");
+    fs::write(&file, b"kept").unwrap();
+    env.ok(&[
+        "data",
+        "add",
+        file.to_str().unwrap(),
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ]);
+    let kit = env.path("kit.txt");
+    let phrase = env.path("phrase.txt");
+    env.ok(&[
+        "recovery",
+        "export",
+        "--out",
+        kit.to_str().unwrap(),
+        "--phrase-out",
+        phrase.to_str().unwrap(),
+    ]);
+    let words = fs::read_to_string(&phrase).unwrap();
+    assert_eq!(words.split_whitespace().count(), 24);
+    let kit_text = fs::read_to_string(&kit).unwrap();
+    assert!(kit_text.starts_with("datacoop recovery kit v1"));
+    assert!(!kit_text.contains("Ada"));
+
+    // On a new computer.
+    let elsewhere = Env::new();
+    let out = elsewhere
+        .cmd()
+        .env("DATACOOP_PASSPHRASE", "a new passphrase")
+        .env("DATACOOP_RECOVERY_PHRASE", words.trim())
+        .args(["recovery", "restore", kit.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let me = elsewhere
+        .cmd()
+        .env("DATACOOP_PASSPHRASE", "a new passphrase")
+        .args(["whoami", "--json"])
+        .output()
+        .unwrap();
+    let me: serde_json::Value = serde_json::from_slice(&me.stdout).unwrap();
+    assert_eq!(me["id"], id);
+
+    // A wrong phrase, and words that are not a phrase: exit 3, nothing written.
+    let wrong = Env::new();
+    let other_words = "abandon ".repeat(23) + "art";
+    let out = wrong
+        .cmd()
+        .env("DATACOOP_RECOVERY_PHRASE", other_words)
+        .args(["recovery", "restore", kit.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(!wrong.home.join("keystore.age").exists());
+    let out = wrong
+        .cmd()
+        .env(
+            "DATACOOP_RECOVERY_PHRASE",
+            "these are not twenty four words",
+        )
+        .args(["recovery", "restore", kit.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+
+    // The passphrase of the original home is lost: restore in place keeps the vault.
+    let phrase_file = phrase.to_str().unwrap();
+    let out = env
+        .cmd()
+        .env("DATACOOP_PASSPHRASE", "remembered this time")
+        .args([
+            "recovery",
+            "restore",
+            kit.to_str().unwrap(),
+            "--phrase-file",
+            phrase_file,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out_dir = env.path("out");
+    let out = env
+        .cmd()
+        .env("DATACOOP_PASSPHRASE", "remembered this time")
+        .args([
+            "data",
+            "export",
+            "--dataset",
+            "runs",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fs::read(out_dir.join("a.csv")).unwrap(), b"kept");
+
+    // A kit never restores over another identity's home.
+    let stranger = Env::new();
+    stranger.init();
+    let out = stranger
+        .cmd()
+        .env("DATACOOP_RECOVERY_PHRASE", words.trim())
+        .args(["recovery", "restore", kit.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+fn go_age() -> Command {
+    let path = ["/usr/bin/age", "/usr/local/bin/age"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("the Go `age` CLI (Debian package `age`) is needed: scripts/setup.sh installs it");
+    Command::new(path)
+}
+
+#[test]
+fn stock_age_decrypts_our_export_and_we_import_what_it_encrypts() {
+    let env = Env::new();
+    env.init();
+    let folder = sample_folder(&env);
+    env.ok(&[
+        "data",
+        "add",
+        folder.to_str().unwrap(),
+        "--dataset",
+        "diary",
+        "--category",
+        "writing",
+    ]);
+    let out = env.path("age-out");
+    env.ok(&[
+        "data",
+        "export",
+        "--dataset",
+        "diary",
+        "--out",
+        out.to_str().unwrap(),
+        "--age",
+    ]);
+    let keys = out.join("epoch-keys.txt");
+    let sealed = out.join("diary-folder/2025/big-recording.bin.age");
+    let plain = env.path("decrypted.bin");
+    let status = go_age()
+        .args([
+            "-d",
+            "-i",
+            keys.to_str().unwrap(),
+            "-o",
+            plain.to_str().unwrap(),
+            sealed.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(fs::read(&plain).unwrap(), noise(1_500_000, 7));
+
+    // The other way: Go age encrypts to the dataset's recipient, we import and export it.
+    let recipient = env.ok(&["data", "recipient", "--dataset", "diary"]);
+    assert!(recipient.trim().starts_with("age1"));
+    let original = env.path("notes.txt");
+    fs::write(&original, noise(200_000, 9)).unwrap();
+    let encrypted = env.path("notes.txt.age");
+    let status = go_age()
+        .args([
+            "-r",
+            recipient.trim(),
+            "-o",
+            encrypted.to_str().unwrap(),
+            original.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    env.ok(&[
+        "data",
+        "add",
+        "--age",
+        encrypted.to_str().unwrap(),
+        "--dataset",
+        "diary",
+    ]);
+    let back = env.path("back");
+    env.ok(&[
+        "data",
+        "export",
+        "--dataset",
+        "diary",
+        "--out",
+        back.to_str().unwrap(),
+    ]);
+    assert_eq!(fs::read(back.join("notes.txt")).unwrap(), noise(200_000, 9));
+
+    // A file encrypted to someone else is refused, and nothing is added.
+    let other_key = env.path("other.key");
+    assert!(
+        Command::new("age-keygen")
+            .args(["-o", other_key.to_str().unwrap()])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let other_recipient = String::from_utf8(
+        Command::new("age-keygen")
+            .args(["-y", other_key.to_str().unwrap()])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let stranger = env.path("stranger.age");
+    let status = go_age()
+        .args([
+            "-r",
+            other_recipient.trim(),
+            "-o",
+            stranger.to_str().unwrap(),
+            original.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let before = env.ls_json(Some("diary"))["entries"]
+        .as_array()
+        .unwrap()
+        .len();
+    let out = env.run(&[
+        "data",
+        "add",
+        "--age",
+        stranger.to_str().unwrap(),
+        "--dataset",
+        "diary",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("stranger.age"), "{}", stderr(&out));
+    assert_eq!(
+        env.ls_json(Some("diary"))["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        before
+    );
+}

@@ -1,0 +1,209 @@
+//! One owner per home, with real processes: `datacoop serve` owns a home and other
+//! commands reach it through its control socket; a second owner is refused.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Env, noise, stderr};
+
+struct Server {
+    child: Child,
+}
+
+impl Server {
+    fn start(env: &Env) -> Server {
+        let mut child = env
+            .cmd()
+            .arg("serve")
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let line = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("serve did not start");
+            if line.contains("control socket") {
+                return Server { child };
+            }
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn stop(mut self) {
+        Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .unwrap();
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "serve exited with {status:?}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn commands_go_through_the_serving_owner_and_a_second_owner_is_refused() {
+    let env = Env::new();
+    let id = env.init();
+    let server = Server::start(&env);
+
+    // No passphrase needed: the owner has the home unlocked.
+    let file = env.path("steps.csv");
+    fs::write(&file, noise(300_000, 3)).unwrap();
+    let no_pass = || {
+        let mut cmd = common::bare_cmd();
+        cmd.env("DATACOOP_HOME", &env.home);
+        cmd
+    };
+    let out = no_pass()
+        .args([
+            "data",
+            "add",
+            file.to_str().unwrap(),
+            "--dataset",
+            "steps",
+            "--category",
+            "fitness",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let me = no_pass().args(["whoami", "--json"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&me.stdout).contains(&id));
+    let out_dir = env.path("out");
+    let out = no_pass()
+        .args([
+            "data",
+            "export",
+            "--dataset",
+            "steps",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        fs::read(out_dir.join("steps.csv")).unwrap(),
+        noise(300_000, 3)
+    );
+
+    // Errors travel back with their exit codes.
+    let out = no_pass()
+        .args(["data", "ls", "--dataset", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    // A second owner names the first and exits 4.
+    let second = env.cmd().arg("serve").output().unwrap();
+    assert_eq!(second.status.code(), Some(4), "{}", stderr(&second));
+    let message = stderr(&second);
+    assert!(
+        message.contains("datacoop serve") && message.contains(&server.pid().to_string()),
+        "{message}"
+    );
+
+    // The socket is the owner's alone.
+    let socket = env.home.join("control.sock");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&socket).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let home_mode = fs::metadata(&env.home).unwrap().permissions().mode() & 0o777;
+        assert_eq!(home_mode, 0o700);
+    }
+
+    server.stop();
+    assert!(!socket.exists());
+    // With the owner gone, the command opens the home itself again.
+    let listing = env.ls_json(Some("steps"));
+    assert_eq!(listing["entries"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn an_owner_that_does_not_answer_gives_exit_4() {
+    let env = Env::new();
+    env.init();
+    // A process that holds the lock and claims to serve, but has no socket.
+    let lock = env.home.join("owner.lock");
+    let mut holder = Command::new("flock")
+        .args([lock.to_str().unwrap(), "sleep", "60"])
+        .spawn()
+        .expect("flock");
+    let owner = format!("{{\"pid\":{},\"kind\":\"serve\"}}", holder.id());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        fs::write(env.home.join("owner.json"), &owner).unwrap();
+        let out = env.run(&["whoami"]);
+        if out.status.code() == Some(4) {
+            assert!(stderr(&out).contains("does not answer"), "{}", stderr(&out));
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never saw exit 4: {}",
+            stderr(&out)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = holder.kill();
+    let _ = holder.wait();
+}
+
+#[test]
+fn concurrent_one_shot_commands_take_turns() {
+    let env = Env::new();
+    env.init();
+    let mut children = Vec::new();
+    for i in 0..4 {
+        let file = env.path(&format!("f{i}.bin"));
+        fs::write(&file, noise(400_000, i)).unwrap();
+        children.push(
+            env.cmd()
+                .args([
+                    "data",
+                    "add",
+                    file.to_str().unwrap(),
+                    "--dataset",
+                    "many",
+                    "--category",
+                    "fitness",
+                ])
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+    }
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(
+        env.ls_json(Some("many"))["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+}
