@@ -1,6 +1,8 @@
 //! The command line as a user scripts it: identity, recovery, adding and exporting data,
 //! and the exit codes of CLI.md.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::fs;

@@ -1,5 +1,7 @@
 //! Faults: tampered ciphertext, `kill -9` mid-import, a full disk.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::fs;

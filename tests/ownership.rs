@@ -1,6 +1,8 @@
 //! One owner per home, with real processes: `datacoop serve` owns a home and other
 //! commands reach it through its control socket; a second owner is refused.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::fs;
@@ -16,13 +18,15 @@ struct Server {
 
 impl Server {
     fn start(env: &Env) -> Server {
-        let mut child = env
-            .cmd()
-            .arg("serve")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start serve");
-        let stderr = child.stderr.take().unwrap();
+        let mut server = Server {
+            child: env
+                .cmd()
+                .arg("serve")
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start serve"),
+        };
+        let stderr = server.child.stderr.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -35,7 +39,7 @@ impl Server {
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
                 .expect("serve did not start");
             if line.contains("control socket") {
-                return Server { child };
+                return server;
             }
         }
     }
@@ -145,30 +149,25 @@ fn commands_go_through_the_serving_owner_and_a_second_owner_is_refused() {
 fn an_owner_that_does_not_answer_gives_exit_4() {
     let env = Env::new();
     env.init();
-    // A process that holds the lock and claims to serve, but has no socket.
-    let lock = env.home.join("owner.lock");
-    let mut holder = Command::new("flock")
-        .args([lock.to_str().unwrap(), "sleep", "60"])
-        .spawn()
-        .expect("flock");
-    let owner = format!("{{\"pid\":{},\"kind\":\"serve\"}}", holder.id());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        fs::write(env.home.join("owner.json"), &owner).unwrap();
-        let out = env.run(&["whoami"]);
-        if out.status.code() == Some(4) {
-            assert!(stderr(&out).contains("does not answer"), "{}", stderr(&out));
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "never saw exit 4: {}",
-            stderr(&out)
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let _ = holder.kill();
-    let _ = holder.wait();
+    // This test process holds the lock and claims to serve, but has no socket.
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(env.home.join("owner.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let owner = format!("{{\"pid\":{},\"kind\":\"serve\"}}", std::process::id());
+    fs::write(env.home.join("owner.json"), owner).unwrap();
+    let out = env.run(&["whoami"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let message = stderr(&out);
+    assert!(message.contains("does not answer"), "{message}");
+    assert!(
+        message.contains(&std::process::id().to_string()),
+        "{message}"
+    );
+    lock.unlock().unwrap();
 }
 
 #[test]

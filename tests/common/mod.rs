@@ -1,7 +1,7 @@
 //! Helpers shared by the command-line scenario tests: a throwaway home and a command
 //! builder that never inherits the developer's own datacoop settings.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -32,7 +32,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, CoreError> {
 pub fn format_duration(d: Duration) -> String {
     let secs = d.as_secs();
     for (unit, size) in [('d', 86_400), ('h', 3600), ('m', 60)] {
-        if secs >= size && secs % size == 0 {
+        if secs >= size && secs.is_multiple_of(size) {
             return format!("{}{unit}", secs / size);
         }
     }

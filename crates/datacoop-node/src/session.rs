@@ -16,7 +16,7 @@ pub enum Session {
     /// This process owns the home for the command's duration.
     Local {
         /// The unlocked node.
-        node: Node,
+        node: Box<Node>,
         /// Held until the session closes.
         lock: HomeLock,
     },
@@ -68,7 +68,10 @@ impl Session {
             Ownership::Owned(lock) => {
                 let passphrase = passphrase()?;
                 let node = Node::open(home, &passphrase, options.kdf_cost).await?;
-                Ok(Session::Local { node, lock })
+                Ok(Session::Local {
+                    node: Box::new(node),
+                    lock,
+                })
             }
             Ownership::Taken(owner) if owner.kind == OwnerKind::Cli => {
                 Err(NodeError::OwnerUnreachable {

@@ -9,6 +9,11 @@ use std::sync::Mutex;
 
 use crate::VaultError;
 
+/// A stored key and its value.
+pub type MetaPair = (Vec<u8>, Vec<u8>);
+
+type MetaMap = BTreeMap<Vec<u8>, Vec<u8>>;
+
 /// One change in an atomic batch.
 #[derive(Debug, Clone)]
 pub enum MetaWrite {
@@ -23,7 +28,7 @@ pub trait MetaStore: Send + Sync {
     /// The value at `key`.
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, VaultError>;
     /// Every entry whose key starts with `prefix`, in key order.
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VaultError>;
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<MetaPair>, VaultError>;
     /// Applies all writes or none, and makes them durable before returning.
     fn apply(&self, writes: Vec<MetaWrite>) -> Result<(), VaultError>;
 }
@@ -48,7 +53,7 @@ impl MetaStore for SledMeta {
         Ok(self.tree.get(key)?.map(|v| v.to_vec()))
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VaultError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<MetaPair>, VaultError> {
         self.tree
             .scan_prefix(prefix)
             .map(|item| {
@@ -75,7 +80,7 @@ impl MetaStore for SledMeta {
 /// [`MetaStore`] in memory.
 #[derive(Default)]
 pub struct MemMeta {
-    map: Mutex<BTreeMap<Vec<u8>, Vec<u8>>>,
+    map: Mutex<MetaMap>,
 }
 
 impl MemMeta {
@@ -84,14 +89,14 @@ impl MemMeta {
         Self::default()
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, BTreeMap<Vec<u8>, Vec<u8>>>, VaultError> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, MetaMap>, VaultError> {
         self.map
             .lock()
             .map_err(|_| VaultError::Meta("in-memory store poisoned".into()))
     }
 
     /// Every raw entry, for tests that inspect or tamper with stored bytes.
-    pub fn raw_entries(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+    pub fn raw_entries(&self) -> Vec<MetaPair> {
         self.lock()
             .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default()
@@ -103,7 +108,7 @@ impl MetaStore for MemMeta {
         Ok(self.lock()?.get(key).cloned())
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VaultError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<MetaPair>, VaultError> {
         Ok(self
             .lock()?
             .range(prefix.to_vec()..)

@@ -1,6 +1,8 @@
 //! Files that change, vanish or cannot be read while they are added: a clear error and
 //! nothing half-stored.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::io::Write;
 use std::path::PathBuf;

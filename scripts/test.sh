@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs the whole test suite (what CI runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+. scripts/env.sh
+
+start=$(date +%s)
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --profile ci
+else
+  echo "test: cargo-nextest not found, using cargo test" >&2
+  cargo test --workspace --all-targets
+fi
+cargo test --workspace --doc
+echo "test: whole suite took $(( $(date +%s) - start ))s" >&2
