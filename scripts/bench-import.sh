@@ -32,7 +32,7 @@ median() { python3 -c 'import sys,statistics; print(statistics.median(float(x) f
 
 start_owner() { # home kdf_log_n -> pid on stdout
   local home=$1 log_n=$2
-  DATACOOP_INSECURE_KDF_LOG_N=$log_n "$bin" --home "$home" serve 2> "$home.serve.log" &
+  DATACOOP_INSECURE_KDF_LOG_N=$log_n "$bin" --home "$home" serve > /dev/null 2> "$home.serve.log" &
   local pid=$!
   for _ in $(seq 1 600); do grep -q "control socket" "$home.serve.log" 2>/dev/null && break; sleep 0.1; done
   echo "$pid"

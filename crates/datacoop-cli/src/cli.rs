@@ -36,6 +36,90 @@ pub enum Command {
     Data(DataCommand),
     /// Own this home and serve other commands through its control socket until stopped
     Serve,
+    /// Your cooperative
+    #[command(subcommand)]
+    Coop(CoopCommand),
+    /// Your consent for each dataset, recorded on the cooperative's log
+    #[command(subcommand)]
+    Consent(ConsentCommand),
+    /// The cooperative's signed, append-only log
+    #[command(subcommand)]
+    Log(LogCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CoopCommand {
+    /// Found a cooperative: you become its first steward, witness and log operator
+    Create {
+        /// The cooperative's name
+        name: String,
+        /// Steward approvals needed for governance and requests (k)
+        #[arg(long, value_name = "K")]
+        threshold: Option<u32>,
+        /// Witness cosignatures a checkpoint needs (q; default a majority)
+        #[arg(long, value_name = "Q")]
+        witness_quorum: Option<u32>,
+    },
+    /// Members, roles, witnesses, the latest checkpoint; says "unwitnessed" if so
+    Show(JsonFlag),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConsentCommand {
+    /// Record which purposes may use a dataset
+    Set {
+        /// The dataset
+        #[arg(long)]
+        dataset: String,
+        /// Purposes allowed (ScientificResearch, NonCommercialResearch, CommercialResearch,
+        /// ResearchAndDevelopment, ServiceOptimisation, ModelTraining)
+        #[arg(long, required = true, num_args = 1.., value_name = "PURPOSE")]
+        allow: Vec<String>,
+        /// Purposes refused (listed for clarity; anything not allowed is refused)
+        #[arg(long, num_args = 1.., value_name = "PURPOSE")]
+        deny: Vec<String>,
+        /// The longest access period you accept for one request, in days
+        #[arg(long, value_name = "N")]
+        max_days: Option<u64>,
+        /// auto: matching requests include you automatically; ask: you answer each one
+        #[arg(long, value_enum, default_value = "auto")]
+        mode: ConsentModeArg,
+    },
+    /// Your consents and whether they are in force
+    Show(JsonFlag),
+    /// Withdraw your consent for a dataset
+    Withdraw {
+        /// The dataset
+        #[arg(long)]
+        dataset: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ConsentModeArg {
+    /// Include me automatically in matching requests
+    Auto,
+    /// Ask me about each request
+    Ask,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// The operations in the log
+    Show {
+        /// Start at this index
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        from: u64,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Verify signatures, author chains, the tree and every checkpoint (exit 0 only if all hold)
+    Verify,
+    /// Print the offline-verifiable proof bundle of one operation
+    Proof {
+        /// Operation id, or a unique prefix of 8+ hex digits
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -17,7 +17,10 @@ use datacoop_node::{
 };
 use secrecy::ExposeSecret;
 
-use crate::cli::{Cli, Command, DataCommand, RecoveryCommand};
+use crate::cli::{
+    Cli, Command, ConsentCommand, ConsentModeArg, CoopCommand, DataCommand, LogCommand,
+    RecoveryCommand,
+};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -223,6 +226,50 @@ async fn run_in_session(session: &Session, command: Command) -> Result<(), NodeE
                 age,
             };
             output::exported(long_call(session, request, "Decrypting").await?)
+        }
+        Command::Coop(CoopCommand::Create {
+            name,
+            threshold,
+            witness_quorum,
+        }) => output::coop_created(
+            quick(Request::CoopCreate {
+                name,
+                threshold,
+                witness_quorum,
+            })
+            .await?,
+        ),
+        Command::Coop(CoopCommand::Show(flag)) => {
+            output::coop(quick(Request::CoopShow).await?, flag.json)
+        }
+        Command::Log(LogCommand::Show { from, json }) => {
+            output::log(quick(Request::LogShow { from }).await?, json.json)
+        }
+        Command::Log(LogCommand::Verify) => output::verified(quick(Request::LogVerify).await?),
+        Command::Log(LogCommand::Proof { id }) => {
+            output::proof(quick(Request::LogProof { id }).await?)
+        }
+        Command::Consent(ConsentCommand::Set {
+            dataset,
+            allow,
+            deny,
+            max_days,
+            mode,
+        }) => output::consent_recorded(
+            quick(Request::ConsentSet {
+                dataset,
+                allow,
+                deny,
+                max_days,
+                ask: matches!(mode, ConsentModeArg::Ask),
+            })
+            .await?,
+        ),
+        Command::Consent(ConsentCommand::Show(flag)) => {
+            output::consents(quick(Request::ConsentShow).await?, flag.json)
+        }
+        Command::Consent(ConsentCommand::Withdraw { dataset }) => {
+            output::consent_recorded(quick(Request::ConsentWithdraw { dataset }).await?)
         }
         Command::Init { .. }
         | Command::Serve

@@ -175,3 +175,160 @@ pub fn exported(response: Response) -> Result<(), NodeError> {
     );
     Ok(())
 }
+
+fn short(id: &str) -> &str {
+    &id[..id.len().min(12)]
+}
+
+pub fn coop_created(response: Response) -> Result<(), NodeError> {
+    let Response::Coop(info) = response else {
+        return Err(unexpected(response));
+    };
+    println!("{}", info.id);
+    eprintln!(
+        "Founded cooperative {:?}. You are its steward, log operator and witness.{}",
+        info.name,
+        if info.unwitnessed {
+            "\nWith one steward the log is unwitnessed: nobody independent cosigns its checkpoints."
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+pub fn coop(response: Response, json: bool) -> Result<(), NodeError> {
+    let Response::Coop(info) = response else {
+        return Err(unexpected(response));
+    };
+    if json {
+        return print_json(&info);
+    }
+    println!("cooperative: {}", info.name);
+    println!("id:          {}", info.id);
+    println!(
+        "threshold:   {} of {} steward(s)",
+        info.threshold,
+        info.stewards.len()
+    );
+    println!("operator:    {}", short(&info.operator));
+    println!(
+        "witnesses:   {} (quorum {}){}",
+        info.witnesses
+            .iter()
+            .map(|w| short(w))
+            .collect::<Vec<_>>()
+            .join(", "),
+        info.witness_quorum,
+        if info.unwitnessed {
+            " — unwitnessed"
+        } else {
+            ""
+        }
+    );
+    match &info.latest_checkpoint {
+        Some(c) => println!(
+            "checkpoint:  size {} root {} ({} signature(s))",
+            c.size,
+            short(&c.root),
+            c.signatures
+        ),
+        None => println!("checkpoint:  none yet"),
+    }
+    println!("members:");
+    for m in &info.members {
+        println!("  {}  {}", short(&m.id), m.role);
+    }
+    Ok(())
+}
+
+pub fn log(response: Response, json: bool) -> Result<(), NodeError> {
+    let Response::Log { entries } = response else {
+        return Err(unexpected(response));
+    };
+    if json {
+        return print_json(&entries);
+    }
+    println!(
+        "{:>6}  {:<12}  {:<18}  {:<12}  LOG TIME",
+        "INDEX", "ID", "KIND", "AUTHOR"
+    );
+    for e in &entries {
+        println!(
+            "{:>6}  {:<12}  {:<18}  {:<12}  {}",
+            e.index,
+            short(&e.id),
+            e.kind,
+            short(&e.author),
+            e.log_time
+                .map(datacoop_ledger_time)
+                .unwrap_or_else(|| "(not yet witnessed)".into())
+        );
+    }
+    Ok(())
+}
+
+fn datacoop_ledger_time(secs: u64) -> String {
+    datacoop_ledger::rfc3339(secs)
+}
+
+pub fn verified(response: Response) -> Result<(), NodeError> {
+    let Response::Verified(summary) = response else {
+        return Err(unexpected(response));
+    };
+    println!(
+        "verified {} operation(s) and {} checkpoint(s); root {}",
+        summary.operations, summary.checkpoints, summary.root
+    );
+    if summary.unwitnessed {
+        eprintln!("note: the log is unwitnessed (one steward)");
+    }
+    Ok(())
+}
+
+pub fn proof(response: Response) -> Result<(), NodeError> {
+    let Response::Proof { text } = response else {
+        return Err(unexpected(response));
+    };
+    print!("{text}");
+    Ok(())
+}
+
+pub fn consent_recorded(response: Response) -> Result<(), NodeError> {
+    let Response::ConsentRecorded { operation } = response else {
+        return Err(unexpected(response));
+    };
+    println!("{operation}");
+    eprintln!("Recorded on the cooperative's log.");
+    Ok(())
+}
+
+pub fn consents(response: Response, json: bool) -> Result<(), NodeError> {
+    let Response::Consents { consents } = response else {
+        return Err(unexpected(response));
+    };
+    if json {
+        return print_json(&consents);
+    }
+    if consents.is_empty() {
+        eprintln!(
+            "No consents yet. Record one with: datacoop consent set --dataset NAME --allow PURPOSE"
+        );
+        return Ok(());
+    }
+    for c in &consents {
+        let purposes: Vec<_> = c.purposes.iter().map(|p| p.name()).collect();
+        println!(
+            "{:<20} {:<10} {:<5} {:<9} {}{}",
+            c.dataset,
+            if c.withdrawn { "withdrawn" } else { "in force" },
+            c.mode,
+            c.max_days
+                .map(|d| format!("<= {d}d"))
+                .unwrap_or_else(|| "any".into()),
+            purposes.join(", "),
+            format_args!("  [{}]", short(&c.record_id))
+        );
+    }
+    Ok(())
+}

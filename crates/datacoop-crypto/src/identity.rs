@@ -105,6 +105,11 @@ impl Identity {
         self.signing.verification_key()
     }
 
+    /// The ed25519 signing key, for signing log operations.
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing
+    }
+
     /// Signs a message with the identity's ed25519 key.
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.signing.sign(message).to_bytes()

@@ -49,6 +49,49 @@ pub enum Request {
     },
     /// Makes a recovery kit and its phrase.
     RecoveryExport,
+    /// Founds a cooperative; this node becomes steward, log operator and witness.
+    CoopCreate {
+        /// The cooperative's name.
+        name: String,
+        /// Approvals needed (k); default 1.
+        threshold: Option<u32>,
+        /// Cosignatures a checkpoint needs (q); default a majority of witnesses.
+        witness_quorum: Option<u32>,
+    },
+    /// The cooperative: members, roles, witnesses, latest checkpoint.
+    CoopShow,
+    /// Operations from index `from` on.
+    LogShow {
+        /// First index.
+        from: u64,
+    },
+    /// Verifies the whole log.
+    LogVerify,
+    /// The proof bundle of one operation.
+    LogProof {
+        /// Operation id or unique prefix (8+ hex digits).
+        id: String,
+    },
+    /// Records consent for a dataset.
+    ConsentSet {
+        /// Dataset name.
+        dataset: String,
+        /// Purposes allowed.
+        allow: Vec<String>,
+        /// Purposes explicitly denied (must not overlap `allow`).
+        deny: Vec<String>,
+        /// Longest access period accepted, days.
+        max_days: Option<u64>,
+        /// Ask each time instead of including automatically.
+        ask: bool,
+    },
+    /// This member's consents.
+    ConsentShow,
+    /// Withdraws the consent for a dataset.
+    ConsentWithdraw {
+        /// Dataset name.
+        dataset: String,
+    },
 }
 
 /// What `whoami` shows.
@@ -108,4 +151,28 @@ pub enum Response {
     },
     /// Answer to [`Request::RecoveryExport`].
     RecoveryKit(RecoveryExport),
+    /// Answer to [`Request::CoopCreate`] and [`Request::CoopShow`].
+    Coop(crate::coop::CoopInfo),
+    /// Answer to [`Request::LogShow`].
+    Log {
+        /// The operations.
+        entries: Vec<crate::coop::LogEntry>,
+    },
+    /// Answer to [`Request::LogVerify`].
+    Verified(crate::coop::VerifySummary),
+    /// Answer to [`Request::LogProof`].
+    Proof {
+        /// The bundle's text.
+        text: String,
+    },
+    /// Answer to [`Request::ConsentSet`] and [`Request::ConsentWithdraw`].
+    ConsentRecorded {
+        /// The operation that recorded it.
+        operation: String,
+    },
+    /// Answer to [`Request::ConsentShow`].
+    Consents {
+        /// Consents, oldest first.
+        consents: Vec<crate::coop::ConsentView>,
+    },
 }

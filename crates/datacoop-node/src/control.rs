@@ -5,12 +5,14 @@
 //! number of `{"progress": …}` lines, then one `{"done": …}` or `{"error": …}` line.
 //! Closing the connection early cancels the request.
 
+use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use datacoop_vault::{Cancel, Progress, ProgressSink};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
@@ -46,8 +48,54 @@ pub fn bind(path: &Path) -> Result<UnixListener, NodeError> {
     Ok(listener)
 }
 
+/// An error as a control client receives it: a stable code and a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlError {
+    /// The stable code (`auth.locked`, `input.invalid_name`, ...).
+    pub code: String,
+    /// What happened, for people.
+    pub message: String,
+}
+
+impl From<NodeError> for ControlError {
+    fn from(e: NodeError) -> Self {
+        ControlError {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// What answers requests on a control socket: a [`Node`] (`datacoop serve`), or an owner
+/// with more states, such as the desktop app ([`crate::app::OwnedHome`]).
+pub trait Handler: Send + Sync + 'static {
+    /// The requests this owner understands (one JSON line each).
+    type Request: DeserializeOwned + Send + 'static;
+
+    /// Runs one request.
+    fn handle_control(
+        &self,
+        request: Self::Request,
+        progress: Arc<dyn ProgressSink>,
+        cancel: &Cancel,
+    ) -> impl Future<Output = Result<Response, ControlError>> + Send;
+}
+
+impl Handler for Node {
+    type Request = Request;
+
+    async fn handle_control(
+        &self,
+        request: Request,
+        progress: Arc<dyn ProgressSink>,
+        cancel: &Cancel,
+    ) -> Result<Response, ControlError> {
+        Ok(self.handle(request, progress, cancel).await?)
+    }
+}
+
 /// Serves requests on `listener` until the task is dropped.
-pub async fn serve(listener: UnixListener, node: Arc<Node>, owner_uid: u32) {
+pub async fn serve<H: Handler>(listener: UnixListener, node: Arc<H>, owner_uid: u32) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -74,7 +122,7 @@ pub async fn serve(listener: UnixListener, node: Arc<Node>, owner_uid: u32) {
     }
 }
 
-async fn serve_one(stream: UnixStream, node: Arc<Node>) -> std::io::Result<()> {
+async fn serve_one<H: Handler>(stream: UnixStream, node: Arc<H>) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
     let mut line = String::new();
@@ -84,7 +132,7 @@ async fn serve_one(stream: UnixStream, node: Arc<Node>) -> std::io::Result<()> {
     if n == 0 {
         return Ok(());
     }
-    let request: Request = match serde_json::from_str(&line) {
+    let request: H::Request = match serde_json::from_str(&line) {
         Ok(r) => r,
         Err(e) => {
             let reply = Reply::Error {
@@ -111,12 +159,9 @@ async fn serve_one(stream: UnixStream, node: Arc<Node>) -> std::io::Result<()> {
     let work = {
         let cancel = cancel.clone();
         tokio::spawn(async move {
-            let reply = match node.handle(request, sink, &cancel).await {
+            let reply = match node.handle_control(request, sink, &cancel).await {
                 Ok(response) => Reply::Done(response),
-                Err(e) => Reply::Error {
-                    code: e.code().to_owned(),
-                    message: e.to_string(),
-                },
+                Err(ControlError { code, message }) => Reply::Error { code, message },
             };
             let _ = tx.send(reply);
         })
@@ -182,7 +227,7 @@ impl ControlClient {
     /// Sends one request and waits for its answer, passing progress to `progress`.
     pub async fn call(
         &self,
-        request: &Request,
+        request: &(impl Serialize + Sync),
         progress: &dyn ProgressSink,
     ) -> Result<Response, NodeError> {
         let stream = UnixStream::connect(&self.path)

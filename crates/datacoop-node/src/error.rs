@@ -29,6 +29,45 @@ pub enum NodeError {
         /// The home folder.
         home: PathBuf,
     },
+    /// The consent log refused or failed.
+    #[error(transparent)]
+    Ledger(datacoop_ledger::LedgerError),
+    /// Writing to the log needs the log operator until the network carries submissions.
+    #[error(
+        "only the cooperative's log operator can write to this node's log for now; submitting to a remote operator arrives with the network"
+    )]
+    NotOperator,
+    /// The home is not in a cooperative.
+    #[error(
+        "this home is not in a cooperative yet: found one with `datacoop coop create NAME` (joining arrives with the network)"
+    )]
+    NotInCoop,
+    /// The home already belongs to a cooperative (one per home in v1).
+    #[error("this home already belongs to cooperative {name:?}; one cooperative per home")]
+    AlreadyInCoop {
+        /// The cooperative's name.
+        name: String,
+    },
+    /// An id that is malformed, unknown or ambiguous.
+    #[error("{given:?}: {reason}")]
+    BadId {
+        /// What was given.
+        given: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Nothing to withdraw.
+    #[error("there is no consent in force for dataset {dataset:?}")]
+    NoConsent {
+        /// The dataset.
+        dataset: String,
+    },
+    /// Contradicting purposes.
+    #[error("{purpose} is both allowed and denied")]
+    ConflictingPurpose {
+        /// The purpose.
+        purpose: String,
+    },
     /// A display name that is empty, too long or has control characters.
     #[error("invalid display name {given:?}: use 1 to 64 printable characters")]
     InvalidName {
@@ -99,6 +138,13 @@ impl NodeError {
             NodeError::AlreadyInitialised { .. } => "home.already_initialised",
             NodeError::KitForAnotherIdentity { .. } => "input.kit_for_another_identity",
             NodeError::InvalidName { .. } => "input.invalid_name",
+            NodeError::Ledger(e) => e.code(),
+            NodeError::NotOperator => "coop.not_operator",
+            NodeError::NotInCoop => "input.no_cooperative",
+            NodeError::AlreadyInCoop { .. } => "input.already_in_cooperative",
+            NodeError::BadId { .. } => "input.bad_id",
+            NodeError::NoConsent { .. } => "input.no_consent",
+            NodeError::ConflictingPurpose { .. } => "input.conflicting_purpose",
             NodeError::OwnedBy { .. } => "home.owned",
             NodeError::OwnerUnreachable { .. } => "home.owner_unreachable",
             NodeError::Remote { code, .. } => code,
@@ -130,6 +176,8 @@ pub fn exit_code_for(code: &str) -> i32 {
         || code == "home.not_initialised"
         || code == "home.already_initialised"
         || code == "usage"
+        || code == "ledger.invalid_genesis"
+        || code == "ledger.invalid_body"
     {
         2
     } else if code == "home.owner_unreachable" || code == "home.owned" {

@@ -28,7 +28,9 @@
 //! ```
 
 pub mod api;
+pub mod app;
 pub mod control;
+pub mod coop;
 mod error;
 mod home;
 mod node;

@@ -9,6 +9,19 @@ use datacoop_vault::{AddMode, Cancel, ExportMode, ProgressSink, Vault};
 use secrecy::SecretString;
 
 use crate::api::{DataListing, RecoveryExport, Request, Response, Whoami};
+use crate::coop::{Ledger, dataset_id};
+use datacoop_ledger::ConsentMode;
+
+fn parse_purposes(names: &[String]) -> Result<Vec<datacoop_core::Purpose>, NodeError> {
+    let mut purposes = Vec::new();
+    for name in names {
+        let purpose: datacoop_core::Purpose = name.parse()?;
+        if !purposes.contains(&purpose) {
+            purposes.push(purpose);
+        }
+    }
+    Ok(purposes)
+}
 use crate::{Home, NodeError};
 
 /// An unlocked home: the identity's secrets and the open vault. Every use case runs here,
@@ -18,6 +31,14 @@ pub struct Node {
     secrets: KeystoreSecrets,
     vault: Vault,
     kdf_cost: KdfCost,
+    ledger: std::sync::Mutex<Option<Ledger>>,
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 impl Node {
@@ -29,11 +50,13 @@ impl Node {
     ) -> Result<Self, NodeError> {
         let secrets = Keystore::unlock(&home.keystore(), passphrase)?;
         let vault = Vault::open(&home.vault_dir(), &secrets).await?;
+        let ledger = Ledger::open(home.root())?;
         Ok(Node {
             home: home.clone(),
             secrets,
             vault,
             kdf_cost,
+            ledger: std::sync::Mutex::new(ledger),
         })
     }
 
@@ -53,7 +76,7 @@ impl Node {
             Request::Ping => Response::Pong,
             Request::Whoami => Response::Whoami(Whoami {
                 identity: self.identity(),
-                roles: Vec::new(),
+                roles: self.roles(),
                 home: self.home.root().to_owned(),
             }),
             Request::DataAdd {
@@ -116,6 +139,14 @@ impl Node {
                     recipient: self.vault.recipient(&dataset)?,
                 }
             }
+            Request::CoopCreate { .. }
+            | Request::CoopShow
+            | Request::LogShow { .. }
+            | Request::LogVerify
+            | Request::LogProof { .. }
+            | Request::ConsentSet { .. }
+            | Request::ConsentShow
+            | Request::ConsentWithdraw { .. } => self.handle_coop(request)?,
             Request::RecoveryExport => {
                 let phrase = RecoveryPhrase::generate()?;
                 let kit = RecoveryKit::seal(&self.secrets, &phrase, self.kdf_cost)?;
@@ -125,6 +156,135 @@ impl Node {
                 })
             }
         })
+    }
+
+    fn handle_coop(&self, request: Request) -> Result<Response, NodeError> {
+        let identity = self.secrets.identity();
+        let mut guard = self.ledger.lock().map_err(|_| {
+            NodeError::Protocol("the log is unavailable after an earlier failure".into())
+        })?;
+        if let Request::CoopCreate {
+            name,
+            threshold,
+            witness_quorum,
+        } = &request
+        {
+            if let Some(ledger) = guard.as_ref() {
+                return Err(NodeError::AlreadyInCoop {
+                    name: ledger.info().name,
+                });
+            }
+            let ledger = Ledger::create(
+                self.home.root(),
+                &identity,
+                name,
+                *threshold,
+                *witness_quorum,
+                now(),
+            )?;
+            let info = ledger.info();
+            *guard = Some(ledger);
+            return Ok(Response::Coop(info));
+        }
+        let ledger = guard.as_mut().ok_or(NodeError::NotInCoop)?;
+        Ok(match request {
+            Request::CoopShow => Response::Coop(ledger.info()),
+            Request::LogShow { from } => Response::Log {
+                entries: ledger.entries(from)?,
+            },
+            Request::LogVerify => Response::Verified(ledger.verify()?),
+            Request::LogProof { id } => Response::Proof {
+                text: ledger.proof(&id)?,
+            },
+            Request::ConsentSet {
+                dataset,
+                allow,
+                deny,
+                max_days,
+                ask,
+            } => {
+                let allow = parse_purposes(&allow)?;
+                let deny = parse_purposes(&deny)?;
+                if let Some(both) = allow.iter().find(|p| deny.contains(p)) {
+                    return Err(NodeError::ConflictingPurpose {
+                        purpose: both.to_string(),
+                    });
+                }
+                if allow.is_empty() {
+                    return Err(NodeError::Input(datacoop_core::CoreError::UnknownPurpose {
+                        given: String::new(),
+                        known: datacoop_core::Purpose::ALL.map(|p| p.name()).join(", "),
+                    }));
+                }
+                let (name, category) = self.local_dataset(&dataset)?;
+                let id = dataset_id(&self.secrets.key_hasher(), name.as_str());
+                let mode = if ask {
+                    ConsentMode::Ask
+                } else {
+                    ConsentMode::Always
+                };
+                let max_period = max_days.map(|d| d.saturating_mul(86_400));
+                let op =
+                    ledger.set_consent(&identity, id, &category, allow, mode, max_period, now())?;
+                Response::ConsentRecorded {
+                    operation: op.to_hex(),
+                }
+            }
+            Request::ConsentShow => {
+                let hasher = self.secrets.key_hasher();
+                let names: Vec<(datacoop_ledger::Hash, String)> = self
+                    .vault
+                    .datasets()?
+                    .into_iter()
+                    .map(|d| (dataset_id(&hasher, d.name.as_str()), d.name.to_string()))
+                    .collect();
+                let consents = ledger.consents(&identity, |id| {
+                    names.iter().find(|(h, _)| h == id).map(|(_, n)| n.clone())
+                })?;
+                Response::Consents { consents }
+            }
+            Request::ConsentWithdraw { dataset } => {
+                let (name, _) = self.local_dataset(&dataset)?;
+                let id = dataset_id(&self.secrets.key_hasher(), name.as_str());
+                match ledger.withdraw_consent(&identity, &id, now())? {
+                    Some(op) => Response::ConsentRecorded {
+                        operation: op.to_hex(),
+                    },
+                    None => {
+                        return Err(NodeError::NoConsent {
+                            dataset: name.to_string(),
+                        });
+                    }
+                }
+            }
+            other => {
+                return Err(NodeError::Protocol(format!(
+                    "not a cooperative request: {other:?}"
+                )));
+            }
+        })
+    }
+
+    fn roles(&self) -> Vec<datacoop_core::Role> {
+        let me = self.secrets.identity().verification_key().to_bytes();
+        self.ledger
+            .lock()
+            .ok()
+            .and_then(|guard| guard.as_ref().map(|l| l.roles_of(&me)))
+            .unwrap_or_default()
+    }
+
+    fn local_dataset(&self, dataset: &str) -> Result<(DatasetName, Category), NodeError> {
+        let name = DatasetName::new(dataset)?;
+        let summary = self
+            .vault
+            .datasets()?
+            .into_iter()
+            .find(|d| d.name == name)
+            .ok_or_else(|| datacoop_vault::VaultError::UnknownDataset {
+                name: name.to_string(),
+            })?;
+        Ok((name, summary.category))
     }
 
     /// Closes the vault cleanly.

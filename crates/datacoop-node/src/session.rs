@@ -192,7 +192,7 @@ pub async fn run_owner(
     Ok(())
 }
 
-fn owner_uid(home: &Home) -> Result<u32, NodeError> {
+pub(crate) fn owner_uid(home: &Home) -> Result<u32, NodeError> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(home.root())
         .map(|m| m.uid())

@@ -1,0 +1,9 @@
+#![no_main]
+//! Fuzzes the proof_bundle decoder: it must never panic, and whatever it accepts must re-encode to
+//! the same input (canonical form).
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    datacoop_ledger::fuzz::check_proof_bundle(data);
+});

@@ -1,0 +1,613 @@
+//! The cooperative's state as the log defines it, and the rules every operation must
+//! follow to be appended: chains, authority, governance thresholds, references.
+
+use std::collections::{HashMap, HashSet};
+
+use datacoop_core::{Category, Role};
+
+use crate::LedgerError;
+use crate::body::{Body, Change, KeyBytes, OpKind, validate_params};
+use crate::encoding::{Hash, sha256};
+use crate::op::{OpId, SignedHeader};
+
+/// Whether checkpoints carry independent witness cosignatures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Witnessing {
+    /// One steward: nobody independent cosigns; log time rests on that steward alone.
+    Unwitnessed,
+    /// Witnessed by `witnesses` with quorum `quorum`.
+    Witnessed {
+        /// Witness keys.
+        witnesses: Vec<KeyBytes>,
+        /// Cosignatures needed.
+        quorum: u32,
+    },
+}
+
+/// The log keys in effect from a tree size on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEpoch {
+    /// First tree size these keys apply to (checkpoints of at least this size).
+    pub from_size: u64,
+    /// Log operator.
+    pub operator: KeyBytes,
+    /// Witness keys.
+    pub witnesses: Vec<KeyBytes>,
+    /// Witness quorum.
+    pub quorum: u32,
+}
+
+#[derive(Debug, Clone)]
+struct Proposal {
+    change: Change,
+    approvals: Vec<KeyBytes>,
+    effective_at: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct OpInfo {
+    index: u64,
+    kind: OpKind,
+    author: u32,
+}
+
+/// The state after applying a prefix of the log.
+#[derive(Debug, Clone, Default)]
+pub struct CoopState {
+    coop: Hash,
+    name: String,
+    stewards: Vec<KeyBytes>,
+    threshold: u32,
+    operator: KeyBytes,
+    witnesses: Vec<KeyBytes>,
+    witness_quorum: u32,
+    members: HashMap<KeyBytes, Role>,
+    authors: Vec<KeyBytes>,
+    author_ix: HashMap<KeyBytes, u32>,
+    chains: Vec<Vec<OpId>>,
+    ops: HashMap<OpId, OpInfo>,
+    proposals: HashMap<OpId, Proposal>,
+    invites: HashMap<OpId, (Hash, Role, bool)>,
+    joins: HashMap<OpId, (KeyBytes, Role)>,
+    datasets: HashMap<Hash, Category>,
+    withdrawals: HashMap<OpId, OpId>,
+    erased: HashSet<OpId>,
+    missing_bodies: HashMap<OpId, u64>,
+    epochs: Vec<KeyEpoch>,
+    len: u64,
+}
+
+/// What applying one operation changed, for callers that react to governance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// Nothing beyond recording the operation.
+    Recorded,
+    /// A governance change took effect with this operation (its k-th approval).
+    GovernanceEffective(Change),
+}
+
+impl CoopState {
+    /// Empty state, before genesis.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Cooperative id.
+    pub fn coop(&self) -> Hash {
+        self.coop
+    }
+    /// Cooperative name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Current stewards.
+    pub fn stewards(&self) -> &[KeyBytes] {
+        &self.stewards
+    }
+    /// Current approval threshold k.
+    pub fn threshold(&self) -> u32 {
+        self.threshold
+    }
+    /// Current log operator key.
+    pub fn operator(&self) -> KeyBytes {
+        self.operator
+    }
+    /// Current witness keys.
+    pub fn witnesses(&self) -> &[KeyBytes] {
+        &self.witnesses
+    }
+    /// Current witness quorum q.
+    pub fn witness_quorum(&self) -> u32 {
+        self.witness_quorum
+    }
+    /// Operations applied.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+    /// Whether genesis is not applied yet.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// Accepted members and their roles.
+    pub fn members(&self) -> &HashMap<KeyBytes, Role> {
+        &self.members
+    }
+    /// Whether `key` is a steward.
+    pub fn is_steward(&self, key: &KeyBytes) -> bool {
+        self.stewards.contains(key)
+    }
+    /// The operator, witnesses and quorum that apply to a checkpoint of `size`.
+    pub fn keys_at(&self, size: u64) -> Option<&KeyEpoch> {
+        self.epochs
+            .iter()
+            .rev()
+            .find(|e| e.from_size <= size)
+            .or(self.epochs.first())
+    }
+    /// Every key epoch, oldest first.
+    pub fn key_epochs(&self) -> &[KeyEpoch] {
+        &self.epochs
+    }
+    /// Witnessed or not (one steward: unwitnessed).
+    pub fn witnessing(&self) -> Witnessing {
+        if self.stewards.len() <= 1 || self.witnesses.len() <= 1 {
+            Witnessing::Unwitnessed
+        } else {
+            Witnessing::Witnessed {
+                witnesses: self.witnesses.clone(),
+                quorum: self.witness_quorum,
+            }
+        }
+    }
+    /// Index of an operation in the log.
+    pub fn index_of(&self, id: &OpId) -> Option<u64> {
+        self.ops.get(id).map(|i| i.index)
+    }
+    /// Kind of an operation in the log.
+    pub fn kind_of(&self, id: &OpId) -> Option<OpKind> {
+        self.ops.get(id).map(|i| i.kind)
+    }
+    /// The next sequence number and previous operation for `author`.
+    pub fn next_for(&self, author: &KeyBytes) -> (u64, Option<OpId>) {
+        match self.author_ix.get(author) {
+            Some(&i) => {
+                let chain = &self.chains[i as usize];
+                (chain.len() as u64, chain.last().copied())
+            }
+            None => (0, None),
+        }
+    }
+    /// The category of an announced dataset.
+    pub fn dataset_category(&self, dataset: &Hash) -> Option<&Category> {
+        self.datasets.get(dataset)
+    }
+    /// The withdrawal of a consent, if any.
+    pub fn withdrawal_of(&self, consent: &OpId) -> Option<OpId> {
+        self.withdrawals.get(consent).copied()
+    }
+    /// Whether an erasure notice covers the operation.
+    pub fn is_erased(&self, id: &OpId) -> bool {
+        self.erased.contains(id)
+    }
+    /// Proposals not yet in effect: (proposal id, change, approvals so far).
+    pub fn pending_proposals(&self) -> Vec<(OpId, Change, usize)> {
+        let mut out: Vec<_> = self
+            .proposals
+            .iter()
+            .filter(|(_, p)| p.effective_at.is_none())
+            .map(|(id, p)| (*id, p.change.clone(), p.approvals.len()))
+            .collect();
+        out.sort_by_key(|(id, _, _)| self.index_of(id));
+        out
+    }
+    /// Operations whose bodies are absent and not (yet) covered by an erasure notice.
+    pub fn unexplained_missing_bodies(&self) -> Vec<(u64, OpId)> {
+        let mut v: Vec<_> = self
+            .missing_bodies
+            .iter()
+            .map(|(id, i)| (*i, *id))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn info(&self, id: &OpId, want: OpKind, what: &str) -> Result<OpInfo, LedgerError> {
+        match self.ops.get(id) {
+            Some(i) if i.kind == want => Ok(*i),
+            Some(i) => Err(LedgerError::InvalidReference {
+                reason: format!("{what} {id} is a {} operation, not {want}", i.kind),
+            }),
+            None => Err(LedgerError::InvalidReference {
+                reason: format!("{what} {id} is not in the log before this operation"),
+            }),
+        }
+    }
+
+    fn validate_change(&self, change: &Change) -> Result<(), LedgerError> {
+        let mut next = self.clone_params();
+        next.apply_change(change);
+        if let Change::AddSteward(k) = change
+            && self.stewards.contains(k)
+        {
+            return Err(LedgerError::InvalidGovernance {
+                reason: "already a steward".into(),
+            });
+        }
+        if let Change::RemoveSteward(k) = change
+            && !self.stewards.contains(k)
+        {
+            return Err(LedgerError::InvalidGovernance {
+                reason: "not a steward".into(),
+            });
+        }
+        validate_params(
+            &next.stewards,
+            next.threshold,
+            &next.witnesses,
+            next.witness_quorum,
+        )
+        .map_err(|reason| LedgerError::InvalidGovernance { reason })
+    }
+
+    fn clone_params(&self) -> Params {
+        Params {
+            stewards: self.stewards.clone(),
+            threshold: self.threshold,
+            operator: self.operator,
+            witnesses: self.witnesses.clone(),
+            witness_quorum: self.witness_quorum,
+            removed_member: None,
+        }
+    }
+
+    /// Checks that `header` (with `body`, None if erased) may follow the current state and
+    /// applies it. The author's signature must already have been verified; nothing is
+    /// changed when an error is returned.
+    pub fn apply(
+        &mut self,
+        header: &SignedHeader,
+        body: Option<&Body>,
+    ) -> Result<Applied, LedgerError> {
+        let h = header.header();
+        let id = header.id();
+        let unauthorized = |reason: String| Err(LedgerError::Unauthorized { reason });
+
+        if self.len == 0 {
+            let Some(Body::Genesis(g)) = body else {
+                return Err(LedgerError::InvalidGenesis {
+                    reason: "the first operation must be a genesis with its body".into(),
+                });
+            };
+            g.validate()?;
+            if h.coop != g.coop_id() || h.body_hash != g.coop_id() {
+                return Err(LedgerError::WrongCoop);
+            }
+            if h.author_seq != 0 || h.prev_by_author.is_some() {
+                return Err(LedgerError::InvalidGenesis {
+                    reason: "genesis must be its author's first operation".into(),
+                });
+            }
+            if !g.stewards.contains(&h.author) {
+                return Err(LedgerError::InvalidGenesis {
+                    reason: "genesis must be signed by a steward".into(),
+                });
+            }
+            self.coop = h.coop;
+            self.name = g.name.clone();
+            self.stewards = g.stewards.clone();
+            self.threshold = g.threshold;
+            self.operator = g.operator;
+            self.witnesses = g.witnesses.clone();
+            self.witness_quorum = g.witness_quorum;
+            self.record(header);
+            self.push_epoch();
+            return Ok(Applied::Recorded);
+        }
+
+        if h.coop != self.coop {
+            return Err(LedgerError::WrongCoop);
+        }
+        if h.kind == OpKind::Genesis {
+            return Err(LedgerError::InvalidGenesis {
+                reason: "only the first operation may be a genesis".into(),
+            });
+        }
+        if let Some(info) = self.ops.get(&id) {
+            return Err(LedgerError::DuplicateOperation {
+                first_index: info.index,
+            });
+        }
+        let (expected, prev) = self.next_for(&h.author);
+        if h.author_seq < expected {
+            let other = self.chains[self.author_ix[&h.author] as usize][h.author_seq as usize];
+            return Err(LedgerError::Equivocation {
+                author: hex::encode(h.author),
+                seq: h.author_seq,
+                other,
+            });
+        }
+        if h.author_seq > expected {
+            return Err(LedgerError::SequenceGap {
+                author: hex::encode(h.author),
+                expected,
+                found: h.author_seq,
+            });
+        }
+        if h.prev_by_author != prev {
+            return Err(LedgerError::BrokenChain);
+        }
+        let is_steward = self.stewards.contains(&h.author);
+        if h.kind.steward_only() && !is_steward {
+            return unauthorized(format!(
+                "{} operations need a steward; the author is not one",
+                h.kind
+            ));
+        }
+        if !is_steward && h.kind != OpKind::Join && !self.members.contains_key(&h.author) {
+            return unauthorized("the author is not a member of the cooperative".into());
+        }
+        // Trainers are never members: only they request access, and they hold no data.
+        let is_trainer = !is_steward && self.members.get(&h.author) == Some(&Role::Trainer);
+        if h.kind == OpKind::AccessRequest && !is_trainer {
+            return unauthorized("only trainers request access".into());
+        }
+        if is_trainer
+            && matches!(
+                h.kind,
+                OpKind::DatasetAnnounce
+                    | OpKind::ConsentSet
+                    | OpKind::ConsentWithdraw
+                    | OpKind::AskAnswer
+                    | OpKind::ErasureNotice
+            )
+        {
+            return unauthorized(format!("a trainer cannot author {} operations", h.kind));
+        }
+        let Some(body) = body else {
+            if !h.kind.erasable() {
+                return Err(LedgerError::BodyMissing);
+            }
+            self.missing_bodies.insert(id, self.len);
+            self.record(header);
+            return Ok(Applied::Recorded);
+        };
+
+        body.validate()?;
+        let mut applied = Applied::Recorded;
+        match body {
+            Body::Genesis(_) => unreachable_genesis()?,
+            Body::Proposal { change } => {
+                self.validate_change(change)?;
+                self.proposals.insert(
+                    id,
+                    Proposal {
+                        change: change.clone(),
+                        approvals: Vec::new(),
+                        effective_at: None,
+                    },
+                );
+            }
+            Body::ProposalApproval { proposal } => {
+                self.info(proposal, OpKind::Proposal, "proposal")?;
+                let p =
+                    self.proposals
+                        .get(proposal)
+                        .ok_or_else(|| LedgerError::InvalidReference {
+                            reason: "unknown proposal".into(),
+                        })?;
+                if p.approvals.contains(&h.author) {
+                    return Err(LedgerError::InvalidGovernance {
+                        reason: "this steward already approved the proposal".into(),
+                    });
+                }
+                let counted = p
+                    .approvals
+                    .iter()
+                    .filter(|a| self.stewards.contains(a))
+                    .count()
+                    + 1;
+                let takes_effect = p.effective_at.is_none() && counted >= self.threshold as usize;
+                let change = p.change.clone();
+                if takes_effect {
+                    self.validate_change(&change)?;
+                }
+                let index = self.len;
+                if let Some(p) = self.proposals.get_mut(proposal) {
+                    p.approvals.push(h.author);
+                    if takes_effect {
+                        p.effective_at = Some(index);
+                    }
+                }
+                if takes_effect {
+                    let mut params = self.clone_params();
+                    params.apply_change(&change);
+                    self.stewards = params.stewards;
+                    self.threshold = params.threshold;
+                    self.operator = params.operator;
+                    self.witnesses = params.witnesses;
+                    self.witness_quorum = params.witness_quorum;
+                    if let Some(m) = params.removed_member {
+                        self.members.remove(&m);
+                    }
+                    applied = Applied::GovernanceEffective(change);
+                }
+            }
+            Body::Invite {
+                secret_hash, role, ..
+            } => {
+                self.invites.insert(id, (*secret_hash, *role, false));
+            }
+            Body::Join { invite, secret, .. } => {
+                self.info(invite, OpKind::Invite, "invite")?;
+                let (hash, role, used) = self.invites.get(invite).copied().ok_or_else(|| {
+                    LedgerError::InvalidReference {
+                        reason: "unknown invite".into(),
+                    }
+                })?;
+                if sha256(secret) != hash {
+                    return Err(LedgerError::InvalidReference {
+                        reason: "the join secret does not match the invite".into(),
+                    });
+                }
+                if !used {
+                    // The first join in log order wins; later ones are recorded but void.
+                    self.invites.insert(*invite, (hash, role, true));
+                    self.joins.insert(id, (h.author, role));
+                }
+            }
+            Body::JoinAcceptance { join } => {
+                self.info(join, OpKind::Join, "join")?;
+                let (who, role) =
+                    self.joins
+                        .get(join)
+                        .copied()
+                        .ok_or_else(|| LedgerError::InvalidReference {
+                            reason: "the join lost the race for its invite".into(),
+                        })?;
+                // A steward invite makes a member; stewardship needs a proposal.
+                let role = if role == Role::Steward {
+                    Role::Member
+                } else {
+                    role
+                };
+                self.members.insert(who, role);
+            }
+            Body::Leave => {
+                self.members.remove(&h.author);
+            }
+            Body::DatasetAnnounce { dataset, category } => {
+                self.datasets
+                    .entry(*dataset)
+                    .or_insert_with(|| category.clone());
+            }
+            // The announcement may have been erased since, so it is not required here.
+            Body::ConsentSet { .. } => {}
+            Body::ConsentWithdraw { consent } => {
+                let info = self.info(consent, OpKind::ConsentSet, "consent")?;
+                if self.authors[info.author as usize] != h.author {
+                    return unauthorized(
+                        "only the member who gave a consent can withdraw it".into(),
+                    );
+                }
+                self.withdrawals.entry(*consent).or_insert(id);
+            }
+            Body::AskAnswer { request, .. } => {
+                self.info(request, OpKind::AccessRequest, "request")?;
+            }
+            Body::AccessRequest { .. } => {}
+            Body::RequestApproval { request } | Body::RequestDenial { request, .. } => {
+                self.info(request, OpKind::AccessRequest, "request")?;
+            }
+            Body::Grant { request, .. } => {
+                self.info(request, OpKind::AccessRequest, "request")?;
+            }
+            Body::Revocation { grant, .. } | Body::PinRelease { grant, .. } => {
+                self.info(grant, OpKind::Grant, "grant")?;
+            }
+            Body::ErasureNotice { ops } => {
+                for op in ops {
+                    let info =
+                        self.ops
+                            .get(op)
+                            .copied()
+                            .ok_or_else(|| LedgerError::InvalidReference {
+                                reason: format!("erasure of {op}, which is not in the log"),
+                            })?;
+                    if !info.kind.erasable() {
+                        return Err(LedgerError::InvalidReference {
+                            reason: format!("{} operations cannot be erased", info.kind),
+                        });
+                    }
+                    if self.authors[info.author as usize] != h.author && !is_steward {
+                        return unauthorized(
+                            "only the data's member or a steward can erase it".into(),
+                        );
+                    }
+                }
+                for op in ops {
+                    self.erased.insert(*op);
+                    self.missing_bodies.remove(op);
+                }
+            }
+        }
+        self.record(header);
+        if matches!(
+            &applied,
+            Applied::GovernanceEffective(
+                Change::SetOperator(_) | Change::SetWitnesses { .. } | Change::SetWitnessQuorum(_)
+            )
+        ) {
+            self.push_epoch();
+        }
+        Ok(applied)
+    }
+
+    fn push_epoch(&mut self) {
+        self.epochs.push(KeyEpoch {
+            from_size: self.len,
+            operator: self.operator,
+            witnesses: self.witnesses.clone(),
+            quorum: self.witness_quorum,
+        });
+    }
+
+    fn record(&mut self, header: &SignedHeader) {
+        let h = header.header();
+        let ix = match self.author_ix.get(&h.author) {
+            Some(&i) => i,
+            None => {
+                let i = self.authors.len() as u32;
+                self.authors.push(h.author);
+                self.author_ix.insert(h.author, i);
+                self.chains.push(Vec::new());
+                i
+            }
+        };
+        self.chains[ix as usize].push(header.id());
+        self.ops.insert(
+            header.id(),
+            OpInfo {
+                index: self.len,
+                kind: h.kind,
+                author: ix,
+            },
+        );
+        self.len += 1;
+    }
+}
+
+fn unreachable_genesis() -> Result<(), LedgerError> {
+    Err(LedgerError::InvalidGenesis {
+        reason: "only the first operation may be a genesis".into(),
+    })
+}
+
+struct Params {
+    stewards: Vec<KeyBytes>,
+    threshold: u32,
+    operator: KeyBytes,
+    witnesses: Vec<KeyBytes>,
+    witness_quorum: u32,
+    removed_member: Option<KeyBytes>,
+}
+
+impl Params {
+    fn apply_change(&mut self, change: &Change) {
+        match change {
+            Change::AddSteward(k) => {
+                if !self.stewards.contains(k) {
+                    self.stewards.push(*k);
+                }
+            }
+            Change::RemoveSteward(k) => self.stewards.retain(|s| s != k),
+            Change::SetThreshold(k) => self.threshold = *k,
+            Change::SetWitnesses { witnesses, quorum } => {
+                self.witnesses = witnesses.clone();
+                self.witness_quorum = *quorum;
+            }
+            Change::SetWitnessQuorum(q) => self.witness_quorum = *q,
+            Change::SetOperator(k) => self.operator = *k,
+            Change::RemoveMember(k) => self.removed_member = Some(*k),
+        }
+    }
+}

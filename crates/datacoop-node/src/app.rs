@@ -1,0 +1,439 @@
+//! The desktop app's hold on its home.
+//!
+//! The app owns its home from launch to exit, in every state: before an identity exists,
+//! while locked and while unlocked. [`OwnedHome::launch`] takes the home's lock, binds the
+//! control socket and only then publishes the owner as [`OwnerKind::App`], so a command
+//! started meanwhile waits instead of failing to connect. Through that socket:
+//!
+//! - another launch of the app on the same home sends [`WindowRequest::Activate`], and
+//!   this owner calls the `on_activate` callback (the app brings its window forward);
+//! - CLI commands run against the unlocked node, as with `datacoop serve`; while the app
+//!   is locked (or has no identity yet) they get the error code `auth.locked`.
+//!
+//! A launch that finds `datacoop serve` owning the home gets [`Launch::Taken`] and can say
+//! so; a launch on another home is unaffected (the lock and socket are per home).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use datacoop_crypto::{KdfCost, PublicIdentity};
+use datacoop_vault::{Cancel, NoProgress, ProgressSink};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use tokio::sync::RwLock;
+use tokio::task::JoinHandle;
+
+use crate::api::{RecoveryExport, Request, Response};
+use crate::control::{self, ControlClient, ControlError, Handler};
+use crate::{Home, HomeLock, Node, NodeError, OwnerInfo, OwnerKind, Ownership};
+
+/// Requests only an owner with a window understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum WindowRequest {
+    /// Bring the window forward (sent by a second launch on the same home).
+    Activate,
+}
+
+/// One request line on the app's control socket: a window request or any node request.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum AppControlRequest {
+    /// For the window.
+    Window(WindowRequest),
+    /// For the node, as `datacoop serve` would answer it.
+    Node(Request),
+}
+
+/// The error code a control client gets while the app has no unlocked identity.
+pub const LOCKED_CODE: &str = "auth.locked";
+
+/// Where the app's home stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum HomeState {
+    /// No identity has been created here yet.
+    NoIdentity,
+    /// An identity exists; its passphrase has not been given yet (or the app locked).
+    Locked,
+    /// Unlocked: requests run.
+    Unlocked {
+        /// Whose home it is.
+        identity: PublicIdentity,
+    },
+}
+
+/// The outcome of [`OwnedHome::launch`].
+pub enum Launch {
+    /// This process owns the home now.
+    Owned(OwnedHome),
+    /// The desktop app already owns the home and was asked to bring its window forward.
+    Activated(OwnerInfo),
+    /// A process without a window owns the home (`datacoop serve`, or a one-shot command
+    /// that kept it longer than the patience given).
+    Taken(OwnerInfo),
+}
+
+struct Shared {
+    home: Home,
+    kdf_cost: KdfCost,
+    node: RwLock<Option<Arc<Node>>>,
+    on_activate: Box<dyn Fn() + Send + Sync>,
+}
+
+impl Handler for Shared {
+    type Request = AppControlRequest;
+
+    async fn handle_control(
+        &self,
+        request: AppControlRequest,
+        progress: Arc<dyn ProgressSink>,
+        cancel: &Cancel,
+    ) -> Result<Response, ControlError> {
+        match request {
+            AppControlRequest::Window(WindowRequest::Activate) => {
+                (self.on_activate)();
+                Ok(Response::Pong)
+            }
+            AppControlRequest::Node(Request::Ping) => Ok(Response::Pong),
+            AppControlRequest::Node(request) => {
+                let node = self.node.read().await.clone();
+                match node {
+                    Some(node) => Ok(node.handle(request, progress, cancel).await?),
+                    None => Err(ControlError {
+                        code: LOCKED_CODE.to_owned(),
+                        message: "the datacoop desktop app owns this home and is locked: \
+                                  unlock it in its window, then try again"
+                            .to_owned(),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// A home owned by the desktop app for the life of the process.
+pub struct OwnedHome {
+    shared: Arc<Shared>,
+    server: JoinHandle<()>,
+    lock: HomeLock,
+}
+
+impl OwnedHome {
+    /// Takes `home` for the app, waiting up to `patience` while a one-shot command holds
+    /// it; or, if another app owns it, asks that app to bring its window forward.
+    /// `on_activate` runs (on a runtime thread) whenever another launch asks the same.
+    pub async fn launch(
+        home: &Home,
+        kdf_cost: KdfCost,
+        patience: Duration,
+        on_activate: impl Fn() + Send + Sync + 'static,
+    ) -> Result<Launch, NodeError> {
+        let for_lock = home.clone();
+        let ownership = tokio::task::spawn_blocking(move || {
+            HomeLock::acquire_waiting(&for_lock, OwnerKind::Cli, patience, |_| {})
+        })
+        .await
+        .map_err(|e| NodeError::Protocol(e.to_string()))??;
+        match ownership {
+            Ownership::Owned(lock) => {
+                let listener = control::bind(&home.control_socket())?;
+                let owner_uid = crate::session::owner_uid(home)?;
+                let shared = Arc::new(Shared {
+                    home: home.clone(),
+                    kdf_cost,
+                    node: RwLock::new(None),
+                    on_activate: Box::new(on_activate),
+                });
+                let server = tokio::spawn(control::serve(listener, shared.clone(), owner_uid));
+                lock.publish(OwnerKind::App)?;
+                Ok(Launch::Owned(OwnedHome {
+                    shared,
+                    server,
+                    lock,
+                }))
+            }
+            Ownership::Taken(owner) if owner.kind == OwnerKind::App => {
+                let socket = home.control_socket();
+                let asked = async {
+                    ControlClient::connect(&socket)
+                        .await?
+                        .call(&WindowRequest::Activate, &NoProgress)
+                        .await
+                };
+                match asked.await {
+                    Ok(_) => Ok(Launch::Activated(owner)),
+                    Err(e) => Err(NodeError::OwnerUnreachable {
+                        home: home.root().to_owned(),
+                        owner,
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+            Ownership::Taken(owner) => Ok(Launch::Taken(owner)),
+        }
+    }
+
+    /// The home.
+    pub fn home(&self) -> &Home {
+        &self.shared.home
+    }
+
+    /// Where the home stands.
+    pub async fn state(&self) -> HomeState {
+        if let Some(node) = self.shared.node.read().await.as_ref() {
+            return HomeState::Unlocked {
+                identity: node.identity(),
+            };
+        }
+        if self.shared.home.is_initialised() {
+            HomeState::Locked
+        } else {
+            HomeState::NoIdentity
+        }
+    }
+
+    /// Creates the identity, unlocks it and makes its first recovery kit (show the kit
+    /// and phrase once). Fails with `home.already_initialised` if one exists.
+    pub async fn create(
+        &self,
+        name: &str,
+        passphrase: SecretString,
+    ) -> Result<(PublicIdentity, RecoveryExport), NodeError> {
+        let mut slot = self.shared.node.write().await;
+        let home = self.shared.home.clone();
+        let cost = self.shared.kdf_cost;
+        let name = name.to_owned();
+        let (created, passphrase) = tokio::task::spawn_blocking(move || {
+            let created = crate::init(&home, &name, &passphrase, cost);
+            (created, passphrase)
+        })
+        .await
+        .map_err(|e| NodeError::Protocol(e.to_string()))?;
+        created?;
+        let node = Node::open(&self.shared.home, &passphrase, cost).await?;
+        drop(passphrase);
+        let kit = match node
+            .handle(
+                Request::RecoveryExport,
+                Arc::new(NoProgress),
+                &Cancel::new(),
+            )
+            .await
+        {
+            Ok(Response::RecoveryKit(kit)) => kit,
+            Ok(other) => {
+                node.close().await;
+                return Err(NodeError::Protocol(format!(
+                    "unexpected answer to a recovery kit request: {other:?}"
+                )));
+            }
+            Err(e) => {
+                node.close().await;
+                return Err(e);
+            }
+        };
+        let identity = node.identity();
+        *slot = Some(Arc::new(node));
+        Ok((identity, kit))
+    }
+
+    /// Unlocks the identity; `auth.wrong_passphrase` if the passphrase is not its own.
+    pub async fn unlock(&self, passphrase: &SecretString) -> Result<PublicIdentity, NodeError> {
+        let mut slot = self.shared.node.write().await;
+        if let Some(node) = slot.as_ref() {
+            return Ok(node.identity());
+        }
+        let node = Node::open(&self.shared.home, passphrase, self.shared.kdf_cost).await?;
+        let identity = node.identity();
+        *slot = Some(Arc::new(node));
+        Ok(identity)
+    }
+
+    /// Locks: closes the vault and forgets the keys. Returns `false`, changing nothing,
+    /// while a request is still running.
+    pub async fn lock(&self) -> bool {
+        let mut slot = self.shared.node.write().await;
+        let Some(node) = slot.take() else {
+            return true;
+        };
+        match Arc::try_unwrap(node) {
+            Ok(node) => {
+                node.close().await;
+                true
+            }
+            Err(node) => {
+                *slot = Some(node);
+                false
+            }
+        }
+    }
+
+    /// The unlocked node, to run requests on; `None` while locked.
+    pub async fn node(&self) -> Option<Arc<Node>> {
+        self.shared.node.read().await.clone()
+    }
+
+    /// Stops serving the socket, closes the vault and releases the home.
+    pub async fn close(self) {
+        self.server.abort();
+        let _ = self.server.await;
+        let _ = std::fs::remove_file(self.shared.home.control_socket());
+        let node = self.shared.node.write().await.take();
+        if let Some(node) = node.and_then(|n| Arc::try_unwrap(n).ok()) {
+            node.close().await;
+        }
+        drop(self.lock);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    fn launch_args() -> (KdfCost, Duration) {
+        (KdfCost::Cheap, Duration::from_secs(5))
+    }
+
+    async fn owned(home: &Home, activations: Arc<AtomicUsize>) -> OwnedHome {
+        let (cost, patience) = launch_args();
+        match OwnedHome::launch(home, cost, patience, move || {
+            activations.fetch_add(1, Ordering::SeqCst);
+        })
+        .await
+        {
+            Ok(Launch::Owned(owned)) => owned,
+            Ok(_) => panic!("expected to own a fresh home"),
+            Err(e) => panic!("launch failed: {e}"),
+        }
+    }
+
+    async fn remote(home: &Home, request: Request) -> Result<Response, NodeError> {
+        ControlClient::connect(&home.control_socket())
+            .await?
+            .call(&request, &NoProgress)
+            .await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn owns_from_launch_through_create_lock_and_unlock() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+        let app = owned(&home, Arc::new(AtomicUsize::new(0))).await;
+        assert_eq!(app.state().await, HomeState::NoIdentity);
+        let owner: OwnerInfo =
+            serde_json::from_slice(&std::fs::read(home.owner_file()).unwrap()).unwrap();
+        assert_eq!(owner.kind, OwnerKind::App);
+
+        // Before an identity exists, the socket answers pings and refuses the rest.
+        assert_eq!(remote(&home, Request::Ping).await.unwrap(), Response::Pong);
+        let err = remote(&home, Request::Whoami).await.unwrap_err();
+        assert_eq!(err.code(), LOCKED_CODE);
+
+        let pass = SecretString::from("correct horse battery staple");
+        let (identity, kit) = app.create(" Ada ", pass).await.unwrap();
+        assert_eq!(identity.name, "Ada");
+        assert_eq!(kit.phrase.split_whitespace().count(), 24);
+        assert!(kit.kit.contains(&identity.id.to_string()));
+        assert!(matches!(app.state().await, HomeState::Unlocked { .. }));
+        let Response::Whoami(me) = remote(&home, Request::Whoami).await.unwrap() else {
+            panic!("expected whoami");
+        };
+        assert_eq!(me.identity.id, identity.id);
+
+        // A second create is refused; the identity stays.
+        let again = app
+            .create("Bob", SecretString::from("x"))
+            .await
+            .unwrap_err();
+        assert_eq!(again.code(), "home.already_initialised");
+
+        assert!(app.lock().await);
+        assert_eq!(app.state().await, HomeState::Locked);
+        assert!(app.node().await.is_none());
+        let err = remote(&home, Request::Whoami).await.unwrap_err();
+        assert_eq!(err.code(), LOCKED_CODE);
+
+        let wrong = app.unlock(&SecretString::from("wrong")).await.unwrap_err();
+        assert_eq!(wrong.code(), "auth.wrong_passphrase");
+        assert_eq!(app.state().await, HomeState::Locked);
+        let back = app
+            .unlock(&SecretString::from("correct horse battery staple"))
+            .await
+            .unwrap();
+        assert_eq!(back.id, identity.id);
+
+        app.close().await;
+        assert!(!home.control_socket().exists());
+        assert!(!home.owner_file().exists());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn second_launch_activates_the_first_and_other_homes_are_unaffected() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::resolve(Some(dir.path().join("a"))).unwrap();
+        let activations = Arc::new(AtomicUsize::new(0));
+        let first = owned(&home, activations.clone()).await;
+
+        let (cost, patience) = launch_args();
+        match OwnedHome::launch(&home, cost, patience, || {})
+            .await
+            .unwrap()
+        {
+            Launch::Activated(owner) => {
+                assert_eq!(owner.kind, OwnerKind::App);
+                assert_eq!(owner.pid, std::process::id());
+            }
+            _ => panic!("a second launch on the same home must activate the first"),
+        }
+        assert_eq!(activations.load(Ordering::SeqCst), 1);
+
+        let other = Home::resolve(Some(dir.path().join("b"))).unwrap();
+        let second = owned(&other, Arc::new(AtomicUsize::new(0))).await;
+        assert_eq!(activations.load(Ordering::SeqCst), 1);
+        second.close().await;
+        first.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_home_served_by_datacoop_serve_is_reported_as_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+        let pass = "pass phrase for serve";
+        crate::init(&home, "Ada", &SecretString::from(pass), KdfCost::Cheap).unwrap();
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let serve_home = home.clone();
+        let server = tokio::spawn(async move {
+            crate::run_owner(
+                &serve_home,
+                OwnerKind::Serve,
+                || Ok(SecretString::from(pass)),
+                crate::SessionOptions {
+                    kdf_cost: KdfCost::Cheap,
+                    ..Default::default()
+                },
+                |_| {
+                    let _ = ready_tx.send(());
+                },
+                async {
+                    let _ = stop_rx.await;
+                },
+            )
+            .await
+        });
+        ready_rx.await.unwrap();
+        let (cost, patience) = launch_args();
+        match OwnedHome::launch(&home, cost, patience, || {})
+            .await
+            .unwrap()
+        {
+            Launch::Taken(owner) => assert_eq!(owner.kind, OwnerKind::Serve),
+            _ => panic!("a home owned by serve must be reported as taken"),
+        }
+        stop_tx.send(()).unwrap();
+        server.await.unwrap().unwrap();
+    }
+}

@@ -1,0 +1,501 @@
+//! The cooperative's consent log as this node keeps it (`HOME/ledger`).
+//!
+//! Until the network arrives, a node can found a cooperative (`coop create`) and is then
+//! its first steward, log operator and only witness: every operation it writes is
+//! sequenced, checkpointed and cosigned at once. Such a log is "unwitnessed" and says so.
+
+use std::path::{Path, PathBuf};
+
+use datacoop_core::{Category, Purpose};
+use datacoop_crypto::{Identity, KeyedHasher};
+use datacoop_ledger::{
+    Body, ConsentMode, Genesis, Hash, LedgerError, Log, OpId, OpKind, Operation, SignedCheckpoint,
+    SledStore, VerifyOptions, Witness, WitnessOutcome, Witnessing, verify_log,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::NodeError;
+
+/// What `coop show` tells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoopInfo {
+    /// Cooperative id: SHA-256 of the genesis body, hex.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Steward identity ids.
+    pub stewards: Vec<String>,
+    /// Approvals needed for governance and requests.
+    pub threshold: u32,
+    /// The log operator's identity id.
+    pub operator: String,
+    /// Witness identity ids.
+    pub witnesses: Vec<String>,
+    /// Cosignatures a checkpoint needs.
+    pub witness_quorum: u32,
+    /// True when nobody independent cosigns checkpoints (one steward).
+    pub unwitnessed: bool,
+    /// Members and their roles.
+    pub members: Vec<MemberInfo>,
+    /// Operations in the log.
+    pub size: u64,
+    /// The newest checkpoint.
+    pub latest_checkpoint: Option<CheckpointInfo>,
+}
+
+/// A member as `coop show` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberInfo {
+    /// Identity id.
+    pub id: String,
+    /// Role.
+    pub role: datacoop_core::Role,
+}
+
+/// A checkpoint as shown to people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointInfo {
+    /// Tree size.
+    pub size: u64,
+    /// Root hash, hex.
+    pub root: String,
+    /// Signature lines (operator and witnesses).
+    pub signatures: usize,
+}
+
+/// One line of `log show`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// Position in the log.
+    pub index: u64,
+    /// Operation id, hex.
+    pub id: String,
+    /// Kind of operation.
+    pub kind: String,
+    /// Author identity id.
+    pub author: String,
+    /// The author's clock at signing (display only).
+    pub claimed_time: u64,
+    /// Log time, once a quorum checkpoint covers it.
+    pub log_time: Option<u64>,
+}
+
+/// The result of `log verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifySummary {
+    /// Operations verified.
+    pub operations: u64,
+    /// Checkpoints verified.
+    pub checkpoints: usize,
+    /// Size of the newest checkpoint.
+    pub latest_checkpoint: u64,
+    /// Root of the whole tree, hex.
+    pub root: String,
+    /// Whether checkpoints are independently witnessed.
+    pub unwitnessed: bool,
+}
+
+/// One of this member's consents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentView {
+    /// The consent operation's id (the ISO/IEC TS 27560 record id).
+    pub record_id: String,
+    /// The local dataset name.
+    pub dataset: String,
+    /// The dataset's category.
+    pub category: Option<String>,
+    /// Purposes allowed.
+    pub purposes: Vec<Purpose>,
+    /// `auto` or `ask`.
+    pub mode: String,
+    /// Longest access period accepted, in days.
+    pub max_days: Option<u64>,
+    /// Whether it still holds.
+    pub withdrawn: bool,
+    /// The record as W3C DPV JSON (shape of the DPV "consent-27560" guide).
+    pub record: serde_json::Value,
+}
+
+/// A node's copy of the log.
+pub struct Ledger {
+    log: Log<SledStore>,
+    seen_file: PathBuf,
+}
+
+fn hex_key(key: &[u8; 32]) -> String {
+    hex::encode(key)
+}
+
+impl Ledger {
+    fn dir(home: &Path) -> PathBuf {
+        home.join("ledger")
+    }
+
+    /// Opens the home's log if the node is in a cooperative.
+    pub fn open(home: &Path) -> Result<Option<Ledger>, NodeError> {
+        let dir = Ledger::dir(home);
+        if !dir.exists() {
+            return Ok(None);
+        }
+        let log = Log::open(SledStore::open(&dir)?)?;
+        Ok(Some(Ledger {
+            log,
+            seen_file: home.join("ledger-seen.checkpoint"),
+        }))
+    }
+
+    /// Founds a cooperative with `identity` as its first steward, operator and witness.
+    pub fn create(
+        home: &Path,
+        identity: &Identity,
+        name: &str,
+        threshold: Option<u32>,
+        witness_quorum: Option<u32>,
+        now: u64,
+    ) -> Result<Ledger, NodeError> {
+        let me = identity.verification_key().to_bytes();
+        let mut genesis = Genesis::new(name, vec![me], me);
+        if let Some(k) = threshold {
+            genesis = genesis.with_threshold(k);
+        }
+        if let Some(q) = witness_quorum {
+            genesis = genesis.with_witness_quorum(q);
+        }
+        genesis.validate()?;
+        let op = Operation::genesis(identity.signing_key(), genesis, now)?;
+        let dir = Ledger::dir(home);
+        let log = Log::create(SledStore::open(&dir)?, op);
+        let log = match log {
+            Ok(log) => log,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e.into());
+            }
+        };
+        let mut ledger = Ledger {
+            log,
+            seen_file: home.join("ledger-seen.checkpoint"),
+        };
+        let checkpoint = ledger.log.sign_checkpoint(identity.signing_key(), now)?;
+        ledger.witness(identity, &checkpoint, None, now)?;
+        Ok(ledger)
+    }
+
+    /// Cosigns `checkpoint` if this identity is a witness, and records it as seen.
+    fn witness(
+        &mut self,
+        identity: &Identity,
+        checkpoint: &SignedCheckpoint,
+        previous: Option<SignedCheckpoint>,
+        now: u64,
+    ) -> Result<(), NodeError> {
+        let me = identity.verification_key().to_bytes();
+        if self.log.state().witnesses().contains(&me) {
+            let old = previous.as_ref().map_or(0, |c| c.checkpoint.size);
+            let proof = if old == 0 {
+                Vec::new()
+            } else {
+                self.log
+                    .consistency_proof(old, checkpoint.checkpoint.size)?
+            };
+            let mut witness = Witness::new(
+                identity.signing_key().clone(),
+                self.log.origin().to_owned(),
+                self.log.state().operator(),
+                previous,
+            );
+            match witness.cosign(checkpoint, &proof, now)? {
+                WitnessOutcome::Cosigned(cosig) => self
+                    .log
+                    .add_cosignature(checkpoint.checkpoint.size, &cosig)?,
+                WitnessOutcome::Evidence(_) => {
+                    return Err(NodeError::Protocol(
+                        "this node's own log is inconsistent with its last checkpoint; run `datacoop log verify`".into(),
+                    ));
+                }
+            }
+        }
+        if let Some(latest) = self.log.latest_checkpoint() {
+            datacoop_crypto::write_atomically(&self.seen_file, latest.render().as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Signs `body` as `identity`, sequences it (this node must be the operator) and
+    /// cosigns the new checkpoint. Returns the operation id.
+    pub fn publish(
+        &mut self,
+        identity: &Identity,
+        body: Body,
+        now: u64,
+    ) -> Result<OpId, NodeError> {
+        if self.log.state().operator() != identity.verification_key().to_bytes() {
+            return Err(NodeError::NotOperator);
+        }
+        let op = self.log.make_operation(identity.signing_key(), body, now);
+        let id = op.id();
+        let previous = self.log.latest_checkpoint().cloned();
+        let outcome = self.log.sequence(vec![op], identity.signing_key(), now)?;
+        if let Some((_, error)) = outcome.rejected.into_iter().next() {
+            return Err(error.into());
+        }
+        if let Some(checkpoint) = outcome.checkpoint {
+            self.witness(identity, &checkpoint, previous, now)?;
+        }
+        Ok(id)
+    }
+
+    /// The cooperative as `coop show` presents it.
+    pub fn info(&self) -> CoopInfo {
+        let state = self.log.state();
+        let mut members: Vec<MemberInfo> = state
+            .members()
+            .iter()
+            .map(|(key, role)| MemberInfo {
+                id: hex_key(key),
+                role: *role,
+            })
+            .collect();
+        members.sort_by(|a, b| a.id.cmp(&b.id));
+        CoopInfo {
+            id: hex::encode(state.coop()),
+            name: state.name().to_owned(),
+            stewards: state.stewards().iter().map(hex_key).collect(),
+            threshold: state.threshold(),
+            operator: hex_key(&state.operator()),
+            witnesses: state.witnesses().iter().map(hex_key).collect(),
+            witness_quorum: state.witness_quorum(),
+            unwitnessed: state.witnessing() == Witnessing::Unwitnessed,
+            members,
+            size: self.log.len(),
+            latest_checkpoint: self.log.latest_checkpoint().map(|c| CheckpointInfo {
+                size: c.checkpoint.size,
+                root: hex::encode(c.checkpoint.root),
+                signatures: c.signatures.len(),
+            }),
+        }
+    }
+
+    /// The roles `key` holds in the cooperative.
+    pub fn roles_of(&self, key: &[u8; 32]) -> Vec<datacoop_core::Role> {
+        let state = self.log.state();
+        let mut roles: Vec<datacoop_core::Role> =
+            state.members().get(key).copied().into_iter().collect();
+        if state.is_steward(key) && !roles.contains(&datacoop_core::Role::Steward) {
+            roles.push(datacoop_core::Role::Steward);
+        }
+        roles
+    }
+
+    /// Operations from index `from` on.
+    pub fn entries(&self, from: u64) -> Result<Vec<LogEntry>, NodeError> {
+        (from..self.log.len())
+            .map(|index| {
+                let op = self.log.operation(index)?;
+                let header = op.header.header();
+                Ok(LogEntry {
+                    index,
+                    id: op.id().to_hex(),
+                    kind: format!("{:?}", header.kind),
+                    author: hex_key(&header.author),
+                    claimed_time: header.claimed_time,
+                    log_time: self.log.log_time(index),
+                })
+            })
+            .collect()
+    }
+
+    /// Verifies everything, including that the store still reaches the newest checkpoint
+    /// this node recorded.
+    pub fn verify(&self) -> Result<VerifySummary, NodeError> {
+        let last_seen = std::fs::read_to_string(&self.seen_file)
+            .ok()
+            .map(|text| SignedCheckpoint::parse(&text))
+            .transpose()?;
+        let report = verify_log(
+            self.log.store(),
+            &VerifyOptions {
+                threads: 2,
+                last_seen,
+            },
+        )?;
+        Ok(VerifySummary {
+            operations: report.operations,
+            checkpoints: report.checkpoints,
+            latest_checkpoint: report.latest_checkpoint,
+            root: hex::encode(report.root),
+            unwitnessed: report.witnessing == Witnessing::Unwitnessed,
+        })
+    }
+
+    /// Resolves a full id or a unique prefix of 8+ hex digits to a log index.
+    pub fn resolve(&self, id: &str) -> Result<u64, NodeError> {
+        let id = id.trim().to_ascii_lowercase();
+        if id.len() < 8 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(NodeError::BadId {
+                given: id,
+                reason: "give 8 or more hex digits".into(),
+            });
+        }
+        if id.len() == 64 {
+            return Ok(self.log.index_of(&OpId::from_hex(&id)?)?);
+        }
+        let mut found = None;
+        for index in 0..self.log.len() {
+            if self.log.operation(index)?.id().to_hex().starts_with(&id) {
+                if found.is_some() {
+                    return Err(NodeError::BadId {
+                        given: id,
+                        reason: "more than one operation has this prefix".into(),
+                    });
+                }
+                found = Some(index);
+            }
+        }
+        found.ok_or(NodeError::BadId {
+            given: id,
+            reason: "no operation has this id".into(),
+        })
+    }
+
+    /// The offline-verifiable proof bundle of an operation.
+    pub fn proof(&self, id: &str) -> Result<String, NodeError> {
+        let index = self.resolve(id)?;
+        Ok(self.log.proof_bundle(index)?.render())
+    }
+
+    /// Records that `identity` consents to `purposes` for a dataset, announcing the
+    /// dataset's category first if needed and withdrawing the consent it replaces.
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_consent(
+        &mut self,
+        identity: &Identity,
+        dataset: Hash,
+        category: &Category,
+        purposes: Vec<Purpose>,
+        mode: ConsentMode,
+        max_period_secs: Option<u64>,
+        now: u64,
+    ) -> Result<OpId, NodeError> {
+        if self.log.state().dataset_category(&dataset).is_none() {
+            self.publish(
+                identity,
+                Body::DatasetAnnounce {
+                    dataset,
+                    category: category.clone(),
+                },
+                now,
+            )?;
+        }
+        if let Some(previous) = self.active_consent(identity, &dataset)? {
+            self.publish(identity, Body::ConsentWithdraw { consent: previous }, now)?;
+        }
+        self.publish(
+            identity,
+            Body::ConsentSet {
+                dataset,
+                purposes,
+                mode,
+                valid_until: None,
+                retention_secs: None,
+                max_period_secs,
+                recipients: Vec::new(),
+            },
+            now,
+        )
+    }
+
+    /// Withdraws `identity`'s consent for a dataset.
+    pub fn withdraw_consent(
+        &mut self,
+        identity: &Identity,
+        dataset: &Hash,
+        now: u64,
+    ) -> Result<Option<OpId>, NodeError> {
+        match self.active_consent(identity, dataset)? {
+            Some(consent) => Ok(Some(self.publish(
+                identity,
+                Body::ConsentWithdraw { consent },
+                now,
+            )?)),
+            None => Ok(None),
+        }
+    }
+
+    fn my_consents(&self, identity: &Identity) -> Result<Vec<(OpId, Hash, Operation)>, NodeError> {
+        let me = identity.verification_key().to_bytes();
+        let mut out = Vec::new();
+        for index in 0..self.log.len() {
+            let op = self.log.operation(index)?;
+            let header = op.header.header();
+            if header.author != me || header.kind != OpKind::ConsentSet {
+                continue;
+            }
+            if let Some(Body::ConsentSet { dataset, .. }) = &op.body {
+                out.push((op.id(), *dataset, op.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    fn active_consent(
+        &self,
+        identity: &Identity,
+        dataset: &Hash,
+    ) -> Result<Option<OpId>, NodeError> {
+        Ok(self
+            .my_consents(identity)?
+            .into_iter()
+            .filter(|(id, d, _)| d == dataset && self.log.state().withdrawal_of(id).is_none())
+            .map(|(id, _, _)| id)
+            .next_back())
+    }
+
+    /// `identity`'s consents, newest last, with the names `name_of` gives their datasets.
+    pub fn consents(
+        &self,
+        identity: &Identity,
+        name_of: impl Fn(&Hash) -> Option<String>,
+    ) -> Result<Vec<ConsentView>, NodeError> {
+        let mut views = Vec::new();
+        for (id, dataset, op) in self.my_consents(identity)? {
+            let record = self.log.consent_record(&id)?;
+            let Some(Body::ConsentSet {
+                purposes,
+                mode,
+                max_period_secs,
+                ..
+            }) = &op.body
+            else {
+                continue;
+            };
+            views.push(ConsentView {
+                record_id: id.to_hex(),
+                dataset: name_of(&dataset)
+                    .unwrap_or_else(|| format!("(unknown {})", &hex::encode(dataset)[..8])),
+                category: record.category.as_ref().map(|c| c.to_string()),
+                purposes: purposes.clone(),
+                mode: match mode {
+                    ConsentMode::Always => "auto".into(),
+                    ConsentMode::Ask => "ask".into(),
+                },
+                max_days: max_period_secs.map(|s| s / 86_400),
+                withdrawn: record.withdrawal.is_some(),
+                record: record.to_json(),
+            });
+        }
+        Ok(views)
+    }
+}
+
+/// A dataset's public id on the log: a keyed hash of its local name, so the name stays
+/// private while the id stays stable for this member.
+pub fn dataset_id(hasher: &KeyedHasher, name: &str) -> Hash {
+    hasher.hash(&[b"datacoop dataset id v1", name.as_bytes()])
+}
+
+impl From<LedgerError> for NodeError {
+    fn from(e: LedgerError) -> Self {
+        NodeError::Ledger(e)
+    }
+}
