@@ -222,3 +222,107 @@ fn consent_is_recorded_withdrawn_verified_and_provable() {
         );
     }
 }
+
+/// Rewrites the home's log store with `change` applied to its operations.
+fn rewrite_log(
+    env: &Env,
+    change: impl FnOnce(&mut Vec<datacoop_ledger::StoredOp>),
+    keep_checkpoints: bool,
+) {
+    use datacoop_ledger::{LogStore, SledStore};
+    let dir = env.home.join("ledger");
+    let (mut ops, checkpoints) = {
+        let store = SledStore::open(&dir).unwrap();
+        let ops: Vec<_> = (0..store.len().unwrap())
+            .map(|i| store.get(i).unwrap())
+            .collect();
+        (ops, store.checkpoints().unwrap())
+    };
+    change(&mut ops);
+    fs::remove_dir_all(&dir).unwrap();
+    let mut store = SledStore::open(&dir).unwrap();
+    store.append(&ops, None).unwrap();
+    if keep_checkpoints {
+        for (size, note) in checkpoints {
+            store.put_checkpoint(size, &note).unwrap();
+        }
+    }
+    store.flush().unwrap();
+}
+
+fn coop_with_consents(env: &Env) -> Vec<serde_json::Value> {
+    env.init();
+    let file = env.path("run.csv");
+    fs::write(&file, b"km\n5\n").unwrap();
+    env.ok(&[
+        "data",
+        "add",
+        file.to_str().unwrap(),
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ]);
+    env.ok(&["coop", "create", "Runners"]);
+    env.ok(&[
+        "consent",
+        "set",
+        "--dataset",
+        "runs",
+        "--allow",
+        "ScientificResearch",
+    ]);
+    env.ok(&[
+        "consent",
+        "set",
+        "--dataset",
+        "runs",
+        "--allow",
+        "ModelTraining",
+    ]);
+    json(env, &["log", "show", "--json"])
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn log_verify_names_a_tampered_operation_and_the_vault_stays_usable() {
+    let env = Env::new();
+    let entries = coop_with_consents(&env);
+    let victim = entries[2]["id"].as_str().unwrap().to_owned();
+    rewrite_log(
+        &env,
+        |ops| {
+            let header = &mut ops[2].header;
+            let last = header.len() - 1;
+            header[last] ^= 0x01;
+        },
+        true,
+    );
+    let out = env.run(&["log", "verify"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains("#2") || message.contains(&victim[..12]),
+        "{message}"
+    );
+    // The member's own data does not depend on the log.
+    assert_eq!(
+        env.ls_json(Some("runs"))["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn log_verify_detects_a_store_truncated_below_the_last_checkpoint_seen() {
+    let env = Env::new();
+    coop_with_consents(&env);
+    rewrite_log(&env, |ops| ops.truncate(ops.len() - 2), false);
+    let out = env.run(&["log", "verify"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("truncated"), "{}", stderr(&out));
+}

@@ -328,6 +328,23 @@ impl Ledger {
         })
     }
 
+    /// Verifies a log that could not even be opened, to name what is wrong with it.
+    pub fn verify_damaged(home: &Path) -> Result<(), NodeError> {
+        let store = SledStore::open(&Ledger::dir(home))?;
+        let last_seen = std::fs::read_to_string(home.join("ledger-seen.checkpoint"))
+            .ok()
+            .map(|text| SignedCheckpoint::parse(&text))
+            .transpose()?;
+        verify_log(
+            &store,
+            &VerifyOptions {
+                threads: 2,
+                last_seen,
+            },
+        )?;
+        Ok(())
+    }
+
     /// Resolves a full id or a unique prefix of 8+ hex digits to a log index.
     pub fn resolve(&self, id: &str) -> Result<u64, NodeError> {
         let id = id.trim().to_ascii_lowercase();

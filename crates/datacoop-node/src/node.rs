@@ -32,6 +32,9 @@ pub struct Node {
     vault: Vault,
     kdf_cost: KdfCost,
     ledger: std::sync::Mutex<Option<Ledger>>,
+    /// Why the log could not be opened, if it could not: the vault stays usable and
+    /// cooperative commands report this (`log verify` names the damaged operation).
+    ledger_damage: Option<(String, String)>,
 }
 
 fn now() -> u64 {
@@ -50,13 +53,20 @@ impl Node {
     ) -> Result<Self, NodeError> {
         let secrets = Keystore::unlock(&home.keystore(), passphrase)?;
         let vault = Vault::open(&home.vault_dir(), &secrets).await?;
-        let ledger = Ledger::open(home.root())?;
+        let (ledger, ledger_damage) = match Ledger::open(home.root()) {
+            Ok(ledger) => (ledger, None),
+            Err(e) => {
+                tracing::warn!("the cooperative's log could not be opened: {e}");
+                (None, Some((e.code().to_owned(), e.to_string())))
+            }
+        };
         Ok(Node {
             home: home.clone(),
             secrets,
             vault,
             kdf_cost,
             ledger: std::sync::Mutex::new(ledger),
+            ledger_damage,
         })
     }
 
@@ -160,6 +170,15 @@ impl Node {
 
     fn handle_coop(&self, request: Request) -> Result<Response, NodeError> {
         let identity = self.secrets.identity();
+        if let Some((code, message)) = &self.ledger_damage {
+            if request == Request::LogVerify {
+                Ledger::verify_damaged(self.home.root())?;
+            }
+            return Err(NodeError::Remote {
+                code: code.clone(),
+                message: format!("the cooperative's log is damaged: {message}"),
+            });
+        }
         let mut guard = self.ledger.lock().map_err(|_| {
             NodeError::Protocol("the log is unavailable after an earlier failure".into())
         })?;
