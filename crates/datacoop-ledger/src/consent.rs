@@ -1,6 +1,7 @@
-//! Consent records with the ISO/IEC TS 27560 fields that apply, exported as JSON in the
-//! shape of the W3C DPV guide "consent-27560" (the ISO text itself is not public, so the
-//! field mapping follows the DPV guide's terms).
+//! Consent records with the ISO/IEC TS 27560 fields that apply, exported as JSON-LD in the
+//! shape of the W3C DPV guide "consent-27560" (<https://w3id.org/dpv/guides/consent-27560>,
+//! source `guides/consent-27560.html` in `w3c/dpv`). The ISO text itself is not public, so
+//! the field mapping follows the guide's DPV-27560 profile; see [`ConsentRecord::to_json`].
 
 use datacoop_core::{Category, Purpose};
 use serde_json::{Value, json};
@@ -113,59 +114,163 @@ impl ConsentRecord {
         }
     }
 
-    /// JSON-LD in the shape of the DPV consent-27560 guide.
+    /// JSON-LD in the shape of the W3C DPV guide "Consent Records and Receipts as per
+    /// ISO/IEC TS 27560:2023 using DPV" (`w3c/dpv`, `guides/consent-27560.html`, section
+    /// "DPV-27560 Consent Record", in particular its example "Consent Record with both
+    /// required and optional fields").
+    ///
+    /// Field mapping (ISO/IEC TS 27560 field → key):
+    ///
+    /// - schema version → `dct:conformsTo` = `https://w3id.org/dpv/schema/dpv-27560#record`;
+    /// - record id → `dct:identifier` (the ConsentSet operation id, hex);
+    /// - PII principal → `dpv:hasDataSubject`, a `dpv:DataSubject` with `dct:identifier`
+    ///   (the member's key, hex);
+    /// - PII controller → `dpv:hasDataController` (the cooperative's IRI), described in
+    ///   `dpv:hasEntity` as a `dpv:DataController` with `dpv:hasName` and
+    ///   `dpv:hasIdentifier`;
+    /// - processing → one `dpv:hasProcess` (`dpv:Process`) holding `dpv:hasPurpose` (DPV
+    ///   purpose IRIs; `ModelTraining` is `datacoop:ModelTraining`, a `dpv:Purpose` with
+    ///   `skos:broader` its DPV term), `dpv:hasPersonalData` (the dataset, by hash only,
+    ///   with its category as `datacoop:category`), `dpv:hasRecipient` (trainer keys, or a
+    ///   described `dpv:Recipient` when any approved trainer may receive it) and
+    ///   `dpv:hasStorageCondition` (retention as a `dpv:StorageDuration`);
+    /// - withdrawal method → `dpv:hasConsentControl` (`dpv:WithdrawConsent`);
+    /// - events / event state / event time / validity → `dpv:hasConsentStatus`, a list of
+    ///   `dpv:ConsentGiven` then (if withdrawn) `dpv:ConsentWithdrawn`, each with
+    ///   `dpv:isIndicatedAtTime` and `dpv:isIndicatedBy` (the member); the given event
+    ///   carries the validity as `dpv:hasDuration` (`dpv:UntilTimeDuration`, or
+    ///   `dpv:EndlessDuration` when unbounded). The last event is the current state.
+    ///
+    /// IRIs are written as `{"@id": ...}` node references (the guide's examples use bare
+    /// strings, which JSON-LD would read as literals without a context that coerces them).
+    /// datacoop-specific extras use the `datacoop:` prefix: `datacoop:timeBasis`,
+    /// `datacoop:category`, `datacoop:maxAccessPeriod`, `datacoop:consentMode`. Fields the
+    /// record does not have (notice, language, jurisdiction, rights, consent type, storage
+    /// location, party contacts) are left out rather than invented.
     pub fn to_json(&self) -> Value {
         let coop_iri = format!("urn:datacoop:coop:{}", hex::encode(self.controller.0));
-        let mut events = vec![json!({
-            "@type": "dpv:ConsentGiven",
-            "dct:date": rfc3339(self.given_at),
+        let member_iri = format!("urn:datacoop:member:{}", hex::encode(self.principal));
+        let given = json!({
+            "@type": ConsentStatus::Given.dpv_term(),
+            "dct:identifier": self.record_id.to_hex(),
+            "dpv:isIndicatedAtTime": rfc3339(self.given_at),
+            "dpv:isIndicatedBy": {"@id": member_iri},
+            "dpv:hasIndicationMethod": "ConsentSet operation signed by the member on the cooperative's log",
+            "dpv:hasDuration": match self.valid_until {
+                Some(t) => json!({"@type": "dpv:UntilTimeDuration", "rdf:value": rfc3339(t)}),
+                None => json!({"@type": "dpv:EndlessDuration"}),
+            },
             "datacoop:timeBasis": if self.given_at_is_log_time { "log-time" } else { "claimed-time" },
-        })];
+        });
+        let mut events = vec![given];
         if let Some((id, t)) = &self.withdrawal {
             events.push(json!({
-                "@type": "dpv:ConsentWithdrawn",
+                "@type": ConsentStatus::Withdrawn.dpv_term(),
                 "dct:identifier": id.to_hex(),
-                "dct:date": rfc3339(*t),
+                "dpv:isIndicatedAtTime": rfc3339(*t),
+                "dpv:isIndicatedBy": {"@id": member_iri},
+                "dpv:hasIndicationMethod": "ConsentWithdraw operation signed by the member on the cooperative's log",
             }));
         }
-        json!({
+        let purposes: Vec<Value> = self
+            .purposes
+            .iter()
+            .map(|p| {
+                if p.name() == p.dpv_term() {
+                    json!({"@id": p.dpv_iri()})
+                } else {
+                    json!({
+                        "@id": format!("datacoop:{}", p.name()),
+                        "@type": "dpv:Purpose",
+                        "skos:broader": {"@id": p.dpv_iri()},
+                    })
+                }
+            })
+            .collect();
+        let mut personal_data = json!({
+            "@id": format!("urn:datacoop:dataset:{}", hex::encode(self.dataset)),
+            "@type": "dpv:PersonalData",
+            "dct:identifier": hex::encode(self.dataset),
+        });
+        if let Some(c) = &self.category {
+            personal_data["datacoop:category"] = json!(c.as_str());
+        }
+        let recipients: Vec<Value> = if self.recipients.is_empty() {
+            vec![json!({
+                "@type": "dpv:Recipient",
+                "dct:description": "any trainer the cooperative approves",
+            })]
+        } else {
+            self.recipients
+                .iter()
+                .map(|r| {
+                    json!({
+                        "@id": format!("urn:datacoop:trainer:{}", hex::encode(r)),
+                        "@type": "dpv:Recipient",
+                    })
+                })
+                .collect()
+        };
+        let mut process = json!({
+            "@type": "dpv:Process",
+            "dpv:hasPurpose": purposes,
+            "dpv:hasPersonalData": personal_data,
+            "dpv:hasRecipient": recipients,
+        });
+        if let Some(s) = self.retention_secs {
+            process["dpv:hasStorageCondition"] = json!([{
+                "@type": "dpv:StorageDuration",
+                "dpv:hasDuration": {"@type": "dpv:TemporalDuration", "rdf:value": iso_duration(s)},
+            }]);
+        }
+        let mut record = json!({
             "@context": {
                 "dpv": "https://w3id.org/dpv#",
                 "dct": "http://purl.org/dc/terms/",
-                "dpv-27560": "https://w3id.org/dpv/schema/iso-27560#",
+                "skos": "http://www.w3.org/2004/02/skos/core#",
                 "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+                "dpv-27560": "https://w3id.org/dpv/schema/dpv-27560#",
                 "datacoop": "urn:datacoop:vocab#"
             },
             "@id": format!("urn:datacoop:consent:{}", self.record_id.to_hex()),
             "@type": "dpv:ConsentRecord",
-            "dct:conformsTo": "https://w3id.org/dpv/schema/iso-27560#record",
             "dct:identifier": self.record_id.to_hex(),
+            "dct:conformsTo": DPV_27560_RECORD,
             "dpv:hasDataSubject": {
-                "@id": format!("urn:datacoop:member:{}", hex::encode(self.principal)),
-                "@type": "dpv:DataSubject"
+                "@id": member_iri,
+                "@type": "dpv:DataSubject",
+                "dct:identifier": hex::encode(self.principal),
             },
-            "dpv:hasDataController": {
+            "dpv:hasDataController": {"@id": coop_iri},
+            "dpv:hasEntity": [{
                 "@id": coop_iri,
                 "@type": "dpv:DataController",
-                "dct:title": self.controller.1,
+                "dpv:hasName": self.controller.1,
+                "dpv:hasIdentifier": coop_iri,
+                "dct:identifier": hex::encode(self.controller.0),
+            }],
+            "dpv:hasProcess": process,
+            "dpv:hasConsentControl": {
+                "@type": "dpv:WithdrawConsent",
+                "dct:description": "a ConsentWithdraw operation on the cooperative's log (datacoop consent withdraw)",
             },
-            "dpv:hasPurpose": self.purposes.iter().map(|p| json!({"@id": p.dpv_iri()})).collect::<Vec<_>>(),
-            "dpv:hasPersonalData": {
-                "@id": format!("urn:datacoop:dataset:{}", hex::encode(self.dataset)),
-                "dct:type": self.category.as_ref().map(|c| c.as_str().to_owned()),
-            },
-            "dpv:hasRecipient": self.recipients.iter()
-                .map(|r| json!({"@id": format!("urn:datacoop:trainer:{}", hex::encode(r))}))
-                .collect::<Vec<_>>(),
-            "dpv:hasConsentStatus": {"@id": self.status().dpv_term()},
-            "dpv:hasExpiry": self.valid_until.map(|t| json!({"@type": "dpv:EndDate", "dct:date": rfc3339(t)})),
-            "dpv:hasDataRetention": self.retention_secs.map(|s| json!({"@type": "dpv:Duration", "rdf:value": format!("PT{s}S")})),
-            "dpv:hasWithdrawalMethod": "a ConsentWithdraw operation on the cooperative's log (datacoop consent withdraw)",
-            "datacoop:maxAccessPeriod": self.max_period_secs.map(|s| json!({"@type": "dpv:Duration", "rdf:value": format!("PT{s}S")})),
+            "dpv:hasConsentStatus": events,
             "datacoop:consentMode": match self.mode { ConsentMode::Always => "always", ConsentMode::Ask => "ask" },
-            "dpv-27560:hasEvent": events,
-        })
+        });
+        if let Some(s) = self.max_period_secs {
+            record["datacoop:maxAccessPeriod"] =
+                json!({"@type": "dpv:TemporalDuration", "rdf:value": iso_duration(s)});
+        }
+        record
     }
+}
+
+/// The DPV-27560 profile IRI for consent records (`dct:conformsTo`).
+pub const DPV_27560_RECORD: &str = "https://w3id.org/dpv/schema/dpv-27560#record";
+
+/// Seconds as an ISO 8601 duration (`PT{s}S`).
+fn iso_duration(secs: u64) -> String {
+    format!("PT{secs}S")
 }
 
 /// Unix seconds as an RFC 3339 / xsd:dateTime UTC string (proleptic Gregorian).
@@ -192,7 +297,164 @@ pub fn rfc3339(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::rfc3339;
+    use super::{ConsentRecord, DPV_27560_RECORD, rfc3339};
+    use crate::body::ConsentMode;
+    use crate::op::OpId;
+    use datacoop_core::Purpose;
+
+    fn record() -> ConsentRecord {
+        ConsentRecord {
+            record_id: OpId([1; 32]),
+            principal: [2; 32],
+            controller: ([3; 32], "Runners".into()),
+            dataset: [4; 32],
+            category: Some("fitness".parse().unwrap()),
+            purposes: vec![Purpose::NonCommercialResearch, Purpose::ModelTraining],
+            mode: ConsentMode::Ask,
+            given_at: 1_700_000_000,
+            given_at_is_log_time: true,
+            valid_until: Some(1_700_086_400),
+            retention_secs: Some(2_592_000),
+            max_period_secs: Some(86_400),
+            recipients: vec![[5; 32]],
+            withdrawal: Some((OpId([6; 32]), 1_700_003_600)),
+        }
+    }
+
+    // Key names and IRIs follow the W3C DPV guide "Consent Records and Receipts as per
+    // ISO/IEC TS 27560:2023 using DPV", w3c/dpv `guides/consent-27560.html`, section
+    // "DPV-27560 Consent Record" (#dpv-27560-record): its field tables (Record Metadata,
+    // Processing, Entity, Consent Event fields), the "Profiles" section for the
+    // `dct:conformsTo` IRI, and the example "Consent Record with both required and
+    // optional fields".
+    #[test]
+    fn json_follows_the_dpv_27560_guide() {
+        let r = record();
+        let j = r.to_json();
+        let ctx = &j["@context"];
+        assert_eq!(ctx["dpv"], "https://w3id.org/dpv#");
+        assert_eq!(ctx["dct"], "http://purl.org/dc/terms/");
+        assert_eq!(ctx["dpv-27560"], "https://w3id.org/dpv/schema/dpv-27560#");
+        assert_eq!(ctx["datacoop"], "urn:datacoop:vocab#");
+
+        // Record metadata.
+        assert_eq!(j["@type"], "dpv:ConsentRecord");
+        assert_eq!(
+            DPV_27560_RECORD,
+            "https://w3id.org/dpv/schema/dpv-27560#record"
+        );
+        assert_eq!(j["dct:conformsTo"], DPV_27560_RECORD);
+        assert_eq!(j["dct:identifier"], r.record_id.to_hex());
+        let member = format!("urn:datacoop:member:{}", hex::encode([2u8; 32]));
+        assert_eq!(j["dpv:hasDataSubject"]["@id"], member);
+        assert_eq!(j["dpv:hasDataSubject"]["@type"], "dpv:DataSubject");
+        assert_eq!(
+            j["dpv:hasDataSubject"]["dct:identifier"],
+            hex::encode([2u8; 32])
+        );
+
+        // Controller: referenced, and described as an entity.
+        let coop = format!("urn:datacoop:coop:{}", hex::encode([3u8; 32]));
+        assert_eq!(j["dpv:hasDataController"]["@id"], coop);
+        let entity = &j["dpv:hasEntity"][0];
+        assert_eq!(entity["@id"], coop);
+        assert_eq!(entity["@type"], "dpv:DataController");
+        assert_eq!(entity["dpv:hasName"], "Runners");
+        assert_eq!(entity["dpv:hasIdentifier"], coop);
+
+        // Processing fields, grouped in a dpv:Process.
+        let p = &j["dpv:hasProcess"];
+        assert_eq!(p["@type"], "dpv:Process");
+        assert_eq!(
+            p["dpv:hasPurpose"][0]["@id"],
+            "https://w3id.org/dpv#NonCommercialResearch"
+        );
+        assert_eq!(p["dpv:hasPurpose"][1]["@id"], "datacoop:ModelTraining");
+        assert_eq!(p["dpv:hasPurpose"][1]["@type"], "dpv:Purpose");
+        assert_eq!(
+            p["dpv:hasPurpose"][1]["skos:broader"]["@id"],
+            "https://w3id.org/dpv#ResearchAndDevelopment"
+        );
+        let data = &p["dpv:hasPersonalData"];
+        assert_eq!(data["@type"], "dpv:PersonalData");
+        assert_eq!(data["dct:identifier"], hex::encode([4u8; 32]));
+        assert_eq!(data["datacoop:category"], "fitness");
+        assert_eq!(
+            p["dpv:hasRecipient"][0]["@id"],
+            format!("urn:datacoop:trainer:{}", hex::encode([5u8; 32]))
+        );
+        assert_eq!(p["dpv:hasRecipient"][0]["@type"], "dpv:Recipient");
+        let storage = &p["dpv:hasStorageCondition"][0];
+        assert_eq!(storage["@type"], "dpv:StorageDuration");
+        assert_eq!(storage["dpv:hasDuration"]["@type"], "dpv:TemporalDuration");
+        assert_eq!(storage["dpv:hasDuration"]["rdf:value"], "PT2592000S");
+
+        // Withdrawal method.
+        assert_eq!(j["dpv:hasConsentControl"]["@type"], "dpv:WithdrawConsent");
+        assert!(j["dpv:hasConsentControl"]["dct:description"].is_string());
+
+        // Consent events (state, time, entity, validity).
+        let events = j["dpv:hasConsentStatus"].as_array().unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0]["@type"], "dpv:ConsentGiven");
+        assert_eq!(events[0]["dpv:isIndicatedAtTime"], "2023-11-14T22:13:20Z");
+        assert_eq!(events[0]["dpv:isIndicatedBy"]["@id"], member);
+        assert_eq!(
+            events[0]["dpv:hasDuration"]["@type"],
+            "dpv:UntilTimeDuration"
+        );
+        assert_eq!(
+            events[0]["dpv:hasDuration"]["rdf:value"],
+            "2023-11-15T22:13:20Z"
+        );
+        assert_eq!(events[0]["datacoop:timeBasis"], "log-time");
+        assert_eq!(events[1]["@type"], "dpv:ConsentWithdrawn");
+        assert_eq!(events[1]["dct:identifier"], OpId([6; 32]).to_hex());
+        assert_eq!(events[1]["dpv:isIndicatedAtTime"], "2023-11-14T23:13:20Z");
+        assert_eq!(events[1]["dpv:isIndicatedBy"]["@id"], member);
+
+        // datacoop extras.
+        assert_eq!(j["datacoop:consentMode"], "ask");
+        assert_eq!(j["datacoop:maxAccessPeriod"]["rdf:value"], "PT86400S");
+
+        // The old guessed keys are gone.
+        for old in [
+            "dpv:hasPurpose",
+            "dpv:hasPersonalData",
+            "dpv:hasRecipient",
+            "dpv:hasExpiry",
+            "dpv:hasDataRetention",
+            "dpv:hasWithdrawalMethod",
+            "dpv-27560:hasEvent",
+        ] {
+            assert!(j.get(old).is_none(), "{old}");
+        }
+    }
+
+    #[test]
+    fn json_unbounded_and_open_consent() {
+        let mut r = record();
+        r.valid_until = None;
+        r.retention_secs = None;
+        r.max_period_secs = None;
+        r.recipients.clear();
+        r.category = None;
+        r.withdrawal = None;
+        r.given_at_is_log_time = false;
+        let j = r.to_json();
+        let events = j["dpv:hasConsentStatus"].as_array().unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0]["@type"], "dpv:ConsentGiven");
+        assert_eq!(events[0]["dpv:hasDuration"]["@type"], "dpv:EndlessDuration");
+        assert_eq!(events[0]["datacoop:timeBasis"], "claimed-time");
+        let p = &j["dpv:hasProcess"];
+        // Empty recipients means any approved trainer: a described recipient category.
+        assert_eq!(p["dpv:hasRecipient"][0]["@type"], "dpv:Recipient");
+        assert!(p["dpv:hasRecipient"][0].get("@id").is_none());
+        assert!(p.get("dpv:hasStorageCondition").is_none());
+        assert!(p["dpv:hasPersonalData"].get("datacoop:category").is_none());
+        assert!(j.get("datacoop:maxAccessPeriod").is_none());
+    }
 
     #[test]
     fn formats_dates() {

@@ -611,33 +611,56 @@ fn consent_record_json() {
     assert_eq!(record.status(), ConsentStatus::Given);
     assert_eq!(Some(record.given_at), coop.log.log_time(ci));
     let j = record.to_json();
+    // Shape of the W3C DPV guide consent-27560 (w3c/dpv guides/consent-27560.html,
+    // section "DPV-27560 Consent Record"); see consent.rs for the full mapping.
     assert_eq!(j["@type"], "dpv:ConsentRecord");
-    assert_eq!(j["dct:identifier"], cid.to_hex());
     assert_eq!(
-        j["dpv:hasPurpose"][0]["@id"],
+        j["dct:conformsTo"],
+        "https://w3id.org/dpv/schema/dpv-27560#record"
+    );
+    assert_eq!(j["dct:identifier"], cid.to_hex());
+    let p = &j["dpv:hasProcess"];
+    assert_eq!(p["@type"], "dpv:Process");
+    assert_eq!(
+        p["dpv:hasPurpose"][0]["@id"],
         "https://w3id.org/dpv#NonCommercialResearch"
     );
+    // ModelTraining is datacoop's own purpose, a narrower dpv:ResearchAndDevelopment.
+    assert_eq!(p["dpv:hasPurpose"][1]["@id"], "datacoop:ModelTraining");
     assert_eq!(
-        j["dpv:hasPurpose"][1]["@id"],
+        p["dpv:hasPurpose"][1]["skos:broader"]["@id"],
         "https://w3id.org/dpv#ResearchAndDevelopment"
     );
-    assert_eq!(j["dpv:hasDataController"]["dct:title"], "Runners");
-    assert_eq!(j["dpv:hasPersonalData"]["dct:type"], "fitness");
-    assert_eq!(j["dpv:hasConsentStatus"]["@id"], "dpv:ConsentGiven");
-    assert_eq!(j["dpv:hasDataRetention"]["rdf:value"], "PT2592000S");
-    assert!(j["dpv:hasWithdrawalMethod"].is_string());
+    assert_eq!(j["dpv:hasEntity"][0]["@type"], "dpv:DataController");
+    assert_eq!(j["dpv:hasEntity"][0]["dpv:hasName"], "Runners");
     assert_eq!(
-        j["dpv-27560:hasEvent"][0]["dct:date"],
-        rfc3339(record.given_at)
+        j["dpv:hasDataController"]["@id"],
+        j["dpv:hasEntity"][0]["@id"]
     );
-    assert_eq!(j["dpv:hasExpiry"]["dct:date"], rfc3339(T0 + 365 * 86_400));
+    assert_eq!(p["dpv:hasPersonalData"]["datacoop:category"], "fitness");
+    assert_eq!(
+        p["dpv:hasStorageCondition"][0]["dpv:hasDuration"]["rdf:value"],
+        "PT2592000S"
+    );
+    assert_eq!(j["dpv:hasConsentControl"]["@type"], "dpv:WithdrawConsent");
+    let events = j["dpv:hasConsentStatus"].as_array().unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["@type"], "dpv:ConsentGiven");
+    assert_eq!(events[0]["dpv:isIndicatedAtTime"], rfc3339(record.given_at));
+    assert_eq!(
+        events[0]["dpv:hasDuration"]["rdf:value"],
+        rfc3339(T0 + 365 * 86_400)
+    );
     let m = coop.member.clone();
     let (_, wid) = coop.append(&m, Body::ConsentWithdraw { consent: cid });
     let record = coop.log.consent_record(&cid).unwrap();
     assert_eq!(record.status(), ConsentStatus::Withdrawn);
     let j = record.to_json();
-    assert_eq!(j["dpv:hasConsentStatus"]["@id"], "dpv:ConsentWithdrawn");
-    assert_eq!(j["dpv-27560:hasEvent"][1]["dct:identifier"], wid.to_hex());
+    assert_eq!(
+        j["dpv:hasConsentStatus"][1]["@type"],
+        "dpv:ConsentWithdrawn"
+    );
+    assert_eq!(j["dpv:hasConsentStatus"][1]["dct:identifier"], wid.to_hex());
     // Not a consent.
     let genesis = coop.log.operation(0).unwrap().id();
     assert!(coop.log.consent_record(&genesis).is_err());
