@@ -247,6 +247,58 @@ fn bad_usage_exits_2() {
 }
 
 #[test]
+fn two_files_that_would_share_a_name_are_refused_before_anything_is_stored() {
+    let env = Env::new();
+    env.init();
+    for dir in ["a", "b"] {
+        fs::create_dir_all(env.path(dir)).unwrap();
+        fs::write(env.path(dir).join("x.csv"), dir).unwrap();
+    }
+    let a = env.path("a").join("x.csv");
+    let b = env.path("b").join("x.csv");
+    let out = env.run(&[
+        "data",
+        "add",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--dataset",
+        "d",
+        "--category",
+        "fitness",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("x.csv"), "{}", stderr(&out));
+    let listing = env.ls_json(None);
+    assert!(listing["datasets"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn init_refuses_a_home_whose_keystore_is_lost_but_whose_data_remains() {
+    let env = Env::new();
+    env.init();
+    let file = env.path("a.csv");
+    fs::write(&file, b"1").unwrap();
+    env.ok(&[
+        "data",
+        "add",
+        file.to_str().unwrap(),
+        "--dataset",
+        "d",
+        "--category",
+        "fitness",
+    ]);
+    fs::remove_file(env.home.join("keystore.age")).unwrap();
+    let out = env.run(&["init", "--name", "Again"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("recovery restore"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!env.home.join("keystore.age").exists());
+}
+
+#[test]
 fn categories_are_required_for_new_datasets_and_fixed_afterwards() {
     let env = Env::new();
     env.init();

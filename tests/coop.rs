@@ -207,7 +207,32 @@ fn consent_is_recorded_withdrawn_verified_and_provable() {
     assert!(verified.contains("verified 6 operation(s)"), "{verified}");
 
     let proof = env.ok(&["log", "proof", &op.trim()[..10]]);
-    assert!(proof.contains(&format!("{}", 2)), "{proof}");
+    let bundle = datacoop_ledger::ProofBundle::parse(&proof).expect("a C2SP proof bundle");
+    assert_eq!(bundle.render(), proof);
+    assert!(proof.starts_with("c2sp.org/tlog-proof@v1"), "{proof}");
+    // Verified offline with nothing but the cooperative's public keys.
+    let info = json(&env, &["coop", "show", "--json"]);
+    let key = |v: &serde_json::Value| -> [u8; 32] {
+        hex::decode(v.as_str().unwrap())
+            .unwrap()
+            .try_into()
+            .unwrap()
+    };
+    let keys = datacoop_ledger::CoopKeys {
+        coop: key(&info["id"]),
+        operator: key(&info["operator"]),
+        witnesses: info["witnesses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(key)
+            .collect(),
+        quorum: info["witness_quorum"].as_u64().unwrap() as u32,
+    };
+    let receipt = bundle
+        .verify(&keys, true)
+        .expect("the bundle verifies offline");
+    assert_eq!(receipt.index, 2);
     let out = env.run(&["log", "proof", "abc"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let out = env.run(&["log", "proof", "0123456789abcdef"]);

@@ -71,13 +71,14 @@ fn kill_9_during_import_never_leaves_anything_half_visible() {
         "fitness",
     ]);
     let big = env.path("big.bin");
-    fs::write(&big, noise(24 << 20, 2)).unwrap();
+    fs::write(&big, noise(128 << 20, 2)).unwrap();
     let folder = env.path("folder");
     fs::create_dir_all(&folder).unwrap();
     for i in 0..6 {
-        fs::write(folder.join(format!("part{i}.bin")), noise(3 << 20, 10 + i)).unwrap();
+        fs::write(folder.join(format!("part{i}.bin")), noise(8 << 20, 10 + i)).unwrap();
     }
 
+    let mut killed_mid_import = 0;
     for round in 0..12u64 {
         let target = if round % 2 == 0 { &big } else { &folder };
         let mut child = env
@@ -87,11 +88,17 @@ fn kill_9_during_import_never_leaves_anything_half_visible() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(40 + (round * 37) % 400));
+        std::thread::sleep(Duration::from_millis(30 + (round * 41) % 300));
         let _ = Command::new("kill")
             .args(["-9", &child.id().to_string()])
             .status();
-        let _ = child.wait();
+        let status = child.wait().unwrap();
+        {
+            use std::os::unix::process::ExitStatusExt;
+            if status.signal() == Some(9) {
+                killed_mid_import += 1;
+            }
+        }
 
         // The next start opens cleanly and everything listed exports intact.
         let listing = env.ls_json(Some("d"));
@@ -121,7 +128,7 @@ fn kill_9_during_import_never_leaves_anything_half_visible() {
         if names.contains(&"big.bin".to_owned()) {
             assert_eq!(
                 fs::read(out_dir.join("big.bin")).unwrap(),
-                noise(24 << 20, 2)
+                noise(128 << 20, 2)
             );
         }
         for i in 0..6 {
@@ -129,12 +136,16 @@ fn kill_9_during_import_never_leaves_anything_half_visible() {
             if names.contains(&name) {
                 assert_eq!(
                     fs::read(out_dir.join(&name)).unwrap(),
-                    noise(3 << 20, 10 + i)
+                    noise(8 << 20, 10 + i)
                 );
             }
         }
         fs::remove_dir_all(&out_dir).unwrap();
     }
+    assert!(
+        killed_mid_import >= 4,
+        "only {killed_mid_import} of 12 imports were interrupted"
+    );
 }
 
 /// A small tmpfs, unmounted when dropped.

@@ -76,6 +76,13 @@ async fn run(cli: Cli) -> Result<(), NodeError> {
     let passphrase_file = cli.passphrase_file.clone();
     match cli.command {
         Command::Init { name } => {
+            // Checked before asking for a passphrase, and before a running owner could
+            // make this look like an ownership problem.
+            if home.is_initialised() {
+                return Err(NodeError::AlreadyInitialised {
+                    home: home.root().to_owned(),
+                });
+            }
             let passphrase = secrets::new_passphrase(passphrase_file.as_deref())?;
             let identity = datacoop_node::with_exclusive_home(
                 &home,
@@ -154,7 +161,7 @@ async fn serve(home: &Home, passphrase_file: Option<std::path::PathBuf>) -> Resu
         options(),
         |socket| {
             eprintln!(
-                "serving {} (control socket {}); stop with Ctrl-C",
+                "listening on control socket {1} for home {0}; stop with Ctrl-C",
                 home.root().display(),
                 socket.display()
             )
@@ -169,8 +176,11 @@ fn cancel_on_ctrl_c(cancel: &Cancel) -> tokio::task::JoinHandle<()> {
     let cancel = cancel.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\ncancelling...");
+            eprintln!("\ncancelling... (press Ctrl-C again to quit at once)");
             cancel.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
         }
     })
 }

@@ -218,6 +218,8 @@ impl LogStore for SledStore {
                 Ok::<(), ConflictableTransactionError<()>>(())
             })
             .map_err(|e| store_err(format!("{e:?}")))?;
+        // Durable before anyone is told: a reported operation must survive a crash.
+        self.db.flush().map_err(store_err)?;
         self.len = start + ops.len() as u64;
         Ok(())
     }
@@ -225,6 +227,7 @@ impl LogStore for SledStore {
         self.checkpoints
             .insert(size.to_be_bytes(), note.as_bytes())
             .map_err(store_err)?;
+        self.db.flush().map_err(store_err)?;
         Ok(())
     }
     fn checkpoints(&self) -> Result<Vec<(u64, String)>, LedgerError> {
@@ -240,6 +243,7 @@ impl LogStore for SledStore {
     }
     fn prune_body(&mut self, index: u64) -> Result<(), LedgerError> {
         self.bodies.remove(index.to_be_bytes()).map_err(store_err)?;
+        self.db.flush().map_err(store_err)?;
         Ok(())
     }
     fn add_evidence(&mut self, evidence: &Evidence) -> Result<(), LedgerError> {

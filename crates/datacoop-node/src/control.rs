@@ -220,7 +220,13 @@ impl ControlClient {
         let client = ControlClient {
             path: path.to_owned(),
         };
-        client.call(&Request::Ping, &|_: &Progress| {}).await?;
+        // A stopped or wedged owner still accepts connections; do not wait on it forever.
+        tokio::time::timeout(
+            Duration::from_secs(5),
+            client.call(&Request::Ping, &|_: &Progress| {}),
+        )
+        .await
+        .map_err(|_| NodeError::Protocol("the owner did not answer within 5 seconds".into()))??;
         Ok(client)
     }
 

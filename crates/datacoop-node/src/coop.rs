@@ -137,7 +137,14 @@ impl Ledger {
         if !dir.exists() {
             return Ok(None);
         }
-        let log = Log::open(SledStore::open(&dir)?)?;
+        let store = SledStore::open(&dir)?;
+        if datacoop_ledger::LogStore::is_empty(&store)? {
+            // A founding interrupted before its genesis was stored: not in a cooperative.
+            drop(store);
+            std::fs::remove_dir_all(&dir).map_err(|e| NodeError::io("cannot remove", &dir, e))?;
+            return Ok(None);
+        }
+        let log = Log::open(store)?;
         Ok(Some(Ledger {
             log,
             seen_file: home.join("ledger-seen.checkpoint"),
@@ -229,20 +236,49 @@ impl Ledger {
         body: Body,
         now: u64,
     ) -> Result<OpId, NodeError> {
+        let ids = self.publish_all(identity, vec![body], now)?;
+        ids.into_iter()
+            .next()
+            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))
+    }
+
+    /// Signs `bodies` as consecutive operations of `identity` and sequences them in one
+    /// atomic write with one checkpoint: all are recorded, or none.
+    pub fn publish_all(
+        &mut self,
+        identity: &Identity,
+        bodies: Vec<Body>,
+        now: u64,
+    ) -> Result<Vec<OpId>, NodeError> {
         if self.log.state().operator() != identity.verification_key().to_bytes() {
             return Err(NodeError::NotOperator);
         }
-        let op = self.log.make_operation(identity.signing_key(), body, now);
-        let id = op.id();
+        let key = identity.signing_key();
+        let (mut seq, mut prev) = self.log.next_for(&key.verification_key().to_bytes());
+        let mut ops = Vec::with_capacity(bodies.len());
+        for body in bodies {
+            let op = Operation::new(key, self.log.state().coop(), seq, prev, now, body);
+            seq += 1;
+            prev = Some(op.id());
+            ops.push(op);
+        }
+        // Check them all against a scratch copy of the state first, so that a refused
+        // operation never leaves its predecessors recorded on their own.
+        let mut scratch = self.log.state().clone();
+        for op in &ops {
+            op.check_body()?;
+            scratch.apply(&op.header, op.body.as_ref())?;
+        }
+        let ids: Vec<OpId> = ops.iter().map(Operation::id).collect();
         let previous = self.log.latest_checkpoint().cloned();
-        let outcome = self.log.sequence(vec![op], identity.signing_key(), now)?;
+        let outcome = self.log.sequence(ops, key, now)?;
         if let Some((_, error)) = outcome.rejected.into_iter().next() {
             return Err(error.into());
         }
         if let Some(checkpoint) = outcome.checkpoint {
             self.witness(identity, &checkpoint, previous, now)?;
         }
-        Ok(id)
+        Ok(ids)
     }
 
     /// The cooperative as `coop show` presents it.
@@ -355,7 +391,11 @@ impl Ledger {
             });
         }
         if id.len() == 64 {
-            return Ok(self.log.index_of(&OpId::from_hex(&id)?)?);
+            let op = OpId::from_hex(&id)?;
+            return self.log.index_of(&op).map_err(|_| NodeError::BadId {
+                given: id,
+                reason: "no operation has this id".into(),
+            });
         }
         let mut found = None;
         for index in 0..self.log.len() {
@@ -394,32 +434,29 @@ impl Ledger {
         max_period_secs: Option<u64>,
         now: u64,
     ) -> Result<OpId, NodeError> {
+        let mut bodies = Vec::new();
         if self.log.state().dataset_category(&dataset).is_none() {
-            self.publish(
-                identity,
-                Body::DatasetAnnounce {
-                    dataset,
-                    category: category.clone(),
-                },
-                now,
-            )?;
+            bodies.push(Body::DatasetAnnounce {
+                dataset,
+                category: category.clone(),
+            });
         }
         if let Some(previous) = self.active_consent(identity, &dataset)? {
-            self.publish(identity, Body::ConsentWithdraw { consent: previous }, now)?;
+            bodies.push(Body::ConsentWithdraw { consent: previous });
         }
-        self.publish(
-            identity,
-            Body::ConsentSet {
-                dataset,
-                purposes,
-                mode,
-                valid_until: None,
-                retention_secs: None,
-                max_period_secs,
-                recipients: Vec::new(),
-            },
-            now,
-        )
+        bodies.push(Body::ConsentSet {
+            dataset,
+            purposes,
+            mode,
+            valid_until: None,
+            retention_secs: None,
+            max_period_secs,
+            recipients: Vec::new(),
+        });
+        let ids = self.publish_all(identity, bodies, now)?;
+        ids.last()
+            .copied()
+            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))
     }
 
     /// Withdraws `identity`'s consent for a dataset.

@@ -68,6 +68,14 @@ pub enum NodeError {
         /// The purpose.
         purpose: String,
     },
+    /// The home has data but no keystore: only a recovery kit can open it again.
+    #[error(
+        "{home} holds datacoop data but its keystore is missing; restore your identity with `datacoop recovery restore KIT` (a new identity could not open this data)"
+    )]
+    KeystoreLost {
+        /// The home folder.
+        home: PathBuf,
+    },
     /// A display name that is empty, too long or has control characters.
     #[error("invalid display name {given:?}: use 1 to 64 printable characters")]
     InvalidName {
@@ -136,6 +144,7 @@ impl NodeError {
             NodeError::Crypto(e) => e.code(),
             NodeError::Vault(e) => e.code(),
             NodeError::AlreadyInitialised { .. } => "home.already_initialised",
+            NodeError::KeystoreLost { .. } => "home.already_initialised",
             NodeError::KitForAnotherIdentity { .. } => "input.kit_for_another_identity",
             NodeError::InvalidName { .. } => "input.invalid_name",
             NodeError::Ledger(e) => e.code(),

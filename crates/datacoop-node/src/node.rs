@@ -324,6 +324,12 @@ pub fn init(
             home: home.root().to_owned(),
         });
     }
+    if home.recorded_identity().is_some() || home.vault_dir().exists() {
+        // The keystore is gone but the data is not: a new identity could never open it.
+        return Err(NodeError::KeystoreLost {
+            home: home.root().to_owned(),
+        });
+    }
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         return Err(NodeError::InvalidName {
@@ -363,7 +369,7 @@ pub fn restore(
 ) -> Result<PublicIdentity, NodeError> {
     let kit = RecoveryKit::from_text(kit_text)?;
     let phrase: RecoveryPhrase = phrase.parse()?;
-    if home.is_initialised() {
+    if home.is_initialised() || home.recorded_identity().is_some() {
         match home.recorded_identity() {
             Some(id) if id == kit.identity() => {}
             Some(id) => {

@@ -61,37 +61,68 @@ impl Session {
         let ownership = tokio::task::spawn_blocking(move || {
             HomeLock::acquire_waiting(&home_for_lock, OwnerKind::Cli, options.patience, on_wait)
         });
-        match ownership
+        let ownership = ownership
             .await
-            .map_err(|e| NodeError::Protocol(e.to_string()))??
-        {
+            .map_err(|e| NodeError::Protocol(e.to_string()))??;
+        let owner = match ownership {
             Ownership::Owned(lock) => {
-                let passphrase = passphrase()?;
-                let node = Node::open(home, &passphrase, options.kdf_cost).await?;
-                Ok(Session::Local {
-                    node: Box::new(node),
-                    lock,
-                })
+                return Session::open_local(home, lock, passphrase, options).await;
             }
             Ownership::Taken(owner) if owner.kind == OwnerKind::Cli => {
-                Err(NodeError::OwnerUnreachable {
+                return Err(NodeError::OwnerUnreachable {
                     home: home.root().to_owned(),
                     owner,
                     reason: format!(
                         "it still held the home after {}s",
                         options.patience.as_secs()
                     ),
-                })
+                });
             }
-            Ownership::Taken(owner) => match ControlClient::connect(&home.control_socket()).await {
-                Ok(client) => Ok(Session::Remote(client)),
-                Err(e) => Err(NodeError::OwnerUnreachable {
-                    home: home.root().to_owned(),
-                    owner,
-                    reason: e.to_string(),
-                }),
-            },
+            Ownership::Taken(owner) => owner,
+        };
+        let first_failure = match ControlClient::connect(&home.control_socket()).await {
+            Ok(client) => return Ok(Session::Remote(client)),
+            Err(e) => e,
+        };
+        // owner.json may name an owner that died (kill -9) or is stopping: look once more.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let home_again = home.clone();
+        let again =
+            tokio::task::spawn_blocking(move || HomeLock::try_acquire(&home_again, OwnerKind::Cli))
+                .await
+                .map_err(|e| NodeError::Protocol(e.to_string()))??;
+        match again {
+            Ownership::Owned(lock) => Session::open_local(home, lock, passphrase, options).await,
+            Ownership::Taken(now) if now.kind != OwnerKind::Cli => {
+                match ControlClient::connect(&home.control_socket()).await {
+                    Ok(client) => Ok(Session::Remote(client)),
+                    Err(e) => Err(NodeError::OwnerUnreachable {
+                        home: home.root().to_owned(),
+                        owner: now,
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+            Ownership::Taken(_) => Err(NodeError::OwnerUnreachable {
+                home: home.root().to_owned(),
+                owner,
+                reason: first_failure.to_string(),
+            }),
         }
+    }
+
+    async fn open_local(
+        home: &Home,
+        lock: HomeLock,
+        passphrase: impl FnOnce() -> Result<SecretString, NodeError>,
+        options: SessionOptions,
+    ) -> Result<Session, NodeError> {
+        let passphrase = passphrase()?;
+        let node = Node::open(home, &passphrase, options.kdf_cost).await?;
+        Ok(Session::Local {
+            node: Box::new(node),
+            lock,
+        })
     }
 
     /// Runs one request.
@@ -103,7 +134,21 @@ impl Session {
     ) -> Result<Response, NodeError> {
         match self {
             Session::Local { node, .. } => node.handle(request, progress, cancel).await,
-            Session::Remote(client) => client.call(&request, progress.as_ref()).await,
+            Session::Remote(client) => {
+                // Dropping the call closes the connection, which cancels it in the owner.
+                let call = client.call(&request, progress.as_ref());
+                tokio::pin!(call);
+                loop {
+                    tokio::select! {
+                        result = &mut call => return result,
+                        () = tokio::time::sleep(Duration::from_millis(100)) => {
+                            if cancel.is_cancelled() {
+                                return Err(datacoop_vault::VaultError::Cancelled.into());
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

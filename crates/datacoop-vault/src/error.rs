@@ -38,6 +38,14 @@ pub enum VaultError {
         /// The category given now.
         given: String,
     },
+    /// Two of the files given would get the same name in the dataset.
+    #[error(
+        "two of the files given would both be named {name:?} in the dataset; add them separately or rename one"
+    )]
+    DuplicateName {
+        /// The name.
+        name: String,
+    },
     /// Nothing to add.
     #[error("no files found in {path}")]
     NothingToAdd {
@@ -128,6 +136,7 @@ impl VaultError {
             VaultError::CategoryRequired { .. } => "input.category_required",
             VaultError::CategoryMismatch { .. } => "input.category_mismatch",
             VaultError::NothingToAdd { .. } => "input.nothing_to_add",
+            VaultError::DuplicateName { .. } => "input.duplicate_name",
             VaultError::Unreadable { source, .. } if source.kind() == io::ErrorKind::NotFound => {
                 "input.not_found"
             }

@@ -91,6 +91,10 @@ impl Blobs {
 pub struct Vault {
     meta: SealedMeta,
     blobs: Blobs,
+    /// Serialises creating datasets (read, then write an epoch key).
+    datasets_lock: std::sync::Mutex<()>,
+    /// Serialises recording entries and releasing the blobs they replace.
+    entries_lock: tokio::sync::Mutex<()>,
 }
 
 fn now() -> u64 {
@@ -138,6 +142,8 @@ impl Vault {
         Vault {
             meta: SealedMeta::new(meta, secrets.value_cipher(), secrets.key_hasher()),
             blobs,
+            datasets_lock: std::sync::Mutex::new(()),
+            entries_lock: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -196,6 +202,10 @@ impl Vault {
         name: &DatasetName,
         category: Option<&Category>,
     ) -> Result<bool, VaultError> {
+        let _serialised = self
+            .datasets_lock
+            .lock()
+            .map_err(|_| VaultError::Meta("the dataset lock was poisoned".into()))?;
         match (self.dataset_record(name)?, category) {
             (Some(existing), Some(given)) if &existing.category != given => {
                 Err(VaultError::CategoryMismatch {
@@ -300,6 +310,12 @@ impl Vault {
                 }
             }
         }
+        let mut names = std::collections::HashSet::new();
+        if let Some(duplicate) = sources.iter().find(|s| !names.insert(s.name.as_str())) {
+            return Err(VaultError::DuplicateName {
+                name: duplicate.name.clone(),
+            });
+        }
         let created = self.ensure_dataset(dataset, category)?;
         let record = self.require_dataset(dataset)?;
         let (epoch, key) = Self::current_epoch_key(&record)?;
@@ -343,16 +359,17 @@ impl Vault {
                     .to_owned(),
                 size: stored.plaintext_len,
                 stored_size: stored.ciphertext_len,
-                plaintext_hash: stored.plaintext_hash,
+                plaintext_hash: stored.plaintext_hash.clone(),
                 blob_hash: stored.hash.to_hex(),
                 epoch,
                 added_at: now(),
             };
-            if self.commit_entry(entry, stored.hash).await? {
+            let bytes = stored.plaintext_len;
+            if self.commit_entry(entry, stored).await? {
                 report.replaced += 1;
             }
             report.files += 1;
-            report.bytes += stored.plaintext_len;
+            report.bytes += bytes;
             state.files_done += 1;
             state.bytes_done += source.size;
             progress.report(&state);
@@ -362,7 +379,9 @@ impl Vault {
 
     /// Records a stored blob: tag it (so it survives collection), then write its entry.
     /// Returns whether an earlier entry of that name was replaced.
-    async fn commit_entry(&self, entry: Entry, hash: Hash) -> Result<bool, VaultError> {
+    async fn commit_entry(&self, entry: Entry, stored: Stored) -> Result<bool, VaultError> {
+        let _serialised = self.entries_lock.lock().await;
+        let hash = stored.hash;
         let parts: [&[u8]; 2] = [entry.dataset.as_str().as_bytes(), entry.name.as_bytes()];
         let previous: Option<Entry> = self.meta.get(Namespace::Entries, &parts)?;
         self.blobs
@@ -371,6 +390,8 @@ impl Vault {
             .set(tag_name(&hash), hash)
             .await
             .map_err(|e| VaultError::blobs("recording the stored file", e))?;
+        // The named tag protects the blob from collection now; the temporary one may go.
+        drop(stored.temp_tag);
         // The blob store batches its commits; make the blob and its tag durable before the
         // manifest names them, so a crash never leaves an entry without its ciphertext.
         self.blobs
@@ -466,6 +487,7 @@ impl Vault {
         }
         Ok(Stored {
             hash: temp_tag.hash(),
+            temp_tag,
             plaintext_len: encoded.plaintext_len,
             plaintext_hash: encoded.plaintext_hash,
             ciphertext_len: encoded.ciphertext_len,
@@ -619,6 +641,8 @@ impl Vault {
 
 struct Stored {
     hash: Hash,
+    /// Keeps the new blob from garbage collection until its named tag is set.
+    temp_tag: iroh_blobs::api::TempTag,
     plaintext_len: u64,
     plaintext_hash: String,
     ciphertext_len: u64,
@@ -846,8 +870,19 @@ impl DecodeJob {
         let io_err = |action: &'static str, path: &Path, e: io::Error| {
             DecodeFailure::Other(VaultError::io(action, path, e))
         };
-        let mut out =
-            File::create(&self.partial).map_err(|e| io_err("cannot create", &self.partial, e))?;
+        // A partial file left by an export that was killed is ours to replace.
+        let _ = fs::remove_file(&self.partial);
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Decrypted personal data: readable by its owner only.
+            options.mode(0o600);
+        }
+        let mut out = options
+            .open(&self.partial)
+            .map_err(|e| io_err("cannot create", &self.partial, e))?;
         let written = match self.mode {
             ExportMode::Plain => self.decrypt(reader, &mut out)?,
             ExportMode::Age => self.copy_verified(reader, &mut out)?,
@@ -855,9 +890,20 @@ impl DecodeJob {
         out.sync_all()
             .map_err(|e| io_err("cannot write", &self.partial, e))?;
         drop(out);
-        fs::rename(&self.partial, &self.target)
-            .map_err(|e| io_err("cannot write", &self.target, e))?;
-        Ok(written)
+        // Link, then unlink: unlike rename, this never replaces a file that appeared at
+        // the target since the export started.
+        match fs::hard_link(&self.partial, &self.target) {
+            Ok(()) => {
+                let _ = fs::remove_file(&self.partial);
+                Ok(written)
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                Err(DecodeFailure::Other(VaultError::ExportTargetExists {
+                    path: self.target.clone(),
+                }))
+            }
+            Err(e) => Err(io_err("cannot write", &self.target, e)),
+        }
     }
 
     fn pump(
