@@ -171,6 +171,57 @@ fn an_owner_that_does_not_answer_gives_exit_4() {
 }
 
 #[test]
+fn concurrent_adds_into_a_new_dataset_through_serve_stay_decryptable() {
+    let env = Env::new();
+    env.init();
+    let server = Server::start(&env);
+    let mut children = Vec::new();
+    for i in 0..4u64 {
+        let file = env.path(&format!("c{i}.bin"));
+        fs::write(&file, noise(2 << 20, 100 + i)).unwrap();
+        let mut cmd = common::bare_cmd();
+        cmd.env("DATACOOP_HOME", &env.home)
+            .args([
+                "data",
+                "add",
+                file.to_str().unwrap(),
+                "--dataset",
+                "fresh",
+                "--category",
+                "sleep",
+            ])
+            .stderr(Stdio::piped());
+        children.push(cmd.spawn().unwrap());
+    }
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let out_dir = env.path("out");
+    let mut cmd = common::bare_cmd();
+    let out = cmd
+        .env("DATACOOP_HOME", &env.home)
+        .args([
+            "data",
+            "export",
+            "--dataset",
+            "fresh",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    for i in 0..4u64 {
+        assert_eq!(
+            fs::read(out_dir.join(format!("c{i}.bin"))).unwrap(),
+            noise(2 << 20, 100 + i)
+        );
+    }
+    server.stop();
+}
+
+#[test]
 fn concurrent_one_shot_commands_take_turns() {
     let env = Env::new();
     env.init();
