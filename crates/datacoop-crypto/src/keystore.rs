@@ -94,9 +94,10 @@ impl KeystoreSecrets {
         }
     }
 
-    pub(crate) fn encode(&self) -> Zeroizing<Vec<u8>> {
-        // Serialising plain byte arrays and a string cannot fail.
-        Zeroizing::new(postcard::to_stdvec(self).unwrap_or_default())
+    pub(crate) fn encode(&self) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        postcard::to_stdvec(self)
+            .map(Zeroizing::new)
+            .map_err(|e| CryptoError::InvalidKey(format!("cannot encode the keystore: {e}")))
     }
 
     pub(crate) fn decode(bytes: &[u8]) -> Result<Self, String> {
@@ -132,11 +133,11 @@ pub(crate) fn seal_with_passphrase(
     plaintext: &[u8],
     passphrase: &SecretString,
     cost: KdfCost,
-) -> Vec<u8> {
+) -> Result<Vec<u8>, CryptoError> {
     let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
     cost.apply(&mut recipient);
-    // Encrypting to a single scrypt recipient into memory has no failure mode.
-    age::encrypt(&recipient, plaintext).unwrap_or_default()
+    age::encrypt(&recipient, plaintext)
+        .map_err(|e| CryptoError::InvalidKey(format!("cannot seal with the passphrase: {e}")))
 }
 
 /// Why opening a passphrase-sealed file failed.
@@ -183,7 +184,7 @@ impl Keystore {
         passphrase: &SecretString,
         cost: KdfCost,
     ) -> Result<(), CryptoError> {
-        let sealed = seal_with_passphrase(&secrets.encode(), passphrase, cost);
+        let sealed = seal_with_passphrase(&secrets.encode()?, passphrase, cost)?;
         write_atomically(path, &sealed)
     }
 

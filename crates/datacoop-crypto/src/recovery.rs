@@ -76,7 +76,7 @@ impl RecoveryKit {
         phrase: &RecoveryPhrase,
         cost: KdfCost,
     ) -> Result<Self, CryptoError> {
-        let sealed = seal_with_passphrase(&secrets.encode(), phrase.as_passphrase(), cost);
+        let sealed = seal_with_passphrase(&secrets.encode()?, phrase.as_passphrase(), cost)?;
         let mut armored = Vec::new();
         {
             use std::io::Write;
