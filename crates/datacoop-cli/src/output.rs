@@ -1,5 +1,28 @@
 //! Rendering results: data on stdout, explanations on stderr.
 
+/// Writes to stdout; when the reader has gone (`datacoop log show | head`), exits the way
+/// a process killed by SIGPIPE would, instead of panicking.
+fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
+macro_rules! outln {
+    () => { write_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+macro_rules! out {
+    ($($arg:tt)*) => { write_stdout(format_args!($($arg)*)) };
+}
+
 use std::path::Path;
 
 use datacoop_crypto::PublicIdentity;
@@ -14,12 +37,12 @@ fn unexpected(response: Response) -> NodeError {
 fn print_json(value: &impl serde::Serialize) -> Result<(), NodeError> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| NodeError::Protocol(e.to_string()))?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 
 pub fn initialised(home: &Home, identity: &PublicIdentity) {
-    println!("{}", identity.id);
+    outln!("{}", identity.id);
     eprintln!(
         "Created identity {:?} in {}.\n\n\
          Your keys are sealed with your passphrase. If you forget it or lose this computer,\n\
@@ -31,7 +54,7 @@ pub fn initialised(home: &Home, identity: &PublicIdentity) {
 }
 
 pub fn restored(home: &Home, identity: &PublicIdentity) {
-    println!("{}", identity.id);
+    outln!("{}", identity.id);
     eprintln!(
         "Restored identity {:?} into {}, sealed with your new passphrase.",
         identity.name,
@@ -46,11 +69,11 @@ pub fn whoami(response: Response, json: bool) -> Result<(), NodeError> {
     if json {
         return print_json(&me);
     }
-    println!("name:     {}", me.identity.name);
-    println!("id:       {}", me.identity.id);
-    println!("x25519:   {}", me.identity.x25519_public);
+    outln!("name:     {}", me.identity.name);
+    outln!("id:       {}", me.identity.id);
+    outln!("x25519:   {}", me.identity.x25519_public);
     let roles: Vec<_> = me.roles.iter().map(|r| r.name()).collect();
-    println!(
+    outln!(
         "roles:    {}",
         if roles.is_empty() {
             "none yet (not in a cooperative)".to_owned()
@@ -58,7 +81,7 @@ pub fn whoami(response: Response, json: bool) -> Result<(), NodeError> {
             roles.join(", ")
         }
     );
-    println!("home:     {}", me.home.display());
+    outln!("home:     {}", me.home.display());
     Ok(())
 }
 
@@ -118,7 +141,7 @@ pub fn recipient(response: Response) -> Result<(), NodeError> {
     let Response::Recipient { recipient } = response else {
         return Err(unexpected(response));
     };
-    println!("{recipient}");
+    outln!("{recipient}");
     Ok(())
 }
 
@@ -136,12 +159,15 @@ pub fn listing(response: Response, json: bool) -> Result<(), NodeError> {
         return Ok(());
     }
     if listing.entries.is_empty() {
-        println!(
+        outln!(
             "{:<24} {:<16} {:>7} {:>12}",
-            "DATASET", "CATEGORY", "ITEMS", "SIZE"
+            "DATASET",
+            "CATEGORY",
+            "ITEMS",
+            "SIZE"
         );
         for d in &listing.datasets {
-            println!(
+            outln!(
                 "{:<24} {:<16} {:>7} {:>12}",
                 d.name.as_str(),
                 d.category.as_str(),
@@ -150,9 +176,9 @@ pub fn listing(response: Response, json: bool) -> Result<(), NodeError> {
             );
         }
     } else {
-        println!("{:>12}  {:<24}  NAME", "SIZE", "TYPE");
+        outln!("{:>12}  {:<24}  NAME", "SIZE", "TYPE");
         for e in &listing.entries {
-            println!(
+            outln!(
                 "{:>12}  {:<24}  {}",
                 HumanBytes(e.size).to_string(),
                 e.media_type,
@@ -184,7 +210,7 @@ pub fn coop_created(response: Response) -> Result<(), NodeError> {
     let Response::Coop(info) = response else {
         return Err(unexpected(response));
     };
-    println!("{}", info.id);
+    outln!("{}", info.id);
     eprintln!(
         "Founded cooperative {:?}. You are its steward, log operator and witness.{}",
         info.name,
@@ -204,15 +230,15 @@ pub fn coop(response: Response, json: bool) -> Result<(), NodeError> {
     if json {
         return print_json(&info);
     }
-    println!("cooperative: {}", info.name);
-    println!("id:          {}", info.id);
-    println!(
+    outln!("cooperative: {}", info.name);
+    outln!("id:          {}", info.id);
+    outln!(
         "threshold:   {} of {} steward(s)",
         info.threshold,
         info.stewards.len()
     );
-    println!("operator:    {}", short(&info.operator));
-    println!(
+    outln!("operator:    {}", short(&info.operator));
+    outln!(
         "witnesses:   {} (quorum {}){}",
         info.witnesses
             .iter()
@@ -227,17 +253,17 @@ pub fn coop(response: Response, json: bool) -> Result<(), NodeError> {
         }
     );
     match &info.latest_checkpoint {
-        Some(c) => println!(
+        Some(c) => outln!(
             "checkpoint:  size {} root {} ({} signature(s))",
             c.size,
             short(&c.root),
             c.signatures
         ),
-        None => println!("checkpoint:  none yet"),
+        None => outln!("checkpoint:  none yet"),
     }
-    println!("members:");
+    outln!("members:");
     for m in &info.members {
-        println!("  {}  {}", short(&m.id), m.role);
+        outln!("  {}  {}", short(&m.id), m.role);
     }
     Ok(())
 }
@@ -249,12 +275,15 @@ pub fn log(response: Response, json: bool) -> Result<(), NodeError> {
     if json {
         return print_json(&entries);
     }
-    println!(
+    outln!(
         "{:>6}  {:<12}  {:<18}  {:<12}  LOG TIME",
-        "INDEX", "ID", "KIND", "AUTHOR"
+        "INDEX",
+        "ID",
+        "KIND",
+        "AUTHOR"
     );
     for e in &entries {
-        println!(
+        outln!(
             "{:>6}  {:<12}  {:<18}  {:<12}  {}",
             e.index,
             short(&e.id),
@@ -276,9 +305,11 @@ pub fn verified(response: Response) -> Result<(), NodeError> {
     let Response::Verified(summary) = response else {
         return Err(unexpected(response));
     };
-    println!(
+    outln!(
         "verified {} operation(s) and {} checkpoint(s); root {}",
-        summary.operations, summary.checkpoints, summary.root
+        summary.operations,
+        summary.checkpoints,
+        summary.root
     );
     if summary.unwitnessed {
         eprintln!("note: the log is unwitnessed (one steward)");
@@ -290,7 +321,7 @@ pub fn proof(response: Response) -> Result<(), NodeError> {
     let Response::Proof { text } = response else {
         return Err(unexpected(response));
     };
-    print!("{text}");
+    out!("{text}");
     Ok(())
 }
 
@@ -298,7 +329,7 @@ pub fn consent_recorded(response: Response) -> Result<(), NodeError> {
     let Response::ConsentRecorded { operation } = response else {
         return Err(unexpected(response));
     };
-    println!("{operation}");
+    outln!("{operation}");
     eprintln!("Recorded on the cooperative's log.");
     Ok(())
 }
@@ -318,7 +349,7 @@ pub fn consents(response: Response, json: bool) -> Result<(), NodeError> {
     }
     for c in &consents {
         let purposes: Vec<_> = c.purposes.iter().map(|p| p.name()).collect();
-        println!(
+        outln!(
             "{:<20} {:<10} {:<5} {:<9} {}{}",
             c.dataset,
             if c.withdrawn { "withdrawn" } else { "in force" },

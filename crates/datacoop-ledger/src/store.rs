@@ -141,7 +141,7 @@ fn store_err(e: impl std::fmt::Display) -> LedgerError {
 impl SledStore {
     /// Opens (or creates) a store in `path`.
     pub fn open(path: &Path) -> Result<Self, LedgerError> {
-        Self::from_db(sled::open(path).map_err(store_err)?)
+        Self::from_db(open_sled(path).map_err(store_err)?)
     }
 
     /// Wraps an open sled database.
@@ -172,6 +172,23 @@ impl SledStore {
     /// Flushes to disk.
     pub fn flush(&self) -> Result<(), LedgerError> {
         self.db.flush().map(|_| ()).map_err(store_err)
+    }
+}
+
+/// Opens a sled database, waiting briefly while a handle this process just dropped still
+/// holds the file lock (sled releases it from a background thread).
+pub(crate) fn open_sled(path: &Path) -> sled::Result<sled::Db> {
+    let mut attempts = 0;
+    loop {
+        match sled::Config::new().path(path).open() {
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock") && attempts < 40 =>
+            {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
     }
 }
 

@@ -354,7 +354,8 @@ impl Ledger {
                 threads: 2,
                 last_seen,
             },
-        )?;
+        )
+        .map_err(NodeError::LogInvalid)?;
         Ok(VerifySummary {
             operations: report.operations,
             checkpoints: report.checkpoints,
@@ -377,7 +378,8 @@ impl Ledger {
                 threads: 2,
                 last_seen,
             },
-        )?;
+        )
+        .map_err(NodeError::LogInvalid)?;
         Ok(())
     }
 

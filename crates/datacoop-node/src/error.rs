@@ -32,6 +32,9 @@ pub enum NodeError {
     /// The consent log refused or failed.
     #[error(transparent)]
     Ledger(datacoop_ledger::LedgerError),
+    /// `log verify` found the stored log invalid (tampered, truncated, forged).
+    #[error("the log does not verify: {0}")]
+    LogInvalid(datacoop_ledger::LedgerError),
     /// Writing to the log needs the log operator until the network carries submissions.
     #[error(
         "only the cooperative's log operator can write to this node's log for now; submitting to a remote operator arrives with the network"
@@ -148,6 +151,7 @@ impl NodeError {
             NodeError::KitForAnotherIdentity { .. } => "input.kit_for_another_identity",
             NodeError::InvalidName { .. } => "input.invalid_name",
             NodeError::Ledger(e) => e.code(),
+            NodeError::LogInvalid(_) => "integrity.log",
             NodeError::NotOperator => "coop.not_operator",
             NodeError::NotInCoop => "input.no_cooperative",
             NodeError::AlreadyInCoop { .. } => "input.already_in_cooperative",

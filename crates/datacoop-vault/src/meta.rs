@@ -42,7 +42,21 @@ pub struct SledMeta {
 impl SledMeta {
     /// Opens or creates the store in folder `path`.
     pub fn open(path: &Path) -> Result<Self, VaultError> {
-        let db = sled::Config::new().path(path).open()?;
+        // A handle this process just dropped may still hold the lock for a moment
+        // (sled releases it from a background thread), as when the app locks and
+        // unlocks again: wait briefly rather than fail.
+        let mut attempts = 0;
+        let db = loop {
+            match sled::Config::new().path(path).open() {
+                Err(sled::Error::Io(e))
+                    if e.to_string().contains("could not acquire lock") && attempts < 40 =>
+                {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => break other?,
+            }
+        };
         let tree = db.open_tree("sealed")?;
         Ok(SledMeta { db, tree })
     }
