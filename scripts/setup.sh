@@ -2,7 +2,7 @@
 # Installs what datacoop needs on Debian 12 (bookworm) and is missing: system packages
 # for building the node and (soon) the Tauri desktop shell, the Go `age` CLI used by the
 # interoperability tests, and the test tools. Safe to run again: it only installs
-# what is absent. Prerequisites it does not install: Rust (stable) and Node.js 20.
+# what is absent. Prerequisites it does not install: Rust (stable) and Node.js >= 20.19.
 set -euo pipefail
 
 packages=(
@@ -29,4 +29,12 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+need_cmd npm "install Node.js 20.19 or newer"
+# The WebDriver bridge for the desktop app's window tests.
+command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --locked --quiet
+# The desktop app's front end.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 fi

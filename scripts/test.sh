@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 
 start=$(date +%s)
+# The libraries, the CLI and its scenarios.
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then
@@ -15,4 +16,14 @@ else
   cargo test --workspace --all-targets
 fi
 cargo test --workspace --doc
+
+# The desktop app: front-end checks and unit tests, the shell's own tests (including the
+# check that the generated TypeScript bindings match the Rust types), then real windows.
+(cd ui && npm test && npm run build)
+for manifest in src-tauri/Cargo.toml tests/e2e/Cargo.toml; do
+  cargo fmt --manifest-path "$manifest" -- --check
+  CARGO_TARGET_DIR="$DATACOOP_APP_TARGET_DIR" cargo clippy --manifest-path "$manifest" --all-targets -- -D warnings
+done
+CARGO_TARGET_DIR="$DATACOOP_APP_TARGET_DIR" cargo test --manifest-path src-tauri/Cargo.toml
+./scripts/e2e.sh
 echo "test: whole suite took $(( $(date +%s) - start ))s" >&2

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the desktop app with its bundled front end and runs its window tests: the real
+# app under Xvfb, driven through WebDriver (tauri-driver + WebKitWebDriver).
+# Screenshots land in $CARGO_TARGET_DIR/e2e-screenshots/.
+#
+# Needs (scripts/setup.sh installs them): libwebkit2gtk-4.1-dev and friends, xvfb, xauth,
+# webkit2gtk-driver, Node >= 20.19, and `cargo install tauri-driver --locked`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+# While src-tauri is its own workspace root it builds in its own target folder.
+export CARGO_TARGET_DIR="$DATACOOP_APP_TARGET_DIR"
+
+start=$(date +%s)
+command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+command -v WebKitWebDriver >/dev/null || { echo "e2e: WebKitWebDriver missing (apt-get install webkit2gtk-driver)" >&2; exit 1; }
+command -v xvfb-run >/dev/null || { echo "e2e: xvfb-run missing (apt-get install xvfb xauth)" >&2; exit 1; }
+
+( cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build )
+# What `npx tauri build --debug --no-bundle` does: the app with the bundled front end.
+cargo build --manifest-path src-tauri/Cargo.toml --features custom-protocol
+export DATACOOP_APP="$CARGO_TARGET_DIR/debug/datacoop-app"
+echo "e2e: app built in $(( $(date +%s) - start ))s: $DATACOOP_APP" >&2
+
+rm -rf "$CARGO_TARGET_DIR/e2e-screenshots"
+xvfb-run -a -s "-screen 0 1280x800x24" \
+  cargo test --manifest-path tests/e2e/Cargo.toml --test window -- --ignored --test-threads=1 "$@"
+echo "e2e: screenshots in $CARGO_TARGET_DIR/e2e-screenshots/ ($(( $(date +%s) - start ))s in all)" >&2

@@ -1,0 +1,24 @@
+//! Generates the app manifest: every command below needs an explicit permission
+//! (`allow-<command>`) in a capability file before the window may call it.
+
+/// Keep in sync with `tauri::generate_handler!` in `src/lib.rs`; a command missing here
+/// fails at run time with "not allowed", which the E2E suite would catch.
+const COMMANDS: &[&str] = &[
+    "app_state",
+    "create_identity",
+    "unlock",
+    "lock",
+    "list_datasets",
+    "list_entries",
+    "add_paths",
+    "export_dataset",
+    "cancel_job",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script failed");
+}

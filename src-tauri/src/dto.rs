@@ -1,0 +1,336 @@
+//! What the window receives: serialisable views of datacoop-node's answers. The
+//! TypeScript declarations in `ui/src/api/bindings.ts` are generated from these types
+//! (see the `bindings_are_current` test); edit here, then regenerate.
+
+use datacoop_node::api::RecoveryExport;
+use datacoop_node::app::HomeState;
+use datacoop_node::{NodeError, OwnerInfo, OwnerKind, Progress};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Where the app stands, for the first screen to show.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum AppStatus {
+    /// No identity yet: first run.
+    NoIdentity {
+        /// The home folder.
+        home: String,
+    },
+    /// Needs the passphrase.
+    Locked {
+        /// The home folder.
+        home: String,
+    },
+    /// Ready.
+    Unlocked {
+        /// The home folder.
+        home: String,
+        /// Whose home it is.
+        identity: IdentityView,
+    },
+    /// Another process without a window owns the home.
+    InUse {
+        /// The home folder.
+        home: String,
+        /// What owns it.
+        owner_kind: OwnerKindView,
+        /// Its process id.
+        owner_pid: u32,
+    },
+    /// The home could not be opened at all.
+    Unavailable {
+        /// The home folder.
+        home: String,
+        /// Why, as a stable code.
+        code: String,
+        /// Why, for people.
+        message: String,
+    },
+}
+
+impl AppStatus {
+    /// The status of a home this app owns.
+    pub fn owned(home: String, state: HomeState) -> Self {
+        match state {
+            HomeState::NoIdentity => AppStatus::NoIdentity { home },
+            HomeState::Locked => AppStatus::Locked { home },
+            HomeState::Unlocked { identity } => AppStatus::Unlocked {
+                home,
+                identity: IdentityView {
+                    id: identity.id.to_string(),
+                    name: identity.name,
+                },
+            },
+        }
+    }
+
+    /// The status of a home another process owns.
+    pub fn in_use(home: String, owner: &OwnerInfo) -> Self {
+        AppStatus::InUse {
+            home,
+            owner_kind: match owner.kind {
+                OwnerKind::Cli => OwnerKindView::Cli,
+                OwnerKind::Serve => OwnerKindView::Serve,
+                OwnerKind::App => OwnerKindView::App,
+            },
+            owner_pid: owner.pid,
+        }
+    }
+}
+
+/// What kind of process owns a home.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum OwnerKindView {
+    /// A one-shot command.
+    Cli,
+    /// `datacoop serve`.
+    Serve,
+    /// Another desktop app.
+    App,
+}
+
+/// An identity, as shown.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct IdentityView {
+    /// The identity id (64 hex digits).
+    pub id: String,
+    /// The display name.
+    pub name: String,
+}
+
+/// A new identity and its recovery kit: show the kit and the phrase once.
+#[derive(Clone, Serialize, TS)]
+pub struct CreatedIdentity {
+    /// The new identity.
+    pub identity: IdentityView,
+    /// The recovery kit's text, to save as a file.
+    pub kit: String,
+    /// The 24-word recovery phrase.
+    pub phrase: String,
+}
+
+impl CreatedIdentity {
+    /// From what the node returned.
+    pub fn new(identity: datacoop_crypto::PublicIdentity, kit: RecoveryExport) -> Self {
+        CreatedIdentity {
+            identity: IdentityView {
+                id: identity.id.to_string(),
+                name: identity.name,
+            },
+            kit: kit.kit,
+            phrase: kit.phrase,
+        }
+    }
+}
+
+/// A dataset card.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DatasetView {
+    /// Its name.
+    pub name: String,
+    /// Its public category.
+    pub category: String,
+    /// Number of files.
+    #[ts(type = "number")]
+    pub items: u64,
+    /// Plaintext bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+    /// Ciphertext bytes.
+    #[ts(type = "number")]
+    pub stored_size: u64,
+    /// Unix seconds of creation.
+    #[ts(type = "number")]
+    pub created_at: u64,
+}
+
+impl From<datacoop_vault::DatasetSummary> for DatasetView {
+    fn from(d: datacoop_vault::DatasetSummary) -> Self {
+        DatasetView {
+            name: d.name.to_string(),
+            category: d.category.to_string(),
+            items: d.items,
+            size: d.size,
+            stored_size: d.stored_size,
+            created_at: d.created_at,
+        }
+    }
+}
+
+/// One file of a dataset.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EntryView {
+    /// Its path inside the dataset, with `/` separators.
+    pub name: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Plaintext bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+    /// Ciphertext bytes.
+    #[ts(type = "number")]
+    pub stored_size: u64,
+    /// Unix seconds when it was added.
+    #[ts(type = "number")]
+    pub added_at: u64,
+}
+
+impl From<datacoop_vault::Entry> for EntryView {
+    fn from(e: datacoop_vault::Entry) -> Self {
+        EntryView {
+            name: e.name,
+            media_type: e.media_type,
+            size: e.size,
+            stored_size: e.stored_size,
+            added_at: e.added_at,
+        }
+    }
+}
+
+/// Where long work is at (sent on the command's progress channel, throttled).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProgressView {
+    /// The file being worked on.
+    pub current: String,
+    /// Files finished.
+    #[ts(type = "number")]
+    pub files_done: u64,
+    /// Files in all.
+    #[ts(type = "number")]
+    pub files_total: u64,
+    /// Bytes processed.
+    #[ts(type = "number")]
+    pub bytes_done: u64,
+    /// Bytes in all.
+    #[ts(type = "number")]
+    pub bytes_total: u64,
+}
+
+impl From<&Progress> for ProgressView {
+    fn from(p: &Progress) -> Self {
+        ProgressView {
+            current: p.current.clone(),
+            files_done: p.files_done,
+            files_total: p.files_total,
+            bytes_done: p.bytes_done,
+            bytes_total: p.bytes_total,
+        }
+    }
+}
+
+/// What adding did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AddResult {
+    /// The dataset.
+    pub dataset: String,
+    /// Whether it was created.
+    pub created: bool,
+    /// Files stored.
+    #[ts(type = "number")]
+    pub files: u64,
+    /// Bytes stored.
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// Files that replaced one of the same name.
+    #[ts(type = "number")]
+    pub replaced: u64,
+}
+
+/// What exporting did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportResult {
+    /// Files written.
+    #[ts(type = "number")]
+    pub files: u64,
+    /// Bytes written.
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// The folder written to.
+    pub out: String,
+}
+
+/// A failed command: a stable code the window maps to a message, and the node's own text.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CommandError {
+    /// Stable code (`auth.wrong_passphrase`, `input.invalid_name`, ...).
+    pub code: String,
+    /// The node's message.
+    pub message: String,
+}
+
+impl CommandError {
+    /// An error the shell itself reports.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        CommandError {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<NodeError> for CommandError {
+    fn from(e: NodeError) -> Self {
+        CommandError {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// The TypeScript module generated from the types above.
+pub fn typescript_bindings() -> String {
+    let mut out = String::from(
+        "// Generated from src-tauri/src/dto.rs by the `bindings_are_current` test\n\
+         // (DATACOOP_UPDATE_BINDINGS=1 cargo test bindings). Do not edit by hand.\n\n",
+    );
+    for decl in [
+        AppStatus::decl(),
+        OwnerKindView::decl(),
+        IdentityView::decl(),
+        CreatedIdentity::decl(),
+        DatasetView::decl(),
+        EntryView::decl(),
+        ProgressView::decl(),
+        AddResult::decl(),
+        ExportResult::decl(),
+        CommandError::decl(),
+    ] {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    let suggestions: Vec<String> = datacoop_core::CATEGORY_SUGGESTIONS
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect();
+    out.push_str(&format!(
+        "/** Categories offered for new datasets (any lowercase slug is accepted). */\n\
+         export const CATEGORY_SUGGESTIONS = [{}] as const;\n",
+        suggestions.join(", ")
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindings_are_current() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/api/bindings.ts");
+        let generated = typescript_bindings();
+        if std::env::var_os("DATACOOP_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).expect("write bindings");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "ui/src/api/bindings.ts is out of date with src-tauri/src/dto.rs: run \
+             `DATACOOP_UPDATE_BINDINGS=1 cargo test bindings` in src-tauri and commit the result"
+        );
+    }
+}

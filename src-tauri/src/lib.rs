@@ -1,0 +1,499 @@
+//! The datacoop desktop app: a Tauri 2 shell over `datacoop-node`.
+//!
+//! The app owns its home for its whole life ([`datacoop_node::app::OwnedHome`]) and runs
+//! the node in-process. Commands are thin adapters: they translate arguments, call the
+//! node and translate the answer into the views in [`dto`]. No domain logic lives here.
+
+pub mod dto;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use datacoop_node::api::{Request, Response};
+use datacoop_node::app::{Launch, OwnedHome};
+use datacoop_node::{Cancel, Home, KdfCost, OwnerInfo, Progress, ProgressSink};
+use secrecy::SecretString;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
+
+use dto::{
+    AddResult, AppStatus, CommandError, CreatedIdentity, DatasetView, EntryView, ExportResult,
+    IdentityView, ProgressView,
+};
+
+/// How often progress reaches the window at most.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+
+/// How long a launch waits while a one-shot `datacoop` command holds the home.
+const LAUNCH_PATIENCE: Duration = Duration::from_secs(30);
+
+/// What the app holds.
+enum Holding {
+    /// This process owns the home.
+    Owned(Arc<OwnedHome>),
+    /// Another process without a window owns it.
+    InUse(OwnerInfo),
+    /// The home could not be opened.
+    Unavailable(CommandError),
+}
+
+/// The app's managed state.
+struct Ctx {
+    home: PathBuf,
+    holding: Holding,
+    jobs: Mutex<HashMap<u32, Cancel>>,
+}
+
+impl Ctx {
+    fn owned(&self) -> Result<&Arc<OwnedHome>, CommandError> {
+        match &self.holding {
+            Holding::Owned(owned) => Ok(owned),
+            Holding::InUse(owner) => Err(CommandError::new(
+                "home.owned",
+                format!("{} is in use by {owner}", self.home.display()),
+            )),
+            Holding::Unavailable(e) => Err(e.clone()),
+        }
+    }
+
+    async fn call(
+        &self,
+        request: Request,
+        progress: Arc<dyn ProgressSink>,
+        cancel: &Cancel,
+    ) -> Result<Response, CommandError> {
+        let node = self
+            .owned()?
+            .node()
+            .await
+            .ok_or_else(|| CommandError::new("auth.locked", "unlock datacoop first"))?;
+        Ok(node.handle(request, progress, cancel).await?)
+    }
+
+    /// Registers a cancellable job; it is forgotten when the guard drops.
+    fn job(&self, id: u32) -> JobGuard<'_> {
+        let cancel = Cancel::new();
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.insert(id, cancel.clone());
+        }
+        JobGuard {
+            ctx: self,
+            id,
+            cancel,
+        }
+    }
+}
+
+struct JobGuard<'a> {
+    ctx: &'a Ctx,
+    id: u32,
+    cancel: Cancel,
+}
+
+impl Drop for JobGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut jobs) = self.ctx.jobs.lock() {
+            jobs.remove(&self.id);
+        }
+    }
+}
+
+/// Forwards progress to the window at most every [`PROGRESS_INTERVAL`], and always the
+/// first and the last report.
+struct ChannelSink {
+    channel: Channel<ProgressView>,
+    last: Mutex<Option<Instant>>,
+}
+
+impl ChannelSink {
+    fn new(channel: Channel<ProgressView>) -> Arc<Self> {
+        Arc::new(ChannelSink {
+            channel,
+            last: Mutex::new(None),
+        })
+    }
+}
+
+impl ProgressSink for ChannelSink {
+    fn report(&self, progress: &Progress) {
+        let finished = progress.files_done == progress.files_total;
+        if let Ok(mut last) = self.last.lock()
+            && (finished || last.is_none_or(|t| t.elapsed() >= PROGRESS_INTERVAL))
+        {
+            *last = Some(Instant::now());
+            let _ = self.channel.send(ProgressView::from(progress));
+        }
+    }
+}
+
+fn unexpected(response: Response) -> CommandError {
+    CommandError::new(
+        "control.protocol",
+        format!("unexpected answer from the node: {response:?}"),
+    )
+}
+
+#[tauri::command]
+async fn app_state(ctx: State<'_, Ctx>) -> Result<AppStatus, CommandError> {
+    let home = ctx.home.display().to_string();
+    Ok(match &ctx.holding {
+        Holding::Owned(owned) => AppStatus::owned(home, owned.state().await),
+        Holding::InUse(owner) => AppStatus::in_use(home, owner),
+        Holding::Unavailable(e) => AppStatus::Unavailable {
+            home,
+            code: e.code.clone(),
+            message: e.message.clone(),
+        },
+    })
+}
+
+#[tauri::command]
+async fn create_identity(
+    ctx: State<'_, Ctx>,
+    name: String,
+    passphrase: String,
+) -> Result<CreatedIdentity, CommandError> {
+    let (identity, kit) = ctx
+        .owned()?
+        .create(&name, SecretString::from(passphrase))
+        .await?;
+    Ok(CreatedIdentity::new(identity, kit))
+}
+
+#[tauri::command]
+async fn unlock(ctx: State<'_, Ctx>, passphrase: String) -> Result<IdentityView, CommandError> {
+    let identity = ctx.owned()?.unlock(&SecretString::from(passphrase)).await?;
+    Ok(IdentityView {
+        id: identity.id.to_string(),
+        name: identity.name,
+    })
+}
+
+#[tauri::command]
+async fn lock(ctx: State<'_, Ctx>) -> Result<bool, CommandError> {
+    Ok(ctx.owned()?.lock().await)
+}
+
+#[tauri::command]
+async fn list_datasets(ctx: State<'_, Ctx>) -> Result<Vec<DatasetView>, CommandError> {
+    let request = Request::DataList { dataset: None };
+    match ctx
+        .call(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
+        .await?
+    {
+        Response::Listing(l) => Ok(l.datasets.into_iter().map(DatasetView::from).collect()),
+        other => Err(unexpected(other)),
+    }
+}
+
+#[tauri::command]
+async fn list_entries(
+    ctx: State<'_, Ctx>,
+    dataset: String,
+) -> Result<Vec<EntryView>, CommandError> {
+    let request = Request::DataList {
+        dataset: Some(dataset),
+    };
+    match ctx
+        .call(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
+        .await?
+    {
+        Response::Listing(l) => Ok(l.entries.into_iter().map(EntryView::from).collect()),
+        other => Err(unexpected(other)),
+    }
+}
+
+#[tauri::command]
+async fn add_paths(
+    ctx: State<'_, Ctx>,
+    job: u32,
+    dataset: String,
+    category: Option<String>,
+    paths: Vec<PathBuf>,
+    on_progress: Channel<ProgressView>,
+) -> Result<AddResult, CommandError> {
+    let guard = ctx.job(job);
+    let request = Request::DataAdd {
+        dataset,
+        category,
+        paths: paths.into_iter().map(datacoop_node::absolute).collect(),
+        age: false,
+    };
+    match ctx
+        .call(request, ChannelSink::new(on_progress), &guard.cancel)
+        .await?
+    {
+        Response::Added(r) => Ok(AddResult {
+            dataset: r.dataset.to_string(),
+            created: r.created,
+            files: r.files,
+            bytes: r.bytes,
+            replaced: r.replaced,
+        }),
+        other => Err(unexpected(other)),
+    }
+}
+
+#[tauri::command]
+async fn export_dataset(
+    ctx: State<'_, Ctx>,
+    job: u32,
+    dataset: String,
+    out: PathBuf,
+    on_progress: Channel<ProgressView>,
+) -> Result<ExportResult, CommandError> {
+    let guard = ctx.job(job);
+    let request = Request::DataExport {
+        dataset,
+        out: datacoop_node::absolute(out),
+        age: false,
+    };
+    match ctx
+        .call(request, ChannelSink::new(on_progress), &guard.cancel)
+        .await?
+    {
+        Response::Exported(r) => Ok(ExportResult {
+            files: r.files,
+            bytes: r.bytes,
+            out: r.out.display().to_string(),
+        }),
+        other => Err(unexpected(other)),
+    }
+}
+
+#[tauri::command]
+fn cancel_job(ctx: State<'_, Ctx>, job: u32) -> bool {
+    match ctx
+        .jobs
+        .lock()
+        .ok()
+        .and_then(|jobs| jobs.get(&job).cloned())
+    {
+        Some(cancel) => {
+            cancel.cancel();
+            true
+        }
+        None => false,
+    }
+}
+
+/// Command-line options: `--home DIR` (or `DATACOOP_HOME`).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The home folder; the platform default when absent.
+    pub home: Option<PathBuf>,
+}
+
+impl Options {
+    /// Parses the arguments after the program name. Unknown arguments are refused.
+    pub fn parse(
+        args: impl IntoIterator<Item = String>,
+        env_home: Option<String>,
+    ) -> Result<Self, String> {
+        let mut home = env_home.filter(|h| !h.is_empty()).map(PathBuf::from);
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if arg == "--home" {
+                home = Some(PathBuf::from(args.next().ok_or("--home needs a folder")?));
+            } else if let Some(dir) = arg.strip_prefix("--home=") {
+                home = Some(PathBuf::from(dir));
+            } else {
+                return Err(format!(
+                    "unknown argument {arg:?}; usage: datacoop-app [--home DIR]"
+                ));
+            }
+        }
+        Ok(Options { home })
+    }
+}
+
+/// Scrypt cost for new keystores and kits; `DATACOOP_INSECURE_KDF_LOG_N` lowers it for
+/// tests and throwaway demo homes only, as for the CLI.
+fn kdf_cost() -> KdfCost {
+    std::env::var("DATACOOP_INSECURE_KDF_LOG_N")
+        .ok()
+        .and_then(|v| v.parse::<u8>().ok())
+        .map(KdfCost::LogN)
+        .unwrap_or(KdfCost::Default)
+}
+
+fn bring_forward(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Runs the app; returns the process exit code.
+pub fn run() -> i32 {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DATACOOP_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let options = match Options::parse(
+        std::env::args().skip(1),
+        std::env::var("DATACOOP_HOME").ok(),
+    ) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("datacoop: {e}");
+            return 2;
+        }
+    };
+    let home = match Home::resolve(options.home.map(datacoop_node::absolute)) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("datacoop: {e}");
+            return 2;
+        }
+    };
+
+    let handle: Arc<OnceLock<AppHandle>> = Arc::new(OnceLock::new());
+    let for_activate = handle.clone();
+    let launched = tauri::async_runtime::block_on(OwnedHome::launch(
+        &home,
+        kdf_cost(),
+        LAUNCH_PATIENCE,
+        move || {
+            if let Some(app) = for_activate.get() {
+                let app2 = app.clone();
+                let _ = app.run_on_main_thread(move || bring_forward(&app2));
+            }
+        },
+    ));
+    let holding = match launched {
+        Ok(Launch::Owned(owned)) => Holding::Owned(Arc::new(owned)),
+        Ok(Launch::Activated(owner)) => {
+            eprintln!(
+                "datacoop is already open on {} ({owner}); its window was brought forward",
+                home.root().display()
+            );
+            return 0;
+        }
+        Ok(Launch::Taken(owner)) => Holding::InUse(owner),
+        Err(e) => Holding::Unavailable(CommandError::from(e)),
+    };
+    let ctx = Ctx {
+        home: home.root().to_owned(),
+        holding,
+        jobs: Mutex::new(HashMap::new()),
+    };
+
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(ctx)
+        .invoke_handler(tauri::generate_handler![
+            app_state,
+            create_identity,
+            unlock,
+            lock,
+            list_datasets,
+            list_entries,
+            add_paths,
+            export_dataset,
+            cancel_job,
+        ])
+        .setup(move |app| {
+            let _ = handle.set(app.handle().clone());
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("datacoop: cannot start the window: {e}");
+            return 1;
+        }
+    };
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            let ctx = app.state::<Ctx>();
+            if let Holding::Owned(owned) = &ctx.holding {
+                // Cancel running work, then close the vault cleanly if nothing holds it.
+                if let Ok(jobs) = ctx.jobs.lock() {
+                    jobs.values().for_each(Cancel::cancel);
+                }
+                let owned = owned.clone();
+                tauri::async_runtime::block_on(async move {
+                    match Arc::try_unwrap(owned) {
+                        Ok(owned) => owned.close().await,
+                        // A command still holds it: the process exit releases the home.
+                        Err(owned) => {
+                            let _ = std::fs::remove_file(owned.home().control_socket());
+                        }
+                    }
+                });
+            }
+        }
+    });
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn home_comes_from_the_argument_then_the_environment() {
+        assert_eq!(
+            Options::parse(args(&[]), None).unwrap(),
+            Options { home: None }
+        );
+        assert_eq!(
+            Options::parse(args(&[]), Some("/env".into())).unwrap().home,
+            Some(PathBuf::from("/env"))
+        );
+        assert_eq!(
+            Options::parse(args(&["--home", "/a"]), Some("/env".into()))
+                .unwrap()
+                .home,
+            Some(PathBuf::from("/a"))
+        );
+        assert_eq!(
+            Options::parse(args(&["--home=/b"]), None).unwrap().home,
+            Some(PathBuf::from("/b"))
+        );
+        assert!(Options::parse(args(&["--home"]), None).is_err());
+        assert!(Options::parse(args(&["--frobnicate"]), None).is_err());
+    }
+
+    #[test]
+    fn progress_is_throttled_but_keeps_the_last_report() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink_seen = seen.clone();
+        let channel: Channel<ProgressView> = Channel::new(move |body| {
+            if let tauri::ipc::InvokeResponseBody::Json(json) = body {
+                sink_seen.lock().unwrap().push(json);
+            }
+            Ok(())
+        });
+        let sink = ChannelSink::new(channel);
+        let mut p = Progress {
+            current: "a".into(),
+            files_done: 0,
+            files_total: 3,
+            bytes_done: 0,
+            bytes_total: 300,
+        };
+        for i in 0..100u64 {
+            p.bytes_done = i;
+            sink.report(&p);
+        }
+        p.files_done = 3;
+        p.bytes_done = 300;
+        sink.report(&p);
+        let seen = seen.lock().unwrap();
+        assert!(seen.len() >= 2 && seen.len() < 10, "{} reports", seen.len());
+        assert!(seen.last().unwrap().contains("\"bytes_done\":300"));
+    }
+}

@@ -1,0 +1,323 @@
+//! The harness for the window tests: starts `tauri-driver` on free loopback ports, opens a
+//! WebDriver session that launches the built app on a given home, and saves screenshots.
+//!
+//! Needs: a display (run under `xvfb-run`), `tauri-driver` on PATH (or `TAURI_DRIVER`),
+//! `WebKitWebDriver` (Debian `webkit2gtk-driver`), and the app built with its bundled front
+//! end (`scripts/e2e.sh` does all of this). `DATACOOP_APP` overrides the app's path.
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use tokio::process::{Child, Command};
+
+/// How long to wait for the window to show something.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The built app.
+pub fn app_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("DATACOOP_APP") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src-tauri/target"));
+    target.join("debug/datacoop-app")
+}
+
+/// Where screenshots go: `<target>/e2e-screenshots/`, beside the test executable's
+/// `<target>/debug/deps/`.
+pub fn screenshot_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test executable's path");
+    let target = exe
+        .ancestors()
+        .nth(3)
+        .map(Path::to_owned)
+        .unwrap_or_else(std::env::temp_dir);
+    target.join("e2e-screenshots")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// A running `tauri-driver`, killed on drop.
+pub struct Driver {
+    child: Child,
+    port: u16,
+    /// The window's own data (WebKit storage, theme choice): fresh for every test.
+    _xdg: tempfile::TempDir,
+}
+
+impl Driver {
+    /// Starts `tauri-driver` on free loopback ports and waits until it listens.
+    pub async fn start() -> Driver {
+        assert!(
+            std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some(),
+            "no display: run the window tests under xvfb-run (scripts/e2e.sh)"
+        );
+        let binary = app_binary();
+        assert!(
+            binary.is_file(),
+            "the app is not built at {}: run scripts/e2e.sh, or set DATACOOP_APP",
+            binary.display()
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let program = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let xdg = tempfile::tempdir().expect("a temporary folder");
+        let child = Command::new(&program)
+            .env("XDG_DATA_HOME", xdg.path().join("data"))
+            .env("XDG_CACHE_HOME", xdg.path().join("cache"))
+            .env("XDG_CONFIG_HOME", xdg.path().join("config"))
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            // Inherited by WebKitWebDriver and the app: cheap scrypt for throwaway homes.
+            .env("DATACOOP_INSECURE_KDF_LOG_N", "10")
+            .stdin(Stdio::null())
+            // Not inherited: WebKitWebDriver would keep the test's output pipes open.
+            .stdout(Stdio::null())
+            .stderr(driver_log())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {program}: {e} (cargo install tauri-driver --locked)")
+            });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {addr}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Driver {
+            child,
+            port,
+            _xdg: xdg,
+        }
+    }
+}
+
+/// tauri-driver's own output, kept for debugging: `<target>/e2e-screenshots/tauri-driver.log`.
+fn driver_log() -> Stdio {
+    let dir = screenshot_dir();
+    let _ = std::fs::create_dir_all(&dir);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("tauri-driver.log"))
+        .map(Stdio::from)
+        .unwrap_or_else(|_| Stdio::null())
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM first: tauri-driver then stops the WebKitWebDriver it started, which a
+        // SIGKILL would leave running.
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < deadline {
+                if matches!(self.child.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        let _ = self.child.start_kill();
+    }
+}
+
+/// One app window on one home.
+pub struct App {
+    /// The WebDriver session.
+    pub client: Client,
+    /// The home the app owns.
+    pub home: PathBuf,
+    _driver: Driver,
+}
+
+impl App {
+    /// Launches the app on `home` in a new window.
+    pub async fn launch(home: &Path) -> App {
+        let driver = Driver::start().await;
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({
+                "application": app_binary().display().to_string(),
+                "args": ["--home", home.display().to_string()],
+            }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("a WebDriver session with the app");
+        let _ = client.set_window_size(1024, 700).await;
+        App {
+            client,
+            home: home.to_owned(),
+            _driver: driver,
+        }
+    }
+
+    /// Waits for an element matching `css`.
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css} in the window: {e}"))
+    }
+
+    /// Waits until the element matching `css` is displayed, and returns it.
+    pub async fn visible(&self, css: &str) -> Element {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && el.is_displayed().await.unwrap_or(false)
+            {
+                return el;
+            }
+            assert!(Instant::now() < deadline, "{css} never became visible");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks the element matching `css`.
+    pub async fn click(&self, css: &str) {
+        self.visible(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
+    /// Types into the element matching `css`, replacing what it holds.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.visible(css).await;
+        el.clear()
+            .await
+            .unwrap_or_else(|e| panic!("cannot clear {css}: {e}"));
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+    }
+
+    /// The text of the element matching `css` once visible.
+    pub async fn text(&self, css: &str) -> String {
+        self.visible(css).await.text().await.unwrap_or_default()
+    }
+
+    /// Waits until the element's text contains `needle`; returns the text.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = el.text().await
+                && text.contains(needle)
+            {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{css} never said {needle:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a PNG of the window as `<target>/e2e-screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("the screenshot folder");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("the screenshot file");
+        path
+    }
+
+    /// Ends the session; the app exits and releases its home.
+    pub async fn quit(self) {
+        let _ = self.client.clone().close().await;
+        // The app exits when its session ends; tauri-driver must outlive that, or the app
+        // is orphaned with the home still locked.
+        if !wait_home_released(&self.home, Duration::from_secs(10)).await {
+            kill_owner(&self.home);
+            assert!(
+                wait_home_released(&self.home, Duration::from_secs(10)).await,
+                "the app still holds {} after quitting",
+                self.home.display()
+            );
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        // After a failed test: do not leave the app running with the home locked.
+        kill_owner(&self.home);
+    }
+}
+
+fn home_locked(home: &Path) -> bool {
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .open(home.join("owner.lock"))
+    {
+        Ok(file) => file.try_lock().is_err(),
+        Err(_) => false,
+    }
+}
+
+/// Kills the process recorded as the home's owner while it still holds the home.
+fn kill_owner(home: &Path) {
+    if !home_locked(home) {
+        return;
+    }
+    let Ok(text) = std::fs::read_to_string(home.join("owner.json")) else {
+        return;
+    };
+    let Some(pid) = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v["pid"].as_u64())
+    else {
+        return;
+    };
+    if pid > 1 && pid != u64::from(std::process::id()) {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// Waits up to `patience` until no process holds the home's lock; true if released.
+pub async fn wait_home_released(home: &Path, patience: Duration) -> bool {
+    let deadline = Instant::now() + patience;
+    loop {
+        if !home_locked(home) {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -1,0 +1,189 @@
+// Generated from src-tauri/src/dto.rs by the `bindings_are_current` test
+// (DATACOOP_UPDATE_BINDINGS=1 cargo test bindings). Do not edit by hand.
+
+export type AppStatus = { "state": "no_identity", 
+/**
+ * The home folder.
+ */
+home: string, } | { "state": "locked", 
+/**
+ * The home folder.
+ */
+home: string, } | { "state": "unlocked", 
+/**
+ * The home folder.
+ */
+home: string, 
+/**
+ * Whose home it is.
+ */
+identity: IdentityView, } | { "state": "in_use", 
+/**
+ * The home folder.
+ */
+home: string, 
+/**
+ * What owns it.
+ */
+owner_kind: OwnerKindView, 
+/**
+ * Its process id.
+ */
+owner_pid: number, } | { "state": "unavailable", 
+/**
+ * The home folder.
+ */
+home: string, 
+/**
+ * Why, as a stable code.
+ */
+code: string, 
+/**
+ * Why, for people.
+ */
+message: string, };
+
+export type OwnerKindView = "cli" | "serve" | "app";
+
+export type IdentityView = { 
+/**
+ * The identity id (64 hex digits).
+ */
+id: string, 
+/**
+ * The display name.
+ */
+name: string, };
+
+export type CreatedIdentity = { 
+/**
+ * The new identity.
+ */
+identity: IdentityView, 
+/**
+ * The recovery kit's text, to save as a file.
+ */
+kit: string, 
+/**
+ * The 24-word recovery phrase.
+ */
+phrase: string, };
+
+export type DatasetView = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its public category.
+ */
+category: string, 
+/**
+ * Number of files.
+ */
+items: number, 
+/**
+ * Plaintext bytes.
+ */
+size: number, 
+/**
+ * Ciphertext bytes.
+ */
+stored_size: number, 
+/**
+ * Unix seconds of creation.
+ */
+created_at: number, };
+
+export type EntryView = { 
+/**
+ * Its path inside the dataset, with `/` separators.
+ */
+name: string, 
+/**
+ * Its media type.
+ */
+media_type: string, 
+/**
+ * Plaintext bytes.
+ */
+size: number, 
+/**
+ * Ciphertext bytes.
+ */
+stored_size: number, 
+/**
+ * Unix seconds when it was added.
+ */
+added_at: number, };
+
+export type ProgressView = { 
+/**
+ * The file being worked on.
+ */
+current: string, 
+/**
+ * Files finished.
+ */
+files_done: number, 
+/**
+ * Files in all.
+ */
+files_total: number, 
+/**
+ * Bytes processed.
+ */
+bytes_done: number, 
+/**
+ * Bytes in all.
+ */
+bytes_total: number, };
+
+export type AddResult = { 
+/**
+ * The dataset.
+ */
+dataset: string, 
+/**
+ * Whether it was created.
+ */
+created: boolean, 
+/**
+ * Files stored.
+ */
+files: number, 
+/**
+ * Bytes stored.
+ */
+bytes: number, 
+/**
+ * Files that replaced one of the same name.
+ */
+replaced: number, };
+
+export type ExportResult = { 
+/**
+ * Files written.
+ */
+files: number, 
+/**
+ * Bytes written.
+ */
+bytes: number, 
+/**
+ * The folder written to.
+ */
+out: string, };
+
+export type CommandError = { 
+/**
+ * Stable code (`auth.wrong_passphrase`, `input.invalid_name`, ...).
+ */
+code: string, 
+/**
+ * The node's message.
+ */
+message: string, };
+
+/** Categories offered for new datasets (any lowercase slug is accepted). */
+export const CATEGORY_SUGGESTIONS = ["fitness", "health-records", "sleep", "nutrition", "location", "messages", "photos", "voice", "browsing", "purchases", "finance", "writing", "code"] as const;

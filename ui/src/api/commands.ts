@@ -1,0 +1,42 @@
+// Typed wrappers over the app's Tauri commands (src-tauri/src/lib.rs). Argument names are
+// camelCase here; Tauri maps them to the commands' snake_case parameters.
+
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  AddResult, AppStatus, CreatedIdentity, DatasetView, EntryView, ExportResult,
+  IdentityView, ProgressView,
+} from "./bindings";
+
+let nextJob = 1;
+
+/** A cancellable job id, unique in this window. */
+export function newJob(): number {
+  return nextJob++;
+}
+
+export const api = {
+  appState: () => invoke<AppStatus>("app_state"),
+  createIdentity: (name: string, passphrase: string) =>
+    invoke<CreatedIdentity>("create_identity", { name, passphrase }),
+  unlock: (passphrase: string) => invoke<IdentityView>("unlock", { passphrase }),
+  lock: () => invoke<boolean>("lock"),
+  listDatasets: () => invoke<DatasetView[]>("list_datasets"),
+  listEntries: (dataset: string) => invoke<EntryView[]>("list_entries", { dataset }),
+  addPaths: (
+    job: number,
+    dataset: string,
+    category: string | null,
+    paths: string[],
+    onProgress: (p: ProgressView) => void,
+  ) => {
+    const channel = new Channel<ProgressView>();
+    channel.onmessage = onProgress;
+    return invoke<AddResult>("add_paths", { job, dataset, category, paths, onProgress: channel });
+  },
+  exportDataset: (job: number, dataset: string, out: string, onProgress: (p: ProgressView) => void) => {
+    const channel = new Channel<ProgressView>();
+    channel.onmessage = onProgress;
+    return invoke<ExportResult>("export_dataset", { job, dataset, out, onProgress: channel });
+  },
+  cancelJob: (job: number) => invoke<boolean>("cancel_job", { job }),
+};

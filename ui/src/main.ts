@@ -1,0 +1,137 @@
+// The window: reads the app's state, shows the matching screen, routes events.
+
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { api } from "./api/commands";
+import { h, mount } from "./dom";
+import { errorMessage } from "./errors";
+import { en } from "./i18n/en";
+import { next, type Event, type Screen } from "./state";
+import { applyTheme, loadTheme } from "./theme";
+import { datasetView, myDataView, type DataContext } from "./views/data";
+import { createView, inUseView, kitView, unavailableView, unlockView, welcomeView } from "./views/onboarding";
+import { settingsView } from "./views/settings";
+
+const app = document.getElementById("app") as HTMLElement;
+let screen: Screen = { name: "loading" };
+let busy = false;
+let dropTarget: ((paths: string[]) => void) | null = null;
+
+function go(event: Event): void {
+  const before = screen;
+  screen = next(screen, event);
+  if (screen !== before) render();
+}
+
+async function refresh(): Promise<void> {
+  try {
+    go({ type: "status", status: await api.appState() });
+  } catch (err) {
+    mount(app, h("main", { class: "onboarding" }, h("div", { class: "card narrow" },
+      h("h1", {}, en.unavailable.title), h("p", { role: "alert" }, errorMessage(err)))));
+  }
+}
+
+const dataContext: DataContext = {
+  openDataset: (dataset) => go({ type: "open_dataset", dataset }),
+  closeDataset: () => go({ type: "close_dataset" }),
+  setBusy: (b) => {
+    busy = b;
+    const lock = document.getElementById("lock") as HTMLButtonElement | null;
+    if (lock) {
+      lock.disabled = b;
+      lock.title = b ? en.nav.lockBusy : "";
+    }
+  },
+  setDropTarget: (target) => (dropTarget = target),
+};
+
+function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTMLElement {
+  const item = (id: string, label: string, section: "data" | "settings") =>
+    h("li", {}, h("button", {
+      id, class: "nav-item",
+      "aria-current": s.section === section ? "page" : undefined,
+      onclick: () => go({ type: "navigate", section }),
+    }, label));
+  const later = [en.nav.consent, en.nav.requests, en.nav.grants, en.nav.log, en.nav.cooperative];
+  return h("div", { class: "shell" },
+    h("header", { class: "topbar" },
+      h("span", { class: "brand" }, en.appName),
+      h("span", { class: "muted small", id: "signed-in" }, en.nav.signedInAs(s.identity.name)),
+      h("button", {
+        id: "lock", class: "secondary", disabled: busy, title: busy ? en.nav.lockBusy : undefined,
+        onclick: async () => {
+          if (await api.lock()) go({ type: "locked", home: s.home });
+        },
+      }, en.nav.lock)),
+    h("nav", { class: "sidebar", "aria-label": en.nav.label },
+      h("ul", {}, item("nav-data", en.nav.myData, "data"), item("nav-settings", en.nav.settings, "settings")),
+      h("p", { class: "later-title", id: "later-title" }, en.nav.later),
+      h("ul", { class: "later", "aria-labelledby": "later-title" },
+        later.map((label) => h("li", { "aria-disabled": "true" }, label)))),
+    h("main", { class: "content", id: "main" }, content));
+}
+
+function render(): void {
+  dropTarget = null;
+  const s = screen;
+  let view: HTMLElement;
+  switch (s.name) {
+    case "loading":
+      view = h("main", { class: "onboarding" }, h("p", { class: "muted" }, en.loading));
+      break;
+    case "welcome":
+      view = welcomeView(() => go({ type: "start" }));
+      break;
+    case "create":
+      view = createView(() => go({ type: "back" }), (created) => go({ type: "created", created }));
+      break;
+    case "kit":
+      view = kitView(s.created, async () => {
+        const status = await api.appState();
+        go({ type: "kit_saved", home: status.home });
+      });
+      break;
+    case "unlock":
+      view = unlockView(s.home, (identity) => go({ type: "unlocked", identity, home: s.home }));
+      break;
+    case "in_use":
+      view = inUseView(s.home, s.ownerKind, s.ownerPid);
+      break;
+    case "unavailable":
+      view = unavailableView(s.home, s.message);
+      break;
+    case "main": {
+      const content =
+        s.section === "settings"
+          ? settingsView(s.home, s.identity)
+          : s.dataset
+            ? datasetView(dataContext, s.dataset)
+            : myDataView(dataContext);
+      view = shell(s, content);
+      break;
+    }
+  }
+  mount(app, view);
+  (app.querySelector<HTMLElement>("[data-focus]") ?? app.querySelector<HTMLElement>("h1"))?.focus();
+}
+
+function watchDrops(): void {
+  const overlay = h("div", { class: "drop-overlay", hidden: true, "aria-hidden": "true" }, h("p", {}, en.add.dropHere));
+  document.body.append(overlay);
+  void getCurrentWebview()
+    .onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === "enter" || p.type === "over") overlay.hidden = dropTarget === null;
+      else if (p.type === "leave") overlay.hidden = true;
+      else if (p.type === "drop") {
+        overlay.hidden = true;
+        if (dropTarget && p.paths.length) dropTarget(p.paths);
+      }
+    })
+    .catch(() => undefined);
+}
+
+applyTheme(loadTheme());
+render();
+watchDrops();
+void refresh();

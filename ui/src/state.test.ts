@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import type { CreatedIdentity } from "./api/bindings";
+import { next, screenForStatus, type Screen } from "./state";
+
+const identity = { id: "ab".repeat(32), name: "Ada" };
+const created: CreatedIdentity = { identity, kit: "kit text", phrase: "w ".repeat(24).trim() };
+
+describe("screenForStatus", () => {
+  it("maps each app state to its first screen", () => {
+    expect(screenForStatus({ state: "no_identity", home: "/h" })).toEqual({ name: "welcome" });
+    expect(screenForStatus({ state: "locked", home: "/h" })).toEqual({ name: "unlock", home: "/h" });
+    expect(screenForStatus({ state: "unlocked", home: "/h", identity }).name).toBe("main");
+    expect(screenForStatus({ state: "in_use", home: "/h", owner_kind: "serve", owner_pid: 7 })).toEqual({
+      name: "in_use", home: "/h", ownerKind: "serve", ownerPid: 7,
+    });
+  });
+});
+
+describe("next", () => {
+  it("walks the first run: welcome, create, kit (held until saved), My data", () => {
+    let s: Screen = { name: "welcome" };
+    s = next(s, { type: "start" });
+    expect(s.name).toBe("create");
+    expect(next(s, { type: "back" }).name).toBe("welcome");
+    s = next(s, { type: "created", created });
+    expect(s.name).toBe("kit");
+    // Reading the status (now unlocked) must not skip the kit.
+    expect(next(s, { type: "status", status: { state: "unlocked", home: "/h", identity } })).toBe(s);
+    s = next(s, { type: "kit_saved", home: "/h" });
+    expect(s).toEqual({ name: "main", identity, home: "/h", section: "data", dataset: null });
+  });
+  it("locks and unlocks", () => {
+    let s: Screen = { name: "main", identity, home: "/h", section: "settings", dataset: null };
+    s = next(s, { type: "locked", home: "/h" });
+    expect(s).toEqual({ name: "unlock", home: "/h" });
+    s = next(s, { type: "unlocked", identity, home: "/h" });
+    expect(s.name === "main" && s.section).toBe("data");
+  });
+  it("navigates between sections and datasets", () => {
+    let s: Screen = { name: "main", identity, home: "/h", section: "data", dataset: null };
+    s = next(s, { type: "open_dataset", dataset: "runs" });
+    expect(s.name === "main" && s.dataset).toBe("runs");
+    s = next(s, { type: "navigate", section: "settings" });
+    expect(s.name === "main" && [s.section, s.dataset]).toEqual(["settings", null]);
+  });
+  it("ignores events that do not belong to the screen", () => {
+    const welcome: Screen = { name: "welcome" };
+    expect(next(welcome, { type: "created", created })).toBe(welcome);
+    expect(next(welcome, { type: "locked", home: "/h" })).toBe(welcome);
+    const unlock: Screen = { name: "unlock", home: "/h" };
+    expect(next(unlock, { type: "navigate", section: "settings" })).toBe(unlock);
+  });
+});

@@ -1,0 +1,76 @@
+// Which screen the window shows, as a pure function of what the app reports and what the
+// person did. Views render a Screen; they never decide transitions themselves.
+
+import type { AppStatus, CreatedIdentity, IdentityView, OwnerKindView } from "./api/bindings";
+
+export type Section = "data" | "settings";
+
+export type Screen =
+  | { name: "loading" }
+  | { name: "welcome" }
+  | { name: "create" }
+  | { name: "kit"; created: CreatedIdentity }
+  | { name: "unlock"; home: string }
+  | { name: "in_use"; home: string; ownerKind: OwnerKindView; ownerPid: number }
+  | { name: "unavailable"; home: string; message: string }
+  | { name: "main"; identity: IdentityView; home: string; section: Section; dataset: string | null };
+
+export type Event =
+  | { type: "status"; status: AppStatus }
+  | { type: "start" }
+  | { type: "back" }
+  | { type: "created"; created: CreatedIdentity }
+  | { type: "kit_saved"; home: string }
+  | { type: "unlocked"; identity: IdentityView; home: string }
+  | { type: "locked"; home: string }
+  | { type: "navigate"; section: Section }
+  | { type: "open_dataset"; dataset: string }
+  | { type: "close_dataset" };
+
+/** The screen for a freshly read app status. */
+export function screenForStatus(status: AppStatus): Screen {
+  switch (status.state) {
+    case "no_identity":
+      return { name: "welcome" };
+    case "locked":
+      return { name: "unlock", home: status.home };
+    case "unlocked":
+      return { name: "main", identity: status.identity, home: status.home, section: "data", dataset: null };
+    case "in_use":
+      return { name: "in_use", home: status.home, ownerKind: status.owner_kind, ownerPid: status.owner_pid };
+    case "unavailable":
+      return { name: "unavailable", home: status.home, message: status.message };
+  }
+}
+
+/** The next screen. Events that make no sense on the current screen change nothing. */
+export function next(screen: Screen, event: Event): Screen {
+  switch (event.type) {
+    case "status":
+      // The recovery kit stays on screen until the person confirms they saved it, even if
+      // the app's status (now unlocked) is read meanwhile.
+      return screen.name === "kit" ? screen : screenForStatus(event.status);
+    case "start":
+      return screen.name === "welcome" ? { name: "create" } : screen;
+    case "back":
+      return screen.name === "create" ? { name: "welcome" } : screen;
+    case "created":
+      return screen.name === "create" ? { name: "kit", created: event.created } : screen;
+    case "kit_saved":
+      return screen.name === "kit"
+        ? { name: "main", identity: screen.created.identity, home: event.home, section: "data", dataset: null }
+        : screen;
+    case "unlocked":
+      return screen.name === "unlock"
+        ? { name: "main", identity: event.identity, home: event.home, section: "data", dataset: null }
+        : screen;
+    case "locked":
+      return screen.name === "main" ? { name: "unlock", home: event.home } : screen;
+    case "navigate":
+      return screen.name === "main" ? { ...screen, section: event.section, dataset: null } : screen;
+    case "open_dataset":
+      return screen.name === "main" ? { ...screen, section: "data", dataset: event.dataset } : screen;
+    case "close_dataset":
+      return screen.name === "main" ? { ...screen, dataset: null } : screen;
+  }
+}

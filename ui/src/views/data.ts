@@ -1,0 +1,308 @@
+// My data: dataset cards, a dataset's files, adding (path field, native dialogs, drag and
+// drop) and exporting, each with a progress panel.
+
+import { open } from "@tauri-apps/plugin-dialog";
+import { CATEGORY_SUGGESTIONS, type DatasetView, type EntryView } from "../api/bindings";
+import { api, newJob } from "../api/commands";
+import { h, mount } from "../dom";
+import { errorCode, errorMessage } from "../errors";
+import { formatBytes, formatCount, formatDate } from "../format";
+import { en } from "../i18n/en";
+import { appendPaths, parsePaths, suggestDatasetName } from "../paths";
+import { progressPanel } from "./progress";
+
+export interface DataContext {
+  openDataset(name: string): void;
+  closeDataset(): void;
+  /** Tells the shell that work is running (locking waits for it). */
+  setBusy(busy: boolean): void;
+  /** Where dropped paths go while this view is shown. */
+  setDropTarget(target: ((paths: string[]) => void) | null): void;
+}
+
+function skeleton(rows: number): HTMLElement {
+  return h("div", { class: "skeletons", "aria-busy": "true", "aria-label": en.loading },
+    Array.from({ length: rows }, () => h("div", { class: "skeleton" })));
+}
+
+export function myDataView(ctx: DataContext): HTMLElement {
+  const list = h("div", { id: "datasets" }, skeleton(3));
+  const addSlot = h("div", { id: "add-slot" });
+  const notice = h("p", { class: "success", id: "add-result", role: "status", hidden: true });
+  const root = h(
+    "div",
+    { class: "page" },
+    h("header", { class: "page-head" },
+      h("h1", { tabindex: -1, "data-focus": true }, en.data.title),
+      h("button", { id: "add-open", class: "primary", onclick: () => showAdd(null) }, en.data.add)),
+    notice,
+    addSlot,
+    list,
+  );
+  let datasets: DatasetView[] = [];
+
+  const showAdd = (preset: string | null, paths: string[] = []) => {
+    if (addSlot.firstChild) {
+      const field = addSlot.querySelector<HTMLTextAreaElement>("#add-paths");
+      if (field && paths.length) field.value = appendPaths(field.value, paths);
+      return;
+    }
+    notice.hidden = true;
+    mount(addSlot, addPanel(ctx, datasets, preset, paths, {
+      close: () => mount(addSlot),
+      done: (message) => {
+        if (message) {
+          mount(addSlot);
+          notice.hidden = false;
+          notice.textContent = message;
+        }
+        void load();
+      },
+    }));
+    addSlot.querySelector<HTMLElement>("[data-focus]")?.focus();
+  };
+  ctx.setDropTarget((paths) => showAdd(null, paths));
+
+  const load = async () => {
+    try {
+      datasets = await api.listDatasets();
+    } catch (err) {
+      mount(list, h("p", { class: "error", role: "alert" }, errorMessage(err)));
+      return;
+    }
+    if (datasets.length === 0) {
+      mount(list, h("div", { class: "empty", id: "data-empty" },
+        h("h2", {}, en.data.emptyTitle),
+        h("p", {}, en.data.emptyBody),
+        h("button", { class: "primary", onclick: () => showAdd(null) }, en.data.add)));
+      return;
+    }
+    mount(list, h("ul", { class: "cards" }, datasets.map((d) =>
+      h("li", {},
+        h("button", {
+          class: "dataset-card",
+          "data-name": d.name,
+          "aria-label": en.data.open(d.name),
+          onclick: () => ctx.openDataset(d.name),
+        },
+          h("span", { class: "card-title" }, d.name),
+          h("span", { class: "badge" }, d.category),
+          h("span", { class: "card-stats" },
+            `${en.data.card.items(formatCount(d.items))} · ${formatBytes(d.size)}`),
+          h("span", { class: "muted small" }, en.data.card.created(formatDate(d.created_at))))))));
+  };
+  void load();
+  return root;
+}
+
+interface AddHooks {
+  close(): void;
+  /** Work ended; `message` says what was added, or is null after a failure. */
+  done(message: string | null): void;
+}
+
+function addPanel(ctx: DataContext, datasets: DatasetView[], preset: string | null, initial: string[], hooks: AddHooks): HTMLElement {
+  const NEW = "\u0000new";
+  const select = h("select", { id: "add-dataset", "data-focus": preset === null },
+    datasets.map((d) => h("option", { value: d.name, selected: d.name === preset }, `${d.name} (${d.category})`)),
+    h("option", { value: NEW, selected: datasets.length === 0 }, en.add.newDataset));
+  const newName = h("input", { id: "add-new-name", "aria-describedby": "add-new-name-hint", maxlength: 64 });
+  const category = h("input", { id: "add-category", list: "category-suggestions", "aria-describedby": "add-category-hint", maxlength: 48 });
+  const suggestions = h("datalist", { id: "category-suggestions" }, CATEGORY_SUGGESTIONS.map((c) => h("option", { value: c })));
+  const newFields = h("div", { class: "new-dataset" },
+    h("label", { for: "add-new-name" }, en.add.newName), newName,
+    h("p", { class: "hint", id: "add-new-name-hint" }, en.add.newNameHint),
+    h("label", { for: "add-category" }, en.add.category), category, suggestions,
+    h("p", { class: "hint", id: "add-category-hint" }, en.add.categoryHint));
+  const syncNew = () => (newFields.hidden = select.value !== NEW);
+  select.addEventListener("change", syncNew);
+  syncNew();
+
+  const paths = h("textarea", { id: "add-paths", rows: 3, spellcheck: "false", placeholder: en.add.pathsPlaceholder, "data-focus": preset !== null });
+  paths.value = appendPaths("", initial);
+  const addPicked = (picked: string | string[] | null) => {
+    if (!picked) return;
+    const list = Array.isArray(picked) ? picked : [picked];
+    paths.value = appendPaths(paths.value, list);
+    if (select.value === NEW && !newName.value && list.length) newName.value = suggestDatasetName(list[0]);
+  };
+  const error = h("p", { class: "error", id: "add-error", role: "alert", hidden: true });
+  const progressSlot = h("div");
+  const submit = h("button", { id: "add-submit", type: "submit", class: "primary" }, en.add.submit);
+  const fail = (msg: string, focus?: HTMLElement) => {
+    error.hidden = false;
+    error.textContent = msg;
+    focus?.focus();
+  };
+
+  const form = h("form", {
+    class: "card add-panel",
+    "aria-label": en.add.title,
+    onsubmit: async (e: Event) => {
+      e.preventDefault();
+      error.hidden = true;
+      const list = parsePaths(paths.value);
+      const isNew = select.value === NEW;
+      const dataset = isNew ? newName.value.trim() : select.value;
+      if (isNew && !dataset) return fail(en.add.nameMissing, newName);
+      if (isNew && !category.value.trim()) return fail(en.add.categoryMissing, category);
+      if (list.length === 0) return fail(en.add.pathsMissing, paths);
+      const job = newJob();
+      const panel = progressPanel(en.progress.adding(dataset), () => void api.cancelJob(job));
+      mount(progressSlot, panel.el);
+      submit.disabled = true;
+      ctx.setBusy(true);
+      try {
+        const r = await api.addPaths(job, dataset, isNew ? category.value.trim() : null, list, panel.update);
+        panel.end();
+        mount(progressSlot);
+        hooks.done(en.add.added(formatCount(r.files), formatBytes(r.bytes), r.dataset));
+      } catch (err) {
+        panel.end();
+        mount(progressSlot);
+        fail(errorCode(err) === "cancelled" ? en.progress.cancelled : errorMessage(err));
+        hooks.done(null);
+      } finally {
+        submit.disabled = false;
+        ctx.setBusy(false);
+      }
+    },
+  },
+    h("div", { class: "page-head" }, h("h2", {}, en.add.title),
+      h("button", { type: "button", class: "secondary", id: "add-close", onclick: hooks.close }, en.add.cancel)),
+    h("label", { for: "add-dataset" }, en.add.dataset), select,
+    newFields,
+    h("label", { for: "add-paths" }, en.add.paths), paths,
+    h("div", { class: "actions start" },
+      h("button", { type: "button", class: "secondary", id: "add-choose-files",
+        onclick: async () => addPicked(await open({ multiple: true, directory: false })) }, en.add.chooseFiles),
+      h("button", { type: "button", class: "secondary", id: "add-choose-folder",
+        onclick: async () => addPicked(await open({ multiple: true, directory: true })) }, en.add.chooseFolder),
+      h("span", { class: "muted small" }, en.add.drop)),
+    error, progressSlot,
+    h("div", { class: "actions" }, submit));
+  return form;
+}
+
+export function datasetView(ctx: DataContext, name: string): HTMLElement {
+  const head = h("div", { class: "dataset-head" }, skeleton(1));
+  const files = h("div", { id: "entries" }, skeleton(5));
+  const addSlot = h("div");
+  const notice = h("p", { class: "success", id: "add-result", role: "status", hidden: true });
+  const exportSlot = h("div");
+  let summary: DatasetView | null = null;
+
+  const showAdd = (paths: string[] = []) => {
+    if (addSlot.firstChild) {
+      const field = addSlot.querySelector<HTMLTextAreaElement>("#add-paths");
+      if (field && paths.length) field.value = appendPaths(field.value, paths);
+      return;
+    }
+    notice.hidden = true;
+    mount(addSlot, addPanel(ctx, summary ? [summary] : [], name, paths, {
+      close: () => mount(addSlot),
+      done: (message) => {
+        if (message) {
+          mount(addSlot);
+          notice.hidden = false;
+          notice.textContent = message;
+        }
+        void load();
+      },
+    }));
+    addSlot.querySelector<HTMLElement>("[data-focus]")?.focus();
+  };
+  ctx.setDropTarget((paths) => showAdd(paths));
+
+  const load = async () => {
+    let entries: EntryView[];
+    try {
+      const all = await api.listDatasets();
+      summary = all.find((d) => d.name === name) ?? null;
+      entries = await api.listEntries(name);
+    } catch (err) {
+      mount(files, h("p", { class: "error", role: "alert" }, errorMessage(err)));
+      return;
+    }
+    if (summary) {
+      mount(head,
+        h("span", { class: "badge" }, `${en.dataset.category}: ${summary.category}`),
+        h("span", { id: "dataset-stats" }, `${en.data.card.items(formatCount(summary.items))} · ${formatBytes(summary.size)}`));
+    }
+    if (entries.length === 0) {
+      mount(files, h("p", { class: "empty" }, en.dataset.emptyFiles));
+      return;
+    }
+    const c = en.dataset.columns;
+    mount(files, h("div", { class: "table-wrap" }, h("table", { class: "files" },
+      h("caption", { class: "visually-hidden" }, en.dataset.files),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, c.name), h("th", { scope: "col" }, c.type),
+        h("th", { scope: "col", class: "num" }, c.size), h("th", { scope: "col" }, c.added))),
+      h("tbody", {}, entries.map((e) => h("tr", { "data-name": e.name },
+        h("td", { class: "file-name" }, e.name),
+        h("td", { class: "muted" }, e.media_type),
+        h("td", { class: "num size", "data-bytes": e.size }, formatBytes(e.size)),
+        h("td", { class: "muted" }, formatDate(e.added_at))))))));
+  };
+
+  // Export.
+  const out = h("input", { id: "export-path", placeholder: en.dataset.exportPathPlaceholder, spellcheck: "false" });
+  const exportError = h("p", { class: "error", id: "export-error", role: "alert", hidden: true });
+  const exportResult = h("p", { class: "success", id: "export-result", role: "status", hidden: true });
+  const exportSubmit = h("button", { type: "submit", class: "primary", id: "export-submit" }, en.dataset.exportSubmit);
+  const exportForm = h("form", {
+    class: "card",
+    "aria-label": en.dataset.exportTitle,
+    onsubmit: async (e: Event) => {
+      e.preventDefault();
+      exportError.hidden = true;
+      exportResult.hidden = true;
+      const target = out.value.trim();
+      if (!target) {
+        exportError.hidden = false;
+        exportError.textContent = en.dataset.exportPathMissing;
+        out.focus();
+        return;
+      }
+      const job = newJob();
+      const panel = progressPanel(en.progress.exporting(name), () => void api.cancelJob(job));
+      mount(exportSlot, panel.el);
+      exportSubmit.disabled = true;
+      ctx.setBusy(true);
+      try {
+        const r = await api.exportDataset(job, name, target, panel.update);
+        exportResult.hidden = false;
+        exportResult.textContent = en.dataset.exported(formatCount(r.files), formatBytes(r.bytes), r.out);
+      } catch (err) {
+        exportError.hidden = false;
+        exportError.textContent = errorCode(err) === "cancelled" ? en.progress.cancelledExport : errorMessage(err);
+      } finally {
+        panel.end();
+        mount(exportSlot);
+        exportSubmit.disabled = false;
+        ctx.setBusy(false);
+      }
+    },
+  },
+    h("h2", {}, en.dataset.exportTitle),
+    h("p", { class: "muted" }, en.dataset.exportIntro),
+    h("label", { for: "export-path" }, en.dataset.exportPath),
+    h("div", { class: "row" }, out,
+      h("button", { type: "button", class: "secondary", onclick: async () => {
+        const picked = await open({ directory: true, multiple: false });
+        if (typeof picked === "string") out.value = picked;
+      } }, en.dataset.choose)),
+    exportError, exportSlot, exportResult,
+    h("div", { class: "actions" }, exportSubmit));
+
+  void load();
+  return h("div", { class: "page" },
+    h("nav", { class: "crumbs", "aria-label": "Breadcrumb" },
+      h("button", { class: "link", id: "back-to-data", onclick: () => ctx.closeDataset() }, `← ${en.dataset.back}`)),
+    h("header", { class: "page-head" },
+      h("h1", { tabindex: -1, "data-focus": true, id: "dataset-title" }, name),
+      h("button", { class: "primary", id: "add-open", onclick: () => showAdd() }, en.dataset.addHere)),
+    head, notice, addSlot,
+    h("h2", {}, en.dataset.files), files,
+    exportForm);
+}

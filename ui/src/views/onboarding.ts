@@ -1,0 +1,170 @@
+// First run (welcome, create, recovery kit), unlock, and the screens for a home that
+// cannot be used.
+
+import type { CreatedIdentity, IdentityView, OwnerKindView } from "../api/bindings";
+import { api } from "../api/commands";
+import { h } from "../dom";
+import { errorCode, errorMessage } from "../errors";
+import { en } from "../i18n/en";
+import { checkCreateForm, strength } from "../strength";
+
+function page(...children: (Node | null)[]): HTMLElement {
+  return h("main", { class: "onboarding", id: "main" }, h("div", { class: "card narrow" }, ...children));
+}
+
+export function welcomeView(onStart: () => void): HTMLElement {
+  return page(
+    h("h1", { tabindex: -1, "data-focus": true }, en.welcome.title),
+    h("p", { class: "lead" }, en.welcome.body),
+    h("div", { class: "actions" }, h("button", { id: "welcome-start", class: "primary", onclick: onStart }, en.welcome.start)),
+  );
+}
+
+export function createView(onBack: () => void, onCreated: (c: CreatedIdentity) => void): HTMLElement {
+  const name = h("input", { id: "name", name: "name", autocomplete: "name", placeholder: en.create.namePlaceholder, required: true, maxlength: 64, "data-focus": true });
+  const pass = h("input", { id: "passphrase", type: "password", autocomplete: "new-password", required: true, "aria-describedby": "strength" });
+  const confirm = h("input", { id: "confirm", type: "password", autocomplete: "new-password", required: true });
+  const meter = h("meter", { min: 0, max: 4, low: 2, high: 3, optimum: 4, value: 0, "aria-hidden": "true" });
+  const hint = h("span", { id: "strength-text" }, en.create.strength.empty);
+  const error = h("p", { class: "error", id: "create-error", role: "alert", hidden: true });
+  const submit = h("button", { id: "create-submit", type: "submit", class: "primary" }, en.create.submit);
+  const levels = { empty: 0, weak: 1, fair: 2, good: 3, strong: 4 } as const;
+  pass.addEventListener("input", () => {
+    const s = strength(pass.value);
+    meter.value = levels[s];
+    hint.textContent = en.create.strength[s];
+  });
+  const form = h(
+    "form",
+    {
+      novalidate: true,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const check = checkCreateForm(name.value, pass.value, confirm.value);
+        if (!check.ok) {
+          error.hidden = false;
+          error.textContent = en.create.problem[check.problem as keyof typeof en.create.problem];
+          (check.problem === "name_missing" ? name : check.problem === "too_short" ? pass : confirm).focus();
+          return;
+        }
+        error.hidden = true;
+        submit.disabled = true;
+        submit.textContent = en.create.working;
+        try {
+          onCreated(await api.createIdentity(name.value.trim(), pass.value));
+        } catch (err) {
+          error.hidden = false;
+          error.textContent = errorMessage(err);
+          submit.disabled = false;
+          submit.textContent = en.create.submit;
+        }
+      },
+    },
+    h("label", { for: "name" }, en.create.name),
+    name,
+    h("label", { for: "passphrase" }, en.create.passphrase),
+    pass,
+    h("div", { class: "strength", id: "strength" }, h("span", { class: "muted" }, `${en.create.strengthLabel}: `), meter, " ", hint),
+    h("label", { for: "confirm" }, en.create.confirm),
+    confirm,
+    error,
+    h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: onBack }, en.create.back), submit),
+  );
+  return page(h("h1", {}, en.create.title), h("p", {}, en.create.intro), form);
+}
+
+export function kitView(created: CreatedIdentity, onDone: () => void): HTMLElement {
+  const words = created.phrase.split(/\s+/);
+  const status = h("span", { class: "muted", id: "kit-copy-status", "aria-live": "polite" });
+  const text = h("textarea", { id: "kit-text", readonly: true, rows: 8, spellcheck: "false" });
+  text.value = created.kit;
+  const done = h("button", { id: "kit-done", class: "primary", disabled: true, onclick: onDone }, en.kit.done);
+  const confirm = h("input", {
+    type: "checkbox",
+    id: "kit-confirm",
+    onchange: () => (done.disabled = !confirm.checked),
+  });
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(created.kit);
+      status.textContent = en.kit.copied;
+    } catch {
+      text.focus();
+      text.select();
+      status.textContent = en.kit.copyFailed;
+    }
+  };
+  return h(
+    "main",
+    { class: "onboarding", id: "main" },
+    h(
+      "div",
+      { class: "card wide" },
+      h("h1", { tabindex: -1, "data-focus": true }, en.kit.title),
+      h("p", {}, en.kit.intro),
+      h("h2", {}, en.kit.phraseLabel),
+      h("ol", { class: "phrase", id: "kit-phrase" }, words.map((w) => h("li", {}, w))),
+      h("label", { for: "kit-text" }, en.kit.kitLabel),
+      text,
+      h("div", { class: "actions start" }, h("button", { class: "secondary", type: "button", onclick: copy }, en.kit.copy), status),
+      h("div", { class: "check" }, confirm, h("label", { for: "kit-confirm" }, en.kit.confirm)),
+      h("div", { class: "actions" }, done),
+    ),
+  );
+}
+
+export function unlockView(home: string, onUnlocked: (identity: IdentityView) => void): HTMLElement {
+  const pass = h("input", { id: "unlock-passphrase", type: "password", autocomplete: "current-password", "data-focus": true, "aria-describedby": "unlock-error" });
+  const error = h("p", { class: "error", id: "unlock-error", role: "alert", hidden: true });
+  const submit = h("button", { id: "unlock-submit", type: "submit", class: "primary" }, en.unlock.submit);
+  const form = h(
+    "form",
+    {
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        submit.disabled = true;
+        submit.textContent = en.unlock.working;
+        try {
+          onUnlocked(await api.unlock(pass.value));
+        } catch (err) {
+          error.hidden = false;
+          error.textContent = errorMessage(err);
+          error.dataset.code = errorCode(err) ?? "";
+          pass.setAttribute("aria-invalid", "true");
+          pass.select();
+          pass.focus();
+          submit.disabled = false;
+          submit.textContent = en.unlock.submit;
+        }
+      },
+    },
+    h("label", { for: "unlock-passphrase" }, en.unlock.passphrase),
+    pass,
+    error,
+    h("div", { class: "actions" }, submit),
+  );
+  return page(
+    h("h1", {}, en.unlock.title),
+    h("p", {}, en.unlock.intro),
+    form,
+    h("p", { class: "muted small" }, en.unlock.home(home)),
+  );
+}
+
+export function inUseView(home: string, kind: OwnerKindView, pid: number): HTMLElement {
+  const what = kind === "serve" ? en.inUse.serve(pid) : kind === "cli" ? en.inUse.cli(pid) : en.inUse.app(pid);
+  return page(
+    h("h1", { tabindex: -1, "data-focus": true }, en.inUse.title),
+    h("p", { id: "in-use-text" }, what),
+    h("p", { class: "muted small" }, en.inUse.other(home)),
+  );
+}
+
+export function unavailableView(home: string, message: string): HTMLElement {
+  return page(
+    h("h1", { tabindex: -1, "data-focus": true }, en.unavailable.title),
+    h("p", {}, en.unavailable.what(message)),
+    h("p", {}, en.unavailable.next),
+    h("p", { class: "muted small" }, home),
+  );
+}
