@@ -26,6 +26,7 @@ fn founding_a_cooperative_makes_you_its_unwitnessed_steward() {
     assert_eq!(info["threshold"], 1);
     assert_eq!(info["unwitnessed"], true);
     assert_eq!(info["latest_checkpoint"]["size"], 1);
+    assert_eq!(info["evidence"], serde_json::json!([]));
     let human = env.ok(&["coop", "show"]);
     assert!(human.contains("unwitnessed"), "{human}");
     let whoami = json(&env, &["whoami", "--json"]);

@@ -261,6 +261,12 @@ pub fn coop(response: Response, json: bool) -> Result<(), NodeError> {
         ),
         None => outln!("checkpoint:  none yet"),
     }
+    if !info.evidence.is_empty() {
+        eprintln!("WARNING: this node holds evidence of misbehaviour in the cooperative's log:");
+        for e in &info.evidence {
+            eprintln!("  {} — {}", e.code, e.summary);
+        }
+    }
     outln!("members:");
     for m in &info.members {
         outln!("  {}  {}", short(&m.id), m.role);

@@ -41,6 +41,18 @@ pub struct CoopInfo {
     pub size: u64,
     /// The newest checkpoint.
     pub latest_checkpoint: Option<CheckpointInfo>,
+    /// Evidence of misbehaviour this node has kept (equivocation, split view,
+    /// inconsistent checkpoints, sequence gaps); empty when all is well.
+    pub evidence: Vec<EvidenceInfo>,
+}
+
+/// One piece of kept evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceInfo {
+    /// Its kind (`evidence.equivocation`, ...).
+    pub code: String,
+    /// What it shows, for people.
+    pub summary: String,
 }
 
 /// A member as `coop show` lists it.
@@ -283,6 +295,19 @@ impl Ledger {
 
     /// The cooperative as `coop show` presents it.
     pub fn info(&self) -> CoopInfo {
+        let evidence = match self.log.evidence() {
+            Ok(kept) => kept
+                .iter()
+                .map(|e| EvidenceInfo {
+                    code: e.code().to_owned(),
+                    summary: e.summary(),
+                })
+                .collect(),
+            Err(e) => vec![EvidenceInfo {
+                code: e.code().to_owned(),
+                summary: format!("kept evidence could not be read: {e}"),
+            }],
+        };
         let state = self.log.state();
         let mut members: Vec<MemberInfo> = state
             .members()
@@ -309,6 +334,7 @@ impl Ledger {
                 root: hex::encode(c.checkpoint.root),
                 signatures: c.signatures.len(),
             }),
+            evidence,
         }
     }
 
