@@ -222,6 +222,58 @@ fn concurrent_adds_into_a_new_dataset_through_serve_stay_decryptable() {
 }
 
 #[test]
+fn stopping_serve_mid_import_cancels_it_cleanly_and_keeps_the_vault_consistent() {
+    let env = Env::new();
+    env.init();
+    let server = Server::start(&env);
+    let big = env.path("big.bin");
+    fs::write(&big, noise(192 << 20, 42)).unwrap();
+    let mut cmd = common::bare_cmd();
+    let client = cmd
+        .env("DATACOOP_HOME", &env.home)
+        .args([
+            "data",
+            "add",
+            big.to_str().unwrap(),
+            "--dataset",
+            "d",
+            "--category",
+            "fitness",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    server.stop();
+    let out = client.wait_with_output().unwrap();
+    let message = stderr(&out);
+    assert!(
+        out.status.success() || message.contains("cancelled"),
+        "{:?}: {message}",
+        out.status
+    );
+    // The home is free again and consistent: whatever is listed exports intact.
+    let listing = env.ls_json(Some("d"));
+    let entries = listing["entries"].as_array().unwrap();
+    assert!(entries.len() <= 1);
+    if entries.len() == 1 {
+        let out_dir = env.path("out");
+        env.ok(&[
+            "data",
+            "export",
+            "--dataset",
+            "d",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            fs::read(out_dir.join("big.bin")).unwrap(),
+            noise(192 << 20, 42)
+        );
+    }
+}
+
+#[test]
 fn concurrent_one_shot_commands_take_turns() {
     let env = Env::new();
     env.init();

@@ -96,8 +96,28 @@ impl Handler for Node {
 
 /// Serves requests on `listener` until the task is dropped.
 pub async fn serve<H: Handler>(listener: UnixListener, node: Arc<H>, owner_uid: u32) {
+    serve_until(listener, node, owner_uid, std::future::pending()).await;
+}
+
+/// Serves requests on `listener` until `shutdown` completes; then cancels the requests
+/// still running and waits (up to 30 s) for them to finish, so that the caller can close
+/// the node and release the home knowing nobody is still writing to it.
+pub async fn serve_until<H: Handler>(
+    listener: UnixListener,
+    node: Arc<H>,
+    owner_uid: u32,
+    shutdown: impl Future<Output = ()>,
+) {
+    let stopping = Cancel::new();
+    let mut running = tokio::task::JoinSet::new();
+    tokio::pin!(shutdown);
     loop {
-        let stream = match listener.accept().await {
+        let accepted = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => accepted,
+            Some(_) = running.join_next(), if !running.is_empty() => continue,
+        };
+        let stream = match accepted {
             Ok((stream, _)) => stream,
             Err(e) => {
                 tracing::warn!("control socket accept failed: {e}");
@@ -114,15 +134,30 @@ pub async fn serve<H: Handler>(listener: UnixListener, node: Arc<H>, owner_uid: 
             continue;
         }
         let node = node.clone();
-        tokio::spawn(async move {
-            if let Err(e) = serve_one(stream, node).await {
+        let stopping = stopping.clone();
+        running.spawn(async move {
+            if let Err(e) = serve_one(stream, node, stopping).await {
                 tracing::debug!("control connection ended: {e}");
             }
         });
     }
+    drop(listener);
+    stopping.cancel();
+    let drained = tokio::time::timeout(Duration::from_secs(30), async {
+        while running.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!("requests still running 30 s after shutdown; stopping them");
+        running.abort_all();
+    }
 }
 
-async fn serve_one<H: Handler>(stream: UnixStream, node: Arc<H>) -> std::io::Result<()> {
+async fn serve_one<H: Handler>(
+    stream: UnixStream,
+    node: Arc<H>,
+    stopping: Cancel,
+) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
     let mut line = String::new();
@@ -147,7 +182,15 @@ async fn serve_one<H: Handler>(stream: UnixStream, node: Arc<H>) -> std::io::Res
         let cancel = cancel.clone();
         tokio::spawn(async move {
             let mut rest = Vec::new();
-            let _ = tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut rest).await;
+            // The client hanging up, or the owner shutting down, cancels the request.
+            tokio::select! {
+                _ = tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut rest) => {}
+                () = async {
+                    while !stopping.is_cancelled() {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                } => {}
+            }
             cancel.cancel();
         })
     };

@@ -225,10 +225,8 @@ pub async fn run_owner(
     let owner_uid = owner_uid(home)?;
     lock.publish(kind)?;
     ready(&socket);
-    let server = tokio::spawn(control::serve(listener, node.clone(), owner_uid));
-    shutdown.await;
-    server.abort();
-    let _ = server.await;
+    // Returns once shutdown is asked for and running requests have finished.
+    control::serve_until(listener, node.clone(), owner_uid, shutdown).await;
     let _ = std::fs::remove_file(&socket);
     if let Ok(node) = Arc::try_unwrap(node) {
         node.close().await;
