@@ -116,6 +116,7 @@ impl Handler for Shared {
 pub struct OwnedHome {
     shared: Arc<Shared>,
     server: JoinHandle<()>,
+    stop: tokio::sync::oneshot::Sender<()>,
     lock: HomeLock,
 }
 
@@ -145,11 +146,20 @@ impl OwnedHome {
                     node: RwLock::new(None),
                     on_activate: Box::new(on_activate),
                 });
-                let server = tokio::spawn(control::serve(listener, shared.clone(), owner_uid));
+                let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+                let server = tokio::spawn(control::serve_until(
+                    listener,
+                    shared.clone(),
+                    owner_uid,
+                    async move {
+                        let _ = stopped.await;
+                    },
+                ));
                 lock.publish(OwnerKind::App)?;
                 Ok(Launch::Owned(OwnedHome {
                     shared,
                     server,
+                    stop,
                     lock,
                 }))
             }
@@ -274,9 +284,10 @@ impl OwnedHome {
         self.shared.node.read().await.clone()
     }
 
-    /// Stops serving the socket, closes the vault and releases the home.
+    /// Stops serving the socket (cancelling and awaiting requests still running through
+    /// it), closes the vault and releases the home.
     pub async fn close(self) {
-        self.server.abort();
+        let _ = self.stop.send(());
         let _ = self.server.await;
         let _ = std::fs::remove_file(self.shared.home.control_socket());
         let node = self.shared.node.write().await.take();
