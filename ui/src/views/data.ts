@@ -63,13 +63,21 @@ export function myDataView(ctx: DataContext): HTMLElement {
   };
   ctx.setDropTarget((paths) => showAdd(null, paths));
 
+  // Loads can overlap (the first render, then each finished add): only the newest one
+  // may draw, or a slow early answer would put back a list from before the add.
+  let generation = 0;
   const load = async () => {
+    const mine = ++generation;
+    let fresh: typeof datasets;
     try {
-      datasets = await api.listDatasets();
+      fresh = await api.listDatasets();
     } catch (err) {
+      if (mine !== generation) return;
       mount(list, h("p", { class: "error", role: "alert" }, errorMessage(err)));
       return;
     }
+    if (mine !== generation) return;
+    datasets = fresh;
     if (datasets.length === 0) {
       mount(list, h("div", { class: "empty", id: "data-empty" },
         h("h2", {}, en.data.emptyTitle),
