@@ -50,14 +50,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Scrypt cost for new keystores and kits. `DATACOOP_INSECURE_KDF_LOG_N` lowers it for
-/// tests and throwaway demo homes only; it weakens the passphrase's protection.
 fn kdf_cost() -> KdfCost {
-    std::env::var("DATACOOP_INSECURE_KDF_LOG_N")
-        .ok()
-        .and_then(|v| v.parse::<u8>().ok())
-        .map(KdfCost::LogN)
-        .unwrap_or(KdfCost::Default)
+    datacoop_node::kdf_cost_from_env()
 }
 
 fn options() -> SessionOptions {

@@ -38,6 +38,17 @@ mod owner;
 mod session;
 
 pub use datacoop_crypto::KdfCost;
+
+/// Scrypt cost for new keystores and recovery kits: age's calibrated default, unless
+/// `DATACOOP_INSECURE_KDF_LOG_N` lowers it — for tests and throwaway demo homes only,
+/// since it weakens the passphrase's protection. Shared by the CLI and the desktop app.
+pub fn kdf_cost_from_env() -> KdfCost {
+    std::env::var("DATACOOP_INSECURE_KDF_LOG_N")
+        .ok()
+        .and_then(|v| v.parse::<u8>().ok())
+        .map(KdfCost::LogN)
+        .unwrap_or(KdfCost::Default)
+}
 pub use datacoop_vault::{Cancel, NoProgress, Progress, ProgressSink};
 pub use error::{NodeError, exit_code_for};
 pub use home::Home;
