@@ -6,6 +6,7 @@
 const COMMANDS: &[&str] = &[
     "app_state",
     "create_identity",
+    "restore_identity",
     "unlock",
     "lock",
     "list_datasets",

@@ -319,8 +319,11 @@ mod tests {
 
     #[test]
     fn bindings_are_current() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/api/bindings.ts");
+        let path = std::path::PathBuf::from(
+            std::env::var("CARGO_MANIFEST_DIR")
+                .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+        )
+        .join("../ui/src/api/bindings.ts");
         let generated = typescript_bindings();
         if std::env::var_os("DATACOOP_UPDATE_BINDINGS").is_some() {
             std::fs::write(&path, &generated).expect("write bindings");

@@ -163,6 +163,27 @@ async fn create_identity(
 }
 
 #[tauri::command]
+async fn restore_identity(
+    ctx: State<'_, Ctx>,
+    kit: String,
+    phrase: String,
+    passphrase: String,
+) -> Result<IdentityView, CommandError> {
+    let identity = ctx
+        .owned()?
+        .restore(
+            kit,
+            SecretString::from(phrase),
+            SecretString::from(passphrase),
+        )
+        .await?;
+    Ok(IdentityView {
+        id: identity.id.to_string(),
+        name: identity.name,
+    })
+}
+
+#[tauri::command]
 async fn unlock(ctx: State<'_, Ctx>, passphrase: String) -> Result<IdentityView, CommandError> {
     let identity = ctx.owned()?.unlock(&SecretString::from(passphrase)).await?;
     Ok(IdentityView {
@@ -385,6 +406,7 @@ pub fn run() -> i32 {
         .invoke_handler(tauri::generate_handler![
             app_state,
             create_identity,
+            restore_identity,
             unlock,
             lock,
             list_datasets,

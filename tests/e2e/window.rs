@@ -289,3 +289,60 @@ async fn settings_show_the_home_and_force_the_dark_theme() {
     app.screenshot("dataset-files-dark").await;
     app.quit().await;
 }
+
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn restores_an_identity_from_its_recovery_kit_in_another_home() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let first_home = dir.path().join("first");
+    let app = App::launch(&first_home).await;
+    create_identity(&app, "").await;
+    let mut words = Vec::new();
+    for li in app
+        .client
+        .find_all(Locator::Css("#kit-phrase li"))
+        .await
+        .unwrap()
+    {
+        words.push(li.text().await.unwrap().trim().to_owned());
+    }
+    assert_eq!(words.len(), 24);
+    let kit = app
+        .find("#kit-text")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    save_kit(&app).await;
+    app.quit().await;
+    let id = std::fs::read_to_string(first_home.join("identity.pub")).unwrap();
+
+    // On a new computer (another home): welcome -> "I have a recovery kit".
+    let second_home = dir.path().join("second");
+    let app = App::launch(&second_home).await;
+    app.click("#welcome-restore").await;
+    app.fill("#restore-kit", &kit).await;
+    // A valid phrase that is not this kit's is refused, saying so.
+    let other = format!("{} art", ["abandon"; 23].join(" "));
+    app.fill("#restore-phrase", &other).await;
+    app.fill("#restore-passphrase", PASSPHRASE).await;
+    app.fill("#restore-confirm", PASSPHRASE).await;
+    app.click("#restore-submit").await;
+    let refused = app.wait_text("#restore-error", "do not open").await;
+    assert!(refused.contains("24 words"), "{refused}");
+    assert!(!second_home.join("keystore.age").exists());
+    app.screenshot("restore-wrong-phrase").await;
+
+    app.fill("#restore-phrase", &words.join(" ")).await;
+    app.click("#restore-submit").await;
+    app.visible("#nav-data").await;
+    assert!(app.text("#signed-in").await.contains(NAME));
+    assert_eq!(
+        std::fs::read_to_string(second_home.join("identity.pub")).unwrap(),
+        id
+    );
+    app.screenshot("restored-my-data").await;
+    app.quit().await;
+}

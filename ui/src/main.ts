@@ -8,7 +8,9 @@ import { en } from "./i18n/en";
 import { next, type Event, type Screen } from "./state";
 import { applyTheme, loadTheme } from "./theme";
 import { datasetView, myDataView, type DataContext } from "./views/data";
-import { createView, inUseView, kitView, unavailableView, unlockView, welcomeView } from "./views/onboarding";
+import {
+  createView, inUseView, kitView, restoreView, unavailableView, unlockView, welcomeView,
+} from "./views/onboarding";
 import { settingsView } from "./views/settings";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -80,7 +82,13 @@ function render(): void {
       view = h("main", { class: "onboarding" }, h("p", { class: "muted" }, en.loading));
       break;
     case "welcome":
-      view = welcomeView(() => go({ type: "start" }));
+      view = welcomeView(() => go({ type: "start" }), () => go({ type: "restore" }));
+      break;
+    case "restore":
+      view = restoreView(() => go({ type: "back" }), async (identity) => {
+        const status = await api.appState();
+        go({ type: "restored", identity, home: status.home });
+      });
       break;
     case "create":
       view = createView(() => go({ type: "back" }), (created) => go({ type: "created", created }));

@@ -51,3 +51,16 @@ describe("next", () => {
     expect(next(unlock, { type: "navigate", section: "settings" })).toBe(unlock);
   });
 });
+
+describe("restoring from a recovery kit", () => {
+  it("goes welcome -> restore -> My data, and back returns to welcome", () => {
+    const identity = { id: "ab".repeat(32), name: "Ada" };
+    let s: Screen = next({ name: "welcome" }, { type: "restore" });
+    expect(s).toEqual({ name: "restore" });
+    expect(next(s, { type: "back" })).toEqual({ name: "welcome" });
+    s = next(s, { type: "restored", identity, home: "/h" });
+    expect(s).toEqual({ name: "main", identity, home: "/h", section: "data", dataset: null });
+    // A restore finishing anywhere else changes nothing.
+    expect(next({ name: "create" }, { type: "restored", identity, home: "/h" })).toEqual({ name: "create" });
+  });
+});

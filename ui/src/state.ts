@@ -9,6 +9,7 @@ export type Screen =
   | { name: "loading" }
   | { name: "welcome" }
   | { name: "create" }
+  | { name: "restore" }
   | { name: "kit"; created: CreatedIdentity }
   | { name: "unlock"; home: string }
   | { name: "in_use"; home: string; ownerKind: OwnerKindView; ownerPid: number }
@@ -18,6 +19,8 @@ export type Screen =
 export type Event =
   | { type: "status"; status: AppStatus }
   | { type: "start" }
+  | { type: "restore" }
+  | { type: "restored"; identity: IdentityView; home: string }
   | { type: "back" }
   | { type: "created"; created: CreatedIdentity }
   | { type: "kit_saved"; home: string }
@@ -52,8 +55,14 @@ export function next(screen: Screen, event: Event): Screen {
       return screen.name === "kit" ? screen : screenForStatus(event.status);
     case "start":
       return screen.name === "welcome" ? { name: "create" } : screen;
+    case "restore":
+      return screen.name === "welcome" ? { name: "restore" } : screen;
+    case "restored":
+      return screen.name === "restore"
+        ? { name: "main", identity: event.identity, home: event.home, section: "data", dataset: null }
+        : screen;
     case "back":
-      return screen.name === "create" ? { name: "welcome" } : screen;
+      return screen.name === "create" || screen.name === "restore" ? { name: "welcome" } : screen;
     case "created":
       return screen.name === "create" ? { name: "kit", created: event.created } : screen;
     case "kit_saved":

@@ -109,31 +109,50 @@ impl RecoveryKit {
         )
     }
 
-    /// Parses a kit file.
+    /// Parses a kit file. Tolerates what copying and pasting does to text: other line
+    /// endings, lost or re-flowed line breaks, indentation.
     pub fn from_text(text: &str) -> Result<Self, CryptoError> {
+        const BEGIN: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
+        const END: &str = "-----END AGE ENCRYPTED FILE-----";
         let corrupt = |reason: &str| CryptoError::RecoveryKitCorrupt {
             reason: reason.to_owned(),
         };
-        let mut lines = text.lines();
-        if lines.next().map(str::trim) != Some(KIT_HEADER) {
+        let text = text.trim_start();
+        if !text.starts_with(KIT_HEADER) {
             return Err(corrupt(
-                "the first line is not a datacoop recovery kit header",
+                "it does not start with the datacoop recovery kit header",
             ));
         }
-        let identity = lines
-            .next()
-            .and_then(|l| l.strip_prefix("identity: "))
-            .ok_or_else(|| corrupt("the identity line is missing"))?
-            .trim()
+        let after_label = text
+            .find("identity:")
+            .map(|at| text[at + "identity:".len()..].trim_start())
+            .ok_or_else(|| corrupt("the identity line is missing"))?;
+        let identity = after_label
+            .get(..64)
+            .ok_or_else(|| corrupt("the identity line is cut short"))?
             .parse()
             .map_err(|_| corrupt("the identity line is damaged"))?;
         let start = text
-            .find("-----BEGIN AGE ENCRYPTED FILE-----")
-            .ok_or_else(|| corrupt("the sealed part is missing"))?;
-        Ok(RecoveryKit {
-            identity,
-            armored: text[start..].to_owned(),
-        })
+            .find(BEGIN)
+            .ok_or_else(|| corrupt("the sealed part is missing"))?
+            + BEGIN.len();
+        let end = text[start..]
+            .find(END)
+            .map(|at| start + at)
+            .ok_or_else(|| corrupt("the end of the sealed part is missing"))?;
+        // Re-wrap the base64 body at age's 64 columns, whatever happened to its lines.
+        let body: String = text[start..end]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let mut armored = format!("{BEGIN}\n");
+        for chunk in body.as_bytes().chunks(64) {
+            armored.push_str(&String::from_utf8_lossy(chunk));
+            armored.push('\n');
+        }
+        armored.push_str(END);
+        armored.push('\n');
+        Ok(RecoveryKit { identity, armored })
     }
 
     /// Opens the kit with `phrase`, giving back the keystore's secrets.
@@ -210,14 +229,31 @@ mod tests {
     }
 
     #[test]
+    fn pasted_kits_with_mangled_line_breaks_still_open() {
+        let (secrets, phrase, kit) = kit();
+        let text = kit.to_text();
+        for mangled in [
+            text.replace('\n', ""),
+            text.replace('\n', "\r\n"),
+            format!("   {}", text.replace('\n', "\n    ")),
+            text.replace('\n', " "),
+        ] {
+            let back = RecoveryKit::from_text(&mangled)
+                .unwrap()
+                .open(&phrase)
+                .unwrap();
+            assert_eq!(back.identity().id(), secrets.identity().id());
+        }
+    }
+
+    #[test]
     fn damaged_kits_are_reported() {
         let (_, phrase, kit) = kit();
         let text = kit.to_text();
         assert!(RecoveryKit::from_text("hello").is_err());
         let cut = &text[..text.len() - 80];
         let err = RecoveryKit::from_text(cut)
-            .unwrap()
-            .open(&phrase)
+            .and_then(|k| k.open(&phrase))
             .unwrap_err();
         assert_eq!(err.code(), "input.recovery_kit_corrupt", "{err}");
     }

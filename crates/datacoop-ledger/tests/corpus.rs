@@ -13,9 +13,13 @@ use datacoop_ledger::*;
 const TARGETS: [&str; 4] = ["operation", "checkpoint", "cosignature", "proof_bundle"];
 
 fn corpus_dir(target: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
-        .join(target)
+    // Read at run time: the shared target folder may hold a binary built in another
+    // checkout of this repository, whose compile-time path would be stale.
+    PathBuf::from(
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("fuzz/corpus")
+    .join(target)
 }
 
 fn decodes(target: &str, data: &[u8]) -> bool {

@@ -248,6 +248,32 @@ impl OwnedHome {
         Ok((identity, kit))
     }
 
+    /// Rebuilds the identity from a recovery kit and its phrase, seals it under a new
+    /// passphrase and unlocks it (`auth.wrong_recovery_phrase`, `auth.invalid_recovery_phrase`
+    /// and `input.recovery_kit_corrupt` say what is wrong).
+    pub async fn restore(
+        &self,
+        kit: String,
+        phrase: SecretString,
+        passphrase: SecretString,
+    ) -> Result<PublicIdentity, NodeError> {
+        let mut slot = self.shared.node.write().await;
+        let home = self.shared.home.clone();
+        let cost = self.shared.kdf_cost;
+        let (restored, passphrase) = tokio::task::spawn_blocking(move || {
+            use secrecy::ExposeSecret;
+            let restored = crate::restore(&home, &kit, phrase.expose_secret(), &passphrase, cost);
+            (restored, passphrase)
+        })
+        .await
+        .map_err(|e| NodeError::Protocol(e.to_string()))?;
+        restored?;
+        let node = Node::open(&self.shared.home, &passphrase, cost).await?;
+        let identity = node.identity();
+        *slot = Some(Arc::new(node));
+        Ok(identity)
+    }
+
     /// Unlocks the identity; `auth.wrong_passphrase` if the passphrase is not its own.
     pub async fn unlock(&self, passphrase: &SecretString) -> Result<PublicIdentity, NodeError> {
         let mut slot = self.shared.node.write().await;

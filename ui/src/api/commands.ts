@@ -18,6 +18,8 @@ export const api = {
   appState: () => invoke<AppStatus>("app_state"),
   createIdentity: (name: string, passphrase: string) =>
     invoke<CreatedIdentity>("create_identity", { name, passphrase }),
+  restoreIdentity: (kit: string, phrase: string, passphrase: string) =>
+    invoke<IdentityView>("restore_identity", { kit, phrase, passphrase }),
   unlock: (passphrase: string) => invoke<IdentityView>("unlock", { passphrase }),
   lock: () => invoke<boolean>("lock"),
   listDatasets: () => invoke<DatasetView[]>("list_datasets"),

@@ -13,6 +13,22 @@ export const en = {
       "what in return. Nothing leaves this computer unless you say so, and nobody, not even " +
       "the cooperative, can read your data without a key you release.",
     start: "Create my identity",
+    restore: "I have a recovery kit",
+  },
+
+  restore: {
+    title: "Restore from your recovery kit",
+    intro:
+      "Paste the text of your recovery kit and type its 24 words. Your identity comes back " +
+      "on this computer, protected by a new passphrase.",
+    kit: "Recovery kit (the whole text of the file)",
+    kitPlaceholder: "datacoop recovery kit v1 …",
+    phrase: "Recovery phrase (24 words)",
+    passphrase: "New passphrase",
+    submit: "Restore my identity",
+    working: "Restoring… this takes a few seconds",
+    kitMissing: "Paste the text of your recovery kit.",
+    phraseMissing: "Type the 24 words of your recovery phrase.",
   },
 
   create: {
@@ -192,6 +208,14 @@ export const en = {
     "input.invalid_category":
       "Categories are lowercase words joined by hyphens, e.g. health-records.",
     "home.already_initialised": "This data folder already holds an identity.",
+    "auth.wrong_recovery_phrase":
+      "These 24 words do not open this recovery kit. Check each word, or the kit you pasted.",
+    "auth.invalid_recovery_phrase":
+      "That is not a valid recovery phrase: check the spelling and that all 24 words are there.",
+    "input.recovery_kit_corrupt":
+      "That text is not a complete datacoop recovery kit. Paste the whole file, from its first line to the END line.",
+    "input.kit_for_another_identity":
+      "This recovery kit belongs to another identity than the one this data folder holds.",
     "home.owned": "Another program is using this data folder.",
     cancelled: "Cancelled.",
     generic: (message: string) => `Something went wrong: ${message}`,

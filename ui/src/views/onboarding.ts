@@ -12,12 +12,65 @@ function page(...children: (Node | null)[]): HTMLElement {
   return h("main", { class: "onboarding", id: "main" }, h("div", { class: "card narrow" }, ...children));
 }
 
-export function welcomeView(onStart: () => void): HTMLElement {
+export function welcomeView(onStart: () => void, onRestore: () => void): HTMLElement {
   return page(
     h("h1", { tabindex: -1, "data-focus": true }, en.welcome.title),
     h("p", { class: "lead" }, en.welcome.body),
-    h("div", { class: "actions" }, h("button", { id: "welcome-start", class: "primary", onclick: onStart }, en.welcome.start)),
+    h("div", { class: "actions" },
+      h("button", { id: "welcome-restore", class: "secondary", onclick: onRestore }, en.welcome.restore),
+      h("button", { id: "welcome-start", class: "primary", onclick: onStart }, en.welcome.start)),
   );
+}
+
+export function restoreView(onBack: () => void, onRestored: (identity: IdentityView) => void): HTMLElement {
+  const kit = h("textarea", { id: "restore-kit", rows: 8, spellcheck: false, required: true, "data-focus": true, placeholder: en.restore.kitPlaceholder });
+  const phrase = h("textarea", { id: "restore-phrase", rows: 3, spellcheck: false, autocomplete: "off", required: true });
+  const pass = h("input", { id: "restore-passphrase", type: "password", autocomplete: "new-password", required: true });
+  const confirm = h("input", { id: "restore-confirm", type: "password", autocomplete: "new-password", required: true });
+  const error = h("p", { class: "error", id: "restore-error", role: "alert", hidden: true });
+  const submit = h("button", { id: "restore-submit", type: "submit", class: "primary" }, en.restore.submit);
+  const fail = (message: string, focus: HTMLElement) => {
+    error.hidden = false;
+    error.textContent = message;
+    focus.focus();
+  };
+  const form = h(
+    "form",
+    {
+      novalidate: true,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        if (!kit.value.trim()) return fail(en.restore.kitMissing, kit);
+        if (!phrase.value.trim()) return fail(en.restore.phraseMissing, phrase);
+        const check = checkCreateForm("-", pass.value, confirm.value);
+        if (!check.ok) {
+          return fail(en.create.problem[check.problem as keyof typeof en.create.problem], check.problem === "too_short" ? pass : confirm);
+        }
+        error.hidden = true;
+        submit.disabled = true;
+        submit.textContent = en.restore.working;
+        try {
+          onRestored(await api.restoreIdentity(kit.value, phrase.value, pass.value));
+        } catch (err) {
+          error.dataset.code = errorCode(err) ?? "";
+          fail(errorMessage(err), errorCode(err)?.includes("phrase") ? phrase : kit);
+          submit.disabled = false;
+          submit.textContent = en.restore.submit;
+        }
+      },
+    },
+    h("label", { for: "restore-kit" }, en.restore.kit),
+    kit,
+    h("label", { for: "restore-phrase" }, en.restore.phrase),
+    phrase,
+    h("label", { for: "restore-passphrase" }, en.restore.passphrase),
+    pass,
+    h("label", { for: "restore-confirm" }, en.create.confirm),
+    confirm,
+    error,
+    h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: onBack }, en.create.back), submit),
+  );
+  return page(h("h1", {}, en.restore.title), h("p", {}, en.restore.intro), form);
 }
 
 export function createView(onBack: () => void, onCreated: (c: CreatedIdentity) => void): HTMLElement {
