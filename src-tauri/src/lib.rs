@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use datacoop_node::api::{Request, Response};
 use datacoop_node::app::{Launch, OwnedHome};
-use datacoop_node::{Cancel, Home, KdfCost, OwnerInfo, Progress, ProgressSink};
+use datacoop_node::{Cancel, Home, OwnerInfo, Progress, ProgressSink};
 use secrecy::SecretString;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -330,10 +330,6 @@ impl Options {
     }
 }
 
-fn kdf_cost() -> KdfCost {
-    datacoop_node::kdf_cost_from_env()
-}
-
 fn bring_forward(app: &AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
@@ -373,7 +369,7 @@ pub fn run() -> i32 {
     let for_activate = handle.clone();
     let launched = tauri::async_runtime::block_on(OwnedHome::launch(
         &home,
-        kdf_cost(),
+        datacoop_node::kdf_cost_from_env(),
         LAUNCH_PATIENCE,
         move || {
             if let Some(app) = for_activate.get() {

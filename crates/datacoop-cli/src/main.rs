@@ -13,7 +13,7 @@ use std::time::Duration;
 use clap::Parser;
 use datacoop_node::api::{Request, Response};
 use datacoop_node::{
-    Cancel, Home, KdfCost, NodeError, OwnerInfo, OwnerKind, Session, SessionOptions, absolute,
+    Cancel, Home, NodeError, OwnerInfo, OwnerKind, Session, SessionOptions, absolute,
 };
 use secrecy::ExposeSecret;
 
@@ -50,13 +50,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn kdf_cost() -> KdfCost {
-    datacoop_node::kdf_cost_from_env()
-}
-
 fn options() -> SessionOptions {
     SessionOptions {
-        kdf_cost: kdf_cost(),
+        kdf_cost: datacoop_node::kdf_cost_from_env(),
         ..SessionOptions::default()
     }
 }
@@ -82,7 +78,14 @@ async fn run(cli: Cli) -> Result<(), NodeError> {
                 &home,
                 Duration::from_secs(120),
                 tell_waiting,
-                |home| datacoop_node::init(home, &name, &passphrase, kdf_cost()),
+                |home| {
+                    datacoop_node::init(
+                        home,
+                        &name,
+                        &passphrase,
+                        datacoop_node::kdf_cost_from_env(),
+                    )
+                },
             )?;
             output::initialised(&home, &identity);
             Ok(())
@@ -104,7 +107,7 @@ async fn run(cli: Cli) -> Result<(), NodeError> {
                         &kit,
                         phrase.expose_secret(),
                         &passphrase,
-                        kdf_cost(),
+                        datacoop_node::kdf_cost_from_env(),
                     )
                 },
             )?;

@@ -296,15 +296,11 @@ pub fn log(response: Response, json: bool) -> Result<(), NodeError> {
             e.kind,
             short(&e.author),
             e.log_time
-                .map(datacoop_ledger_time)
+                .map(datacoop_ledger::rfc3339)
                 .unwrap_or_else(|| "(not yet witnessed)".into())
         );
     }
     Ok(())
-}
-
-fn datacoop_ledger_time(secs: u64) -> String {
-    datacoop_ledger::rfc3339(secs)
 }
 
 pub fn verified(response: Response) -> Result<(), NodeError> {

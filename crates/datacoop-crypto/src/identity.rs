@@ -4,7 +4,6 @@ use std::str::FromStr;
 use ed25519_consensus::{SigningKey, VerificationKey};
 use serde::{Deserialize, Serialize};
 use x25519_dalek::{PublicKey as X25519Public, StaticSecret};
-use zeroize::Zeroizing;
 
 use crate::CryptoError;
 
@@ -127,14 +126,6 @@ impl Identity {
             x25519_public: hex::encode(self.x25519_public()),
             name: self.name.clone(),
         }
-    }
-
-    pub(crate) fn signing_seed(&self) -> Zeroizing<[u8; 32]> {
-        Zeroizing::new(self.signing.to_bytes())
-    }
-
-    pub(crate) fn agreement_seed(&self) -> Zeroizing<[u8; 32]> {
-        Zeroizing::new(self.agreement.to_bytes())
     }
 }
 

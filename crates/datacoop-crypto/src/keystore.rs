@@ -84,16 +84,6 @@ impl KeystoreSecrets {
         )))
     }
 
-    pub(crate) fn from_identity(identity: &Identity, vault_key: [u8; 32]) -> Self {
-        KeystoreSecrets {
-            version: FORMAT_VERSION,
-            name: identity.name().to_owned(),
-            signing_seed: *identity.signing_seed(),
-            agreement_seed: *identity.agreement_seed(),
-            vault_key,
-        }
-    }
-
     pub(crate) fn encode(&self) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         postcard::to_stdvec(self)
             .map(Zeroizing::new)
@@ -112,11 +102,6 @@ impl KeystoreSecrets {
     #[cfg(test)]
     pub(crate) fn vault_key(&self) -> [u8; 32] {
         self.vault_key
-    }
-
-    /// A copy of these secrets, for sealing them a second way (a recovery kit).
-    pub fn duplicate(&self) -> Self {
-        KeystoreSecrets::from_identity(&self.identity(), self.vault_key)
     }
 }
 

@@ -152,11 +152,6 @@ impl Session {
         }
     }
 
-    /// Whether requests go through another process.
-    pub fn is_remote(&self) -> bool {
-        matches!(self, Session::Remote(_))
-    }
-
     /// Closes the node (if local) and releases the home.
     pub async fn close(self) {
         if let Session::Local { node, lock } = self {

@@ -108,13 +108,6 @@ impl MemMeta {
             .lock()
             .map_err(|_| VaultError::Meta("in-memory store poisoned".into()))
     }
-
-    /// Every raw entry, for tests that inspect or tamper with stored bytes.
-    pub fn raw_entries(&self) -> Vec<MetaPair> {
-        self.lock()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default()
-    }
 }
 
 impl MetaStore for MemMeta {

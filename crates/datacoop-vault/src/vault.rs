@@ -20,7 +20,7 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use crate::files::{Source, collect_sources, safe_join};
 use crate::meta::{MemMeta, MetaStore, SledMeta};
-use crate::pipe::{ChannelWriter, HashingReader, TeeReader};
+use crate::pipe::{ChannelWriter, TeeReader};
 use crate::records::{DatasetRecord, EpochRecord};
 use crate::sealed::{Namespace, SealedMeta};
 use crate::{Cancel, DatasetSummary, Entry, Progress, ProgressSink, VaultError};
@@ -755,7 +755,7 @@ impl EncodeJob {
             reason,
         };
         let tee = SharedTee::new(TeeReader {
-            inner: HashingReader::new(file),
+            inner: file,
             copy: sink,
         });
         let (plaintext_len, plaintext_hash) = {
@@ -810,7 +810,7 @@ impl EncodeJob {
             .flush()
             .map_err(|e| VaultError::blobs("storing the encrypted file", e))?;
         Ok(Encoded {
-            source_len: tee.inner.count,
+            source_len: tee.copy.written,
             plaintext_len,
             plaintext_hash,
             ciphertext_len: tee.copy.written,
@@ -820,10 +820,10 @@ impl EncodeJob {
 
 /// A [`TeeReader`] shared between the age decryptor and the code that finishes the copy.
 #[derive(Clone)]
-struct SharedTee(std::rc::Rc<std::cell::RefCell<Option<TeeReader<HashingReader<File>>>>>);
+struct SharedTee(std::rc::Rc<std::cell::RefCell<Option<TeeReader<File>>>>);
 
 impl SharedTee {
-    fn new(tee: TeeReader<HashingReader<File>>) -> Self {
+    fn new(tee: TeeReader<File>) -> Self {
         SharedTee(std::rc::Rc::new(std::cell::RefCell::new(Some(tee))))
     }
 
@@ -833,7 +833,7 @@ impl SharedTee {
         }
     }
 
-    fn into_inner(self) -> Option<TeeReader<HashingReader<File>>> {
+    fn into_inner(self) -> Option<TeeReader<File>> {
         std::rc::Rc::try_unwrap(self.0)
             .ok()
             .and_then(|cell| cell.into_inner())
