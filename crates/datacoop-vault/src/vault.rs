@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use crate::files::{Source, collect_sources, safe_join};
-use crate::meta::{MemMeta, MetaStore, SledMeta};
+use crate::meta::{MemMeta, MetaStore, MetaWrite, SledMeta};
 use crate::pipe::{ChannelWriter, TeeReader};
 use crate::records::{DatasetRecord, EpochRecord};
 use crate::sealed::{Namespace, SealedMeta};
@@ -326,6 +326,56 @@ impl Vault {
             bytes: 0,
             replaced: 0,
         };
+        let stored = self
+            .store_sources(
+                dataset,
+                &sources,
+                epoch,
+                &key,
+                mode,
+                &mut report,
+                progress,
+                cancel,
+            )
+            .await;
+        if let Err(e) = stored {
+            if created && report.files == 0 {
+                // Nothing made it in: do not leave behind an empty dataset nobody asked for.
+                self.forget_empty_dataset(dataset)?;
+            }
+            return Err(e);
+        }
+        Ok(report)
+    }
+
+    /// Drops a dataset record that has no files (after a failed first add).
+    fn forget_empty_dataset(&self, dataset: &DatasetName) -> Result<(), VaultError> {
+        let _serialised = self
+            .datasets_lock
+            .lock()
+            .map_err(|_| VaultError::Meta("the dataset lock was poisoned".into()))?;
+        if self.entries(dataset)?.is_empty() {
+            let key = self
+                .meta
+                .key(Namespace::Datasets, &[dataset.as_str().as_bytes()]);
+            self.meta.apply(vec![MetaWrite::Delete(key)])?;
+        }
+        Ok(())
+    }
+
+    /// Stores and records `sources` one by one, counting them in `report`.
+    #[allow(clippy::too_many_arguments)]
+    async fn store_sources(
+        &self,
+        dataset: &DatasetName,
+        sources: &[Source],
+        epoch: u32,
+        key: &EpochKey,
+        mode: AddMode,
+        report: &mut AddReport,
+        progress: Arc<dyn ProgressSink>,
+        cancel: &Cancel,
+    ) -> Result<(), VaultError> {
         let mut state = Progress {
             current: String::new(),
             files_done: 0,
@@ -333,22 +383,14 @@ impl Vault {
             bytes_done: 0,
             bytes_total: sources.iter().map(|s| s.size).sum(),
         };
-        for source in &sources {
+        for source in sources {
             if cancel.is_cancelled() {
                 return Err(VaultError::Cancelled);
             }
             state.current = source.name.clone();
             progress.report(&state);
             let stored = self
-                .store_one(
-                    source,
-                    dataset,
-                    &key,
-                    mode,
-                    &state,
-                    progress.clone(),
-                    cancel,
-                )
+                .store_one(source, dataset, key, mode, &state, progress.clone(), cancel)
                 .await?;
             let entry = Entry {
                 dataset: dataset.clone(),
@@ -374,7 +416,7 @@ impl Vault {
             state.bytes_done += source.size;
             progress.report(&state);
         }
-        Ok(report)
+        Ok(())
     }
 
     /// Records a stored blob: tag it (so it survives collection), then write its entry.

@@ -134,6 +134,28 @@ async fn cancelling_keeps_finished_files_and_nothing_partial() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn cancelling_the_first_add_leaves_no_empty_dataset() {
+    let f = fixture().await;
+    let only = f.file("only.bin", 4 << 20);
+    let cancel = Cancel::new();
+    let trigger = cancel.clone();
+    let sink = move |p: &Progress| {
+        if p.bytes_done > 1000 {
+            trigger.cancel();
+        }
+    };
+    let err = f
+        .add_with(&[only], Arc::new(sink), &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert!(
+        f.vault.datasets().unwrap().is_empty(),
+        "the dataset this add would have created is gone"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_unreadable_entry_in_a_folder_stops_before_storing_anything() {
     let f = fixture().await;
     let folder = f.dir.path().join("folder");
