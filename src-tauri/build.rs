@@ -13,6 +13,9 @@ const COMMANDS: &[&str] = &[
     "list_entries",
     "add_paths",
     "export_dataset",
+    "save_recovery_kit",
+    "coop_status",
+    "coop_create",
     "cancel_job",
 ];
 

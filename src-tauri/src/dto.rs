@@ -175,6 +175,12 @@ pub struct EntryView {
     /// Unix seconds when it was added.
     #[ts(type = "number")]
     pub added_at: u64,
+    /// BLAKE3 of the plaintext, hex: what export checks.
+    pub plaintext_hash: String,
+    /// BLAKE3 of the ciphertext, hex: the blob's address, what peers would store.
+    pub blob_hash: String,
+    /// The key epoch that encrypted it.
+    pub epoch: u32,
 }
 
 impl From<datacoop_vault::Entry> for EntryView {
@@ -185,6 +191,88 @@ impl From<datacoop_vault::Entry> for EntryView {
             size: e.size,
             stored_size: e.stored_size,
             added_at: e.added_at,
+            plaintext_hash: e.plaintext_hash,
+            blob_hash: e.blob_hash,
+            epoch: e.epoch,
+        }
+    }
+}
+
+/// The cooperative this home belongs to, for the status area.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CoopView {
+    /// Cooperative id (hex).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// This identity's role in it, if it is a member.
+    pub role: Option<RoleView>,
+    /// People in it: stewards and members.
+    pub members: u32,
+    /// Approvals needed for governance and requests (k).
+    pub threshold: u32,
+    /// Operations in the log.
+    #[ts(type = "number")]
+    pub log_size: u64,
+    /// Size of the newest checkpoint, if any.
+    #[ts(type = "number | null")]
+    pub checkpoint_size: Option<u64>,
+    /// True when nobody independent cosigns checkpoints.
+    pub unwitnessed: bool,
+    /// Evidence of tampering this node holds, for people; empty when all is well.
+    pub evidence: Vec<String>,
+}
+
+impl CoopView {
+    /// From what the node returned, as seen by identity `me`.
+    pub fn new(info: datacoop_node::coop::CoopInfo, me: &str) -> Self {
+        // Stewards are listed apart from the members they admitted.
+        let role = if info.stewards.iter().any(|s| s == me) {
+            Some(RoleView::Steward)
+        } else {
+            info.members
+                .iter()
+                .find(|m| m.id == me)
+                .map(|m| RoleView::from(m.role))
+        };
+        let people = info.stewards.len()
+            + info
+                .members
+                .iter()
+                .filter(|m| !info.stewards.contains(&m.id))
+                .count();
+        CoopView {
+            role,
+            members: u32::try_from(people).unwrap_or(u32::MAX),
+            threshold: info.threshold,
+            log_size: info.size,
+            checkpoint_size: info.latest_checkpoint.map(|c| c.size),
+            unwitnessed: info.unwitnessed,
+            evidence: info.evidence.into_iter().map(|e| e.summary).collect(),
+            id: info.id,
+            name: info.name,
+        }
+    }
+}
+
+/// A role in a cooperative.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleView {
+    /// Contributes data and consents to its use.
+    Member,
+    /// Runs the cooperative.
+    Steward,
+    /// Requests licensed access to data.
+    Trainer,
+}
+
+impl From<datacoop_core::Role> for RoleView {
+    fn from(role: datacoop_core::Role) -> Self {
+        match role {
+            datacoop_core::Role::Member => RoleView::Member,
+            datacoop_core::Role::Steward => RoleView::Steward,
+            datacoop_core::Role::Trainer => RoleView::Trainer,
         }
     }
 }
@@ -292,6 +380,8 @@ pub fn typescript_bindings() -> String {
         CreatedIdentity::decl(),
         DatasetView::decl(),
         EntryView::decl(),
+        CoopView::decl(),
+        RoleView::decl(),
         ProgressView::decl(),
         AddResult::decl(),
         ExportResult::decl(),
@@ -316,6 +406,45 @@ pub fn typescript_bindings() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn coop(
+        stewards: &[&str],
+        members: &[(&str, datacoop_core::Role)],
+    ) -> datacoop_node::coop::CoopInfo {
+        datacoop_node::coop::CoopInfo {
+            id: "c".repeat(64),
+            name: "Runners".into(),
+            stewards: stewards.iter().map(|s| s.to_string()).collect(),
+            threshold: 1,
+            operator: stewards[0].into(),
+            witnesses: vec![stewards[0].into()],
+            witness_quorum: 1,
+            unwitnessed: true,
+            members: members
+                .iter()
+                .map(|(id, role)| datacoop_node::coop::MemberInfo {
+                    id: id.to_string(),
+                    role: *role,
+                })
+                .collect(),
+            size: 2,
+            latest_checkpoint: None,
+            evidence: vec![],
+        }
+    }
+
+    #[test]
+    fn a_coops_view_knows_stewards_and_members_apart() {
+        use datacoop_core::Role;
+        let founder = CoopView::new(coop(&["aa"], &[]), "aa");
+        assert!(matches!(founder.role, Some(RoleView::Steward)));
+        assert_eq!(founder.members, 1);
+        let info = coop(&["aa"], &[("bb", Role::Member), ("aa", Role::Steward)]);
+        let member = CoopView::new(info.clone(), "bb");
+        assert!(matches!(member.role, Some(RoleView::Member)));
+        assert_eq!(member.members, 2);
+        assert!(CoopView::new(info, "cc").role.is_none());
+    }
 
     #[test]
     fn bindings_are_current() {

@@ -19,8 +19,8 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
 use dto::{
-    AddResult, AppStatus, CommandError, CreatedIdentity, DatasetView, EntryView, ExportResult,
-    IdentityView, ProgressView,
+    AddResult, AppStatus, CommandError, CoopView, CreatedIdentity, DatasetView, EntryView,
+    ExportResult, IdentityView, ProgressView,
 };
 
 /// How often progress reaches the window at most.
@@ -70,6 +70,25 @@ impl Ctx {
             .await
             .ok_or_else(|| CommandError::new("auth.locked", "unlock datacoop first"))?;
         Ok(node.handle(request, progress, cancel).await?)
+    }
+
+    /// Runs a cooperative request; `None` when the home is in no cooperative.
+    async fn coop(&self, request: Request) -> Result<Option<CoopView>, CommandError> {
+        let node = self
+            .owned()?
+            .node()
+            .await
+            .ok_or_else(|| CommandError::new("auth.locked", "unlock datacoop first"))?;
+        let me = node.identity().id.to_string();
+        match node
+            .handle(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
+            .await
+        {
+            Ok(Response::Coop(info)) => Ok(Some(CoopView::new(info, &me))),
+            Ok(other) => Err(unexpected(other)),
+            Err(datacoop_node::NodeError::NotInCoop) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Registers a cancellable job; it is forgotten when the guard drops.
@@ -285,6 +304,34 @@ async fn export_dataset(
 }
 
 #[tauri::command]
+async fn save_recovery_kit(path: PathBuf, kit: String, replace: bool) -> Result<(), CommandError> {
+    let path = datacoop_node::absolute(path);
+    tauri::async_runtime::spawn_blocking(move || {
+        datacoop_node::app::save_recovery_kit(&path, &kit, replace)
+    })
+    .await
+    .map_err(|e| CommandError::new("io.failed", e.to_string()))?
+    .map_err(CommandError::from)
+}
+
+#[tauri::command]
+async fn coop_status(ctx: State<'_, Ctx>) -> Result<Option<CoopView>, CommandError> {
+    ctx.coop(Request::CoopShow).await
+}
+
+#[tauri::command]
+async fn coop_create(ctx: State<'_, Ctx>, name: String) -> Result<CoopView, CommandError> {
+    let request = Request::CoopCreate {
+        name,
+        threshold: None,
+        witness_quorum: None,
+    };
+    ctx.coop(request)
+        .await?
+        .ok_or_else(|| CommandError::new("control.protocol", "the new cooperative is not there"))
+}
+
+#[tauri::command]
 fn cancel_job(ctx: State<'_, Ctx>, job: u32) -> bool {
     match ctx
         .jobs
@@ -409,6 +456,9 @@ pub fn run() -> i32 {
             list_entries,
             add_paths,
             export_dataset,
+            save_recovery_kit,
+            coop_status,
+            coop_create,
             cancel_job,
         ])
         .setup(move |app| {
@@ -477,6 +527,54 @@ mod tests {
         );
         assert!(Options::parse(args(&["--home"]), None).is_err());
         assert!(Options::parse(args(&["--frobnicate"]), None).is_err());
+    }
+
+    /// Every command the window can call is in the build script's manifest and allowed
+    /// by the capability file, and nothing else is allowed.
+    #[test]
+    fn every_command_is_declared_and_allowed() {
+        let root = PathBuf::from(
+            std::env::var("CARGO_MANIFEST_DIR")
+                .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+        );
+        let quoted = |text: &str| -> Vec<String> {
+            text.split('"')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect()
+        };
+        let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
+        let handler = lib
+            .split("generate_handler![")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .unwrap();
+        let mut handled: Vec<String> = handler
+            .split(',')
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+        let build = std::fs::read_to_string(root.join("build.rs")).unwrap();
+        let listed = build
+            .split("COMMANDS: &[&str] = &[")
+            .nth(1)
+            .and_then(|rest| rest.split("];").next())
+            .unwrap();
+        let mut manifest = quoted(listed);
+        let capability = std::fs::read_to_string(root.join("capabilities/main.json")).unwrap();
+        let mut allowed: Vec<String> = quoted(&capability)
+            .into_iter()
+            .filter_map(|p| p.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+            .collect();
+        handled.sort();
+        manifest.sort();
+        allowed.sort();
+        assert_eq!(handled, manifest, "build.rs COMMANDS vs generate_handler!");
+        assert_eq!(
+            handled, allowed,
+            "capabilities/main.json vs generate_handler!"
+        );
     }
 
     #[test]

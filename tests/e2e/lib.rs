@@ -10,10 +10,33 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use tokio::process::{Child, Command};
+
+/// WebDriver key codes for [`App::press`].
+pub mod keys {
+    /// Tab.
+    pub const TAB: &str = "\u{E004}";
+    /// Enter.
+    pub const ENTER: &str = "\u{E007}";
+    /// Space.
+    pub const SPACE: &str = "\u{E00D}";
+    /// Arrow down.
+    pub const DOWN: &str = "\u{E015}";
+    /// End.
+    pub const END: &str = "\u{E010}";
+}
+
+/// The `datacoop` command-line binary (`DATACOOP_CLI`, set by `scripts/e2e.sh`).
+pub fn cli_binary() -> PathBuf {
+    PathBuf::from(std::env::var_os("DATACOOP_CLI").expect(
+        "DATACOOP_CLI must name the datacoop binary (scripts/e2e.sh builds it and sets it)",
+    ))
+}
 
 /// How long to wait for the window to show something.
 pub const PATIENCE: Duration = Duration::from_secs(30);
@@ -197,18 +220,53 @@ impl App {
             {
                 return el;
             }
-            assert!(Instant::now() < deadline, "{css} never became visible");
+            if Instant::now() >= deadline {
+                let found = self.client.find(Locator::Css(css)).await.is_ok();
+                let main = self.page_text().await;
+                panic!(
+                    "{css} never became visible ({}); the window shows:\n{main}",
+                    if found {
+                        "it is in the page"
+                    } else {
+                        "it is not in the page"
+                    }
+                );
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The window's text, for failure messages.
+    pub async fn page_text(&self) -> String {
+        match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(e) => format!("(no page: {e})"),
         }
     }
 
     /// Clicks the element matching `css`.
     pub async fn click(&self, css: &str) {
-        self.visible(css)
+        let el = self.visible(css).await;
+        // WebKitWebDriver does not always scroll an element above the view of an inner
+        // scroll container into view before clicking; do it first, as a person would.
+        let selector = serde_json::to_string(css).expect("a selector");
+        self.js(&format!(
+            "document.querySelector({selector}).scrollIntoView({{block: 'center'}})"
+        ))
+        .await;
+        el.click()
             .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+            .unwrap_or_else(|e| panic!("cannot click {css}: {e:?}"));
+    }
+
+    /// Focuses the element matching `css` and presses Enter on it: a click by keyboard,
+    /// for when pointer coordinates are unreliable (WebDriver under page zoom).
+    pub async fn activate(&self, css: &str) {
+        self.visible(css).await;
+        let selector = serde_json::to_string(css).expect("a selector");
+        self.js(&format!("document.querySelector({selector}).focus()"))
+            .await;
+        self.press(keys::ENTER).await;
     }
 
     /// Types into the element matching `css`, replacing what it holds.
@@ -230,20 +288,135 @@ impl App {
     /// Waits until the element's text contains `needle`; returns the text.
     pub async fn wait_text(&self, css: &str, needle: &str) -> String {
         let deadline = Instant::now() + PATIENCE;
+        let mut last = None;
         loop {
             if let Ok(el) = self.client.find(Locator::Css(css)).await
                 && let Ok(text) = el.text().await
-                && text.contains(needle)
             {
-                return text;
+                if text.contains(needle) {
+                    return text;
+                }
+                last = Some(text);
             }
-            assert!(Instant::now() < deadline, "{css} never said {needle:?}");
+            if Instant::now() >= deadline {
+                let main = self.page_text().await;
+                panic!("{css} never said {needle:?} (last: {last:?}); the window shows:\n{main}");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
+    /// Runs `script` in the window and returns its value.
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Presses `keys` one after another (WebDriver key codes allowed, see [`keys`]) on
+    /// whatever has the focus, the way a person at the keyboard would.
+    pub async fn press(&self, keys: &str) {
+        let mut actions = KeyActions::new("keyboard".to_owned());
+        for key in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        self.client
+            .perform_actions(actions)
+            .await
+            .unwrap_or_else(|e| panic!("cannot press {keys:?}: {e}"));
+    }
+
+    /// Presses Ctrl together with `key` (e.g. Ctrl and + to zoom in).
+    pub async fn ctrl(&self, key: char) {
+        let control = Key::Control.into();
+        let actions = KeyActions::new("keyboard".to_owned())
+            .then(KeyAction::Down { value: control })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: control });
+        self.client
+            .perform_actions(actions)
+            .await
+            .unwrap_or_else(|e| panic!("cannot press Ctrl+{key}: {e}"));
+    }
+
+    /// The id of the focused element ("" if it has none).
+    pub async fn focused_id(&self) -> String {
+        self.js("return document.activeElement ? document.activeElement.id : ''")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Presses Tab until the element with `id` has the focus, checking at every stop that
+    /// the focus can be seen. Panics after 30 presses.
+    pub async fn tab_to(&self, id: &str) {
+        for _ in 0..30 {
+            self.press(keys::TAB).await;
+            // Scrolling the focused element into view may take a frame or two.
+            let mut seen = json!(null);
+            for _ in 0..10 {
+                seen = self
+                    .js(
+                        "const el = document.activeElement;
+                         if (!el || el === document.body) return 'nothing has the focus';
+                         const s = getComputedStyle(el);
+                         const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+                         const r = el.getBoundingClientRect();
+                         const inView = r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
+                         if (!ring) return (el.id || el.tagName) + ' has no visible focus ring';
+                         if (!inView) return (el.id || el.tagName) + ' has the focus but is out of view (' +
+                           Math.round(r.top) + '..' + Math.round(r.bottom) + ' of ' + innerHeight + ')';
+                         return 'ok';",
+                    )
+                    .await;
+                if seen == json!("ok") {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            assert_eq!(seen, json!("ok"), "while tabbing to #{id}");
+            if self.focused_id().await == id {
+                return;
+            }
+        }
+        panic!("#{id} never got the focus by Tab");
+    }
+
+    /// Whether the page is wider than the window (something would need sideways scrolling).
+    pub async fn overflows_sideways(&self) -> Option<String> {
+        let found = self
+            .js(
+                "const w = document.documentElement.clientWidth;
+                 if (document.documentElement.scrollWidth <= w + 1) return null;
+                 const wide = [...document.querySelectorAll('body *')].find((el) => {
+                   const r = el.getBoundingClientRect();
+                   return r.width > 0 && r.right > w + 1 && getComputedStyle(el).position !== 'fixed';
+                 });
+                 return 'page is ' + document.documentElement.scrollWidth + 'px wide in a ' + w +
+                   'px window; first too wide: ' + (wide ? (wide.id || wide.className || wide.tagName) : '?');",
+            )
+            .await;
+        found.as_str().map(str::to_owned)
+    }
+
     /// Saves a PNG of the window as `<target>/e2e-screenshots/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // Let the window paint what the page holds now: two frames, then a moment for
+        // the compositor under Xvfb.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.client.screenshot().await.expect("a screenshot");
         assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
         let dir = screenshot_dir();

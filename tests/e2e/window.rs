@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
-use datacoop_e2e::{App, PATIENCE, app_binary};
+use datacoop_e2e::{App, PATIENCE, app_binary, cli_binary, keys};
 use fantoccini::Locator;
 
 /// One window at a time: two cores do not run two WebKit processes reliably.
@@ -30,9 +30,12 @@ async fn create_identity(app: &App, shots: &str) {
     }
 }
 
+/// Confirms the kit was saved and skips the cooperative and first-data steps.
 async fn save_kit(app: &App) {
     app.click("#kit-confirm").await;
     app.click("#kit-done").await;
+    app.click("#coop-later").await;
+    app.click("#add-close").await; // "Skip for now"
     app.visible("#nav-data").await;
 }
 
@@ -135,6 +138,9 @@ async fn adds_a_folder_by_path_lists_its_sizes_and_exports_identical_bytes() {
     app.click("#add-submit").await;
     let added = app.wait_text("#add-result", "Added 3 files").await;
     assert!(added.contains("runs"), "{added}");
+    app.visible(".dataset-card[data-name='runs']").await;
+    // Still there a moment later: an older, slower listing must not draw over it.
+    tokio::time::sleep(Duration::from_millis(700)).await;
     let card = app.visible(".dataset-card[data-name='runs']").await;
     let card_text = card.text().await.unwrap();
     assert!(card_text.contains("fitness"), "{card_text}");
@@ -147,7 +153,7 @@ async fn adds_a_folder_by_path_lists_its_sizes_and_exports_identical_bytes() {
     app.visible("table.files").await;
     let rows = app
         .client
-        .find_all(Locator::Css("table.files tbody tr"))
+        .find_all(Locator::Css("table.files tr.file-row"))
         .await
         .unwrap();
     assert_eq!(rows.len(), files.len());
@@ -162,9 +168,26 @@ async fn adds_a_folder_by_path_lists_its_sizes_and_exports_identical_bytes() {
             "size of {name}"
         );
     }
+    // WebDriver reads no text from a cell whose content is clipped with an ellipsis;
+    // the screenshot shows it. Read what the cell holds instead.
+    let shown = app
+        .find("tr[data-name='runs/tuesday.gpx'] td.size")
+        .await
+        .prop("textContent")
+        .await
+        .unwrap();
+    assert_eq!(shown.as_deref(), Some("346 kB"));
+    // A file's details: its size and the fingerprint export checks.
+    app.click("tr[data-name='runs/tuesday.gpx'] td.file-name")
+        .await;
+    app.wait_text("#file-details-title", "runs/tuesday.gpx")
+        .await;
+    assert_eq!(app.text("#file-details-size").await, "346 kB");
+    let hash = app.text("#file-details-hash").await;
     assert_eq!(
-        app.text("tr[data-name='runs/tuesday.gpx'] td.size").await,
-        "346 kB"
+        hash,
+        blake3::hash(&files["runs/tuesday.gpx"]).to_hex().as_str(),
+        "the details show the content's BLAKE3"
     );
     app.screenshot("dataset-files").await;
 
@@ -345,4 +368,365 @@ async fn restores_an_identity_from_its_recovery_kit_in_another_home() {
     );
     app.screenshot("restored-my-data").await;
     app.quit().await;
+}
+
+/// The whole first run as the issue describes it: create an identity, save the recovery
+/// kit as a file, start a cooperative, add a first folder, and see its files.
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn first_run_saves_the_kit_starts_a_cooperative_and_adds_first_data() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let files = make_folder(dir.path());
+    let app = App::launch(&home).await;
+    create_identity(&app, "").await;
+    let kit = app
+        .find("#kit-text")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+
+    // Save the kit by typing a path; a second save to the same path is refused.
+    let kit_file = dir.path().join("datacoop-recovery-kit.txt");
+    app.fill("#kit-save-path", &kit_file.display().to_string())
+        .await;
+    app.click("#kit-save-submit").await;
+    app.wait_text("#kit-save-result", "Saved to").await;
+    assert_eq!(std::fs::read_to_string(&kit_file).unwrap(), kit);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kit_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the kit file is for its owner only");
+    }
+    app.click("#kit-save-submit").await;
+    app.wait_text("#kit-save-result", "already there").await;
+    assert_eq!(std::fs::read_to_string(&kit_file).unwrap(), kit);
+    app.screenshot("first-run-kit-saved").await;
+    app.click("#kit-confirm").await;
+    app.click("#kit-done").await;
+
+    // Start a cooperative.
+    app.visible("#coop-name").await;
+    app.screenshot("first-run-cooperative").await;
+    app.click("#coop-create").await;
+    app.wait_text("#coop-error", "Enter a name").await;
+    app.fill("#coop-name", "Riverside Runners").await;
+    app.click("#coop-create").await;
+
+    // Add a first folder.
+    app.visible("#add-paths").await;
+    app.fill("#add-paths", &dir.path().join("runs").display().to_string())
+        .await;
+    app.fill("#add-new-name", "runs").await;
+    app.fill("#add-category", "fitness").await;
+    app.screenshot("first-run-first-data").await;
+    app.click("#add-submit").await;
+
+    // My data: the files, and the cooperative in the status area.
+    let card = app.visible(".dataset-card[data-name='runs']").await;
+    let text = card.text().await.unwrap();
+    assert!(text.contains(&format!("{} files", files.len())), "{text}");
+    app.wait_text("#status-coop", "Riverside Runners · steward")
+        .await;
+    let log = app.text("#status-log").await;
+    assert!(log.contains("unwitnessed"), "{log}");
+    app.screenshot("first-run-done").await;
+    app.quit().await;
+
+    // The saved kit is a working kit: it restores the identity into another home.
+    let restored = dir.path().join("restored");
+    let phrase_is_needed = std::process::Command::new(cli_binary())
+        .args([
+            "--home",
+            &restored.display().to_string(),
+            "recovery",
+            "restore",
+        ])
+        .arg(&kit_file)
+        .env("DATACOOP_RECOVERY_PHRASE", "abandon ".repeat(23) + "art")
+        .env("DATACOOP_PASSPHRASE", PASSPHRASE)
+        .env("DATACOOP_INSECURE_KDF_LOG_N", "10")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&phrase_is_needed.stderr);
+    assert_eq!(
+        phrase_is_needed.status.code(),
+        Some(3),
+        "a wrong phrase is refused as such, so the file parsed as a kit: {stderr}"
+    );
+}
+
+/// Cancel stops an add midway: the progress bar showed bytes, rate and time left, and
+/// nothing of the cancelled file is listed afterwards.
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn cancel_stops_an_add_midway_and_lists_nothing_of_it() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let big = dir.path().join("big");
+    std::fs::create_dir_all(&big).unwrap();
+    // Sparse: 4 GiB to encrypt, nothing written to disk here.
+    std::fs::File::create(big.join("huge.bin"))
+        .unwrap()
+        .set_len(4 << 30)
+        .unwrap();
+    let app = App::launch(&home).await;
+    create_identity(&app, "").await;
+    save_kit(&app).await;
+
+    app.click("#add-open").await;
+    app.fill("#add-paths", &big.display().to_string()).await;
+    app.fill("#add-new-name", "big").await;
+    app.fill("#add-category", "other").await;
+    app.click("#add-submit").await;
+    // Wait for a measured rate, then look at the bar.
+    let numbers = app.wait_text("#progress-numbers", "/s").await;
+    assert!(numbers.contains(" of 4.3 GB"), "{numbers}");
+    assert!(numbers.contains("left"), "{numbers}");
+    let value = app
+        .js("return document.getElementById('progress-bar').value")
+        .await;
+    assert!(value.as_f64().unwrap() < 100.0, "{value}");
+    app.screenshot("add-progress").await;
+    app.click("#progress-cancel").await;
+    app.wait_text("#add-error", "Cancelled").await;
+    // Nothing was added, not even the new dataset: My data is still empty.
+    app.visible("#data-empty").await;
+    app.screenshot("add-cancelled").await;
+    app.click("#add-close").await;
+    app.visible("#data-empty").await;
+    app.quit().await;
+}
+
+/// Everything from the first screen to a file's details and back to the lock screen,
+/// with the keyboard alone; every Tab stop shows where the focus is. Also checks that a
+/// long file list keeps only the rows in view in the page.
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn keyboard_alone_walks_from_first_run_to_a_files_details() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let many = dir.path().join("many");
+    std::fs::create_dir_all(&many).unwrap();
+    const MANY: usize = 300;
+    for i in 0..MANY {
+        std::fs::write(many.join(format!("note-{i:04}.txt")), format!("note {i}\n")).unwrap();
+    }
+    let app = App::launch(&home).await;
+    app.visible("#welcome-start").await;
+
+    app.tab_to("welcome-start").await;
+    app.press(keys::ENTER).await;
+    app.visible("#name").await;
+    assert_eq!(
+        app.focused_id().await,
+        "name",
+        "the first field has the focus"
+    );
+    app.press(NAME).await;
+    app.tab_to("passphrase").await;
+    app.press(PASSPHRASE).await;
+    app.tab_to("confirm").await;
+    app.press(PASSPHRASE).await;
+    app.press(keys::ENTER).await;
+
+    app.visible("#kit-phrase").await;
+    let kit_file = dir.path().join("kit.txt");
+    app.tab_to("kit-save-path").await;
+    app.press(&kit_file.display().to_string()).await;
+    app.press(keys::ENTER).await;
+    app.wait_text("#kit-save-result", "Saved to").await;
+    app.tab_to("kit-confirm").await;
+    app.press(keys::SPACE).await;
+    app.tab_to("kit-done").await;
+    app.press(keys::ENTER).await;
+
+    app.visible("#coop-later").await;
+    app.tab_to("coop-later").await;
+    app.press(keys::ENTER).await;
+
+    app.visible("#add-paths").await;
+    app.tab_to("add-new-name").await;
+    app.press("notes").await;
+    app.tab_to("add-category").await;
+    app.press("other").await;
+    app.tab_to("add-paths").await;
+    app.press(&many.display().to_string()).await;
+    app.tab_to("add-submit").await;
+    app.press(keys::ENTER).await;
+
+    app.visible(".dataset-card[data-name='notes']").await;
+    app.screenshot("keyboard-my-data").await;
+    // The card is the next stop after the page's own button.
+    for _ in 0..30 {
+        app.press(keys::TAB).await;
+        let on_card = app
+            .js("return document.activeElement.classList.contains('dataset-card')")
+            .await;
+        if on_card == serde_json::json!(true) {
+            break;
+        }
+    }
+    app.press(keys::ENTER).await;
+    app.wait_text("#dataset-title", "notes").await;
+    app.visible("tr.file-row").await;
+
+    // Only the rows in view are in the page.
+    let drawn = app
+        .client
+        .find_all(Locator::Css("tr.file-row"))
+        .await
+        .unwrap()
+        .len();
+    assert!(
+        drawn > 5 && drawn < MANY / 4,
+        "{drawn} of {MANY} rows drawn"
+    );
+
+    app.tab_to("files-table").await;
+    app.press(keys::END).await;
+    let last = format!("many/note-{:04}.txt", MANY - 1);
+    app.visible(&format!("tr.file-row[data-name='{last}']"))
+        .await;
+    app.press(keys::ENTER).await;
+    app.wait_text("#file-details-title", &last).await;
+    app.press(keys::DOWN).await; // at the end already: stays there
+    app.visible(&format!(
+        "tr.file-row[data-name='{last}'][aria-selected='true']"
+    ))
+    .await;
+    app.screenshot("keyboard-file-details").await;
+
+    // Lock from the keyboard, unlock the same way.
+    app.tab_to("lock").await;
+    app.press(keys::ENTER).await;
+    app.visible("#unlock-passphrase").await;
+    assert_eq!(app.focused_id().await, "unlock-passphrase");
+    app.press(PASSPHRASE).await;
+    app.press(keys::ENTER).await;
+    app.visible(".dataset-card[data-name='notes']").await;
+    app.quit().await;
+}
+
+/// Good at 1024x700 (a long form's error stays in view) and usable at 200% zoom (Ctrl
+/// and +, five times): nothing needs sideways scrolling.
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn fits_1024_by_700_and_200_percent_zoom() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    make_folder(dir.path());
+    let app = App::launch(&home).await;
+    let size = app
+        .js("return [document.documentElement.clientWidth, innerHeight]")
+        .await;
+    assert!(size[0].as_f64().unwrap() <= 1024.0, "window {size}");
+
+    // The restore form is taller than the window: its error must still be seen.
+    app.click("#welcome-restore").await;
+    app.fill("#restore-kit", "datacoop recovery kit v1\nnot really")
+        .await;
+    app.fill("#restore-phrase", "one two three").await;
+    app.fill("#restore-passphrase", PASSPHRASE).await;
+    app.fill("#restore-confirm", PASSPHRASE).await;
+    app.click("#restore-submit").await;
+    app.visible("#restore-error").await;
+    let in_view = app
+        .js(
+            "const r = document.getElementById('restore-error').getBoundingClientRect();
+             return r.top >= 0 && r.bottom <= innerHeight",
+        )
+        .await;
+    assert_eq!(in_view, serde_json::json!(true), "the error is in view");
+    app.screenshot("restore-error-1024x700").await;
+    app.click("#restore-back").await;
+
+    create_identity(&app, "").await;
+    save_kit(&app).await;
+    app.click("#add-open").await;
+    app.fill("#add-paths", &dir.path().join("runs").display().to_string())
+        .await;
+    app.fill("#add-new-name", "runs").await;
+    app.fill("#add-category", "fitness").await;
+    app.click("#add-submit").await;
+    app.wait_text("#add-result", "Added 3 files").await;
+    assert_eq!(app.overflows_sideways().await, None);
+
+    // Zoom to 200% the way a person does.
+    for _ in 0..5 {
+        app.ctrl('=').await;
+    }
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let width = app.js("return document.documentElement.clientWidth").await;
+        if width.as_f64().unwrap_or(9999.0) <= 520.0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "zoom never reached 200% ({width} px wide)"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.overflows_sideways().await, None, "My data at 200%");
+    app.screenshot("zoom-200-my-data").await;
+    // WebDriver's pointer misses under page zoom: open things from the keyboard.
+    app.activate(".dataset-card[data-name='runs']").await;
+    app.visible("tr.file-row").await;
+    assert_eq!(app.overflows_sideways().await, None, "a dataset at 200%");
+    app.screenshot("zoom-200-dataset").await;
+    app.activate("#add-open").await;
+    app.visible("#add-paths").await;
+    assert_eq!(app.overflows_sideways().await, None, "adding at 200%");
+    app.activate("#nav-settings").await;
+    app.visible("#settings-home").await;
+    assert_eq!(app.overflows_sideways().await, None, "settings at 200%");
+    app.screenshot("zoom-200-settings").await;
+    app.quit().await;
+}
+
+/// When `datacoop serve` owns the home, the window says so, naming its process.
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn a_home_owned_by_serve_is_explained() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let cli = |args: &[&str]| {
+        let mut cmd = tokio::process::Command::new(cli_binary());
+        cmd.arg("--home")
+            .arg(&home)
+            .args(args)
+            .env("DATACOOP_PASSPHRASE", PASSPHRASE)
+            .env("DATACOOP_INSECURE_KDF_LOG_N", "10")
+            .kill_on_drop(true);
+        cmd
+    };
+    let init = cli(&["init", "--name", NAME]).output().await.unwrap();
+    assert!(init.status.success(), "{init:?}");
+    let mut serve = cli(&["serve"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = serve.id().unwrap();
+    let started = Instant::now();
+    while !home.join("owner.json").exists() || !home.join("control.sock").exists() {
+        assert!(started.elapsed() < PATIENCE, "serve never took the home");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let app = App::launch(&home).await;
+    let text = app.text("#in-use-text").await;
+    assert!(text.contains("datacoop serve"), "{text}");
+    assert!(text.contains(&pid.to_string()), "{text}");
+    app.screenshot("in-use-by-serve").await;
+    let _ = app.client.clone().close().await;
+    serve.kill().await.unwrap();
 }

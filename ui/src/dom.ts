@@ -36,3 +36,8 @@ export function mount(parent: Element, ...children: (Child | Child[])[]): void {
     parent.append(child instanceof Node ? child : String(child));
   }
 }
+
+/** Scrolls `el` into view once the browser has laid it out (after any focus scrolling). */
+export function reveal(el: Element): void {
+  requestAnimationFrame(() => el.scrollIntoView({ block: "nearest" }));
+}

@@ -7,11 +7,12 @@ import { errorMessage } from "./errors";
 import { en } from "./i18n/en";
 import { next, type Event, type Screen } from "./state";
 import { applyTheme, loadTheme } from "./theme";
-import { datasetView, myDataView, type DataContext } from "./views/data";
+import { datasetView, firstDataView, myDataView, type DataContext } from "./views/data";
 import {
-  createView, inUseView, kitView, restoreView, unavailableView, unlockView, welcomeView,
+  coopStepView, createView, inUseView, kitView, restoreView, unavailableView, unlockView, welcomeView,
 } from "./views/onboarding";
 import { settingsView } from "./views/settings";
+import { statusArea } from "./views/status";
 
 const app = document.getElementById("app") as HTMLElement;
 let screen: Screen = { name: "loading" };
@@ -58,6 +59,7 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
   return h("div", { class: "shell" },
     h("header", { class: "topbar" },
       h("span", { class: "brand" }, en.appName),
+      statusArea(),
       h("span", { class: "muted small", id: "signed-in" }, en.nav.signedInAs(s.identity.name)),
       h("button", {
         id: "lock", class: "secondary", disabled: busy, title: busy ? en.nav.lockBusy : undefined,
@@ -98,6 +100,12 @@ function render(): void {
         const status = await api.appState();
         go({ type: "kit_saved", home: status.home });
       });
+      break;
+    case "coop_step":
+      view = coopStepView(() => go({ type: "coop_done" }));
+      break;
+    case "first_data":
+      view = firstDataView(dataContext, () => go({ type: "first_data_done" }));
       break;
     case "unlock":
       view = unlockView(s.home, (identity) => go({ type: "unlocked", identity, home: s.home }));

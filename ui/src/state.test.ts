@@ -17,7 +17,7 @@ describe("screenForStatus", () => {
 });
 
 describe("next", () => {
-  it("walks the first run: welcome, create, kit (held until saved), My data", () => {
+  it("walks the first run: welcome, create, kit (held until saved), cooperative, first data, My data", () => {
     let s: Screen = { name: "welcome" };
     s = next(s, { type: "start" });
     expect(s.name).toBe("create");
@@ -27,6 +27,13 @@ describe("next", () => {
     // Reading the status (now unlocked) must not skip the kit.
     expect(next(s, { type: "status", status: { state: "unlocked", home: "/h", identity } })).toBe(s);
     s = next(s, { type: "kit_saved", home: "/h" });
+    expect(s).toEqual({ name: "coop_step", identity, home: "/h" });
+    expect(next(s, { type: "status", status: { state: "unlocked", home: "/h", identity } })).toBe(s);
+    expect(next(s, { type: "first_data_done" })).toBe(s);
+    s = next(s, { type: "coop_done" });
+    expect(s).toEqual({ name: "first_data", identity, home: "/h" });
+    expect(next(s, { type: "status", status: { state: "unlocked", home: "/h", identity } })).toBe(s);
+    s = next(s, { type: "first_data_done" });
     expect(s).toEqual({ name: "main", identity, home: "/h", section: "data", dataset: null });
   });
   it("locks and unlocks", () => {

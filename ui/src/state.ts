@@ -11,6 +11,8 @@ export type Screen =
   | { name: "create" }
   | { name: "restore" }
   | { name: "kit"; created: CreatedIdentity }
+  | { name: "coop_step"; identity: IdentityView; home: string }
+  | { name: "first_data"; identity: IdentityView; home: string }
   | { name: "unlock"; home: string }
   | { name: "in_use"; home: string; ownerKind: OwnerKindView; ownerPid: number }
   | { name: "unavailable"; home: string; message: string }
@@ -24,11 +26,16 @@ export type Event =
   | { type: "back" }
   | { type: "created"; created: CreatedIdentity }
   | { type: "kit_saved"; home: string }
+  | { type: "coop_done" }
+  | { type: "first_data_done" }
   | { type: "unlocked"; identity: IdentityView; home: string }
   | { type: "locked"; home: string }
   | { type: "navigate"; section: Section }
   | { type: "open_dataset"; dataset: string }
   | { type: "close_dataset" };
+
+/** Screens of the first run after the identity exists: a status read never replaces them. */
+const FIRST_RUN_STEPS: ReadonlySet<Screen["name"]> = new Set(["kit", "coop_step", "first_data"]);
 
 /** The screen for a freshly read app status. */
 export function screenForStatus(status: AppStatus): Screen {
@@ -50,9 +57,9 @@ export function screenForStatus(status: AppStatus): Screen {
 export function next(screen: Screen, event: Event): Screen {
   switch (event.type) {
     case "status":
-      // The recovery kit stays on screen until the person confirms they saved it, even if
-      // the app's status (now unlocked) is read meanwhile.
-      return screen.name === "kit" ? screen : screenForStatus(event.status);
+      // The first run's steps stay on screen until the person moves on, even if the app's
+      // status (now unlocked) is read meanwhile: the recovery kit above all.
+      return FIRST_RUN_STEPS.has(screen.name) ? screen : screenForStatus(event.status);
     case "start":
       return screen.name === "welcome" ? { name: "create" } : screen;
     case "restore":
@@ -67,7 +74,15 @@ export function next(screen: Screen, event: Event): Screen {
       return screen.name === "create" ? { name: "kit", created: event.created } : screen;
     case "kit_saved":
       return screen.name === "kit"
-        ? { name: "main", identity: screen.created.identity, home: event.home, section: "data", dataset: null }
+        ? { name: "coop_step", identity: screen.created.identity, home: event.home }
+        : screen;
+    case "coop_done":
+      return screen.name === "coop_step"
+        ? { name: "first_data", identity: screen.identity, home: screen.home }
+        : screen;
+    case "first_data_done":
+      return screen.name === "first_data"
+        ? { name: "main", identity: screen.identity, home: screen.home, section: "data", dataset: null }
         : screen;
     case "unlocked":
       return screen.name === "unlock"

@@ -13,6 +13,7 @@
 //! A launch that finds `datacoop serve` owning the home gets [`Launch::Taken`] and can say
 //! so; a launch on another home is unaffected (the lock and socket are per home).
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -110,6 +111,27 @@ impl Handler for Shared {
             }
         }
     }
+}
+
+/// Writes a recovery kit's text to `path`, readable by its owner only, after checking
+/// that it is a whole kit (`input.recovery_kit_corrupt` otherwise). An existing file is
+/// kept (`input.file_exists`) unless `replace` says the person agreed to replace it.
+pub fn save_recovery_kit(path: &Path, kit: &str, replace: bool) -> Result<(), NodeError> {
+    datacoop_crypto::RecoveryKit::from_text(kit)?;
+    if !replace && path.symlink_metadata().is_ok() {
+        return Err(NodeError::FileExists {
+            path: path.to_owned(),
+        });
+    }
+    if path.is_dir() {
+        return Err(NodeError::io(
+            "cannot write the recovery kit to",
+            path,
+            std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a folder"),
+        ));
+    }
+    datacoop_crypto::write_atomically(path, kit.as_bytes())?;
+    Ok(())
 }
 
 /// A home owned by the desktop app for the life of the process.
@@ -472,5 +494,43 @@ mod tests {
         }
         stop_tx.send(()).unwrap();
         server.await.unwrap().unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn saves_a_whole_kit_owner_only_and_keeps_existing_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+        let app = owned(&home, Arc::new(AtomicUsize::new(0))).await;
+        let (_, kit) = app
+            .create("Ada", SecretString::from("correct horse battery staple"))
+            .await
+            .unwrap();
+        let path = dir.path().join("kit.txt");
+        save_recovery_kit(&path, &kit.kit, false).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), kit.kit);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+
+        // Not replaced unless asked; replaced when asked.
+        std::fs::write(&path, "keep me").unwrap();
+        let err = save_recovery_kit(&path, &kit.kit, false).unwrap_err();
+        assert_eq!(err.code(), "input.file_exists");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
+        save_recovery_kit(&path, &kit.kit, true).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), kit.kit);
+
+        // A damaged kit is never written; a folder is not a file.
+        let other = dir.path().join("other.txt");
+        let damaged = kit.kit.replace("-----END AGE ENCRYPTED FILE-----", "");
+        let err = save_recovery_kit(&other, &damaged, false).unwrap_err();
+        assert_eq!(err.code(), "input.recovery_kit_corrupt");
+        assert!(!other.exists());
+        let err = save_recovery_kit(dir.path(), &kit.kit, true).unwrap_err();
+        assert_eq!(err.code(), "io.failed");
+        app.close().await;
     }
 }

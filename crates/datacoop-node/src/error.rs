@@ -126,6 +126,12 @@ pub enum NodeError {
     /// The control protocol was violated.
     #[error("control socket: {0}")]
     Protocol(String),
+    /// A file that would be overwritten without having been asked to.
+    #[error("{path} already exists; choose another name or folder")]
+    FileExists {
+        /// The file.
+        path: PathBuf,
+    },
     /// File system errors.
     #[error("{action} {path}: {source}")]
     Io {
@@ -162,6 +168,7 @@ impl NodeError {
             NodeError::OwnerUnreachable { .. } => "home.owner_unreachable",
             NodeError::Remote { code, .. } => code,
             NodeError::Protocol(_) => "control.protocol",
+            NodeError::FileExists { .. } => "input.file_exists",
             NodeError::Io { .. } => "io.failed",
         }
     }

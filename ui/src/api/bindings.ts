@@ -115,7 +115,59 @@ stored_size: number,
 /**
  * Unix seconds when it was added.
  */
-added_at: number, };
+added_at: number, 
+/**
+ * BLAKE3 of the plaintext, hex: what export checks.
+ */
+plaintext_hash: string, 
+/**
+ * BLAKE3 of the ciphertext, hex: the blob's address, what peers would store.
+ */
+blob_hash: string, 
+/**
+ * The key epoch that encrypted it.
+ */
+epoch: number, };
+
+export type CoopView = { 
+/**
+ * Cooperative id (hex).
+ */
+id: string, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * This identity's role in it, if it is a member.
+ */
+role: RoleView | null, 
+/**
+ * People in it: stewards and members.
+ */
+members: number, 
+/**
+ * Approvals needed for governance and requests (k).
+ */
+threshold: number, 
+/**
+ * Operations in the log.
+ */
+log_size: number, 
+/**
+ * Size of the newest checkpoint, if any.
+ */
+checkpoint_size: number | null, 
+/**
+ * True when nobody independent cosigns checkpoints.
+ */
+unwitnessed: boolean, 
+/**
+ * Evidence of tampering this node holds, for people; empty when all is well.
+ */
+evidence: Array<string>, };
+
+export type RoleView = "member" | "steward" | "trainer";
 
 export type ProgressView = { 
 /**

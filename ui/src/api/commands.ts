@@ -3,7 +3,7 @@
 
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
-  AddResult, AppStatus, CreatedIdentity, DatasetView, EntryView, ExportResult,
+  AddResult, AppStatus, CoopView, CreatedIdentity, DatasetView, EntryView, ExportResult,
   IdentityView, ProgressView,
 } from "./bindings";
 
@@ -40,5 +40,9 @@ export const api = {
     channel.onmessage = onProgress;
     return invoke<ExportResult>("export_dataset", { job, dataset, out, onProgress: channel });
   },
+  saveRecoveryKit: (path: string, kit: string, replace: boolean) =>
+    invoke<null>("save_recovery_kit", { path, kit, replace }),
+  coopStatus: () => invoke<CoopView | null>("coop_status"),
+  coopCreate: (name: string) => invoke<CoopView>("coop_create", { name }),
   cancelJob: (job: number) => invoke<boolean>("cancel_job", { job }),
 };

@@ -64,12 +64,66 @@ export const en = {
       "If you forget your passphrase or lose this computer, these 24 words and the kit " +
       "below are the only way back to your identity. They are shown once, now.",
     phraseLabel: "Recovery phrase",
-    kitLabel: "Recovery kit (save this text as a file, e.g. datacoop-recovery-kit.txt)",
+    kitLabel: "Recovery kit",
+    saveTitle: "Save the kit as a file",
+    saveDialog: "Save as file…",
+    savePath: "Or type where to save it",
+    savePathPlaceholder: "/media/usb-stick/datacoop-recovery-kit.txt",
+    saveSubmit: "Save",
+    savePathMissing: "Type a file path, or use Save as file….",
+    saved: (path: string) =>
+      `Saved to ${path}. Keep a copy away from this computer, e.g. on a USB stick, and the 24 words somewhere else.`,
+    fileType: "Text file",
     copy: "Copy kit text",
     copied: "Copied.",
     copyFailed: "Could not copy: select the text and copy it yourself.",
     confirm: "I have written down the 24 words and saved the kit somewhere safe, away from this computer.",
     done: "Continue",
+  },
+
+  coop: {
+    title: "Start or join a cooperative",
+    intro:
+      "A cooperative is the group you pool data with. Its members decide together who may " +
+      "use the data and on what terms. You can do this now or later.",
+    createTitle: "Start a new cooperative",
+    createIntro:
+      "You become its first steward. Its log, where every consent and decision is signed " +
+      "and kept, starts on this computer.",
+    name: "Name of the cooperative",
+    nameHint: "Members see this name, e.g. Riverside Runners.",
+    nameMissing: "Enter a name for the cooperative.",
+    create: "Start cooperative",
+    working: "Starting…",
+    joinTitle: "Join with an invitation",
+    joinLater:
+      "Joining a cooperative with an invitation ticket arrives with the network features of " +
+      "datacoop; this version does not connect to other computers yet.",
+    later: "Later",
+  },
+
+  firstData: {
+    title: "Add your first data",
+    intro:
+      "Choose files or folders to keep in datacoop. They are encrypted on this computer " +
+      "and nothing leaves it. You can also do this later from My data.",
+    skip: "Skip for now",
+  },
+
+  status: {
+    label: "Cooperative status",
+    noCoop: "No cooperative yet",
+    coop: (name: string, role: string) => `${name} · ${role}`,
+    role: { member: "member", steward: "steward", trainer: "trainer" },
+    notMember: "not a member",
+    checkpoint: (size: string) => `Log checkpoint ${size}`,
+    noCheckpoint: "No checkpoint yet",
+    unwitnessed: "unwitnessed",
+    witnessed: "witnessed",
+    logHint:
+      "The newest signed summary of the cooperative's log. Unwitnessed: no one independent " +
+      "of its operator has cosigned it yet.",
+    evidence: (what: string) => `Evidence of tampering: ${what}`,
   },
 
   unlock: {
@@ -134,6 +188,23 @@ export const en = {
     category: "Category",
     files: "Files",
     columns: { name: "Name", type: "Type", size: "Size", added: "Added" },
+    filesLabel: (n: number) => `Files, ${n} in all`,
+    filesHelp: "Up and down arrows move through the files; Enter shows a file's details.",
+    holders: "Stored on this computer only · no keys released to anyone",
+    details: {
+      type: "Type",
+      size: "Size",
+      stored: "Encrypted size",
+      added: "Added",
+      where: "Where it is",
+      whereLocal: "Encrypted, on this computer only",
+      epoch: "Key epoch",
+      plaintextHash: "Content fingerprint (BLAKE3)",
+      blobHash: "Encrypted blob address (BLAKE3)",
+    },
+    hashHint:
+      "The fingerprint lets you check an exported copy; the blob address is all that " +
+      "other computers would ever see of this file.",
     emptyFiles: "This dataset has no files yet.",
     addHere: "Add files to this dataset",
     exportTitle: "Export to a folder",
@@ -217,6 +288,8 @@ export const en = {
     "input.kit_for_another_identity":
       "This recovery kit belongs to another identity than the one this data folder holds.",
     "home.owned": "Another program is using this data folder.",
+    "input.file_exists": "A file with that name is already there; datacoop does not replace it. Choose another name.",
+    "input.already_in_cooperative": "This identity already belongs to a cooperative.",
     cancelled: "Cancelled.",
     generic: (message: string) => `Something went wrong: ${message}`,
   } as Record<string, string | ((m: string) => string)>,

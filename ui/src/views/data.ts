@@ -4,11 +4,12 @@
 import { open } from "@tauri-apps/plugin-dialog";
 import { CATEGORY_SUGGESTIONS, type DatasetView, type EntryView } from "../api/bindings";
 import { api, newJob } from "../api/commands";
-import { h, mount } from "../dom";
+import { h, mount, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
 import { formatBytes, formatCount, formatDate } from "../format";
 import { en } from "../i18n/en";
 import { appendPaths, parsePaths, suggestDatasetName } from "../paths";
+import { fileList } from "./files";
 import { progressPanel } from "./progress";
 
 export interface DataContext {
@@ -105,6 +106,8 @@ export function myDataView(ctx: DataContext): HTMLElement {
 
 interface AddHooks {
   close(): void;
+  /** The close button's words (default: Close). */
+  closeLabel?: string;
   /** Work ended; `message` says what was added, or is null after a failure. */
   done(message: string | null): void;
 }
@@ -141,6 +144,7 @@ function addPanel(ctx: DataContext, datasets: DatasetView[], preset: string | nu
     error.hidden = false;
     error.textContent = msg;
     focus?.focus();
+    reveal(error);
   };
 
   const form = h("form", {
@@ -158,6 +162,7 @@ function addPanel(ctx: DataContext, datasets: DatasetView[], preset: string | nu
       const job = newJob();
       const panel = progressPanel(en.progress.adding(dataset), () => void api.cancelJob(job));
       mount(progressSlot, panel.el);
+      reveal(panel.el);
       submit.disabled = true;
       ctx.setBusy(true);
       try {
@@ -177,7 +182,7 @@ function addPanel(ctx: DataContext, datasets: DatasetView[], preset: string | nu
     },
   },
     h("div", { class: "page-head" }, h("h2", {}, en.add.title),
-      h("button", { type: "button", class: "secondary", id: "add-close", onclick: hooks.close }, en.add.cancel)),
+      h("button", { type: "button", class: "secondary", id: "add-close", onclick: hooks.close }, hooks.closeLabel ?? en.add.cancel)),
     h("label", { for: "add-dataset" }, en.add.dataset), select,
     newFields,
     h("label", { for: "add-paths" }, en.add.paths), paths,
@@ -192,9 +197,32 @@ function addPanel(ctx: DataContext, datasets: DatasetView[], preset: string | nu
   return form;
 }
 
+/** The first run's last step: add a first dataset, or skip to My data. */
+export function firstDataView(ctx: DataContext, onDone: () => void): HTMLElement {
+  const slot = h("div");
+  const panel = addPanel(ctx, [], null, [], {
+    close: onDone,
+    closeLabel: en.firstData.skip,
+    done: (message) => {
+      if (message) onDone();
+    },
+  });
+  ctx.setDropTarget((paths) => {
+    const field = panel.querySelector<HTMLTextAreaElement>("#add-paths");
+    if (field) field.value = appendPaths(field.value, paths);
+  });
+  mount(slot, panel);
+  return h("main", { class: "onboarding", id: "main" },
+    h("div", { class: "wide" },
+      h("h1", { tabindex: -1, "data-focus": true }, en.firstData.title),
+      h("p", {}, en.firstData.intro),
+      slot));
+}
+
 export function datasetView(ctx: DataContext, name: string): HTMLElement {
   const head = h("div", { class: "dataset-head" }, skeleton(1));
   const files = h("div", { id: "entries" }, skeleton(5));
+  const details = h("section", { class: "card", id: "file-details", "aria-labelledby": "file-details-title", hidden: true });
   const addSlot = h("div");
   const notice = h("p", { class: "success", id: "add-result", role: "status", hidden: true });
   const exportSlot = h("div");
@@ -235,22 +263,15 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
     if (summary) {
       mount(head,
         h("span", { class: "badge" }, `${en.dataset.category}: ${summary.category}`),
-        h("span", { id: "dataset-stats" }, `${en.data.card.items(formatCount(summary.items))} · ${formatBytes(summary.size)}`));
+        h("span", { id: "dataset-stats" }, `${en.data.card.items(formatCount(summary.items))} · ${formatBytes(summary.size)}`),
+        h("span", { class: "muted small", id: "dataset-holders" }, en.dataset.holders));
     }
     if (entries.length === 0) {
       mount(files, h("p", { class: "empty" }, en.dataset.emptyFiles));
       return;
     }
-    const c = en.dataset.columns;
-    mount(files, h("div", { class: "table-wrap" }, h("table", { class: "files" },
-      h("caption", { class: "visually-hidden" }, en.dataset.files),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, c.name), h("th", { scope: "col" }, c.type),
-        h("th", { scope: "col", class: "num" }, c.size), h("th", { scope: "col" }, c.added))),
-      h("tbody", {}, entries.map((e) => h("tr", { "data-name": e.name },
-        h("td", { class: "file-name" }, e.name),
-        h("td", { class: "muted" }, e.media_type),
-        h("td", { class: "num size", "data-bytes": e.size }, formatBytes(e.size)),
-        h("td", { class: "muted" }, formatDate(e.added_at))))))));
+    details.hidden = true;
+    mount(files, fileList(entries, details).el);
   };
 
   // Export.
@@ -275,15 +296,18 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
       const job = newJob();
       const panel = progressPanel(en.progress.exporting(name), () => void api.cancelJob(job));
       mount(exportSlot, panel.el);
+      reveal(panel.el);
       exportSubmit.disabled = true;
       ctx.setBusy(true);
       try {
         const r = await api.exportDataset(job, name, target, panel.update);
         exportResult.hidden = false;
         exportResult.textContent = en.dataset.exported(formatCount(r.files), formatBytes(r.bytes), r.out);
+        reveal(exportResult);
       } catch (err) {
         exportError.hidden = false;
         exportError.textContent = errorCode(err) === "cancelled" ? en.progress.cancelledExport : errorMessage(err);
+        reveal(exportError);
       } finally {
         panel.end();
         mount(exportSlot);
@@ -311,6 +335,6 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
       h("h1", { tabindex: -1, "data-focus": true, id: "dataset-title" }, name),
       h("button", { class: "primary", id: "add-open", onclick: () => showAdd() }, en.dataset.addHere)),
     head, notice, addSlot,
-    h("h2", {}, en.dataset.files), files,
+    h("h2", {}, en.dataset.files), files, details,
     exportForm);
 }

@@ -1,9 +1,10 @@
 // First run (welcome, create, recovery kit), unlock, and the screens for a home that
 // cannot be used.
 
-import type { CreatedIdentity, IdentityView, OwnerKindView } from "../api/bindings";
+import { save } from "@tauri-apps/plugin-dialog";
+import type { CoopView, CreatedIdentity, IdentityView, OwnerKindView } from "../api/bindings";
 import { api } from "../api/commands";
-import { h } from "../dom";
+import { h, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
 import { en } from "../i18n/en";
 import { checkCreateForm, strength } from "../strength";
@@ -23,16 +24,20 @@ export function welcomeView(onStart: () => void, onRestore: () => void): HTMLEle
 }
 
 export function restoreView(onBack: () => void, onRestored: (identity: IdentityView) => void): HTMLElement {
-  const kit = h("textarea", { id: "restore-kit", rows: 8, spellcheck: false, required: true, "data-focus": true, placeholder: en.restore.kitPlaceholder });
-  const phrase = h("textarea", { id: "restore-phrase", rows: 3, spellcheck: false, autocomplete: "off", required: true });
+  const kit = h("textarea", { id: "restore-kit", rows: 6, spellcheck: false, required: true, "data-focus": true, placeholder: en.restore.kitPlaceholder });
+  const phrase = h("textarea", { id: "restore-phrase", rows: 2, spellcheck: false, autocomplete: "off", required: true });
   const pass = h("input", { id: "restore-passphrase", type: "password", autocomplete: "new-password", required: true });
   const confirm = h("input", { id: "restore-confirm", type: "password", autocomplete: "new-password", required: true });
   const error = h("p", { class: "error", id: "restore-error", role: "alert", hidden: true });
   const submit = h("button", { id: "restore-submit", type: "submit", class: "primary" }, en.restore.submit);
-  const fail = (message: string, focus: HTMLElement) => {
+  const fail = (message: string, field: HTMLElement) => {
     error.hidden = false;
     error.textContent = message;
-    focus.focus();
+    // The form is taller than a small window: the message goes right under the field it
+    // is about, so both are in view together.
+    field.after(error);
+    field.focus();
+    reveal(error);
   };
   const form = h(
     "form",
@@ -68,7 +73,7 @@ export function restoreView(onBack: () => void, onRestored: (identity: IdentityV
     h("label", { for: "restore-confirm" }, en.create.confirm),
     confirm,
     error,
-    h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: onBack }, en.create.back), submit),
+    h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "restore-back", onclick: onBack }, en.create.back), submit),
   );
   return page(h("h1", {}, en.restore.title), h("p", {}, en.restore.intro), form);
 }
@@ -98,6 +103,7 @@ export function createView(onBack: () => void, onCreated: (c: CreatedIdentity) =
           error.hidden = false;
           error.textContent = en.create.problem[check.problem as keyof typeof en.create.problem];
           (check.problem === "name_missing" ? name : check.problem === "too_short" ? pass : confirm).focus();
+          reveal(error);
           return;
         }
         error.hidden = true;
@@ -108,6 +114,7 @@ export function createView(onBack: () => void, onCreated: (c: CreatedIdentity) =
         } catch (err) {
           error.hidden = false;
           error.textContent = errorMessage(err);
+          reveal(error);
           submit.disabled = false;
           submit.textContent = en.create.submit;
         }
@@ -125,6 +132,8 @@ export function createView(onBack: () => void, onCreated: (c: CreatedIdentity) =
   );
   return page(h("h1", {}, en.create.title), h("p", {}, en.create.intro), form);
 }
+
+const KIT_FILE_NAME = "datacoop-recovery-kit.txt";
 
 export function kitView(created: CreatedIdentity, onDone: () => void): HTMLElement {
   const words = created.phrase.split(/\s+/);
@@ -147,6 +156,54 @@ export function kitView(created: CreatedIdentity, onDone: () => void): HTMLEleme
       status.textContent = en.kit.copyFailed;
     }
   };
+
+  // Saving: the native dialog (which asks before replacing a file), or a typed path
+  // (which never replaces one).
+  const savePath = h("input", { id: "kit-save-path", spellcheck: "false", placeholder: en.kit.savePathPlaceholder, "aria-describedby": "kit-save-result" });
+  const saveResult = h("p", { id: "kit-save-result", role: "status" });
+  const saveTo = async (path: string, replace: boolean) => {
+    try {
+      await api.saveRecoveryKit(path, created.kit, replace);
+      saveResult.className = "success";
+      saveResult.textContent = en.kit.saved(path);
+      reveal(saveResult);
+    } catch (err) {
+      saveResult.className = "error";
+      saveResult.textContent = errorMessage(err);
+      saveResult.dataset.code = errorCode(err) ?? "";
+      savePath.focus();
+      reveal(saveResult);
+    }
+  };
+  const saveForm = h("form", {
+    class: "save-kit",
+    "aria-label": en.kit.saveTitle,
+    onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const path = savePath.value.trim();
+      if (!path) {
+        saveResult.className = "error";
+        saveResult.textContent = en.kit.savePathMissing;
+        savePath.focus();
+        return;
+      }
+      await saveTo(path, false);
+    },
+  },
+    h("h2", {}, en.kit.saveTitle),
+    h("div", { class: "actions start" },
+      h("button", {
+        type: "button", class: "primary", id: "kit-save-dialog",
+        onclick: async () => {
+          const picked = await save({ defaultPath: KIT_FILE_NAME, filters: [{ name: en.kit.fileType, extensions: ["txt"] }] });
+          if (picked) await saveTo(picked, true);
+        },
+      }, en.kit.saveDialog),
+      h("button", { class: "secondary", type: "button", onclick: copy }, en.kit.copy), status),
+    h("label", { for: "kit-save-path" }, en.kit.savePath),
+    h("div", { class: "row" }, savePath, h("button", { type: "submit", class: "secondary", id: "kit-save-submit" }, en.kit.saveSubmit)),
+    saveResult);
+
   return h(
     "main",
     { class: "onboarding", id: "main" },
@@ -159,11 +216,62 @@ export function kitView(created: CreatedIdentity, onDone: () => void): HTMLEleme
       h("ol", { class: "phrase", id: "kit-phrase" }, words.map((w) => h("li", {}, w))),
       h("label", { for: "kit-text" }, en.kit.kitLabel),
       text,
-      h("div", { class: "actions start" }, h("button", { class: "secondary", type: "button", onclick: copy }, en.kit.copy), status),
+      saveForm,
       h("div", { class: "check" }, confirm, h("label", { for: "kit-confirm" }, en.kit.confirm)),
       h("div", { class: "actions" }, done),
     ),
   );
+}
+
+/** After the kit: found a cooperative now, or later. */
+export function coopStepView(onDone: (coop: CoopView | null) => void): HTMLElement {
+  const name = h("input", { id: "coop-name", maxlength: 64, "aria-describedby": "coop-name-hint", "data-focus": true });
+  const error = h("p", { class: "error", id: "coop-error", role: "alert", hidden: true });
+  const submit = h("button", { type: "submit", class: "primary", id: "coop-create" }, en.coop.create);
+  const form = h("form", {
+    class: "card",
+    "aria-labelledby": "coop-create-title",
+    novalidate: true,
+    onsubmit: async (e: Event) => {
+      e.preventDefault();
+      if (!name.value.trim()) {
+        error.hidden = false;
+        error.textContent = en.coop.nameMissing;
+        name.focus();
+        return;
+      }
+      error.hidden = true;
+      submit.disabled = true;
+      submit.textContent = en.coop.working;
+      try {
+        onDone(await api.coopCreate(name.value.trim()));
+      } catch (err) {
+        error.hidden = false;
+        error.textContent = errorMessage(err);
+        name.focus();
+        reveal(error);
+        submit.disabled = false;
+        submit.textContent = en.coop.create;
+      }
+    },
+  },
+    h("h2", { id: "coop-create-title" }, en.coop.createTitle),
+    h("p", {}, en.coop.createIntro),
+    h("label", { for: "coop-name" }, en.coop.name),
+    name,
+    h("p", { class: "hint", id: "coop-name-hint" }, en.coop.nameHint),
+    error,
+    h("div", { class: "actions" }, submit));
+  return h("main", { class: "onboarding", id: "main" },
+    h("div", { class: "wide" },
+      h("h1", { tabindex: -1 }, en.coop.title),
+      h("p", {}, en.coop.intro),
+      form,
+      h("section", { class: "card", "aria-labelledby": "coop-join-title" },
+        h("h2", { id: "coop-join-title" }, en.coop.joinTitle),
+        h("p", { class: "muted" }, en.coop.joinLater)),
+      h("div", { class: "actions" },
+        h("button", { class: "secondary", id: "coop-later", onclick: () => onDone(null) }, en.coop.later))));
 }
 
 export function unlockView(home: string, onUnlocked: (identity: IdentityView) => void): HTMLElement {
