@@ -26,4 +26,6 @@ for manifest in src-tauri/Cargo.toml tests/e2e/Cargo.toml; do
 done
 CARGO_TARGET_DIR="$DATACOOP_APP_TARGET_DIR" cargo test --manifest-path src-tauri/Cargo.toml
 ./scripts/e2e.sh
+# The Debian package: built with `tauri build`, then the packaged app is started and checked.
+./scripts/package.sh
 echo "test: whole suite took $(( $(date +%s) - start ))s" >&2

@@ -602,6 +602,17 @@ async fn keyboard_alone_walks_from_first_run_to_a_files_details() {
     .await;
     app.screenshot("keyboard-file-details").await;
 
+    // Settings: choose the light theme with the arrow keys.
+    app.tab_to("nav-settings").await;
+    app.press(keys::ENTER).await;
+    app.visible("#settings-home").await;
+    app.tab_to("theme-system").await;
+    app.press(keys::DOWN).await;
+    let theme = app
+        .js("return document.documentElement.dataset.theme ?? null")
+        .await;
+    assert_eq!(theme, serde_json::json!("light"));
+
     // Lock from the keyboard, unlock the same way.
     app.tab_to("lock").await;
     app.press(keys::ENTER).await;
@@ -729,4 +740,26 @@ async fn a_home_owned_by_serve_is_explained() {
     app.screenshot("in-use-by-serve").await;
     let _ = app.client.clone().close().await;
     serve.kill().await.unwrap();
+}
+
+/// A home that cannot be opened (here: a file where the folder should be) gets a screen
+/// that says what happened and what to do.
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn a_home_that_cannot_be_opened_is_explained() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("not-a-folder");
+    std::fs::write(&home, "a file, not a folder").unwrap();
+    let app = App::launch(&home).await;
+    let text = app.wait_text("main", "cannot open its data folder").await;
+    assert!(text.contains("What happened"), "{text}");
+    assert!(text.contains(&home.display().to_string()), "{text}");
+    app.screenshot("home-unavailable").await;
+    let _ = app.client.clone().close().await;
+    assert_eq!(
+        std::fs::read_to_string(&home).unwrap(),
+        "a file, not a folder",
+        "nothing was written over it"
+    );
 }
