@@ -268,6 +268,29 @@ async fn a_second_launch_on_the_same_home_brings_the_first_forward_and_exits() {
     assert!(started.elapsed() < Duration::from_secs(15));
     // The first window is still there and still answers.
     app.visible("#welcome-start").await;
+
+    // A launch on another home is unaffected: it takes that home and keeps running.
+    let other = dir.path().join("other");
+    let mut third = tokio::process::Command::new(app_binary())
+        .args(["--home", &other.display().to_string()])
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let owner = std::fs::read_to_string(other.join("owner.json")).unwrap_or_default();
+        if owner.contains("\"app\"") && other.join("control.sock").exists() {
+            break;
+        }
+        assert!(
+            third.try_wait().unwrap().is_none(),
+            "the launch on another home exited"
+        );
+        assert!(started.elapsed() < PATIENCE, "it never took the other home");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    third.kill().await.unwrap();
+    app.visible("#welcome-start").await;
     app.quit().await;
 }
 

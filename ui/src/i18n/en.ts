@@ -185,6 +185,7 @@ export const en = {
 
   dataset: {
     back: "My data",
+    breadcrumb: "Where you are",
     category: "Category",
     files: "Files",
     columns: { name: "Name", type: "Type", size: "Size", added: "Added" },

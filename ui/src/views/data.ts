@@ -329,7 +329,7 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
 
   void load();
   return h("div", { class: "page" },
-    h("nav", { class: "crumbs", "aria-label": "Breadcrumb" },
+    h("nav", { class: "crumbs", "aria-label": en.dataset.breadcrumb },
       h("button", { class: "link", id: "back-to-data", onclick: () => ctx.closeDataset() }, `← ${en.dataset.back}`)),
     h("header", { class: "page-head" },
       h("h1", { tabindex: -1, "data-focus": true, id: "dataset-title" }, name),
