@@ -16,6 +16,13 @@ const COMMANDS: &[&str] = &[
     "save_recovery_kit",
     "coop_status",
     "coop_create",
+    "consent_list",
+    "consent_set",
+    "consent_withdraw",
+    "log_entries",
+    "log_verify",
+    "log_proof",
+    "save_log_proof",
     "cancel_job",
 ];
 

@@ -209,6 +209,8 @@ pub struct CoopView {
     pub role: Option<RoleView>,
     /// People in it: stewards and members.
     pub members: u32,
+    /// Who they are: identity id (hex) and role, stewards first.
+    pub people: Vec<PersonView>,
     /// Approvals needed for governance and requests (k).
     pub threshold: u32,
     /// Operations in the log.
@@ -235,15 +237,27 @@ impl CoopView {
                 .find(|m| m.id == me)
                 .map(|m| RoleView::from(m.role))
         };
-        let people = info.stewards.len()
-            + info
-                .members
-                .iter()
-                .filter(|m| !info.stewards.contains(&m.id))
-                .count();
+        let people: Vec<PersonView> = info
+            .stewards
+            .iter()
+            .map(|id| PersonView {
+                id: id.clone(),
+                role: RoleView::Steward,
+            })
+            .chain(
+                info.members
+                    .iter()
+                    .filter(|m| !info.stewards.contains(&m.id))
+                    .map(|m| PersonView {
+                        id: m.id.clone(),
+                        role: RoleView::from(m.role),
+                    }),
+            )
+            .collect();
         CoopView {
             role,
-            members: u32::try_from(people).unwrap_or(u32::MAX),
+            members: u32::try_from(people.len()).unwrap_or(u32::MAX),
+            people,
             threshold: info.threshold,
             log_size: info.size,
             checkpoint_size: info.latest_checkpoint.map(|c| c.size),
@@ -253,6 +267,123 @@ impl CoopView {
             name: info.name,
         }
     }
+}
+
+/// One of this member's consent records.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConsentDto {
+    /// The consent operation's id (hex): the ISO/IEC TS 27560 record id.
+    pub record_id: String,
+    /// The local dataset name.
+    pub dataset: String,
+    /// Purposes allowed (names from `PURPOSES`).
+    pub purposes: Vec<String>,
+    /// Included automatically, or asked each time.
+    pub mode: ConsentModeView,
+    /// Longest access period accepted, in days; none means no limit of its own.
+    #[ts(type = "number | null")]
+    pub max_days: Option<u64>,
+    /// Whether it was withdrawn (or replaced by a newer consent).
+    pub withdrawn: bool,
+}
+
+impl From<datacoop_node::coop::ConsentView> for ConsentDto {
+    fn from(c: datacoop_node::coop::ConsentView) -> Self {
+        ConsentDto {
+            record_id: c.record_id,
+            dataset: c.dataset,
+            purposes: c.purposes.iter().map(|p| p.name().to_owned()).collect(),
+            mode: if c.mode == "ask" {
+                ConsentModeView::Ask
+            } else {
+                ConsentModeView::Auto
+            },
+            max_days: c.max_days,
+            withdrawn: c.withdrawn,
+        }
+    }
+}
+
+/// How a matching request treats a member.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsentModeView {
+    /// Included without asking.
+    Auto,
+    /// Asked each time.
+    Ask,
+}
+
+/// One operation of the cooperative's log.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LogEntryView {
+    /// Position in the log.
+    #[ts(type = "number")]
+    pub index: u64,
+    /// Operation id (hex).
+    pub id: String,
+    /// Kind (`Genesis`, `ConsentSet`, ...).
+    pub kind: String,
+    /// Author identity id (hex).
+    pub author: String,
+    /// The author's clock at signing, Unix seconds (display only).
+    #[ts(type = "number")]
+    pub claimed_time: u64,
+    /// Log time once a quorum checkpoint covers it, Unix seconds.
+    #[ts(type = "number | null")]
+    pub log_time: Option<u64>,
+}
+
+impl From<datacoop_node::coop::LogEntry> for LogEntryView {
+    fn from(e: datacoop_node::coop::LogEntry) -> Self {
+        LogEntryView {
+            index: e.index,
+            id: e.id,
+            kind: e.kind,
+            author: e.author,
+            claimed_time: e.claimed_time,
+            log_time: e.log_time,
+        }
+    }
+}
+
+/// What verifying the whole log found (a failure is a `CommandError`).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct VerifyView {
+    /// Operations verified.
+    #[ts(type = "number")]
+    pub operations: u64,
+    /// Checkpoints verified.
+    #[ts(type = "number")]
+    pub checkpoints: u64,
+    /// Size of the newest checkpoint.
+    #[ts(type = "number")]
+    pub latest_checkpoint: u64,
+    /// Root of the whole tree (hex).
+    pub root: String,
+    /// Whether nobody independent cosigns checkpoints.
+    pub unwitnessed: bool,
+}
+
+impl From<datacoop_node::coop::VerifySummary> for VerifyView {
+    fn from(v: datacoop_node::coop::VerifySummary) -> Self {
+        VerifyView {
+            operations: v.operations,
+            checkpoints: v.checkpoints as u64,
+            latest_checkpoint: v.latest_checkpoint,
+            root: v.root,
+            unwitnessed: v.unwitnessed,
+        }
+    }
+}
+
+/// Someone in the cooperative.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PersonView {
+    /// Identity id (hex): their fingerprint.
+    pub id: String,
+    /// Their role.
+    pub role: RoleView,
 }
 
 /// A role in a cooperative.
@@ -382,6 +513,11 @@ pub fn typescript_bindings() -> String {
         EntryView::decl(),
         CoopView::decl(),
         RoleView::decl(),
+        PersonView::decl(),
+        ConsentDto::decl(),
+        ConsentModeView::decl(),
+        LogEntryView::decl(),
+        VerifyView::decl(),
         ProgressView::decl(),
         AddResult::decl(),
         ExportResult::decl(),
@@ -399,6 +535,15 @@ pub fn typescript_bindings() -> String {
         "/** Categories offered for new datasets (any lowercase slug is accepted). */\n\
          export const CATEGORY_SUGGESTIONS = [{}] as const;\n",
         suggestions.join(", ")
+    ));
+    let purposes: Vec<String> = datacoop_core::Purpose::ALL
+        .iter()
+        .map(|p| format!("{{ name: \"{}\", dpv: \"{}\" }}", p.name(), p.dpv_term()))
+        .collect();
+    out.push_str(&format!(
+        "\n/** Purposes a consent can allow, and the W3C DPV term each is recorded as. */\n\
+         export const PURPOSES = [{}] as const;\n",
+        purposes.join(", ")
     ));
     out
 }
@@ -443,6 +588,8 @@ mod tests {
         let member = CoopView::new(info.clone(), "bb");
         assert!(matches!(member.role, Some(RoleView::Member)));
         assert_eq!(member.members, 2);
+        assert_eq!(member.people[0].id, "aa");
+        assert!(matches!(member.people[1].role, RoleView::Member));
         assert!(CoopView::new(info, "cc").role.is_none());
     }
 

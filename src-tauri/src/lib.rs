@@ -19,9 +19,12 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
 use dto::{
-    AddResult, AppStatus, CommandError, CoopView, CreatedIdentity, DatasetView, EntryView,
-    ExportResult, IdentityView, ProgressView,
+    AddResult, AppStatus, CommandError, ConsentDto, CoopView, CreatedIdentity, DatasetView,
+    EntryView, ExportResult, IdentityView, LogEntryView, ProgressView, VerifyView,
 };
+
+/// The code of [`datacoop_node::NodeError::NotInCoop`].
+const NOT_IN_COOP: &str = "input.no_cooperative";
 
 /// How often progress reaches the window at most.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -73,6 +76,18 @@ impl Ctx {
     }
 
     /// Runs a cooperative request; `None` when the home is in no cooperative.
+    async fn call_coop(&self, request: Request) -> Result<Option<Response>, CommandError> {
+        match self
+            .call(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
+            .await
+        {
+            Ok(response) => Ok(Some(response)),
+            Err(e) if e.code == NOT_IN_COOP => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The cooperative as this identity sees it; `None` when the home is in none.
     async fn coop(&self, request: Request) -> Result<Option<CoopView>, CommandError> {
         let node = self
             .owned()?
@@ -332,6 +347,98 @@ async fn coop_create(ctx: State<'_, Ctx>, name: String) -> Result<CoopView, Comm
 }
 
 #[tauri::command]
+async fn consent_list(ctx: State<'_, Ctx>) -> Result<Vec<ConsentDto>, CommandError> {
+    match ctx.call_coop(Request::ConsentShow).await? {
+        None => Ok(Vec::new()),
+        Some(Response::Consents { consents }) => {
+            Ok(consents.into_iter().map(ConsentDto::from).collect())
+        }
+        Some(other) => Err(unexpected(other)),
+    }
+}
+
+#[tauri::command]
+async fn consent_set(
+    ctx: State<'_, Ctx>,
+    dataset: String,
+    allow: Vec<String>,
+    max_days: Option<u64>,
+    ask: bool,
+) -> Result<String, CommandError> {
+    let request = Request::ConsentSet {
+        dataset,
+        allow,
+        deny: Vec::new(),
+        max_days,
+        ask,
+    };
+    recorded(ctx.call_coop(request).await?)
+}
+
+#[tauri::command]
+async fn consent_withdraw(ctx: State<'_, Ctx>, dataset: String) -> Result<String, CommandError> {
+    recorded(ctx.call_coop(Request::ConsentWithdraw { dataset }).await?)
+}
+
+#[tauri::command]
+async fn log_entries(ctx: State<'_, Ctx>, from: u64) -> Result<Vec<LogEntryView>, CommandError> {
+    match ctx.call_coop(Request::LogShow { from }).await? {
+        None => Ok(Vec::new()),
+        Some(Response::Log { entries }) => {
+            Ok(entries.into_iter().map(LogEntryView::from).collect())
+        }
+        Some(other) => Err(unexpected(other)),
+    }
+}
+
+#[tauri::command]
+async fn log_verify(ctx: State<'_, Ctx>) -> Result<VerifyView, CommandError> {
+    match ctx.call_coop(Request::LogVerify).await? {
+        Some(Response::Verified(summary)) => Ok(VerifyView::from(summary)),
+        Some(other) => Err(unexpected(other)),
+        None => Err(datacoop_node::NodeError::NotInCoop.into()),
+    }
+}
+
+#[tauri::command]
+async fn log_proof(ctx: State<'_, Ctx>, id: String) -> Result<String, CommandError> {
+    proof_text(ctx.call_coop(Request::LogProof { id }).await?)
+}
+
+#[tauri::command]
+async fn save_log_proof(
+    ctx: State<'_, Ctx>,
+    id: String,
+    path: PathBuf,
+    replace: bool,
+) -> Result<(), CommandError> {
+    let text = proof_text(ctx.call_coop(Request::LogProof { id }).await?)?;
+    let path = datacoop_node::absolute(path);
+    tauri::async_runtime::spawn_blocking(move || {
+        datacoop_node::app::write_owner_only(&path, &text, replace)
+    })
+    .await
+    .map_err(|e| CommandError::new("io.failed", e.to_string()))?
+    .map_err(CommandError::from)
+}
+
+fn recorded(response: Option<Response>) -> Result<String, CommandError> {
+    match response {
+        Some(Response::ConsentRecorded { operation }) => Ok(operation),
+        Some(other) => Err(unexpected(other)),
+        None => Err(datacoop_node::NodeError::NotInCoop.into()),
+    }
+}
+
+fn proof_text(response: Option<Response>) -> Result<String, CommandError> {
+    match response {
+        Some(Response::Proof { text }) => Ok(text),
+        Some(other) => Err(unexpected(other)),
+        None => Err(datacoop_node::NodeError::NotInCoop.into()),
+    }
+}
+
+#[tauri::command]
 fn cancel_job(ctx: State<'_, Ctx>, job: u32) -> bool {
     match ctx
         .jobs
@@ -459,6 +566,13 @@ pub fn run() -> i32 {
             save_recovery_kit,
             coop_status,
             coop_create,
+            consent_list,
+            consent_set,
+            consent_withdraw,
+            log_entries,
+            log_verify,
+            log_proof,
+            save_log_proof,
             cancel_job,
         ])
         .setup(move |app| {

@@ -786,3 +786,110 @@ async fn a_home_that_cannot_be_opened_is_explained() {
         "nothing was written over it"
     );
 }
+
+/// The cooperative, consent and log screens: start a cooperative from the Consent
+/// screen's empty state, record a consent (checked through the command line), read it on
+/// the log, verify the log, get a proof, withdraw.
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    make_folder(dir.path());
+    let app = App::launch(&home).await;
+    create_identity(&app, "").await;
+    save_kit(&app).await;
+    app.click("#add-open").await;
+    app.fill("#add-paths", &dir.path().join("runs").display().to_string())
+        .await;
+    app.fill("#add-new-name", "runs").await;
+    app.fill("#add-category", "fitness").await;
+    app.click("#add-submit").await;
+    app.wait_text("#add-result", "Added 3 files").await;
+
+    // No cooperative yet: Consent says so and leads to the Cooperative screen.
+    app.click("#nav-consent").await;
+    app.wait_text("#consent-empty", "cooperative").await;
+    app.click("#consent-empty button").await;
+    app.fill("#coop-name", "Riverside Runners").await;
+    app.click("#coop-create").await;
+    app.wait_text("#coop-role", "steward").await;
+    let me = std::fs::read_to_string(home.join("identity.pub")).unwrap();
+    let people = app.text("#coop-people").await;
+    assert!(people.contains(me.trim()), "{people}");
+    assert!(app.text("#coop-witnessing").await.contains("unwitnessed"));
+    app.visible("#coop-no-evidence").await;
+    app.wait_text("#status-coop", "Riverside Runners").await;
+    app.screenshot("cooperative").await;
+
+    // Record a consent; the sentence says what it will do before saving.
+    app.click("#nav-consent").await;
+    app.visible(".consent-card[data-dataset='runs']").await;
+    app.click("label[for='consent-0-NonCommercialResearch']")
+        .await;
+    app.click("label[for='consent-0-ModelTraining']").await;
+    app.find("#consent-0-days option[value='90']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.click("label[for='consent-0-ask']").await;
+    app.wait_text(
+        "#consent-0-sentence",
+        "A request for fitness data for research that is not commercial or training AI models, \
+         for up to 90 days, asks you first.",
+    )
+    .await;
+    app.click("#consent-0-save").await;
+    app.wait_text("#consent-0-result", "Recorded on the log")
+        .await;
+    app.screenshot("consent-recorded").await;
+
+    // The command line, through the app's control socket, sees the same consent.
+    let shown = tokio::process::Command::new(cli_binary())
+        .args([
+            "--home",
+            &home.display().to_string(),
+            "consent",
+            "show",
+            "--json",
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(shown.status.success(), "{shown:?}");
+    let consents: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let text = consents.to_string();
+    assert!(
+        text.contains("NonCommercialResearch") && text.contains("ModelTraining"),
+        "{text}"
+    );
+    assert!(text.contains("\"ask\""), "{text}");
+
+    // The log shows it, verifies, and proves it.
+    app.click("#nav-log").await;
+    app.visible("#log-table tr[data-kind='ConsentSet']").await;
+    assert!(app.text("#log-table").await.contains("Consent recorded"));
+    app.click("#log-verify").await;
+    app.wait_text("#log-verify-result", "The log verifies")
+        .await;
+    app.click("#log-table tr[data-kind='ConsentSet'] button[data-proof]")
+        .await;
+    let proof = app.text("#log-proof-text").await;
+    assert!(proof.lines().count() > 3, "{proof}");
+    app.screenshot("log-verified-proof").await;
+
+    // Withdraw, after a confirmation that says what it does not undo.
+    app.click("#nav-consent").await;
+    app.click("#consent-0-withdraw").await;
+    let confirm = app.text(".consent-card .confirm").await;
+    assert!(confirm.contains("not taken back"), "{confirm}");
+    app.click("#consent-0-withdraw-yes").await;
+    app.wait_text("#consent-0-status", "No consent recorded")
+        .await;
+    app.click("#nav-log").await;
+    app.visible("#log-table tr[data-kind='ConsentWithdraw']")
+        .await;
+    app.quit().await;
+}

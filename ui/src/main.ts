@@ -5,12 +5,15 @@ import { api } from "./api/commands";
 import { h, mount } from "./dom";
 import { errorMessage } from "./errors";
 import { en } from "./i18n/en";
-import { next, type Event, type Screen } from "./state";
+import { next, type Event, type Screen, type Section } from "./state";
 import { applyTheme, loadTheme } from "./theme";
 import { datasetView, firstDataView, myDataView, type DataContext } from "./views/data";
 import {
   coopStepView, createView, inUseView, kitView, restoreView, unavailableView, unlockView, welcomeView,
 } from "./views/onboarding";
+import { consentView } from "./views/consent";
+import { cooperativeView } from "./views/coop";
+import { logView } from "./views/log";
 import { settingsView } from "./views/settings";
 import { statusArea } from "./views/status";
 
@@ -49,13 +52,13 @@ const dataContext: DataContext = {
 };
 
 function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTMLElement {
-  const item = (id: string, label: string, section: "data" | "settings") =>
+  const item = (id: string, label: string, section: Section) =>
     h("li", {}, h("button", {
       id, class: "nav-item",
       "aria-current": s.section === section ? "page" : undefined,
       onclick: () => go({ type: "navigate", section }),
     }, label));
-  const later = [en.nav.consent, en.nav.requests, en.nav.grants, en.nav.log, en.nav.cooperative];
+  const later = [en.nav.requests, en.nav.grants];
   return h("div", { class: "shell" },
     h("header", { class: "topbar" },
       h("span", { class: "brand" }, en.appName),
@@ -68,7 +71,12 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
         },
       }, en.nav.lock)),
     h("nav", { class: "sidebar", "aria-label": en.nav.label },
-      h("ul", {}, item("nav-data", en.nav.myData, "data"), item("nav-settings", en.nav.settings, "settings")),
+      h("ul", {},
+        item("nav-data", en.nav.myData, "data"),
+        item("nav-consent", en.nav.consent, "consent"),
+        item("nav-log", en.nav.log, "log"),
+        item("nav-cooperative", en.nav.cooperative, "cooperative"),
+        item("nav-settings", en.nav.settings, "settings")),
       h("p", { class: "later-title", id: "later-title" }, en.nav.later),
       h("ul", { class: "later", "aria-labelledby": "later-title" },
         later.map((label) => h("li", { "aria-disabled": "true" }, label)))),
@@ -117,12 +125,19 @@ function render(): void {
       view = unavailableView(s.home, s.message);
       break;
     case "main": {
+      const toCooperative = () => go({ type: "navigate", section: "cooperative" });
       const content =
         s.section === "settings"
           ? settingsView(s.home, s.identity)
-          : s.dataset
-            ? datasetView(dataContext, s.dataset)
-            : myDataView(dataContext);
+          : s.section === "consent"
+            ? consentView({ toCooperative, toData: () => go({ type: "navigate", section: "data" }) })
+            : s.section === "log"
+              ? logView(s.identity.id, toCooperative)
+              : s.section === "cooperative"
+                ? cooperativeView(s.identity.id, toCooperative)
+                : s.dataset
+                  ? datasetView(dataContext, s.dataset)
+                  : myDataView(dataContext);
       view = shell(s, content);
       break;
     }

@@ -3,7 +3,7 @@
 
 import type { AppStatus, CreatedIdentity, IdentityView, OwnerKindView } from "./api/bindings";
 
-export type Section = "data" | "settings";
+export type Section = "data" | "consent" | "log" | "cooperative" | "settings";
 
 export type Screen =
   | { name: "loading" }

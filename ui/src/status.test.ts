@@ -8,6 +8,7 @@ const coop = {
   name: "Runners",
   role: "steward" as const,
   members: 1,
+  people: [{ id: "a".repeat(64), role: "steward" as const }],
   threshold: 1,
   log_size: 3,
   checkpoint_size: 3,

@@ -147,6 +147,10 @@ role: RoleView | null,
  */
 members: number, 
 /**
+ * Who they are: identity id (hex) and role, stewards first.
+ */
+people: Array<PersonView>, 
+/**
  * Approvals needed for governance and requests (k).
  */
 threshold: number, 
@@ -168,6 +172,92 @@ unwitnessed: boolean,
 evidence: Array<string>, };
 
 export type RoleView = "member" | "steward" | "trainer";
+
+export type PersonView = { 
+/**
+ * Identity id (hex): their fingerprint.
+ */
+id: string, 
+/**
+ * Their role.
+ */
+role: RoleView, };
+
+export type ConsentDto = { 
+/**
+ * The consent operation's id (hex): the ISO/IEC TS 27560 record id.
+ */
+record_id: string, 
+/**
+ * The local dataset name.
+ */
+dataset: string, 
+/**
+ * Purposes allowed (names from `PURPOSES`).
+ */
+purposes: Array<string>, 
+/**
+ * Included automatically, or asked each time.
+ */
+mode: ConsentModeView, 
+/**
+ * Longest access period accepted, in days; none means no limit of its own.
+ */
+max_days: number | null, 
+/**
+ * Whether it was withdrawn (or replaced by a newer consent).
+ */
+withdrawn: boolean, };
+
+export type ConsentModeView = "auto" | "ask";
+
+export type LogEntryView = { 
+/**
+ * Position in the log.
+ */
+index: number, 
+/**
+ * Operation id (hex).
+ */
+id: string, 
+/**
+ * Kind (`Genesis`, `ConsentSet`, ...).
+ */
+kind: string, 
+/**
+ * Author identity id (hex).
+ */
+author: string, 
+/**
+ * The author's clock at signing, Unix seconds (display only).
+ */
+claimed_time: number, 
+/**
+ * Log time once a quorum checkpoint covers it, Unix seconds.
+ */
+log_time: number | null, };
+
+export type VerifyView = { 
+/**
+ * Operations verified.
+ */
+operations: number, 
+/**
+ * Checkpoints verified.
+ */
+checkpoints: number, 
+/**
+ * Size of the newest checkpoint.
+ */
+latest_checkpoint: number, 
+/**
+ * Root of the whole tree (hex).
+ */
+root: string, 
+/**
+ * Whether nobody independent cosigns checkpoints.
+ */
+unwitnessed: boolean, };
 
 export type ProgressView = { 
 /**
@@ -239,3 +329,6 @@ message: string, };
 
 /** Categories offered for new datasets (any lowercase slug is accepted). */
 export const CATEGORY_SUGGESTIONS = ["fitness", "health-records", "sleep", "nutrition", "location", "messages", "photos", "voice", "browsing", "purchases", "finance", "writing", "code"] as const;
+
+/** Purposes a consent can allow, and the W3C DPV term each is recorded as. */
+export const PURPOSES = [{ name: "ScientificResearch", dpv: "ScientificResearch" }, { name: "NonCommercialResearch", dpv: "NonCommercialResearch" }, { name: "CommercialResearch", dpv: "CommercialResearch" }, { name: "ResearchAndDevelopment", dpv: "ResearchAndDevelopment" }, { name: "ServiceOptimisation", dpv: "ServiceOptimisation" }, { name: "ModelTraining", dpv: "ResearchAndDevelopment" }] as const;

@@ -3,7 +3,7 @@
 
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
-  AddResult, AppStatus, CoopView, CreatedIdentity, DatasetView, EntryView, ExportResult,
+  AddResult, AppStatus, ConsentDto, CoopView, CreatedIdentity, LogEntryView, VerifyView, DatasetView, EntryView, ExportResult,
   IdentityView, ProgressView,
 } from "./bindings";
 
@@ -44,5 +44,14 @@ export const api = {
     invoke<null>("save_recovery_kit", { path, kit, replace }),
   coopStatus: () => invoke<CoopView | null>("coop_status"),
   coopCreate: (name: string) => invoke<CoopView>("coop_create", { name }),
+  consentList: () => invoke<ConsentDto[]>("consent_list"),
+  consentSet: (dataset: string, allow: string[], maxDays: number | null, ask: boolean) =>
+    invoke<string>("consent_set", { dataset, allow, maxDays, ask }),
+  consentWithdraw: (dataset: string) => invoke<string>("consent_withdraw", { dataset }),
+  logEntries: (from: number) => invoke<LogEntryView[]>("log_entries", { from }),
+  logVerify: () => invoke<VerifyView>("log_verify"),
+  logProof: (id: string) => invoke<string>("log_proof", { id }),
+  saveLogProof: (id: string, path: string, replace: boolean) =>
+    invoke<null>("save_log_proof", { id, path, replace }),
   cancelJob: (job: number) => invoke<boolean>("cancel_job", { job }),
 };

@@ -159,7 +159,7 @@ export const en = {
     label: "Sections",
     myData: "My data",
     settings: "Settings",
-    later: "Arrive with the cooperative features",
+    later: "Arrive with the network features",
     consent: "Consent",
     requests: "Requests",
     grants: "Grants",
@@ -270,6 +270,127 @@ export const en = {
     identity: "Your identity id",
   },
 
+  purposes: {
+    NonCommercialResearch: { plain: "research that is not commercial" },
+    ScientificResearch: { plain: "scientific research" },
+    CommercialResearch: { plain: "commercial research" },
+    ResearchAndDevelopment: { plain: "research and development" },
+    ModelTraining: { plain: "training AI models" },
+    ServiceOptimisation: { plain: "improving services" },
+  },
+
+  consent: {
+    title: "Consent",
+    intro:
+      "For each dataset, choose what it may be used for, for how long, and whether a " +
+      "matching request includes you automatically or asks you first. Each change is " +
+      "signed and kept on your cooperative's log.",
+    noCoopTitle: "Consent lives on a cooperative's log",
+    noCoopBody: "Start a cooperative first (or join one, once datacoop connects to others).",
+    toCoop: "Go to Cooperative",
+    noDataTitle: "No data to consent for",
+    noDataBody: "Add a dataset in My data first.",
+    toData: "Go to My data",
+    purposes: "What it may be used for",
+    dpvPrefix: "DPV: ",
+    modelTrainingDpv: "datacoop:ModelTraining, recorded as dpv:ResearchAndDevelopment",
+    duration: "Longest access period",
+    days: (n: number) => `${n} days`,
+    noLimit: "No limit of my own",
+    mode: "When a request matches",
+    auto: "Include me automatically",
+    ask: "Ask me first",
+    save: "Record consent",
+    saving: "Recording…",
+    saved: (id: string) => `Recorded on the log as operation ${id}.`,
+    current: (id: string) => `In force: log operation ${id}`,
+    none: "No consent recorded: requests never include this dataset.",
+    withdraw: "Withdraw consent",
+    withdrawConfirm: (dataset: string) =>
+      `Withdraw your consent for ${dataset}? New requests will no longer include it. ` +
+      `Keys already released to trainers are not taken back by this.`,
+    withdrawYes: "Withdraw",
+    withdrawNo: "Keep it",
+    withdrawn: "Consent withdrawn; the withdrawal is on the log.",
+    needPurpose: "Tick at least one purpose, or withdraw the consent instead.",
+    or: " or ",
+    anyPeriod: "for any period",
+    upTo: (days: number) => `for up to ${days} days`,
+    sentenceAuto: (category: string, what: string, period: string) =>
+      `A request for ${category} data for ${what}, ${period}, includes you automatically.`,
+    sentenceAsk: (category: string, what: string, period: string) =>
+      `A request for ${category} data for ${what}, ${period}, asks you first.`,
+    sentenceNone: (category: string) =>
+      `No purpose is ticked: requests for this ${category} data will not include you.`,
+  },
+
+  log: {
+    title: "Log",
+    intro:
+      "Every consent, decision and key release of your cooperative is a signed operation " +
+      "on this append-only log. Anyone holding a copy can check it has not been altered.",
+    verify: "Verify the whole log",
+    verifying: "Verifying…",
+    verified: (ops: string, checkpoints: string) =>
+      `The log verifies: ${ops} operations and ${checkpoints} checkpoints, every signature and hash checked.`,
+    root: "Root hash",
+    unwitnessed:
+      "Unwitnessed: only the operator signs the checkpoints. It proves the log was not " +
+      "altered after signing, not that the operator showed everyone the same log.",
+    operations: "Operations",
+    columns: { index: "#", what: "What", who: "Who", when: "Signed" },
+    you: "you",
+    kinds: {
+      Genesis: "Cooperative founded",
+      Proposal: "Proposal",
+      ProposalApproval: "Proposal approved",
+      Invite: "Invitation",
+      Join: "Join request",
+      JoinAcceptance: "Member accepted",
+      Leave: "Member left",
+      DatasetAnnounce: "Dataset announced",
+      ConsentSet: "Consent recorded",
+      ConsentWithdraw: "Consent withdrawn",
+      AskAnswer: "Answer to a request",
+      AccessRequest: "Access request",
+      RequestApproval: "Request approved",
+      RequestDenial: "Request denied",
+      Grant: "Key released",
+      Revocation: "Grant revoked",
+      ErasureNotice: "Erasure notice",
+      PinRelease: "Storage released",
+    } as Record<string, string>,
+    proof: "Proof",
+    proofOf: (index: number) => `Proof of operation #${index}`,
+    proofIntro:
+      "This proof shows the operation is in the log at this checkpoint. It can be checked " +
+      "offline, without trusting this computer.",
+    saveProof: "Save as file…",
+    savedProof: (path: string) => `Saved to ${path}.`,
+    copy: "Copy",
+    copied: "Copied.",
+    noCoopBody: "The log starts when you start or join a cooperative.",
+    keepEvidence:
+      "The log was altered or damaged. Keep this copy as it is: it is evidence.",
+  },
+
+  cooperative: {
+    title: "Cooperative",
+    id: "Cooperative id",
+    you: "Your role",
+    people: "People",
+    approvals: (k: number) => `Decisions need ${k} steward ${k === 1 ? "approval" : "approvals"}.`,
+    logSize: (n: number, shown: string) => `${shown} ${n === 1 ? "operation" : "operations"} on the log.`,
+    unwitnessed:
+      "With one steward, nobody independent cosigns the log's checkpoints: it is " +
+      "unwitnessed until other stewards or witnesses take part.",
+    witnessed: "Checkpoints are cosigned by independent witnesses.",
+    noEvidence: "No evidence of tampering has been seen.",
+    evidence: "Evidence of tampering",
+    fingerprint: "Fingerprint",
+    you_marker: " (you)",
+  },
+
   errors: {
     "auth.wrong_passphrase":
       "That passphrase does not open this identity. Check Caps Lock and try again.",
@@ -291,6 +412,7 @@ export const en = {
     "home.owned": "Another program is using this data folder.",
     "input.file_exists": "A file with that name is already there; datacoop does not replace it. Choose another name.",
     "input.already_in_cooperative": "This identity already belongs to a cooperative.",
+    "input.no_cooperative": "Start a cooperative first.",
     cancelled: "Cancelled.",
     generic: (message: string) => `Something went wrong: ${message}`,
   } as Record<string, string | ((m: string) => string)>,

@@ -3,6 +3,7 @@
 
 import { save } from "@tauri-apps/plugin-dialog";
 import type { CoopView, CreatedIdentity, IdentityView, OwnerKindView } from "../api/bindings";
+import { coopCreateForm, joinLaterCard } from "./coop";
 import { api } from "../api/commands";
 import { h, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
@@ -225,51 +226,12 @@ export function kitView(created: CreatedIdentity, onDone: () => void): HTMLEleme
 
 /** After the kit: found a cooperative now, or later. */
 export function coopStepView(onDone: (coop: CoopView | null) => void): HTMLElement {
-  const name = h("input", { id: "coop-name", maxlength: 64, "aria-describedby": "coop-name-hint", "data-focus": true });
-  const error = h("p", { class: "error", id: "coop-error", role: "alert", hidden: true });
-  const submit = h("button", { type: "submit", class: "primary", id: "coop-create" }, en.coop.create);
-  const form = h("form", {
-    class: "card",
-    "aria-labelledby": "coop-create-title",
-    novalidate: true,
-    onsubmit: async (e: Event) => {
-      e.preventDefault();
-      if (!name.value.trim()) {
-        error.hidden = false;
-        error.textContent = en.coop.nameMissing;
-        name.focus();
-        return;
-      }
-      error.hidden = true;
-      submit.disabled = true;
-      submit.textContent = en.coop.working;
-      try {
-        onDone(await api.coopCreate(name.value.trim()));
-      } catch (err) {
-        error.hidden = false;
-        error.textContent = errorMessage(err);
-        name.focus();
-        reveal(error);
-        submit.disabled = false;
-        submit.textContent = en.coop.create;
-      }
-    },
-  },
-    h("h2", { id: "coop-create-title" }, en.coop.createTitle),
-    h("p", {}, en.coop.createIntro),
-    h("label", { for: "coop-name" }, en.coop.name),
-    name,
-    h("p", { class: "hint", id: "coop-name-hint" }, en.coop.nameHint),
-    error,
-    h("div", { class: "actions" }, submit));
   return h("main", { class: "onboarding", id: "main" },
     h("div", { class: "wide" },
       h("h1", { tabindex: -1 }, en.coop.title),
       h("p", {}, en.coop.intro),
-      form,
-      h("section", { class: "card", "aria-labelledby": "coop-join-title" },
-        h("h2", { id: "coop-join-title" }, en.coop.joinTitle),
-        h("p", { class: "muted" }, en.coop.joinLater)),
+      coopCreateForm(onDone),
+      joinLaterCard(),
       h("div", { class: "actions" },
         h("button", { class: "secondary", id: "coop-later", onclick: () => onDone(null) }, en.coop.later))));
 }

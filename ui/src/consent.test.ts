@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import type { ConsentDto } from "./api/bindings";
+import { PURPOSES } from "./api/bindings";
+import { consentSentence, inForce, orList } from "./consent";
+import { en } from "./i18n/en";
+
+const consent = (dataset: string, withdrawn: boolean, id: string): ConsentDto => ({
+  record_id: id, dataset, purposes: ["NonCommercialResearch"], mode: "auto", max_days: 30, withdrawn,
+});
+
+describe("consentSentence", () => {
+  it("says who is included automatically, for what and for how long", () => {
+    expect(consentSentence("fitness", ["NonCommercialResearch"], 30, false)).toBe(
+      "A request for fitness data for research that is not commercial, for up to 30 days, includes you automatically.",
+    );
+  });
+  it("says when you will be asked, and lists purposes", () => {
+    expect(consentSentence("sleep", ["NonCommercialResearch", "ModelTraining"], null, true)).toBe(
+      "A request for sleep data for research that is not commercial or training AI models, for any period, asks you first.",
+    );
+  });
+  it("says when nothing is allowed", () => {
+    expect(consentSentence("sleep", [], 30, false)).toBe(
+      "No purpose is ticked: requests for this sleep data will not include you.",
+    );
+  });
+});
+
+describe("inForce", () => {
+  it("keeps the newest consent per dataset that is not withdrawn", () => {
+    const map = inForce([consent("a", true, "1"), consent("a", false, "2"), consent("b", true, "3")]);
+    expect(map.get("a")?.record_id).toBe("2");
+    expect(map.has("b")).toBe(false);
+  });
+});
+
+describe("orList", () => {
+  it("joins with commas and a final or", () => {
+    expect(orList(["a"])).toBe("a");
+    expect(orList(["a", "b", "c"])).toBe("a, b or c");
+  });
+});
+
+describe("the purpose catalogue", () => {
+  it("has words for every purpose the node knows", () => {
+    for (const p of PURPOSES) expect(en.purposes[p.name].plain.length).toBeGreaterThan(3);
+  });
+});

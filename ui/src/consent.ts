@@ -1,0 +1,39 @@
+// Consent, in words: the sentence that says what a consent will do, and which consent
+// is in force for each dataset.
+
+import type { ConsentDto } from "./api/bindings";
+import { en } from "./i18n/en";
+
+export type PurposeName = keyof typeof en.purposes;
+
+/** Durations offered, in days; null is "no limit of my own". */
+export const DURATIONS: readonly (number | null)[] = [7, 30, 90, 180, 365, null];
+
+/** The consent in force for each dataset: the newest one not withdrawn. */
+export function inForce(consents: ConsentDto[]): Map<string, ConsentDto> {
+  const map = new Map<string, ConsentDto>();
+  for (const c of consents) {
+    if (!c.withdrawn) map.set(c.dataset, c);
+  }
+  return map;
+}
+
+/** Joins words as a list: "a", "a or b", "a, b or c". */
+export function orList(items: string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")}${en.consent.or}${items[items.length - 1]}`;
+}
+
+/** What the consent being edited will do, as one sentence. */
+export function consentSentence(
+  category: string,
+  purposes: PurposeName[],
+  maxDays: number | null,
+  ask: boolean,
+): string {
+  const c = en.consent;
+  if (purposes.length === 0) return c.sentenceNone(category);
+  const what = orList(purposes.map((p) => en.purposes[p].plain));
+  const period = maxDays === null ? c.anyPeriod : c.upTo(maxDays);
+  return ask ? c.sentenceAsk(category, what, period) : c.sentenceAuto(category, what, period);
+}

@@ -1,0 +1,136 @@
+// The Log section: every operation of the cooperative's log in plain words, a button that
+// verifies the whole log, and an offline-checkable proof for any operation.
+
+import { save } from "@tauri-apps/plugin-dialog";
+import type { LogEntryView } from "../api/bindings";
+import { api } from "../api/commands";
+import { h, mount, reveal } from "../dom";
+import { errorCode, errorMessage } from "../errors";
+import { formatCount } from "../format";
+import { en } from "../i18n/en";
+
+export function logView(me: string, toCooperative: () => void): HTMLElement {
+  const l = en.log;
+  const body = h("div", { id: "log-body" }, h("div", { class: "skeleton" }));
+  const proofSlot = h("div", { id: "log-proof-slot" });
+  const load = async () => {
+    try {
+      const coop = await api.coopStatus();
+      if (!coop) {
+        mount(body, h("div", { class: "empty", id: "log-empty" },
+          h("p", {}, l.noCoopBody),
+          h("button", { class: "primary", onclick: toCooperative }, en.consent.toCoop)));
+        return;
+      }
+      const entries = await api.logEntries(0);
+      mount(body, verifyCard(), h("h2", {}, l.operations), timeline(entries, me, (e) => showProof(proofSlot, e)), proofSlot);
+    } catch (err) {
+      mount(body, h("p", { class: "error", role: "alert" }, errorMessage(err)));
+    }
+  };
+  void load();
+  return h("div", { class: "page" },
+    h("h1", { tabindex: -1, "data-focus": true }, l.title),
+    h("p", { class: "muted" }, l.intro),
+    body);
+}
+
+function verifyCard(): HTMLElement {
+  const l = en.log;
+  const result = h("div", { id: "log-verify-result", role: "status" });
+  const button = h("button", {
+    class: "primary", id: "log-verify",
+    onclick: async () => {
+      button.disabled = true;
+      button.textContent = l.verifying;
+      try {
+        const v = await api.logVerify();
+        mount(result,
+          h("p", { class: "success" }, l.verified(formatCount(v.operations), formatCount(v.checkpoints))),
+          h("p", { class: "small" }, `${l.root}: `, h("span", { class: "mono" }, v.root)),
+          v.unwitnessed ? h("p", { class: "muted small" }, l.unwitnessed) : null);
+      } catch (err) {
+        const text = errorCode(err) === "integrity.log" && err && typeof err === "object" && "message" in err
+          ? `${String(err.message)}. ${l.keepEvidence}`
+          : errorMessage(err);
+        mount(result, h("p", { class: "error evidence", role: "alert" }, text));
+      } finally {
+        button.disabled = false;
+        button.textContent = l.verify;
+        reveal(result);
+      }
+    },
+  }, l.verify);
+  return h("section", { class: "card" }, button, result);
+}
+
+function timeline(entries: LogEntryView[], me: string, onProof: (e: LogEntryView) => void): HTMLElement {
+  const l = en.log;
+  const c = l.columns;
+  const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+  return h("div", { class: "table-wrap log-wrap" }, h("table", { class: "files log", id: "log-table" },
+    h("caption", { class: "visually-hidden" }, l.operations),
+    h("thead", {}, h("tr", {},
+      h("th", { scope: "col", class: "num col-index" }, c.index),
+      h("th", { scope: "col" }, c.what),
+      h("th", { scope: "col", class: "col-who" }, c.who),
+      h("th", { scope: "col", class: "col-when" }, c.when),
+      h("th", { scope: "col", class: "col-proof" }, h("span", { class: "visually-hidden" }, l.proof)))),
+    h("tbody", {}, entries.map((e) => h("tr", { "data-index": e.index, "data-kind": e.kind },
+      h("td", { class: "num" }, String(e.index)),
+      h("td", {}, l.kinds[e.kind] ?? e.kind),
+      h("td", { class: "mono small col-who", title: e.author }, e.author === me ? l.you : `${e.author.slice(0, 12)}…`),
+      h("td", { class: "muted col-when" }, when.format(new Date(e.claimed_time * 1000))),
+      h("td", {}, h("button", {
+        class: "link", "aria-label": l.proofOf(e.index), "data-proof": e.index,
+        onclick: () => onProof(e),
+      }, l.proof)))))));
+}
+
+async function showProof(slot: HTMLElement, e: LogEntryView): Promise<void> {
+  const l = en.log;
+  const status = h("p", { id: "log-proof-status", role: "status" });
+  let text: string;
+  try {
+    text = await api.logProof(e.id);
+  } catch (err) {
+    mount(slot, h("p", { class: "error", role: "alert" }, errorMessage(err)));
+    return;
+  }
+  const pre = h("pre", { class: "proof", id: "log-proof-text", tabindex: 0 }, text);
+  mount(slot, h("section", { class: "card", "aria-labelledby": "log-proof-title" },
+    h("h2", { id: "log-proof-title", tabindex: -1 }, l.proofOf(e.index)),
+    h("p", { class: "muted small" }, l.proofIntro),
+    pre,
+    h("div", { class: "actions start" },
+      h("button", {
+        class: "primary", id: "log-proof-save",
+        onclick: async () => {
+          const path = await save({ defaultPath: `datacoop-proof-${e.index}.txt` });
+          if (!path) return;
+          try {
+            await api.saveLogProof(e.id, path, true);
+            status.className = "success";
+            status.textContent = l.savedProof(path);
+          } catch (err) {
+            status.className = "error";
+            status.textContent = errorMessage(err);
+          }
+        },
+      }, l.saveProof),
+      h("button", {
+        class: "secondary",
+        onclick: async () => {
+          try {
+            await navigator.clipboard.writeText(text);
+            status.className = "muted";
+            status.textContent = l.copied;
+          } catch {
+            status.textContent = "";
+          }
+        },
+      }, l.copy)),
+    status));
+  slot.querySelector<HTMLElement>("#log-proof-title")?.focus();
+  reveal(slot);
+}
