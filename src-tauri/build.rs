@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "list_entries",
     "add_paths",
     "export_dataset",
+    "new_recovery_kit",
     "save_recovery_kit",
     "coop_status",
     "coop_create",

@@ -146,6 +146,34 @@ fn commands_go_through_the_serving_owner_and_a_second_owner_is_refused() {
 }
 
 #[test]
+fn a_recovery_kit_through_serve_needs_the_passphrase() {
+    let env = Env::new();
+    let id = env.init();
+    let _server = Server::start(&env);
+    let kit = env.path("kit.txt");
+    let export = |passphrase: Option<&str>| {
+        let mut cmd = common::bare_cmd();
+        cmd.env("DATACOOP_HOME", &env.home)
+            .args(["recovery", "export", "--out", kit.to_str().unwrap()])
+            .stdin(std::process::Stdio::null());
+        if let Some(p) = passphrase {
+            cmd.env("DATACOOP_PASSPHRASE", p);
+        }
+        cmd.output().unwrap()
+    };
+
+    // Other commands need no passphrase through serve; a copy of the keys does.
+    let wrong = export(Some("not the passphrase"));
+    assert_eq!(wrong.status.code(), Some(3), "{}", stderr(&wrong));
+    assert!(stderr(&wrong).contains("passphrase"), "{}", stderr(&wrong));
+    assert!(!kit.exists(), "no kit for a wrong passphrase");
+
+    let right = export(Some(common::PASSPHRASE));
+    assert!(right.status.success(), "{}", stderr(&right));
+    assert!(fs::read_to_string(&kit).unwrap().contains(&id));
+}
+
+#[test]
 fn an_owner_that_does_not_answer_gives_exit_4() {
     let env = Env::new();
     env.init();

@@ -125,6 +125,24 @@ impl CreatedIdentity {
     }
 }
 
+/// A new recovery kit and its phrase: show them once.
+#[derive(Clone, Serialize, TS)]
+pub struct RecoveryKitView {
+    /// The kit's text, to save as a file.
+    pub kit: String,
+    /// The 24-word recovery phrase.
+    pub phrase: String,
+}
+
+impl From<RecoveryExport> for RecoveryKitView {
+    fn from(kit: RecoveryExport) -> Self {
+        RecoveryKitView {
+            kit: kit.kit,
+            phrase: kit.phrase,
+        }
+    }
+}
+
 /// A dataset card.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct DatasetView {
@@ -509,6 +527,7 @@ pub fn typescript_bindings() -> String {
         OwnerKindView::decl(),
         IdentityView::decl(),
         CreatedIdentity::decl(),
+        RecoveryKitView::decl(),
         DatasetView::decl(),
         EntryView::decl(),
         CoopView::decl(),

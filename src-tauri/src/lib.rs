@@ -20,7 +20,7 @@ use tauri::{AppHandle, Manager, State};
 
 use dto::{
     AddResult, AppStatus, CommandError, ConsentDto, CoopView, CreatedIdentity, DatasetView,
-    EntryView, ExportResult, IdentityView, LogEntryView, ProgressView, VerifyView,
+    EntryView, ExportResult, IdentityView, LogEntryView, ProgressView, RecoveryKitView, VerifyView,
 };
 
 /// The code of [`datacoop_node::NodeError::NotInCoop`].
@@ -319,6 +319,18 @@ async fn export_dataset(
 }
 
 #[tauri::command]
+async fn new_recovery_kit(
+    ctx: State<'_, Ctx>,
+    passphrase: String,
+) -> Result<RecoveryKitView, CommandError> {
+    let kit = ctx
+        .owned()?
+        .recovery_kit(&SecretString::from(passphrase))
+        .await?;
+    Ok(RecoveryKitView::from(kit))
+}
+
+#[tauri::command]
 async fn save_recovery_kit(path: PathBuf, kit: String, replace: bool) -> Result<(), CommandError> {
     let path = datacoop_node::absolute(path);
     tauri::async_runtime::spawn_blocking(move || {
@@ -563,6 +575,7 @@ pub fn run() -> i32 {
             list_entries,
             add_paths,
             export_dataset,
+            new_recovery_kit,
             save_recovery_kit,
             coop_status,
             coop_create,

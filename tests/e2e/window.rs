@@ -320,6 +320,33 @@ async fn settings_show_the_home_and_force_the_dark_theme() {
     assert_eq!(theme, serde_json::json!("dark"));
     app.screenshot("settings-dark").await;
 
+    // A new recovery kit needs the passphrase again.
+    app.fill("#settings-kit-passphrase", "not my passphrase")
+        .await;
+    app.click("#settings-kit-make").await;
+    app.wait_text("#settings-kit-error", "does not open").await;
+    app.fill("#settings-kit-passphrase", PASSPHRASE).await;
+    app.click("#settings-kit-make").await;
+    app.visible("#kit-phrase").await;
+    let words = app
+        .client
+        .find_all(Locator::Css("#kit-phrase li"))
+        .await
+        .unwrap();
+    assert_eq!(words.len(), 24);
+    let kit = app
+        .find("#kit-text")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    let id = std::fs::read_to_string(home.join("identity.pub")).unwrap();
+    assert!(kit.contains(id.trim()), "the new kit is this identity's");
+    app.screenshot("settings-new-kit").await;
+    app.click("#settings-kit-done").await;
+    app.visible("#settings-kit-passphrase").await;
+
     app.click("#nav-data").await;
     app.click("#add-open").await;
     app.fill("#add-paths", &dir.path().join("runs").display().to_string())

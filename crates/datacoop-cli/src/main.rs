@@ -6,6 +6,7 @@ mod output;
 mod progress;
 mod secrets;
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -123,7 +124,7 @@ async fn run(cli: Cli) -> Result<(), NodeError> {
                 tell_waiting,
             )
             .await?;
-            let result = run_in_session(&session, command).await;
+            let result = run_in_session(&session, command, passphrase_file.as_deref()).await;
             session.close().await;
             result
         }
@@ -192,7 +193,11 @@ async fn long_call(session: &Session, request: Request, verb: &str) -> Result<Re
     result
 }
 
-async fn run_in_session(session: &Session, command: Command) -> Result<(), NodeError> {
+async fn run_in_session(
+    session: &Session,
+    command: Command,
+    passphrase_file: Option<&Path>,
+) -> Result<(), NodeError> {
     let quick = |request| async {
         session
             .call(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
@@ -200,11 +205,21 @@ async fn run_in_session(session: &Session, command: Command) -> Result<(), NodeE
     };
     match command {
         Command::Whoami(flag) => output::whoami(quick(Request::Whoami).await?, flag.json),
-        Command::Recovery(RecoveryCommand::Export { out, phrase_out }) => output::recovery_kit(
-            quick(Request::RecoveryExport).await?,
-            &out,
-            phrase_out.as_deref(),
-        ),
+        Command::Recovery(RecoveryCommand::Export { out, phrase_out }) => {
+            // A running owner makes a kit only for someone who knows the passphrase; a
+            // local session already proved it by unlocking.
+            let passphrase = match session {
+                Session::Remote(_) => Some(datacoop_node::api::Passphrase::new(
+                    &secrets::passphrase(passphrase_file)?,
+                )),
+                Session::Local { .. } => None,
+            };
+            output::recovery_kit(
+                quick(Request::RecoveryExport { passphrase }).await?,
+                &out,
+                phrase_out.as_deref(),
+            )
+        }
         Command::Data(DataCommand::Add {
             paths,
             dataset,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use datacoop_crypto::PublicIdentity;
 use datacoop_vault::{AddReport, DatasetSummary, Entry, ExportReport};
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 /// A use case to run on a node.
@@ -48,7 +49,13 @@ pub enum Request {
         category: Option<String>,
     },
     /// Makes a recovery kit and its phrase.
-    RecoveryExport,
+    RecoveryExport {
+        /// The identity's passphrase. Required when the request crosses the control
+        /// socket: a running owner makes a kit (a copy of the keys) only for someone who
+        /// knows the passphrase. In-process callers proved it by unlocking.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        passphrase: Option<Passphrase>,
+    },
     /// Founds a cooperative; this node becomes steward, log operator and witness.
     CoopCreate {
         /// The cooperative's name.
@@ -92,6 +99,36 @@ pub enum Request {
         /// Dataset name.
         dataset: String,
     },
+}
+
+/// A passphrase carried in a request: never printed, wiped when dropped.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Passphrase(String);
+
+impl Passphrase {
+    /// Wraps a passphrase.
+    pub fn new(passphrase: &SecretString) -> Self {
+        Passphrase(passphrase.expose_secret().to_owned())
+    }
+
+    /// The passphrase, as a secret again.
+    pub fn to_secret(&self) -> SecretString {
+        SecretString::from(self.0.clone())
+    }
+}
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passphrase(..)")
+    }
+}
+
+impl Drop for Passphrase {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.0.zeroize();
+    }
 }
 
 /// What `whoami` shows.

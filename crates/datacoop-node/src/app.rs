@@ -98,6 +98,7 @@ impl Handler for Shared {
             }
             AppControlRequest::Node(Request::Ping) => Ok(Response::Pong),
             AppControlRequest::Node(request) => {
+                control::refuse_kit_without_passphrase(&request)?;
                 let node = self.node.read().await.clone();
                 match node {
                     Some(node) => Ok(node.handle(request, progress, cancel).await?),
@@ -253,7 +254,7 @@ impl OwnedHome {
         drop(passphrase);
         let kit = match node
             .handle(
-                Request::RecoveryExport,
+                Request::RecoveryExport { passphrase: None },
                 Arc::new(NoProgress),
                 &Cancel::new(),
             )
@@ -330,6 +331,30 @@ impl OwnedHome {
                 *slot = Some(node);
                 false
             }
+        }
+    }
+
+    /// Makes a new recovery kit, for someone who gives the passphrase again
+    /// (`auth.wrong_passphrase` otherwise; `auth.locked` while locked).
+    pub async fn recovery_kit(
+        &self,
+        passphrase: &SecretString,
+    ) -> Result<RecoveryExport, NodeError> {
+        let node = self.node().await.ok_or_else(|| NodeError::Remote {
+            code: LOCKED_CODE.to_owned(),
+            message: "unlock datacoop first".to_owned(),
+        })?;
+        let request = Request::RecoveryExport {
+            passphrase: Some(crate::api::Passphrase::new(passphrase)),
+        };
+        match node
+            .handle(request, Arc::new(NoProgress), &Cancel::new())
+            .await?
+        {
+            Response::RecoveryKit(kit) => Ok(kit),
+            other => Err(NodeError::Protocol(format!(
+                "unexpected answer to a recovery kit request: {other:?}"
+            ))),
         }
     }
 
@@ -537,6 +562,58 @@ mod tests {
         assert!(!other.exists());
         let err = save_recovery_kit(dir.path(), &kit.kit, true).unwrap_err();
         assert_eq!(err.code(), "io.failed");
+        app.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_recovery_kit_needs_the_passphrase_again_except_in_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+        let app = owned(&home, Arc::new(AtomicUsize::new(0))).await;
+        let pass = SecretString::from("correct horse battery staple");
+        app.create("Ada", pass.clone()).await.unwrap();
+
+        // Through the socket: refused without the passphrase or with a wrong one.
+        let err = remote(&home, Request::RecoveryExport { passphrase: None })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), control::PASSPHRASE_REQUIRED);
+        let wrong = crate::api::Passphrase::new(&SecretString::from("nope"));
+        let err = remote(
+            &home,
+            Request::RecoveryExport {
+                passphrase: Some(wrong),
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.code(), "auth.wrong_passphrase");
+        let right = crate::api::Passphrase::new(&pass);
+        let Response::RecoveryKit(kit) = remote(
+            &home,
+            Request::RecoveryExport {
+                passphrase: Some(right),
+            },
+        )
+        .await
+        .unwrap() else {
+            panic!("expected a kit");
+        };
+        assert_eq!(kit.phrase.split_whitespace().count(), 24);
+
+        // In the window: the same rule through OwnedHome::recovery_kit.
+        let err = app
+            .recovery_kit(&SecretString::from("nope"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "auth.wrong_passphrase");
+        let kit = app.recovery_kit(&pass).await.unwrap();
+        assert!(datacoop_crypto::RecoveryKit::from_text(&kit.kit).is_ok());
+        // A passphrase never shows in logs.
+        let request = Request::RecoveryExport {
+            passphrase: Some(crate::api::Passphrase::new(&pass)),
+        };
+        assert!(!format!("{request:?}").contains("horse"));
         app.close().await;
     }
 }

@@ -90,8 +90,24 @@ impl Handler for Node {
         progress: Arc<dyn ProgressSink>,
         cancel: &Cancel,
     ) -> Result<Response, ControlError> {
+        refuse_kit_without_passphrase(&request)?;
         Ok(self.handle(request, progress, cancel).await?)
     }
+}
+
+/// The error code for a recovery kit asked through the socket without the passphrase.
+pub const PASSPHRASE_REQUIRED: &str = "auth.passphrase_required";
+
+/// A recovery kit is a copy of the keys: through the socket, only for the passphrase.
+pub(crate) fn refuse_kit_without_passphrase(request: &Request) -> Result<(), ControlError> {
+    if matches!(request, Request::RecoveryExport { passphrase: None }) {
+        return Err(ControlError {
+            code: PASSPHRASE_REQUIRED.to_owned(),
+            message: "making a recovery kit through a running datacoop needs your passphrase"
+                .to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// Serves requests on `listener` until the task is dropped.

@@ -70,6 +70,24 @@ impl Node {
         })
     }
 
+    /// Checks that `passphrase` opens this home's keystore (`auth.wrong_passphrase`
+    /// otherwise). Costs one scrypt derivation, run off the async workers.
+    pub async fn check_passphrase(&self, passphrase: SecretString) -> Result<(), NodeError> {
+        let keystore = self.home.keystore();
+        let unlocked =
+            tokio::task::spawn_blocking(move || Keystore::unlock(&keystore, &passphrase))
+                .await
+                .map_err(|e| NodeError::Protocol(e.to_string()))??;
+        if unlocked.identity().public().id == self.identity().id {
+            Ok(())
+        } else {
+            // Another identity's keystore was put in place while this one was unlocked.
+            Err(NodeError::Crypto(
+                datacoop_crypto::CryptoError::WrongPassphrase,
+            ))
+        }
+    }
+
     /// The public identity.
     pub fn identity(&self) -> PublicIdentity {
         self.secrets.identity().public()
@@ -157,7 +175,10 @@ impl Node {
             | Request::ConsentSet { .. }
             | Request::ConsentShow
             | Request::ConsentWithdraw { .. } => self.handle_coop(request)?,
-            Request::RecoveryExport => {
+            Request::RecoveryExport { passphrase } => {
+                if let Some(passphrase) = passphrase {
+                    self.check_passphrase(passphrase.to_secret()).await?;
+                }
                 let phrase = RecoveryPhrase::generate()?;
                 let kit = RecoveryKit::seal(&self.secrets, &phrase, self.kdf_cost)?;
                 Response::RecoveryKit(RecoveryExport {

@@ -69,6 +69,16 @@ kit: string,
  */
 phrase: string, };
 
+export type RecoveryKitView = { 
+/**
+ * The kit's text, to save as a file.
+ */
+kit: string, 
+/**
+ * The 24-word recovery phrase.
+ */
+phrase: string, };
+
 export type DatasetView = { 
 /**
  * Its name.

@@ -4,7 +4,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AddResult, AppStatus, ConsentDto, CoopView, CreatedIdentity, LogEntryView, VerifyView, DatasetView, EntryView, ExportResult,
-  IdentityView, ProgressView,
+  IdentityView, ProgressView, RecoveryKitView,
 } from "./bindings";
 
 let nextJob = 1;
@@ -40,6 +40,7 @@ export const api = {
     channel.onmessage = onProgress;
     return invoke<ExportResult>("export_dataset", { job, dataset, out, onProgress: channel });
   },
+  newRecoveryKit: (passphrase: string) => invoke<RecoveryKitView>("new_recovery_kit", { passphrase }),
   saveRecoveryKit: (path: string, kit: string, replace: boolean) =>
     invoke<null>("save_recovery_kit", { path, kit, replace }),
   coopStatus: () => invoke<CoopView | null>("coop_status"),

@@ -268,6 +268,18 @@ export const en = {
     aboutBody: (version: string) =>
       `datacoop ${version}. Free software under the GNU AGPL 3.0 or later.`,
     identity: "Your identity id",
+    kit: {
+      title: "Recovery kit",
+      intro:
+        "If you lost your recovery kit, or someone may have seen it or its words, make a " +
+        "new one. Kits you made before still restore your identity: destroy any you " +
+        "cannot keep safe.",
+      passphrase: "Your passphrase (a new kit is a copy of your keys)",
+      make: "Make a new recovery kit",
+      working: "Making the kit… this takes a few seconds",
+      shownOnce: "Your new kit and its 24 words, shown once:",
+      done: "Done",
+    },
   },
 
   purposes: {
@@ -413,6 +425,7 @@ export const en = {
     "input.file_exists": "A file with that name is already there; datacoop does not replace it. Choose another name.",
     "input.already_in_cooperative": "This identity already belongs to a cooperative.",
     "input.no_cooperative": "Start a cooperative first.",
+    "auth.passphrase_required": "Type your passphrase to make a recovery kit.",
     cancelled: "Cancelled.",
     generic: (message: string) => `Something went wrong: ${message}`,
   } as Record<string, string | ((m: string) => string)>,

@@ -1,14 +1,14 @@
 // First run (welcome, create, recovery kit), unlock, and the screens for a home that
 // cannot be used.
 
-import { save } from "@tauri-apps/plugin-dialog";
 import type { CoopView, CreatedIdentity, IdentityView, OwnerKindView } from "../api/bindings";
-import { coopCreateForm, joinLaterCard } from "./coop";
 import { api } from "../api/commands";
 import { h, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
 import { en } from "../i18n/en";
 import { checkCreateForm, strength } from "../strength";
+import { coopCreateForm, joinLaterCard } from "./coop";
+import { kitPanel } from "./kit";
 
 function page(...children: (Node | null)[]): HTMLElement {
   return h("main", { class: "onboarding", id: "main" }, h("div", { class: "card narrow" }, ...children));
@@ -134,77 +134,13 @@ export function createView(onBack: () => void, onCreated: (c: CreatedIdentity) =
   return page(h("h1", {}, en.create.title), h("p", {}, en.create.intro), form);
 }
 
-const KIT_FILE_NAME = "datacoop-recovery-kit.txt";
-
 export function kitView(created: CreatedIdentity, onDone: () => void): HTMLElement {
-  const words = created.phrase.split(/\s+/);
-  const status = h("span", { class: "muted", id: "kit-copy-status", "aria-live": "polite" });
-  const text = h("textarea", { id: "kit-text", readonly: true, rows: 8, spellcheck: "false" });
-  text.value = created.kit;
   const done = h("button", { id: "kit-done", class: "primary", disabled: true, onclick: onDone }, en.kit.done);
   const confirm = h("input", {
     type: "checkbox",
     id: "kit-confirm",
     onchange: () => (done.disabled = !confirm.checked),
   });
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(created.kit);
-      status.textContent = en.kit.copied;
-    } catch {
-      text.focus();
-      text.select();
-      status.textContent = en.kit.copyFailed;
-    }
-  };
-
-  // Saving: the native dialog (which asks before replacing a file), or a typed path
-  // (which never replaces one).
-  const savePath = h("input", { id: "kit-save-path", spellcheck: "false", placeholder: en.kit.savePathPlaceholder, "aria-describedby": "kit-save-result" });
-  const saveResult = h("p", { id: "kit-save-result", role: "status" });
-  const saveTo = async (path: string, replace: boolean) => {
-    try {
-      await api.saveRecoveryKit(path, created.kit, replace);
-      saveResult.className = "success";
-      saveResult.textContent = en.kit.saved(path);
-      reveal(saveResult);
-    } catch (err) {
-      saveResult.className = "error";
-      saveResult.textContent = errorMessage(err);
-      saveResult.dataset.code = errorCode(err) ?? "";
-      savePath.focus();
-      reveal(saveResult);
-    }
-  };
-  const saveForm = h("form", {
-    class: "save-kit",
-    "aria-label": en.kit.saveTitle,
-    onsubmit: async (e: Event) => {
-      e.preventDefault();
-      const path = savePath.value.trim();
-      if (!path) {
-        saveResult.className = "error";
-        saveResult.textContent = en.kit.savePathMissing;
-        savePath.focus();
-        return;
-      }
-      await saveTo(path, false);
-    },
-  },
-    h("h2", {}, en.kit.saveTitle),
-    h("div", { class: "actions start" },
-      h("button", {
-        type: "button", class: "primary", id: "kit-save-dialog",
-        onclick: async () => {
-          const picked = await save({ defaultPath: KIT_FILE_NAME, filters: [{ name: en.kit.fileType, extensions: ["txt"] }] });
-          if (picked) await saveTo(picked, true);
-        },
-      }, en.kit.saveDialog),
-      h("button", { class: "secondary", type: "button", onclick: copy }, en.kit.copy), status),
-    h("label", { for: "kit-save-path" }, en.kit.savePath),
-    h("div", { class: "row" }, savePath, h("button", { type: "submit", class: "secondary", id: "kit-save-submit" }, en.kit.saveSubmit)),
-    saveResult);
-
   return h(
     "main",
     { class: "onboarding", id: "main" },
@@ -213,11 +149,7 @@ export function kitView(created: CreatedIdentity, onDone: () => void): HTMLEleme
       { class: "card wide" },
       h("h1", { tabindex: -1, "data-focus": true }, en.kit.title),
       h("p", {}, en.kit.intro),
-      h("h2", {}, en.kit.phraseLabel),
-      h("ol", { class: "phrase", id: "kit-phrase" }, words.map((w) => h("li", {}, w))),
-      h("label", { for: "kit-text" }, en.kit.kitLabel),
-      text,
-      saveForm,
+      kitPanel(created.kit, created.phrase),
       h("div", { class: "check" }, confirm, h("label", { for: "kit-confirm" }, en.kit.confirm)),
       h("div", { class: "actions" }, done),
     ),

@@ -1,9 +1,12 @@
-// Settings: data folder, theme, about.
+// Settings: data folder, theme, a new recovery kit, about.
 
 import type { IdentityView } from "../api/bindings";
-import { h } from "../dom";
+import { api } from "../api/commands";
+import { h, mount, reveal } from "../dom";
+import { errorCode, errorMessage } from "../errors";
 import { en } from "../i18n/en";
 import { applyTheme, loadTheme, type ThemeChoice } from "../theme";
+import { kitPanel } from "./kit";
 
 export const VERSION = "0.1.0";
 
@@ -25,9 +28,51 @@ export function settingsView(home: string, identity: IdentityView): HTMLElement 
             onchange: () => applyTheme(c),
           }),
           h("label", { for: `theme-${c}` }, en.settings.themes[c]))))),
+    recoveryCard(),
     h("section", { class: "card" },
       h("h2", {}, en.settings.about),
       h("p", {}, en.settings.aboutBody(VERSION)),
       h("p", { class: "muted small" }, en.settings.identity),
       h("p", { class: "mono small", id: "settings-identity" }, identity.id)));
+}
+
+/** Makes a new recovery kit, for someone who types the passphrase again. */
+function recoveryCard(): HTMLElement {
+  const k = en.settings.kit;
+  const slot = h("div");
+  const showForm = () => {
+    const pass = h("input", { id: "settings-kit-passphrase", type: "password", autocomplete: "current-password" });
+    const error = h("p", { class: "error", id: "settings-kit-error", role: "alert", hidden: true });
+    const submit = h("button", { type: "submit", class: "secondary", id: "settings-kit-make" }, k.make);
+    mount(slot, h("form", {
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        submit.disabled = true;
+        submit.textContent = k.working;
+        try {
+          const kit = await api.newRecoveryKit(pass.value);
+          const done = h("button", { class: "primary", id: "settings-kit-done", onclick: showForm }, k.done);
+          mount(slot, h("p", {}, k.shownOnce), kitPanel(kit.kit, kit.phrase), h("div", { class: "actions" }, done));
+          reveal(slot);
+        } catch (err) {
+          error.hidden = false;
+          error.textContent = errorMessage(err);
+          error.dataset.code = errorCode(err) ?? "";
+          pass.select();
+          pass.focus();
+          submit.disabled = false;
+          submit.textContent = k.make;
+        }
+      },
+    },
+      h("label", { for: "settings-kit-passphrase" }, k.passphrase),
+      pass,
+      error,
+      h("div", { class: "actions start" }, submit)));
+  };
+  showForm();
+  return h("section", { class: "card", "aria-labelledby": "settings-kit-title" },
+    h("h2", { id: "settings-kit-title" }, k.title),
+    h("p", {}, k.intro),
+    slot);
 }
