@@ -67,6 +67,13 @@ pub enum VaultError {
         /// The file.
         path: PathBuf,
     },
+    /// The dataset was removed or made anew while files were being added to it (another
+    /// add that created it failed and took it back): nothing more of this add is kept.
+    #[error("dataset {name:?} was removed or created anew while adding to it; add the files again")]
+    DatasetChanged {
+        /// The dataset name.
+        name: String,
+    },
     /// A file given to `add --age` is not age-encrypted to this dataset's recipient.
     #[error("{path} is not an age file encrypted to dataset {dataset:?}'s recipient ({reason})")]
     NotForThisDataset {
@@ -142,6 +149,7 @@ impl VaultError {
             }
             VaultError::Unreadable { .. } => "io.unreadable",
             VaultError::ChangedWhileAdding { .. } => "io.changed_while_adding",
+            VaultError::DatasetChanged { .. } => "io.dataset_changed",
             VaultError::NotForThisDataset { .. } => "input.not_for_this_dataset",
             VaultError::Integrity { .. } => "integrity.blob",
             VaultError::DiskFull { .. } => "io.disk_full",

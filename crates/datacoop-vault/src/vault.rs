@@ -339,18 +339,24 @@ impl Vault {
             )
             .await;
         if let Err(e) = stored {
-            if created && report.files == 0 {
-                // Nothing made it in: do not leave behind an empty dataset nobody asked for.
-                self.forget_empty_dataset(dataset)?;
+            if created
+                && report.files == 0
+                && let Err(cleanup) = self.forget_empty_dataset(dataset).await
+            {
+                // The add's own error is what the person needs to see.
+                tracing::warn!("could not remove the empty dataset {dataset}: {cleanup}");
             }
             return Err(e);
         }
         Ok(report)
     }
 
-    /// Drops a dataset record that has no files (after a failed first add).
-    fn forget_empty_dataset(&self, dataset: &DatasetName) -> Result<(), VaultError> {
-        let _serialised = self
+    /// Drops a dataset record that has no files (after a failed first add). Holds the
+    /// entry lock, so no concurrent add can commit a file to it meanwhile; one that
+    /// encrypted files to its key fails at commit ([`VaultError::DatasetChanged`]).
+    async fn forget_empty_dataset(&self, dataset: &DatasetName) -> Result<(), VaultError> {
+        let _entries = self.entries_lock.lock().await;
+        let _datasets = self
             .datasets_lock
             .lock()
             .map_err(|_| VaultError::Meta("the dataset lock was poisoned".into()))?;
@@ -383,6 +389,7 @@ impl Vault {
             bytes_done: 0,
             bytes_total: sources.iter().map(|s| s.size).sum(),
         };
+        let recipient = key.recipient().to_string();
         for source in sources {
             if cancel.is_cancelled() {
                 return Err(VaultError::Cancelled);
@@ -407,7 +414,7 @@ impl Vault {
                 added_at: now(),
             };
             let bytes = stored.plaintext_len;
-            if self.commit_entry(entry, stored).await? {
+            if self.commit_entry(entry, stored, &recipient).await? {
                 report.replaced += 1;
             }
             report.files += 1;
@@ -421,8 +428,30 @@ impl Vault {
 
     /// Records a stored blob: tag it (so it survives collection), then write its entry.
     /// Returns whether an earlier entry of that name was replaced.
-    async fn commit_entry(&self, entry: Entry, stored: Stored) -> Result<bool, VaultError> {
+    /// `recipient` is the key the file was encrypted to: the entry is refused if the
+    /// dataset no longer has that key (it was removed, or removed and created anew).
+    async fn commit_entry(
+        &self,
+        entry: Entry,
+        stored: Stored,
+        recipient: &str,
+    ) -> Result<bool, VaultError> {
         let _serialised = self.entries_lock.lock().await;
+        let same_key = self
+            .dataset_record(&entry.dataset)?
+            .and_then(|record| {
+                record
+                    .epochs
+                    .into_iter()
+                    .find(|epoch| epoch.index == entry.epoch)
+            })
+            .and_then(|epoch| EpochKey::from_str(&epoch.secret).ok())
+            .is_some_and(|key| key.recipient().to_string() == recipient);
+        if !same_key {
+            return Err(VaultError::DatasetChanged {
+                name: entry.dataset.to_string(),
+            });
+        }
         let hash = stored.hash;
         let parts: [&[u8]; 2] = [entry.dataset.as_str().as_bytes(), entry.name.as_bytes()];
         let previous: Option<Entry> = self.meta.get(Namespace::Entries, &parts)?;

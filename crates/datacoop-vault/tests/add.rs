@@ -155,6 +155,90 @@ async fn cancelling_the_first_add_leaves_no_empty_dataset() {
     );
 }
 
+/// Two adds into one new dataset: the one that created it is cancelled before the other
+/// commits anything. The dataset goes, and the other add must not then record a file
+/// encrypted to a key nobody keeps.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_add_racing_a_cancelled_creator_records_nothing_orphaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = KeystoreSecrets::generate("Ada");
+    let vault = Arc::new(
+        Vault::open(&dir.path().join("vault"), &secrets)
+            .await
+            .unwrap(),
+    );
+    let dataset = DatasetName::new("d").unwrap();
+    let category: Category = "fitness".parse().unwrap();
+    let big = dir.path().join("big.bin");
+    fs::write(&big, vec![1u8; 16 << 20]).unwrap();
+    let small = dir.path().join("small.bin");
+    fs::write(&small, vec![2u8; 2 << 20]).unwrap();
+
+    let creator_cancel = Cancel::new();
+    let creator_started = Arc::new(AtomicBool::new(false));
+    let creator_done = Arc::new(AtomicBool::new(false));
+
+    let creator = {
+        let (vault, dataset, category) = (vault.clone(), dataset.clone(), category.clone());
+        let (cancel, started) = (creator_cancel.clone(), creator_started.clone());
+        tokio::spawn(async move {
+            let sink = move |p: &Progress| {
+                if p.bytes_done > 0 {
+                    started.store(true, Ordering::SeqCst);
+                }
+            };
+            vault
+                .add(
+                    &dataset,
+                    Some(&category),
+                    &[big],
+                    AddMode::Plain,
+                    Arc::new(sink),
+                    &cancel,
+                )
+                .await
+        })
+    };
+    while !creator_started.load(Ordering::SeqCst) {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let second = {
+        let (vault, dataset, category) = (vault.clone(), dataset.clone(), category.clone());
+        let (cancel_creator, creator_done) = (creator_cancel.clone(), creator_done.clone());
+        tokio::spawn(async move {
+            // Midway through its file, cancel the creator and wait until it has given up.
+            let sink = move |p: &Progress| {
+                if p.bytes_done > 0 && !cancel_creator.is_cancelled() {
+                    cancel_creator.cancel();
+                    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+                    while !creator_done.load(Ordering::SeqCst)
+                        && std::time::Instant::now() < deadline
+                    {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                    }
+                }
+            };
+            vault
+                .add(
+                    &dataset,
+                    Some(&category),
+                    &[small],
+                    AddMode::Plain,
+                    Arc::new(sink),
+                    &Cancel::new(),
+                )
+                .await
+        })
+    };
+    let created = creator.await.unwrap().unwrap_err();
+    assert_eq!(created.code(), "cancelled");
+    creator_done.store(true, Ordering::SeqCst);
+    let err = second.await.unwrap().unwrap_err();
+    assert_eq!(err.code(), "io.dataset_changed", "{err}");
+    assert!(vault.datasets().unwrap().is_empty());
+    assert!(vault.entries(&dataset).unwrap().is_empty());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreadable_entry_in_a_folder_stops_before_storing_anything() {
     let f = fixture().await;
