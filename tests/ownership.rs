@@ -165,7 +165,11 @@ fn a_recovery_kit_through_serve_needs_the_passphrase() {
     // Other commands need no passphrase through serve; a copy of the keys does.
     let wrong = export(Some("not the passphrase"));
     assert_eq!(wrong.status.code(), Some(3), "{}", stderr(&wrong));
-    assert!(stderr(&wrong).contains("passphrase"), "{}", stderr(&wrong));
+    assert!(
+        stderr(&wrong).contains("wrong passphrase"),
+        "{}",
+        stderr(&wrong)
+    );
     assert!(!kit.exists(), "no kit for a wrong passphrase");
 
     let right = export(Some(common::PASSPHRASE));

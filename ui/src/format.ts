@@ -44,6 +44,13 @@ export function formatCount(n: number, locale = "en"): string {
   return new Intl.NumberFormat(locale).format(n);
 }
 
+/** A date and time from Unix seconds ("Nov 27, 2026, 6:55 PM"). */
+export function formatDateTime(unixSeconds: number, locale = "en"): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(unixSeconds * 1000),
+  );
+}
+
 /** A date from Unix seconds ("27 Nov 2026"). */
 export function formatDate(unixSeconds: number, locale = "en"): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(

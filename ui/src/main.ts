@@ -42,10 +42,16 @@ const dataContext: DataContext = {
   closeDataset: () => go({ type: "close_dataset" }),
   setBusy: (b) => {
     busy = b;
+    // While an add or export runs, its progress panel must stay in view: locking and
+    // leaving the screen wait until it ends or is cancelled.
     const lock = document.getElementById("lock") as HTMLButtonElement | null;
     if (lock) {
       lock.disabled = b;
       lock.title = b ? en.nav.lockBusy : "";
+    }
+    for (const button of document.querySelectorAll<HTMLButtonElement>(".nav-item, #back-to-data")) {
+      button.disabled = b;
+      button.title = b ? en.nav.leaveBusy : "";
     }
   },
   setDropTarget: (target) => (dropTarget = target),
@@ -54,7 +60,7 @@ const dataContext: DataContext = {
 function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTMLElement {
   const item = (id: string, label: string, section: Section) =>
     h("li", {}, h("button", {
-      id, class: "nav-item",
+      id, class: "nav-item", disabled: busy, title: busy ? en.nav.leaveBusy : undefined,
       "aria-current": s.section === section ? "page" : undefined,
       onclick: () => go({ type: "navigate", section }),
     }, label));
@@ -134,7 +140,7 @@ function render(): void {
             : s.section === "log"
               ? logView(s.identity.id, toCooperative)
               : s.section === "cooperative"
-                ? cooperativeView(s.identity.id, toCooperative)
+                ? cooperativeView(s.identity.id, () => go({ type: "refresh" }))
                 : s.dataset
                   ? datasetView(dataContext, s.dataset)
                   : myDataView(dataContext);

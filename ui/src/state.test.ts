@@ -50,6 +50,16 @@ describe("next", () => {
     s = next(s, { type: "navigate", section: "settings" });
     expect(s.name === "main" && [s.section, s.dataset]).toEqual(["settings", null]);
   });
+  it("keeps the screen as it is when its own section is chosen again", () => {
+    const s: Screen = { name: "main", identity, home: "/h", section: "consent", dataset: null };
+    expect(next(s, { type: "navigate", section: "consent" })).toBe(s);
+    const inDataset: Screen = { name: "main", identity, home: "/h", section: "data", dataset: "runs" };
+    expect(next(inDataset, { type: "navigate", section: "data" })).toEqual({ ...inDataset, dataset: null });
+    // A refresh draws the same screen again.
+    const again = next(s, { type: "refresh" });
+    expect(again).not.toBe(s);
+    expect(again).toEqual(s);
+  });
   it("ignores events that do not belong to the screen", () => {
     const welcome: Screen = { name: "welcome" };
     expect(next(welcome, { type: "created", created })).toBe(welcome);

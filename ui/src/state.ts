@@ -31,6 +31,7 @@ export type Event =
   | { type: "unlocked"; identity: IdentityView; home: string }
   | { type: "locked"; home: string }
   | { type: "navigate"; section: Section }
+  | { type: "refresh" }
   | { type: "open_dataset"; dataset: string }
   | { type: "close_dataset" };
 
@@ -91,7 +92,12 @@ export function next(screen: Screen, event: Event): Screen {
     case "locked":
       return screen.name === "main" ? { name: "unlock", home: event.home } : screen;
     case "navigate":
-      return screen.name === "main" ? { ...screen, section: event.section, dataset: null } : screen;
+      // Choosing the section already shown keeps it as it is (with any work on it).
+      if (screen.name !== "main" || (screen.section === event.section && screen.dataset === null)) return screen;
+      return { ...screen, section: event.section, dataset: null };
+    case "refresh":
+      // Something changed underneath (a cooperative was started): draw the screen again.
+      return screen.name === "main" ? { ...screen } : screen;
     case "open_dataset":
       return screen.name === "main" ? { ...screen, section: "data", dataset: event.dataset } : screen;
     case "close_dataset":

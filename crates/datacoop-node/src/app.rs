@@ -608,7 +608,13 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), "auth.wrong_passphrase");
         let kit = app.recovery_kit(&pass).await.unwrap();
-        assert!(datacoop_crypto::RecoveryKit::from_text(&kit.kit).is_ok());
+        // The phrase shown opens the kit shown, and it holds this identity.
+        let opened = datacoop_crypto::RecoveryKit::from_text(&kit.kit)
+            .unwrap()
+            .open(&kit.phrase.parse().unwrap())
+            .unwrap();
+        let me = app.node().await.unwrap().identity().id;
+        assert_eq!(opened.identity().public().id, me);
         // A passphrase never shows in logs.
         let request = Request::RecoveryExport {
             passphrase: Some(crate::api::Passphrase::new(&pass)),

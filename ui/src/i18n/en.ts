@@ -74,6 +74,7 @@ export const en = {
     saved: (path: string) =>
       `Saved to ${path}. Keep a copy away from this computer, e.g. on a USB stick, and the 24 words somewhere else.`,
     fileType: "Text file",
+    fileName: "datacoop-recovery-kit.txt",
     copy: "Copy kit text",
     copied: "Copied.",
     copyFailed: "Could not copy: select the text and copy it yourself.",
@@ -167,6 +168,7 @@ export const en = {
     cooperative: "Cooperative",
     lock: "Lock",
     lockBusy: "Wait for the running work to finish, or cancel it, before locking.",
+    leaveBusy: "Wait for the running work to finish, or cancel it, before leaving this screen.",
     signedInAs: (name: string) => `Signed in as ${name}`,
   },
 
@@ -271,11 +273,12 @@ export const en = {
     kit: {
       title: "Recovery kit",
       intro:
-        "If you lost your recovery kit, or someone may have seen it or its words, make a " +
-        "new one. Kits you made before still restore your identity: destroy any you " +
-        "cannot keep safe.",
+        "If you lost your recovery kit, make a new one here. Kits you made before keep " +
+        "working: a kit and its 24 words in someone else's hands restore your identity, " +
+        "and nothing can revoke them. Destroy copies you cannot keep safe.",
       passphrase: "Your passphrase (a new kit is a copy of your keys)",
       make: "Make a new recovery kit",
+      passphraseMissing: "Type your passphrase first.",
       working: "Making the kit… this takes a few seconds",
       shownOnce: "Your new kit and its 24 words, shown once:",
       done: "Done",
@@ -375,15 +378,21 @@ export const en = {
     proof: "Proof",
     proofOf: (index: number) => `Proof of operation #${index}`,
     proofIntro:
-      "This proof shows the operation is in the log at this checkpoint. It can be checked " +
-      "offline, without trusting this computer.",
+      "This proof shows the operation is in the log at this checkpoint, cosigned by " +
+      "independent witnesses. It can be checked offline, without trusting this computer.",
+    proofIntroUnwitnessed:
+      "This proof shows the operation is in the log at this checkpoint, and can be checked " +
+      "offline. The log is unwitnessed: only its operator signed the checkpoint, so the " +
+      "proof does not show that everyone sees this same log.",
+    proofFileName: (index: number) => `datacoop-proof-${index}.txt`,
+    copyFailed: "Could not copy: select the text and copy it yourself.",
     saveProof: "Save as file…",
     savedProof: (path: string) => `Saved to ${path}.`,
     copy: "Copy",
     copied: "Copied.",
     noCoopBody: "The log starts when you start or join a cooperative.",
-    keepEvidence:
-      "The log was altered or damaged. Keep this copy as it is: it is evidence.",
+    failed: (message: string) =>
+      `${message}. The log was altered or damaged: keep this copy as it is, it is evidence.`,
   },
 
   cooperative: {
@@ -393,13 +402,16 @@ export const en = {
     people: "People",
     approvals: (k: number) => `Decisions need ${k} steward ${k === 1 ? "approval" : "approvals"}.`,
     logSize: (n: number, shown: string) => `${shown} ${n === 1 ? "operation" : "operations"} on the log.`,
-    unwitnessed:
+    unwitnessedAlone:
       "With one steward, nobody independent cosigns the log's checkpoints: it is " +
       "unwitnessed until other stewards or witnesses take part.",
+    unwitnessed:
+      "Nobody independent of the log's operator cosigns its checkpoints yet: the log is " +
+      "unwitnessed.",
     witnessed: "Checkpoints are cosigned by independent witnesses.",
     noEvidence: "No evidence of tampering has been seen.",
     evidence: "Evidence of tampering",
-    fingerprint: "Fingerprint",
+    fingerprint: "Fingerprint: ",
     you_marker: " (you)",
   },
 

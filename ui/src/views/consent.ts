@@ -28,7 +28,7 @@ export function consentView(ctx: ConsentContext): HTMLElement {
         return;
       }
       const current = inForce(consents);
-      mount(body, datasets.map((d, i) => datasetConsent(d, i, current.get(d.name) ?? null, () => void load())));
+      mount(body, datasets.map((d, i) => datasetConsent(d, i, current.get(d.name) ?? null)));
     } catch (err) {
       mount(body, h("p", { class: "error", role: "alert" }, errorMessage(err)));
     }
@@ -47,7 +47,7 @@ function empty(title: string, text: string, action: string, onAction: () => void
     h("button", { class: "primary", onclick: onAction }, action));
 }
 
-function datasetConsent(d: DatasetView, i: number, current: ConsentDto | null, reload: () => void): HTMLElement {
+function datasetConsent(d: DatasetView, i: number, current: ConsentDto | null): HTMLElement {
   const c = en.consent;
   const id = (what: string) => `consent-${i}-${what}`;
   const boxes = PURPOSES.map((p) => {
@@ -63,8 +63,11 @@ function datasetConsent(d: DatasetView, i: number, current: ConsentDto | null, r
         h("p", { class: "hint", id: id(`${p.name}-dpv`) }, dpv))) };
   });
   const wanted = current ? current.max_days : 30;
+  // A period recorded elsewhere (the command line takes any number of days) is offered
+  // too, so the form shows, and keeps, what is in force.
+  const offered = DURATIONS.includes(wanted) ? DURATIONS : [...DURATIONS, wanted];
   const duration = h("select", { id: id("days") },
-    DURATIONS.map((days) => h("option", { value: days === null ? "" : String(days), selected: days === wanted },
+    offered.map((days) => h("option", { value: days === null ? "" : String(days), selected: days === wanted },
       days === null ? c.noLimit : c.days(days))));
   const auto = h("input", { type: "radio", name: id("mode"), id: id("auto"), value: "auto", checked: current?.mode !== "ask" });
   const ask = h("input", { type: "radio", name: id("mode"), id: id("ask"), value: "ask", checked: current?.mode === "ask" });
@@ -100,7 +103,7 @@ function datasetConsent(d: DatasetView, i: number, current: ConsentDto | null, r
         result.className = "success";
         result.textContent = c.saved(op.slice(0, 12));
         status.textContent = c.current(op.slice(0, 12));
-        mount(actions, withdrawButton(), save);
+        if (!actions.querySelector(`#${id("withdraw")}`)) actions.prepend(withdrawButton());
       } catch (err) {
         result.className = "error";
         result.textContent = errorMessage(err);
@@ -134,17 +137,27 @@ function datasetConsent(d: DatasetView, i: number, current: ConsentDto | null, r
           yes.disabled = true;
           try {
             await api.consentWithdraw(d.name);
-            reload();
+            status.textContent = c.none;
+            result.className = "success";
+            result.textContent = c.withdrawn;
+            mount(actions, save);
+            save.focus();
           } catch (err) {
             result.className = "error";
             result.textContent = errorMessage(err);
-            mount(actions, withdrawButton(), save);
+            const again = withdrawButton();
+            mount(actions, again, save);
+            again.focus();
           }
         },
       }, c.withdrawYes);
       const no = h("button", {
         type: "button", class: "secondary", id: id("withdraw-no"),
-        onclick: () => mount(actions, withdrawButton(), save),
+        onclick: () => {
+          const again = withdrawButton();
+          mount(actions, again, save);
+          again.focus();
+        },
       }, c.withdrawNo);
       mount(actions, h("p", { class: "confirm", role: "alert" }, c.withdrawConfirm(d.name)), no, yes);
       no.focus();

@@ -87,13 +87,17 @@ function coopDetails(coop: CoopView, me: string): HTMLElement {
       h("p", {}, c.approvals(coop.threshold)),
       h("p", {}, c.logSize(coop.log_size, formatCount(coop.log_size))),
       h("p", { class: coop.unwitnessed ? "muted" : undefined, id: "coop-witnessing" },
-        coop.unwitnessed ? c.unwitnessed : c.witnessed)),
+        !coop.unwitnessed
+          ? c.witnessed
+          : coop.people.filter((p) => p.role === "steward").length <= 1
+            ? c.unwitnessedAlone
+            : c.unwitnessed)),
     h("section", { class: "card", "aria-labelledby": "coop-people-title" },
       h("h2", { id: "coop-people-title" }, c.people),
       h("ul", { class: "people", id: "coop-people" }, coop.people.map((p) =>
         h("li", {},
           h("span", {}, `${en.status.role[p.role]}${p.id === me ? c.you_marker : ""}`),
-          h("span", { class: "mono small", "aria-label": c.fingerprint }, p.id))))),
+          h("span", { class: "mono small" }, h("span", { class: "visually-hidden" }, c.fingerprint), p.id))))),
     coop.evidence.length
       ? h("section", { class: "card evidence-card", role: "alert", "aria-labelledby": "coop-evidence-title" },
         h("h2", { id: "coop-evidence-title", class: "evidence" }, c.evidence),

@@ -222,7 +222,7 @@ export function firstDataView(ctx: DataContext, onDone: () => void): HTMLElement
 export function datasetView(ctx: DataContext, name: string): HTMLElement {
   const head = h("div", { class: "dataset-head" }, skeleton(1));
   const files = h("div", { id: "entries" }, skeleton(5));
-  const details = h("section", { class: "card", id: "file-details", "aria-labelledby": "file-details-title", hidden: true });
+  const details = h("section", { class: "card", id: "file-details", "aria-labelledby": "file-details-title", "aria-live": "polite", hidden: true });
   const addSlot = h("div");
   const notice = h("p", { class: "success", id: "add-result", role: "status", hidden: true });
   const exportSlot = h("div");

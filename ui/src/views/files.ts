@@ -131,7 +131,12 @@ export function fileList(entries: EntryView[], details: HTMLElement): FileList {
     setActive(to);
   });
   table.addEventListener("focus", () => {
-    if (active < 0 && entries.length > 0) setActive(0);
+    // The first row in view becomes active, without scrolling: focus may come from a
+    // click on another row, which must land on the row it was aimed at.
+    if (active < 0 && entries.length > 0) {
+      active = Math.min(Math.ceil(wrap.scrollTop / ROW_HEIGHT), entries.length - 1);
+      mark();
+    }
   });
 
   // The first draw needs the table in the page to know its height.
@@ -145,6 +150,7 @@ export function fileList(entries: EntryView[], details: HTMLElement): FileList {
 }
 
 function showDetails(details: HTMLElement, e: EntryView): void {
+  // The details are announced, not focused: the focus stays in the list.
   const d = en.dataset.details;
   const item = (label: string, value: string, mono = false, id?: string) => [
     h("dt", {}, label),

@@ -7,8 +7,6 @@ import { h, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
 import { en } from "../i18n/en";
 
-const KIT_FILE_NAME = "datacoop-recovery-kit.txt";
-
 /** The phrase and the kit, with ways to save and copy the kit. Shown once. */
 export function kitPanel(kit: string, phrase: string): HTMLElement {
   const words = phrase.split(/\s+/);
@@ -64,7 +62,7 @@ export function kitPanel(kit: string, phrase: string): HTMLElement {
       h("button", {
         type: "button", class: "primary", id: "kit-save-dialog",
         onclick: async () => {
-          const picked = await save({ defaultPath: KIT_FILE_NAME, filters: [{ name: en.kit.fileType, extensions: ["txt"] }] });
+          const picked = await save({ defaultPath: en.kit.fileName, filters: [{ name: en.kit.fileType, extensions: ["txt"] }] });
           if (picked) await saveTo(picked, true);
         },
       }, en.kit.saveDialog),

@@ -5,8 +5,8 @@ import { save } from "@tauri-apps/plugin-dialog";
 import type { LogEntryView } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount, reveal } from "../dom";
-import { errorCode, errorMessage } from "../errors";
-import { formatCount } from "../format";
+import { errorCode, errorMessage, isCommandError } from "../errors";
+import { formatCount, formatDateTime } from "../format";
 import { en } from "../i18n/en";
 
 export function logView(me: string, toCooperative: () => void): HTMLElement {
@@ -23,7 +23,13 @@ export function logView(me: string, toCooperative: () => void): HTMLElement {
         return;
       }
       const entries = await api.logEntries(0);
-      mount(body, verifyCard(), h("h2", {}, l.operations), timeline(entries, me, (e) => showProof(proofSlot, e)), proofSlot);
+      let shown = 0;
+      const onProof = (e: LogEntryView) => {
+        // Only the proof asked for last may draw, whatever order the answers come in.
+        const mine = ++shown;
+        void showProof(proofSlot, e, coop.unwitnessed, () => mine === shown);
+      };
+      mount(body, verifyCard(), h("h2", {}, l.operations), timeline(entries, me, onProof), proofSlot);
     } catch (err) {
       mount(body, h("p", { class: "error", role: "alert" }, errorMessage(err)));
     }
@@ -50,8 +56,8 @@ function verifyCard(): HTMLElement {
           h("p", { class: "small" }, `${l.root}: `, h("span", { class: "mono" }, v.root)),
           v.unwitnessed ? h("p", { class: "muted small" }, l.unwitnessed) : null);
       } catch (err) {
-        const text = errorCode(err) === "integrity.log" && err && typeof err === "object" && "message" in err
-          ? `${String(err.message)}. ${l.keepEvidence}`
+        const text = errorCode(err) === "integrity.log" && isCommandError(err)
+          ? l.failed(err.message)
           : errorMessage(err);
         mount(result, h("p", { class: "error evidence", role: "alert" }, text));
       } finally {
@@ -67,7 +73,6 @@ function verifyCard(): HTMLElement {
 function timeline(entries: LogEntryView[], me: string, onProof: (e: LogEntryView) => void): HTMLElement {
   const l = en.log;
   const c = l.columns;
-  const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
   return h("div", { class: "table-wrap log-wrap" }, h("table", { class: "files log", id: "log-table" },
     h("caption", { class: "visually-hidden" }, l.operations),
     h("thead", {}, h("tr", {},
@@ -80,33 +85,39 @@ function timeline(entries: LogEntryView[], me: string, onProof: (e: LogEntryView
       h("td", { class: "num" }, String(e.index)),
       h("td", {}, l.kinds[e.kind] ?? e.kind),
       h("td", { class: "mono small col-who", title: e.author }, e.author === me ? l.you : `${e.author.slice(0, 12)}…`),
-      h("td", { class: "muted col-when" }, when.format(new Date(e.claimed_time * 1000))),
+      h("td", { class: "muted col-when" }, formatDateTime(e.claimed_time)),
       h("td", {}, h("button", {
         class: "link", "aria-label": l.proofOf(e.index), "data-proof": e.index,
         onclick: () => onProof(e),
       }, l.proof)))))));
 }
 
-async function showProof(slot: HTMLElement, e: LogEntryView): Promise<void> {
+async function showProof(
+  slot: HTMLElement,
+  e: LogEntryView,
+  unwitnessed: boolean,
+  current: () => boolean,
+): Promise<void> {
   const l = en.log;
   const status = h("p", { id: "log-proof-status", role: "status" });
   let text: string;
   try {
     text = await api.logProof(e.id);
   } catch (err) {
-    mount(slot, h("p", { class: "error", role: "alert" }, errorMessage(err)));
+    if (current()) mount(slot, h("p", { class: "error", role: "alert" }, errorMessage(err)));
     return;
   }
+  if (!current()) return;
   const pre = h("pre", { class: "proof", id: "log-proof-text", tabindex: 0 }, text);
   mount(slot, h("section", { class: "card", "aria-labelledby": "log-proof-title" },
     h("h2", { id: "log-proof-title", tabindex: -1 }, l.proofOf(e.index)),
-    h("p", { class: "muted small" }, l.proofIntro),
+    h("p", { class: "muted small", id: "log-proof-intro" }, unwitnessed ? l.proofIntroUnwitnessed : l.proofIntro),
     pre,
     h("div", { class: "actions start" },
       h("button", {
         class: "primary", id: "log-proof-save",
         onclick: async () => {
-          const path = await save({ defaultPath: `datacoop-proof-${e.index}.txt` });
+          const path = await save({ defaultPath: l.proofFileName(e.index) });
           if (!path) return;
           try {
             await api.saveLogProof(e.id, path, true);
@@ -126,7 +137,9 @@ async function showProof(slot: HTMLElement, e: LogEntryView): Promise<void> {
             status.className = "muted";
             status.textContent = l.copied;
           } catch {
-            status.textContent = "";
+            pre.focus();
+            status.className = "muted";
+            status.textContent = l.copyFailed;
           }
         },
       }, l.copy)),

@@ -41,23 +41,39 @@ function recoveryCard(): HTMLElement {
   const k = en.settings.kit;
   const slot = h("div");
   const showForm = () => {
-    const pass = h("input", { id: "settings-kit-passphrase", type: "password", autocomplete: "current-password" });
+    const pass = h("input", { id: "settings-kit-passphrase", type: "password", autocomplete: "current-password", "aria-describedby": "settings-kit-error" });
     const error = h("p", { class: "error", id: "settings-kit-error", role: "alert", hidden: true });
     const submit = h("button", { type: "submit", class: "secondary", id: "settings-kit-make" }, k.make);
     mount(slot, h("form", {
       onsubmit: async (e: Event) => {
         e.preventDefault();
+        if (!pass.value) {
+          error.hidden = false;
+          error.textContent = k.passphraseMissing;
+          pass.setAttribute("aria-invalid", "true");
+          pass.focus();
+          return;
+        }
         submit.disabled = true;
         submit.textContent = k.working;
         try {
           const kit = await api.newRecoveryKit(pass.value);
-          const done = h("button", { class: "primary", id: "settings-kit-done", onclick: showForm }, k.done);
-          mount(slot, h("p", {}, k.shownOnce), kitPanel(kit.kit, kit.phrase), h("div", { class: "actions" }, done));
-          reveal(slot);
+          const done = h("button", {
+            class: "primary", id: "settings-kit-done",
+            onclick: () => {
+              showForm();
+              slot.querySelector<HTMLElement>("#settings-kit-passphrase")?.focus();
+            },
+          }, k.done);
+          const intro = h("p", { tabindex: -1, id: "settings-kit-shown" }, k.shownOnce);
+          mount(slot, intro, kitPanel(kit.kit, kit.phrase), h("div", { class: "actions" }, done));
+          intro.focus();
+          reveal(intro);
         } catch (err) {
           error.hidden = false;
           error.textContent = errorMessage(err);
           error.dataset.code = errorCode(err) ?? "";
+          pass.setAttribute("aria-invalid", "true");
           pass.select();
           pass.focus();
           submit.disabled = false;

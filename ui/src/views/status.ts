@@ -32,7 +32,9 @@ export function statusArea(): HTMLElement {
       mount(area,
         h("span", { id: "status-coop" }, lines.coop),
         lines.log ? h("span", { class: "muted small", id: "status-log", title: en.status.logHint }, lines.log) : null,
-        lines.evidence.map((e) => h("span", { class: "evidence", role: "alert" }, en.status.evidence(e))));
+        // Not an alert: this bar is drawn again on every screen. The Cooperative screen
+        // announces evidence.
+        lines.evidence.map((e) => h("span", { class: "evidence" }, en.status.evidence(e))));
     },
     (err) => mount(area, h("span", { class: "error small" }, errorMessage(err))),
   );
