@@ -1,5 +1,5 @@
-// Which rows of a long list to draw: only those in view, plus a few either side, so a
-// dataset with tens of thousands of files scrolls as smoothly as one with ten.
+// Which rows of a long list to draw: only those in view, plus a few either side, so the
+// page holds a few dozen rows however many files a dataset has.
 
 export interface RowWindow {
   /** First row to draw. */

@@ -193,6 +193,8 @@ export const en = {
     columns: { name: "Name", type: "Type", size: "Size", added: "Added" },
     filesLabel: (n: number) => `Files, ${n} in all`,
     filesHelp: "Up and down arrows move through the files; Enter shows a file's details.",
+    // True while the app cannot release keys at all; once grants exist this must be
+    // computed from the log's grants and revocations, not stated.
     holders: "Stored on this computer only · no keys released to anyone",
     details: {
       type: "Type",
