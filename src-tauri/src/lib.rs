@@ -333,12 +333,17 @@ async fn new_recovery_kit(
 #[tauri::command]
 async fn save_recovery_kit(path: PathBuf, kit: String, replace: bool) -> Result<(), CommandError> {
     let path = datacoop_node::absolute(path);
-    tauri::async_runtime::spawn_blocking(move || {
-        datacoop_node::app::save_recovery_kit(&path, &kit, replace)
-    })
-    .await
-    .map_err(|e| CommandError::new("io.failed", e.to_string()))?
-    .map_err(CommandError::from)
+    blocking(move || datacoop_node::app::save_recovery_kit(&path, &kit, replace)).await
+}
+
+/// Runs file work off the async workers.
+async fn blocking(
+    work: impl FnOnce() -> Result<(), datacoop_node::NodeError> + Send + 'static,
+) -> Result<(), CommandError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| CommandError::new("io.failed", e.to_string()))?
+        .map_err(CommandError::from)
 }
 
 #[tauri::command]
@@ -426,12 +431,7 @@ async fn save_log_proof(
 ) -> Result<(), CommandError> {
     let text = proof_text(ctx.call_coop(Request::LogProof { id }).await?)?;
     let path = datacoop_node::absolute(path);
-    tauri::async_runtime::spawn_blocking(move || {
-        datacoop_node::app::write_owner_only(&path, &text, replace)
-    })
-    .await
-    .map_err(|e| CommandError::new("io.failed", e.to_string()))?
-    .map_err(CommandError::from)
+    blocking(move || datacoop_node::app::write_owner_only(&path, &text, replace)).await
 }
 
 fn recorded(response: Option<Response>) -> Result<String, CommandError> {

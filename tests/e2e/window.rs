@@ -65,6 +65,22 @@ fn make_folder(root: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// Fills the open add panel: `folder` into a new dataset `name` of `category`.
+async fn fill_new_dataset(app: &App, folder: &Path, name: &str, category: &str) {
+    app.fill("#add-paths", &folder.display().to_string()).await;
+    app.fill("#add-new-name", name).await;
+    app.fill("#add-category", category).await;
+}
+
+/// From My data: adds the `runs` folder of `make_folder` as dataset `runs` and waits
+/// until its three files are in.
+async fn add_runs(app: &App, root: &Path) {
+    app.click("#add-open").await;
+    fill_new_dataset(app, &root.join("runs"), "runs", "fitness").await;
+    app.click("#add-submit").await;
+    app.wait_text("#add-result", "Added 3 files").await;
+}
+
 #[tokio::test]
 #[ignore = "needs a display and the built app: run scripts/e2e.sh"]
 async fn first_run_creates_an_identity_and_shows_the_recovery_kit_once() {
@@ -129,11 +145,7 @@ async fn adds_a_folder_by_path_lists_its_sizes_and_exports_identical_bytes() {
     save_kit(&app).await;
 
     app.click("#add-open").await;
-    app.visible("#add-new-name").await;
-    app.fill("#add-paths", &dir.path().join("runs").display().to_string())
-        .await;
-    app.fill("#add-new-name", "runs").await;
-    app.fill("#add-category", "fitness").await;
+    fill_new_dataset(&app, &dir.path().join("runs"), "runs", "fitness").await;
     app.screenshot("add-folder-form").await;
     app.click("#add-submit").await;
     let added = app.wait_text("#add-result", "Added 3 files").await;
@@ -340,14 +352,8 @@ async fn settings_show_the_home_and_force_the_dark_theme() {
     app.visible("#settings-kit-passphrase").await;
 
     app.click("#nav-data").await;
-    app.click("#add-open").await;
-    app.fill("#add-paths", &dir.path().join("runs").display().to_string())
-        .await;
-    app.fill("#add-new-name", "runs").await;
-    app.fill("#add-category", "fitness").await;
-    app.click("#add-submit").await;
-    app.wait_text("#add-result", &format!("Added {} files", files.len()))
-        .await;
+    assert_eq!(files.len(), 3);
+    add_runs(&app, dir.path()).await;
     app.screenshot("my-data-dark").await;
     app.click(".dataset-card[data-name='runs']").await;
     app.visible("table.files").await;
@@ -461,10 +467,7 @@ async fn first_run_saves_the_kit_starts_a_cooperative_and_adds_first_data() {
 
     // Add a first folder.
     app.visible("#add-paths").await;
-    app.fill("#add-paths", &dir.path().join("runs").display().to_string())
-        .await;
-    app.fill("#add-new-name", "runs").await;
-    app.fill("#add-category", "fitness").await;
+    fill_new_dataset(&app, &dir.path().join("runs"), "runs", "fitness").await;
     app.screenshot("first-run-first-data").await;
     app.click("#add-submit").await;
 
@@ -542,9 +545,7 @@ async fn cancel_stops_an_add_midway_and_lists_nothing_of_it() {
     save_kit(&app).await;
 
     app.click("#add-open").await;
-    app.fill("#add-paths", &big.display().to_string()).await;
-    app.fill("#add-new-name", "big").await;
-    app.fill("#add-category", "other").await;
+    fill_new_dataset(&app, &big, "big", "other").await;
     app.click("#add-submit").await;
     // Wait for a measured rate, then look at the bar.
     let numbers = app.wait_text("#progress-numbers", "/s").await;
@@ -723,13 +724,7 @@ async fn fits_1024_by_700_and_200_percent_zoom() {
 
     create_identity(&app, "").await;
     save_kit(&app).await;
-    app.click("#add-open").await;
-    app.fill("#add-paths", &dir.path().join("runs").display().to_string())
-        .await;
-    app.fill("#add-new-name", "runs").await;
-    app.fill("#add-category", "fitness").await;
-    app.click("#add-submit").await;
-    app.wait_text("#add-result", "Added 3 files").await;
+    add_runs(&app, dir.path()).await;
     assert_eq!(app.overflows_sideways().await, None);
 
     // Zoom to 200% the way a person does.
@@ -840,13 +835,7 @@ async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
     let app = App::launch(&home).await;
     create_identity(&app, "").await;
     save_kit(&app).await;
-    app.click("#add-open").await;
-    app.fill("#add-paths", &dir.path().join("runs").display().to_string())
-        .await;
-    app.fill("#add-new-name", "runs").await;
-    app.fill("#add-category", "fitness").await;
-    app.click("#add-submit").await;
-    app.wait_text("#add-result", "Added 3 files").await;
+    add_runs(&app, dir.path()).await;
 
     // No cooperative yet: Consent says so and leads to the Cooperative screen.
     app.click("#nav-consent").await;

@@ -6,6 +6,7 @@ import { api } from "../api/commands";
 import { h, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
 import { en } from "../i18n/en";
+import { refuseField } from "../forms";
 import { checkCreateForm, strength } from "../strength";
 import { coopCreateForm, joinLaterCard } from "./coop";
 import { kitPanel } from "./kit";
@@ -182,12 +183,7 @@ export function unlockView(home: string, onUnlocked: (identity: IdentityView) =>
         try {
           onUnlocked(await api.unlock(pass.value));
         } catch (err) {
-          error.hidden = false;
-          error.textContent = errorMessage(err);
-          error.dataset.code = errorCode(err) ?? "";
-          pass.setAttribute("aria-invalid", "true");
-          pass.select();
-          pass.focus();
+          refuseField(error, pass, err);
           submit.disabled = false;
           submit.textContent = en.unlock.submit;
         }

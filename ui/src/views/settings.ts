@@ -3,7 +3,7 @@
 import type { IdentityView } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount, reveal } from "../dom";
-import { errorCode, errorMessage } from "../errors";
+import { refuseField } from "../forms";
 import { en } from "../i18n/en";
 import { applyTheme, loadTheme, type ThemeChoice } from "../theme";
 import { kitPanel } from "./kit";
@@ -70,12 +70,7 @@ function recoveryCard(): HTMLElement {
           intro.focus();
           reveal(intro);
         } catch (err) {
-          error.hidden = false;
-          error.textContent = errorMessage(err);
-          error.dataset.code = errorCode(err) ?? "";
-          pass.setAttribute("aria-invalid", "true");
-          pass.select();
-          pass.focus();
+          refuseField(error, pass, err);
           submit.disabled = false;
           submit.textContent = k.make;
         }
