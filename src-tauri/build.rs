@@ -5,6 +5,7 @@
 /// fails at run time with "not allowed", which the E2E suite would catch.
 const COMMANDS: &[&str] = &[
     "app_state",
+    "retry_home",
     "create_identity",
     "restore_identity",
     "unlock",

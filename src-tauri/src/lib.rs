@@ -32,6 +32,9 @@ const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 /// How long a launch waits while a one-shot `datacoop` command holds the home.
 const LAUNCH_PATIENCE: Duration = Duration::from_secs(30);
 
+/// How long "Try again" waits for a one-shot command: the person is watching.
+const RETRY_PATIENCE: Duration = Duration::from_secs(5);
+
 /// What the app holds.
 enum Holding {
     /// This process owns the home.
@@ -42,23 +45,56 @@ enum Holding {
     Unavailable(CommandError),
 }
 
+/// What brings the window forward when another launch asks.
+type Activate = Arc<dyn Fn() + Send + Sync>;
+
 /// The app's managed state.
 struct Ctx {
-    home: PathBuf,
-    holding: Holding,
+    home: Home,
+    /// Replaced only by `retry_home`; never held across an await.
+    holding: std::sync::RwLock<Holding>,
+    activate: Activate,
     jobs: Mutex<HashMap<u32, Cancel>>,
 }
 
 impl Ctx {
-    fn owned(&self) -> Result<&Arc<OwnedHome>, CommandError> {
-        match &self.holding {
-            Holding::Owned(owned) => Ok(owned),
+    fn owned(&self) -> Result<Arc<OwnedHome>, CommandError> {
+        let holding = self
+            .holding
+            .read()
+            .map_err(|_| CommandError::new("control.protocol", "the app's state is unusable"))?;
+        match &*holding {
+            Holding::Owned(owned) => Ok(owned.clone()),
             Holding::InUse(owner) => Err(CommandError::new(
                 "home.owned",
-                format!("{} is in use by {owner}", self.home.display()),
+                format!("{} is in use by {owner}", self.home.root().display()),
             )),
             Holding::Unavailable(e) => Err(e.clone()),
         }
+    }
+
+    /// The status of the home as this app holds it.
+    async fn status(&self) -> AppStatus {
+        let home = self.home.root().display().to_string();
+        let owned = match self.holding.read().as_deref() {
+            Ok(Holding::Owned(owned)) => owned.clone(),
+            Ok(Holding::InUse(owner)) => return AppStatus::in_use(home, owner),
+            Ok(Holding::Unavailable(e)) => {
+                return AppStatus::Unavailable {
+                    home,
+                    code: e.code.clone(),
+                    message: e.message.clone(),
+                };
+            }
+            Err(_) => {
+                return AppStatus::Unavailable {
+                    home,
+                    code: "control.protocol".into(),
+                    message: "the app's state is unusable".into(),
+                };
+            }
+        };
+        AppStatus::owned(home, owned.state().await)
     }
 
     async fn call(
@@ -171,16 +207,40 @@ fn unexpected(response: Response) -> CommandError {
 
 #[tauri::command]
 async fn app_state(ctx: State<'_, Ctx>) -> Result<AppStatus, CommandError> {
-    let home = ctx.home.display().to_string();
-    Ok(match &ctx.holding {
-        Holding::Owned(owned) => AppStatus::owned(home, owned.state().await),
-        Holding::InUse(owner) => AppStatus::in_use(home, owner),
-        Holding::Unavailable(e) => AppStatus::Unavailable {
-            home,
-            code: e.code.clone(),
-            message: e.message.clone(),
-        },
-    })
+    Ok(ctx.status().await)
+}
+
+/// Tries again to take a home that was in use or could not be opened (after the person
+/// stopped `datacoop serve`, say), without restarting the app.
+#[tauri::command]
+async fn retry_home(ctx: State<'_, Ctx>) -> Result<AppStatus, CommandError> {
+    if ctx.owned().is_ok() {
+        return Ok(ctx.status().await);
+    }
+    let activate = ctx.activate.clone();
+    let holding = hold(
+        OwnedHome::launch(
+            &ctx.home,
+            datacoop_node::kdf_cost_from_env(),
+            RETRY_PATIENCE,
+            move || activate(),
+        )
+        .await,
+    );
+    if let Ok(mut slot) = ctx.holding.write() {
+        *slot = holding;
+    }
+    Ok(ctx.status().await)
+}
+
+/// What a launch leaves the app holding. Another app that took the home meanwhile was
+/// asked to come forward; this one reports it as in use.
+fn hold(launched: Result<Launch, datacoop_node::NodeError>) -> Holding {
+    match launched {
+        Ok(Launch::Owned(owned)) => Holding::Owned(Arc::new(owned)),
+        Ok(Launch::Activated(owner) | Launch::Taken(owner)) => Holding::InUse(owner),
+        Err(e) => Holding::Unavailable(CommandError::from(e)),
+    }
 }
 
 #[tauri::command]
@@ -533,32 +593,30 @@ pub fn run() -> i32 {
 
     let handle: Arc<OnceLock<AppHandle>> = Arc::new(OnceLock::new());
     let for_activate = handle.clone();
+    let activate: Activate = Arc::new(move || {
+        if let Some(app) = for_activate.get() {
+            let app2 = app.clone();
+            let _ = app.run_on_main_thread(move || bring_forward(&app2));
+        }
+    });
+    let on_activate = activate.clone();
     let launched = tauri::async_runtime::block_on(OwnedHome::launch(
         &home,
         datacoop_node::kdf_cost_from_env(),
         LAUNCH_PATIENCE,
-        move || {
-            if let Some(app) = for_activate.get() {
-                let app2 = app.clone();
-                let _ = app.run_on_main_thread(move || bring_forward(&app2));
-            }
-        },
+        move || on_activate(),
     ));
-    let holding = match launched {
-        Ok(Launch::Owned(owned)) => Holding::Owned(Arc::new(owned)),
-        Ok(Launch::Activated(owner)) => {
-            eprintln!(
-                "datacoop is already open on {} ({owner}); its window was brought forward",
-                home.root().display()
-            );
-            return 0;
-        }
-        Ok(Launch::Taken(owner)) => Holding::InUse(owner),
-        Err(e) => Holding::Unavailable(CommandError::from(e)),
-    };
+    if let Ok(Launch::Activated(owner)) = &launched {
+        eprintln!(
+            "datacoop is already open on {} ({owner}); its window was brought forward",
+            home.root().display()
+        );
+        return 0;
+    }
     let ctx = Ctx {
-        home: home.root().to_owned(),
-        holding,
+        home,
+        holding: std::sync::RwLock::new(hold(launched)),
+        activate,
         jobs: Mutex::new(HashMap::new()),
     };
 
@@ -567,6 +625,7 @@ pub fn run() -> i32 {
         .manage(ctx)
         .invoke_handler(tauri::generate_handler![
             app_state,
+            retry_home,
             create_identity,
             restore_identity,
             unlock,
@@ -603,12 +662,11 @@ pub fn run() -> i32 {
     app.run(|app, event| {
         if let tauri::RunEvent::Exit = event {
             let ctx = app.state::<Ctx>();
-            if let Holding::Owned(owned) = &ctx.holding {
+            if let Ok(owned) = ctx.owned() {
                 // Cancel running work, then close the vault cleanly if nothing holds it.
                 if let Ok(jobs) = ctx.jobs.lock() {
                     jobs.values().for_each(Cancel::cancel);
                 }
-                let owned = owned.clone();
                 tauri::async_runtime::block_on(async move {
                     match Arc::try_unwrap(owned) {
                         Ok(owned) => owned.close().await,

@@ -796,8 +796,17 @@ async fn a_home_owned_by_serve_is_explained() {
     assert!(text.contains("datacoop serve"), "{text}");
     assert!(text.contains(&pid.to_string()), "{text}");
     app.screenshot("in-use-by-serve").await;
-    let _ = app.client.clone().close().await;
+
+    // "Try again" while serve still runs says so; once serve is stopped it takes the home.
+    app.click("#retry").await;
+    app.wait_text("#retry-result", "still not available").await;
     serve.kill().await.unwrap();
+    serve.wait().await.unwrap();
+    app.click("#retry").await;
+    app.fill("#unlock-passphrase", PASSPHRASE).await;
+    app.click("#unlock-submit").await;
+    app.visible("#data-empty").await;
+    app.quit().await;
 }
 
 /// A home that cannot be opened (here: a file where the folder should be) gets a screen
@@ -814,6 +823,8 @@ async fn a_home_that_cannot_be_opened_is_explained() {
     assert!(text.contains("What happened"), "{text}");
     assert!(text.contains(&home.display().to_string()), "{text}");
     app.screenshot("home-unavailable").await;
+    app.click("#retry").await;
+    app.wait_text("#retry-result", "still not available").await;
     let _ = app.client.clone().close().await;
     assert_eq!(
         std::fs::read_to_string(&home).unwrap(),

@@ -125,10 +125,10 @@ function render(): void {
       view = unlockView(s.home, (identity) => go({ type: "unlocked", identity, home: s.home }));
       break;
     case "in_use":
-      view = inUseView(s.home, s.ownerKind, s.ownerPid);
+      view = inUseView(s.home, s.ownerKind, s.ownerPid, (status) => go({ type: "status", status }));
       break;
     case "unavailable":
-      view = unavailableView(s.home, s.message);
+      view = unavailableView(s.home, s.message, (status) => go({ type: "status", status }));
       break;
     case "main": {
       const toCooperative = () => go({ type: "navigate", section: "cooperative" });

@@ -16,6 +16,7 @@ export function newJob(): number {
 
 export const api = {
   appState: () => invoke<AppStatus>("app_state"),
+  retryHome: () => invoke<AppStatus>("retry_home"),
   createIdentity: (name: string, passphrase: string) =>
     invoke<CreatedIdentity>("create_identity", { name, passphrase }),
   restoreIdentity: (kit: string, phrase: string, passphrase: string) =>

@@ -156,6 +156,12 @@ export const en = {
     next: "Check that the folder exists and belongs to you, then open datacoop again.",
   },
 
+  retry: {
+    label: "Try again",
+    working: "Checking…",
+    still: (time: string) => `Checked at ${time}: still not available.`,
+  },
+
   nav: {
     label: "Sections",
     myData: "My data",

@@ -1,7 +1,7 @@
 // First run (welcome, create, recovery kit), unlock, and the screens for a home that
 // cannot be used.
 
-import type { CoopView, CreatedIdentity, IdentityView, OwnerKindView } from "../api/bindings";
+import type { AppStatus, CoopView, CreatedIdentity, IdentityView, OwnerKindView } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
@@ -202,20 +202,48 @@ export function unlockView(home: string, onUnlocked: (identity: IdentityView) =>
   );
 }
 
-export function inUseView(home: string, kind: OwnerKindView, pid: number): HTMLElement {
+export function inUseView(home: string, kind: OwnerKindView, pid: number, onStatus: (s: AppStatus) => void): HTMLElement {
   const what = kind === "serve" ? en.inUse.serve(pid) : kind === "cli" ? en.inUse.cli(pid) : en.inUse.app(pid);
   return page(
     h("h1", { tabindex: -1, "data-focus": true }, en.inUse.title),
     h("p", { id: "in-use-text" }, what),
+    retry(onStatus),
     h("p", { class: "muted small" }, en.inUse.other(home)),
   );
 }
 
-export function unavailableView(home: string, message: string): HTMLElement {
+export function unavailableView(home: string, message: string, onStatus: (s: AppStatus) => void): HTMLElement {
   return page(
     h("h1", { tabindex: -1, "data-focus": true }, en.unavailable.title),
     h("p", {}, en.unavailable.what(message)),
     h("p", {}, en.unavailable.next),
+    retry(onStatus),
     h("p", { class: "muted small" }, home),
   );
+}
+
+/** "Try again": takes the home if it is free now; otherwise says it still is not. */
+function retry(onStatus: (s: AppStatus) => void): HTMLElement {
+  const result = h("p", { class: "muted", id: "retry-result", role: "status" });
+  const button = h("button", {
+    class: "primary", id: "retry",
+    onclick: async () => {
+      button.disabled = true;
+      button.textContent = en.retry.working;
+      try {
+        const status = await api.retryHome();
+        if (status.state === "in_use" || status.state === "unavailable") {
+          result.textContent = en.retry.still(new Date().toLocaleTimeString());
+        } else {
+          onStatus(status);
+        }
+      } catch (err) {
+        result.textContent = errorMessage(err);
+      } finally {
+        button.disabled = false;
+        button.textContent = en.retry.label;
+      }
+    },
+  }, en.retry.label);
+  return h("div", {}, h("div", { class: "actions start" }, button), result);
 }
