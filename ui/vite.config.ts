@@ -6,5 +6,6 @@ export default defineConfig({
   clearScreen: false,
   server: { host: "127.0.0.1", port: 5173, strictPort: true },
   build: { outDir: "dist", emptyOutDir: true, target: "safari15", sourcemap: false },
-  test: { environment: "node", include: ["src/**/*.test.ts"] },
+  // css: the contrast test reads style.css as text (?raw), which needs CSS processed.
+  test: { environment: "node", include: ["src/**/*.test.ts"], css: { include: /style\.css/ } },
 });
