@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-export CARGO_TARGET_DIR="$DATACOOP_APP_TARGET_DIR"
 ( cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build )
-cargo build --manifest-path src-tauri/Cargo.toml --features custom-protocol
+# Built the way scripts/e2e.sh builds it, so the two share their build.
+cargo build --workspace --bins --features datacoop-app/custom-protocol
 exec "$CARGO_TARGET_DIR/debug/datacoop-app" "$@"

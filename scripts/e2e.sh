@@ -1,18 +1,13 @@
 #!/usr/bin/env bash
 # Builds the desktop app with its bundled front end and runs its window tests: the real
 # app under Xvfb, driven through WebDriver (tauri-driver + WebKitWebDriver).
-# Screenshots land in target/e2e-screenshots/ (and $DATACOOP_APP_TARGET_DIR/e2e-screenshots/).
+# Screenshots land in target/e2e-screenshots/ (and $CARGO_TARGET_DIR/e2e-screenshots/).
 #
 # Needs (scripts/setup.sh installs them): libwebkit2gtk-4.1-dev and friends, xvfb, xauth,
 # webkit2gtk-driver, Node >= 20.19, and `cargo install tauri-driver --locked`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-# The datacoop command (one test starts `datacoop serve`), from the main workspace.
-cargo build --workspace --bins --quiet
-export DATACOOP_CLI="$CARGO_TARGET_DIR/debug/datacoop"
-# While src-tauri is its own workspace root it builds in its own target folder.
-export CARGO_TARGET_DIR="$DATACOOP_APP_TARGET_DIR"
 
 start=$(date +%s)
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
@@ -20,15 +15,19 @@ command -v WebKitWebDriver >/dev/null || { echo "e2e: WebKitWebDriver missing (a
 command -v xvfb-run >/dev/null || { echo "e2e: xvfb-run missing (apt-get install xvfb xauth)" >&2; exit 1; }
 
 ( cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build )
-# What `npx tauri build --debug --no-bundle` does: the app with the bundled front end.
-cargo build --manifest-path src-tauri/Cargo.toml --features custom-protocol
+# What `npx tauri build --debug --no-bundle` does: the app with the bundled front end;
+# and the datacoop command, which one test uses. Features are resolved workspace-wide
+# (as in every build here) so no shared dependency is built twice.
+features=(--workspace --features datacoop-app/custom-protocol)
+cargo build "${features[@]}" --bins
 export DATACOOP_APP="$CARGO_TARGET_DIR/debug/datacoop-app"
+export DATACOOP_CLI="$CARGO_TARGET_DIR/debug/datacoop"
 echo "e2e: app built in $(( $(date +%s) - start ))s: $DATACOOP_APP" >&2
 
 rm -rf "$CARGO_TARGET_DIR/e2e-screenshots" target/e2e-screenshots
 status=0
 xvfb-run -a -s "-screen 0 1280x800x24" \
-  cargo test --manifest-path tests/e2e/Cargo.toml --test window -- --ignored --test-threads=1 "$@" || status=$?
+  cargo test "${features[@]}" --test window -- --ignored --test-threads=1 "$@" || status=$?
 # Also under the clone's own target/, where people look first (it is git-ignored).
 mkdir -p target && cp -r "$CARGO_TARGET_DIR/e2e-screenshots" target/ 2>/dev/null || true
 echo "e2e: screenshots in target/e2e-screenshots/ ($(( $(date +%s) - start ))s in all)" >&2

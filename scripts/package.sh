@@ -8,8 +8,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-root_target="$CARGO_TARGET_DIR"
-export CARGO_TARGET_DIR="$DATACOOP_APP_TARGET_DIR"
 
 start=$(date +%s)
 ( cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build )
@@ -38,8 +36,8 @@ cleanup() {
 trap cleanup EXIT
 dpkg-deb -x "$deb" "$work/root"
 home="$work/home"
-cargo build --workspace --bins --quiet --target-dir "$root_target"
-cli="$root_target/debug/datacoop"
+cargo build --workspace --bins --features datacoop-app/custom-protocol --quiet
+cli="$CARGO_TARGET_DIR/debug/datacoop"
 DATACOOP_PASSPHRASE=package-check DATACOOP_INSECURE_KDF_LOG_N=10 \
   "$cli" --home "$home" init --name "Package check" >/dev/null 2>&1 || fail "datacoop init failed"
 xvfb-run -a "$work/root/usr/bin/datacoop-app" --home "$home" >"$work/app.log" 2>&1 &

@@ -17,14 +17,10 @@ else
 fi
 cargo test --workspace --doc
 
-# The desktop app: front-end checks and unit tests, the shell's own tests (including the
-# check that the generated TypeScript bindings match the Rust types), then real windows.
+# The desktop app: front-end checks and unit tests (the shell's own tests, including the
+# check that the generated TypeScript bindings match the Rust types, ran above), then
+# real windows.
 (cd ui && npm test && npm run build)
-for manifest in src-tauri/Cargo.toml tests/e2e/Cargo.toml; do
-  cargo fmt --manifest-path "$manifest" -- --check
-  CARGO_TARGET_DIR="$DATACOOP_APP_TARGET_DIR" cargo clippy --manifest-path "$manifest" --all-targets -- -D warnings
-done
-CARGO_TARGET_DIR="$DATACOOP_APP_TARGET_DIR" cargo test --manifest-path src-tauri/Cargo.toml
 ./scripts/e2e.sh
 # The Debian package: built with `tauri build`, then the packaged app is started and checked.
 ./scripts/package.sh
