@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds and starts the desktop app (bundled front end, debug build).
+# Builds the workspace's binaries (the desktop app with its bundled front end, and the
+# datacoop command) and starts the app.
 #   scripts/app.sh                   the default home (~/.local/share/datacoop)
 #   scripts/app.sh --home /tmp/demo  another home
 set -euo pipefail

@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 . scripts/env.sh
-cargo build -p datacoop-cli
-echo "run: the datacoop command line is $CARGO_TARGET_DIR/debug/datacoop" >&2
+# scripts/app.sh builds every binary of the workspace, the datacoop command included.
+echo "run: the datacoop command line will be $CARGO_TARGET_DIR/debug/datacoop" >&2
 exec ./scripts/app.sh "$@"
