@@ -97,26 +97,32 @@ impl Ctx {
         AppStatus::owned(home, owned.state().await)
     }
 
+    /// The unlocked node (`auth.locked` while locked).
+    async fn node(&self) -> Result<Arc<datacoop_node::Node>, CommandError> {
+        self.owned()?
+            .node()
+            .await
+            .ok_or_else(|| CommandError::new("auth.locked", "unlock datacoop first"))
+    }
+
     async fn call(
         &self,
         request: Request,
         progress: Arc<dyn ProgressSink>,
         cancel: &Cancel,
     ) -> Result<Response, CommandError> {
-        let node = self
-            .owned()?
-            .node()
+        Ok(self.node().await?.handle(request, progress, cancel).await?)
+    }
+
+    /// A request without progress or cancellation.
+    async fn quick(&self, request: Request) -> Result<Response, CommandError> {
+        self.call(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
             .await
-            .ok_or_else(|| CommandError::new("auth.locked", "unlock datacoop first"))?;
-        Ok(node.handle(request, progress, cancel).await?)
     }
 
     /// Runs a cooperative request; `None` when the home is in no cooperative.
     async fn call_coop(&self, request: Request) -> Result<Option<Response>, CommandError> {
-        match self
-            .call(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
-            .await
-        {
+        match self.quick(request).await {
             Ok(response) => Ok(Some(response)),
             Err(e) if e.code == NOT_IN_COOP => Ok(None),
             Err(e) => Err(e),
@@ -125,20 +131,11 @@ impl Ctx {
 
     /// The cooperative as this identity sees it; `None` when the home is in none.
     async fn coop(&self, request: Request) -> Result<Option<CoopView>, CommandError> {
-        let node = self
-            .owned()?
-            .node()
-            .await
-            .ok_or_else(|| CommandError::new("auth.locked", "unlock datacoop first"))?;
-        let me = node.identity().id.to_string();
-        match node
-            .handle(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
-            .await
-        {
-            Ok(Response::Coop(info)) => Ok(Some(CoopView::new(info, &me))),
-            Ok(other) => Err(unexpected(other)),
-            Err(datacoop_node::NodeError::NotInCoop) => Ok(None),
-            Err(e) => Err(e.into()),
+        let me = self.node().await?.identity().id.to_string();
+        match self.call_coop(request).await? {
+            Some(Response::Coop(info)) => Ok(Some(CoopView::new(info, &me))),
+            Some(other) => Err(unexpected(other)),
+            None => Ok(None),
         }
     }
 
@@ -294,10 +291,7 @@ async fn lock(ctx: State<'_, Ctx>) -> Result<bool, CommandError> {
 #[tauri::command]
 async fn list_datasets(ctx: State<'_, Ctx>) -> Result<Vec<DatasetView>, CommandError> {
     let request = Request::DataList { dataset: None };
-    match ctx
-        .call(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
-        .await?
-    {
+    match ctx.quick(request).await? {
         Response::Listing(l) => Ok(l.datasets.into_iter().map(DatasetView::from).collect()),
         other => Err(unexpected(other)),
     }
@@ -311,10 +305,7 @@ async fn list_entries(
     let request = Request::DataList {
         dataset: Some(dataset),
     };
-    match ctx
-        .call(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
-        .await?
-    {
+    match ctx.quick(request).await? {
         Response::Listing(l) => Ok(l.entries.into_iter().map(EntryView::from).collect()),
         other => Err(unexpected(other)),
     }

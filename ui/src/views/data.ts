@@ -42,26 +42,8 @@ export function myDataView(ctx: DataContext): HTMLElement {
   );
   let datasets: DatasetView[] = [];
 
-  const showAdd = (preset: string | null, paths: string[] = []) => {
-    if (addSlot.firstChild) {
-      const field = addSlot.querySelector<HTMLTextAreaElement>("#add-paths");
-      if (field && paths.length) field.value = appendPaths(field.value, paths);
-      return;
-    }
-    notice.hidden = true;
-    mount(addSlot, addPanel(ctx, datasets, preset, paths, {
-      close: () => mount(addSlot),
-      done: (message) => {
-        if (message) {
-          mount(addSlot);
-          notice.hidden = false;
-          notice.textContent = message;
-        }
-        void load();
-      },
-    }));
-    addSlot.querySelector<HTMLElement>("[data-focus]")?.focus();
-  };
+  const showAdd = (preset: string | null, paths: string[] = []) =>
+    openAddPanel(ctx, addSlot, notice, datasets, preset, paths, () => void load());
   ctx.setDropTarget((paths) => showAdd(null, paths));
 
   // Loads can overlap (the first render, then each finished add): only the newest one
@@ -102,6 +84,37 @@ export function myDataView(ctx: DataContext): HTMLElement {
   };
   void load();
   return root;
+}
+
+/** Opens the add panel in `slot` (or, if open, adds `paths` to it); a finished add
+ * closes it, says what was added in `notice`, and calls `reload` either way. */
+function openAddPanel(
+  ctx: DataContext,
+  slot: HTMLElement,
+  notice: HTMLElement,
+  datasets: DatasetView[],
+  preset: string | null,
+  paths: string[],
+  reload: () => void,
+): void {
+  if (slot.firstChild) {
+    const field = slot.querySelector<HTMLTextAreaElement>("#add-paths");
+    if (field && paths.length) field.value = appendPaths(field.value, paths);
+    return;
+  }
+  notice.hidden = true;
+  mount(slot, addPanel(ctx, datasets, preset, paths, {
+    close: () => mount(slot),
+    done: (message) => {
+      if (message) {
+        mount(slot);
+        notice.hidden = false;
+        notice.textContent = message;
+      }
+      reload();
+    },
+  }));
+  slot.querySelector<HTMLElement>("[data-focus]")?.focus();
 }
 
 interface AddHooks {
@@ -228,26 +241,8 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
   const exportSlot = h("div");
   let summary: DatasetView | null = null;
 
-  const showAdd = (paths: string[] = []) => {
-    if (addSlot.firstChild) {
-      const field = addSlot.querySelector<HTMLTextAreaElement>("#add-paths");
-      if (field && paths.length) field.value = appendPaths(field.value, paths);
-      return;
-    }
-    notice.hidden = true;
-    mount(addSlot, addPanel(ctx, summary ? [summary] : [], name, paths, {
-      close: () => mount(addSlot),
-      done: (message) => {
-        if (message) {
-          mount(addSlot);
-          notice.hidden = false;
-          notice.textContent = message;
-        }
-        void load();
-      },
-    }));
-    addSlot.querySelector<HTMLElement>("[data-focus]")?.focus();
-  };
+  const showAdd = (paths: string[] = []) =>
+    openAddPanel(ctx, addSlot, notice, summary ? [summary] : [], name, paths, () => void load());
   ctx.setDropTarget((paths) => showAdd(paths));
 
   const load = async () => {
