@@ -22,6 +22,7 @@ cargo test --workspace --doc
 # real windows.
 (cd ui && npm test && npm run build)
 ./scripts/e2e.sh
-# The Debian package: built with `tauri build`, then the packaged app is started and checked.
+# The Debian package of the debug build the window tests used (`scripts/package.sh
+# --release` makes the one to ship): the packaged app is started and checked.
 ./scripts/package.sh
 echo "test: whole suite took $(( $(date +%s) - start ))s" >&2

@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "restore_identity",
     "unlock",
     "lock",
+    "follow_events",
     "list_datasets",
     "list_entries",
     "add_paths",

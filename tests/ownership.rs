@@ -14,28 +14,29 @@ use common::{Env, noise, stderr};
 
 struct Server {
     child: Child,
+    stderr: std::sync::mpsc::Receiver<String>,
 }
 
 impl Server {
     fn start(env: &Env) -> Server {
-        let mut server = Server {
-            child: env
-                .cmd()
-                .arg("serve")
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("start serve"),
-        };
-        let stderr = server.child.stderr.take().unwrap();
+        let mut child = env
+            .cmd()
+            .arg("serve")
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        let stderr = child.stderr.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 let _ = tx.send(line);
             }
         });
+        let server = Server { child, stderr: rx };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            let line = rx
+            let line = server
+                .stderr
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
                 .expect("serve did not start");
             if line.contains("control socket") {
@@ -48,13 +49,20 @@ impl Server {
         self.child.id()
     }
 
-    fn stop(mut self) {
+    fn stop(self) {
+        self.stop_saying();
+    }
+
+    /// Stops serve with SIGTERM; returns what it said on stderr while stopping.
+    fn stop_saying(mut self) -> String {
         Command::new("kill")
             .args(["-TERM", &self.pid().to_string()])
             .status()
             .unwrap();
         let status = self.child.wait().unwrap();
-        assert!(status.success(), "serve exited with {status:?}");
+        let said: Vec<String> = self.stderr.try_iter().collect();
+        assert!(status.success(), "serve exited with {status:?}: {said:?}");
+        said.join("\n")
     }
 }
 
@@ -276,7 +284,7 @@ fn stopping_serve_mid_import_cancels_it_cleanly_and_keeps_the_vault_consistent()
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    server.stop();
+    let said = server.stop_saying();
     let out = client.wait_with_output().unwrap();
     let message = stderr(&out);
     assert!(
@@ -284,11 +292,33 @@ fn stopping_serve_mid_import_cancels_it_cleanly_and_keeps_the_vault_consistent()
         "{:?}: {message}",
         out.status
     );
-    // The home is free again and consistent: whatever is listed exports intact.
-    let listing = env.ls_json(Some("d"));
-    let entries = listing["entries"].as_array().unwrap();
-    assert!(entries.len() <= 1);
-    if entries.len() == 1 {
+    // serve says what it stopped: the add, if it was still running, or nothing.
+    assert!(said.contains("stopped"), "{said}");
+    if !out.status.success() {
+        assert!(
+            said.contains("cancelling adding files to \"d\""),
+            "serve must say what it cancelled: {said}"
+        );
+    }
+    // The home is free again and consistent: whatever is listed exports intact. Serve may
+    // stop before the first file is committed (the cancelled add then leaves no dataset)
+    // or after it (the dataset holds the whole file): both are right, so list every
+    // dataset rather than asking for `d`, which may rightly not exist.
+    let listing = env.ls_json(None);
+    let datasets = listing["datasets"].as_array().unwrap();
+    assert!(datasets.len() <= 1, "{listing}");
+    let committed = match datasets.first() {
+        Some(d) => {
+            assert_eq!(d["name"], "d", "{listing}");
+            env.ls_json(Some("d"))["entries"].as_array().unwrap().len()
+        }
+        None => 0,
+    };
+    assert!(committed <= 1);
+    if out.status.success() {
+        assert_eq!(committed, 1, "a successful add must have recorded its file");
+    }
+    if committed == 1 {
         let out_dir = env.path("out");
         env.ok(&[
             "data",
@@ -339,5 +369,67 @@ fn concurrent_one_shot_commands_take_turns() {
             .unwrap()
             .len(),
         4
+    );
+}
+
+#[test]
+fn events_json_follows_an_add_made_by_another_command() {
+    let env = Env::new();
+    env.init();
+    let server = Server::start(&env);
+    let mut follower = common::bare_cmd()
+        .env("DATACOOP_HOME", &env.home)
+        .args(["events", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it follows: it says so on stderr once the subscription is in place.
+    let mut err_lines = BufReader::new(follower.stderr.take().unwrap()).lines();
+    let said = err_lines.next().unwrap().unwrap();
+    assert!(said.contains("following events"), "{said}");
+    let file = env.path("run.csv");
+    fs::write(&file, b"km,minutes\n5,27\n").unwrap();
+    env.ok(&[
+        "data",
+        "add",
+        file.to_str().unwrap(),
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ]);
+    // One JSON document per line, in the order they happened.
+    let mut kinds = Vec::new();
+    for line in BufReader::new(follower.stdout.take().unwrap()).lines() {
+        let event: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        kinds.push(event["event"].as_str().unwrap().to_owned());
+        if event["event"] == "datasets_changed" {
+            assert_eq!(event["dataset"], "runs");
+        }
+        if event["event"] == "job_finished" {
+            assert_eq!(event["outcome"]["outcome"], "done");
+            assert_eq!(event["kind"]["job"], "adding");
+            break;
+        }
+    }
+    assert_eq!(kinds.first().map(String::as_str), Some("job_started"));
+    assert!(kinds.contains(&"datasets_changed".to_owned()), "{kinds:?}");
+    // The follower ends when the owner stops.
+    server.stop();
+    let status = follower.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn events_need_a_running_owner() {
+    let env = Env::new();
+    env.init();
+    let out = env.run(&["events"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("only a running datacoop"),
+        "{}",
+        stderr(&out)
     );
 }

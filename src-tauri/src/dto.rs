@@ -3,8 +3,9 @@
 //! (see the `bindings_are_current` test); edit here, then regenerate.
 
 use datacoop_node::api::RecoveryExport;
-use datacoop_node::app::HomeState;
-use datacoop_node::{NodeError, OwnerInfo, OwnerKind, Progress};
+use datacoop_node::{
+    Event, HomeState, JobKind, JobOutcome, NodeError, OwnerInfo, OwnerKind, Progress, StopReport,
+};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -426,37 +427,6 @@ impl From<datacoop_core::Role> for RoleView {
     }
 }
 
-/// Where long work is at (sent on the command's progress channel, throttled).
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ProgressView {
-    /// The file being worked on.
-    pub current: String,
-    /// Files finished.
-    #[ts(type = "number")]
-    pub files_done: u64,
-    /// Files in all.
-    #[ts(type = "number")]
-    pub files_total: u64,
-    /// Bytes processed.
-    #[ts(type = "number")]
-    pub bytes_done: u64,
-    /// Bytes in all.
-    #[ts(type = "number")]
-    pub bytes_total: u64,
-}
-
-impl From<&Progress> for ProgressView {
-    fn from(p: &Progress) -> Self {
-        ProgressView {
-            current: p.current.clone(),
-            files_done: p.files_done,
-            files_total: p.files_total,
-            bytes_done: p.bytes_done,
-            bytes_total: p.bytes_total,
-        }
-    }
-}
-
 /// What adding did.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AddResult {
@@ -537,7 +507,11 @@ pub fn typescript_bindings() -> String {
         ConsentModeView::decl(),
         LogEntryView::decl(),
         VerifyView::decl(),
-        ProgressView::decl(),
+        Progress::decl(),
+        Event::decl(),
+        JobKind::decl(),
+        JobOutcome::decl(),
+        StopReport::decl(),
         AddResult::decl(),
         ExportResult::decl(),
         CommandError::decl(),

@@ -1,7 +1,7 @@
 //! The datacoop desktop app: a Tauri 2 shell over `datacoop-node`.
 //!
-//! The app owns its home for its whole life ([`datacoop_node::app::OwnedHome`]) and runs
-//! the node in-process. Commands are thin adapters: they translate arguments, call the
+//! The app owns its home for its whole life (a [`datacoop_node::Owner`], as `datacoop
+//! serve` does) and runs the node in-process. Commands are thin adapters: they translate arguments, call the
 //! node and translate the answer into the views in [`dto`]. No domain logic lives here.
 
 pub mod dto;
@@ -12,15 +12,17 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use datacoop_node::api::{Request, Response};
-use datacoop_node::app::{Launch, OwnedHome};
-use datacoop_node::{Cancel, Home, OwnerInfo, Progress, ProgressSink};
+use datacoop_node::{
+    CancellationToken, Event, Home, HomeState, Launch, Owner, OwnerInfo, OwnerKind, OwnerOptions,
+    Progress, ProgressSink, StopReport,
+};
 use secrecy::SecretString;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
 use dto::{
     AddResult, AppStatus, CommandError, ConsentDto, CoopView, CreatedIdentity, DatasetView,
-    EntryView, ExportResult, IdentityView, LogEntryView, ProgressView, RecoveryKitView, VerifyView,
+    EntryView, ExportResult, IdentityView, LogEntryView, RecoveryKitView, VerifyView,
 };
 
 /// The code of [`datacoop_node::NodeError::NotInCoop`].
@@ -38,7 +40,7 @@ const RETRY_PATIENCE: Duration = Duration::from_secs(5);
 /// What the app holds.
 enum Holding {
     /// This process owns the home.
-    Owned(Arc<OwnedHome>),
+    Owned(Arc<Owner>),
     /// Another process without a window owns it.
     InUse(OwnerInfo),
     /// The home could not be opened.
@@ -54,11 +56,11 @@ struct Ctx {
     /// Replaced only by `retry_home`; never held across an await.
     holding: std::sync::RwLock<Holding>,
     activate: Activate,
-    jobs: Mutex<HashMap<u32, Cancel>>,
+    jobs: Mutex<HashMap<u32, CancellationToken>>,
 }
 
 impl Ctx {
-    fn owned(&self) -> Result<Arc<OwnedHome>, CommandError> {
+    fn owned(&self) -> Result<Arc<Owner>, CommandError> {
         let holding = self
             .holding
             .read()
@@ -97,27 +99,26 @@ impl Ctx {
         AppStatus::owned(home, owned.state().await)
     }
 
-    /// The unlocked node (`auth.locked` while locked).
-    async fn node(&self) -> Result<Arc<datacoop_node::Node>, CommandError> {
-        self.owned()?
-            .node()
-            .await
-            .ok_or_else(|| CommandError::new("auth.locked", "unlock datacoop first"))
-    }
-
     async fn call(
         &self,
         request: Request,
         progress: Arc<dyn ProgressSink>,
-        cancel: &Cancel,
+        cancel: &CancellationToken,
     ) -> Result<Response, CommandError> {
-        Ok(self.node().await?.handle(request, progress, cancel).await?)
+        Ok(self
+            .owned()?
+            .call(request, progress, cancel.clone())
+            .await?)
     }
 
     /// A request without progress or cancellation.
     async fn quick(&self, request: Request) -> Result<Response, CommandError> {
-        self.call(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
-            .await
+        self.call(
+            request,
+            Arc::new(datacoop_node::NoProgress),
+            &CancellationToken::new(),
+        )
+        .await
     }
 
     /// Runs a cooperative request; `None` when the home is in no cooperative.
@@ -131,7 +132,13 @@ impl Ctx {
 
     /// The cooperative as this identity sees it; `None` when the home is in none.
     async fn coop(&self, request: Request) -> Result<Option<CoopView>, CommandError> {
-        let me = self.node().await?.identity().id.to_string();
+        let HomeState::Unlocked { identity } = self.owned()?.state().await else {
+            return Err(datacoop_node::NodeError::Locked {
+                owner: OwnerKind::App,
+            }
+            .into());
+        };
+        let me = identity.id.to_string();
         match self.call_coop(request).await? {
             Some(Response::Coop(info)) => Ok(Some(CoopView::new(info, &me))),
             Some(other) => Err(unexpected(other)),
@@ -141,7 +148,7 @@ impl Ctx {
 
     /// Registers a cancellable job; it is forgotten when the guard drops.
     fn job(&self, id: u32) -> JobGuard<'_> {
-        let cancel = Cancel::new();
+        let cancel = CancellationToken::new();
         if let Ok(mut jobs) = self.jobs.lock() {
             jobs.insert(id, cancel.clone());
         }
@@ -156,7 +163,7 @@ impl Ctx {
 struct JobGuard<'a> {
     ctx: &'a Ctx,
     id: u32,
-    cancel: Cancel,
+    cancel: CancellationToken,
 }
 
 impl Drop for JobGuard<'_> {
@@ -170,12 +177,12 @@ impl Drop for JobGuard<'_> {
 /// Forwards progress to the window at most every [`PROGRESS_INTERVAL`], and always the
 /// first and the last report.
 struct ChannelSink {
-    channel: Channel<ProgressView>,
+    channel: Channel<Progress>,
     last: Mutex<Option<Instant>>,
 }
 
 impl ChannelSink {
-    fn new(channel: Channel<ProgressView>) -> Arc<Self> {
+    fn new(channel: Channel<Progress>) -> Arc<Self> {
         Arc::new(ChannelSink {
             channel,
             last: Mutex::new(None),
@@ -190,7 +197,7 @@ impl ProgressSink for ChannelSink {
             && (finished || last.is_none_or(|t| t.elapsed() >= PROGRESS_INTERVAL))
         {
             *last = Some(Instant::now());
-            let _ = self.channel.send(ProgressView::from(progress));
+            let _ = self.channel.send(progress.clone());
         }
     }
 }
@@ -214,20 +221,21 @@ async fn retry_home(ctx: State<'_, Ctx>) -> Result<AppStatus, CommandError> {
     if ctx.owned().is_ok() {
         return Ok(ctx.status().await);
     }
-    let activate = ctx.activate.clone();
-    let holding = hold(
-        OwnedHome::launch(
-            &ctx.home,
-            datacoop_node::kdf_cost_from_env(),
-            RETRY_PATIENCE,
-            move || activate(),
-        )
-        .await,
-    );
+    let holding =
+        hold(Owner::launch(&ctx.home, owner_options(&ctx.activate, RETRY_PATIENCE)).await);
     if let Ok(mut slot) = ctx.holding.write() {
         *slot = holding;
     }
     Ok(ctx.status().await)
+}
+
+fn owner_options(activate: &Activate, patience: Duration) -> OwnerOptions {
+    OwnerOptions {
+        kind: OwnerKind::App,
+        kdf_cost: datacoop_node::kdf_cost_from_env(),
+        patience,
+        on_activate: Some(activate.clone()),
+    }
 }
 
 /// What a launch leaves the app holding. Another app that took the home meanwhile was
@@ -283,9 +291,25 @@ async fn unlock(ctx: State<'_, Ctx>, passphrase: String) -> Result<IdentityView,
     })
 }
 
+/// Locks, cancelling (and waiting for) what runs on the node, from the window or the
+/// command line; says what it stopped.
 #[tauri::command]
-async fn lock(ctx: State<'_, Ctx>) -> Result<bool, CommandError> {
+async fn lock(ctx: State<'_, Ctx>) -> Result<StopReport, CommandError> {
     Ok(ctx.owned()?.lock().await)
+}
+
+/// Forwards the node's events to the window until the window goes away.
+#[tauri::command]
+async fn follow_events(ctx: State<'_, Ctx>, on_event: Channel<Event>) -> Result<(), CommandError> {
+    let mut events = ctx.owned()?.subscribe();
+    tauri::async_runtime::spawn(async move {
+        while let Some(event) = events.next().await {
+            if on_event.send(event).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(())
 }
 
 #[tauri::command]
@@ -318,7 +342,7 @@ async fn add_paths(
     dataset: String,
     category: Option<String>,
     paths: Vec<PathBuf>,
-    on_progress: Channel<ProgressView>,
+    on_progress: Channel<Progress>,
 ) -> Result<AddResult, CommandError> {
     let guard = ctx.job(job);
     let request = Request::DataAdd {
@@ -348,7 +372,7 @@ async fn export_dataset(
     job: u32,
     dataset: String,
     out: PathBuf,
-    on_progress: Channel<ProgressView>,
+    on_progress: Channel<Progress>,
 ) -> Result<ExportResult, CommandError> {
     let guard = ctx.job(job);
     let request = Request::DataExport {
@@ -384,7 +408,7 @@ async fn new_recovery_kit(
 #[tauri::command]
 async fn save_recovery_kit(path: PathBuf, kit: String, replace: bool) -> Result<(), CommandError> {
     let path = datacoop_node::absolute(path);
-    blocking(move || datacoop_node::app::save_recovery_kit(&path, &kit, replace)).await
+    blocking(move || datacoop_node::save_recovery_kit(&path, &kit, replace)).await
 }
 
 /// Runs file work off the async workers.
@@ -482,7 +506,7 @@ async fn save_log_proof(
 ) -> Result<(), CommandError> {
     let text = proof_text(ctx.call_coop(Request::LogProof { id }).await?)?;
     let path = datacoop_node::absolute(path);
-    blocking(move || datacoop_node::app::write_owner_only(&path, &text, replace)).await
+    blocking(move || datacoop_node::write_owner_only(&path, &text, replace)).await
 }
 
 fn recorded(response: Option<Response>) -> Result<String, CommandError> {
@@ -590,12 +614,9 @@ pub fn run() -> i32 {
             let _ = app.run_on_main_thread(move || bring_forward(&app2));
         }
     });
-    let on_activate = activate.clone();
-    let launched = tauri::async_runtime::block_on(OwnedHome::launch(
+    let launched = tauri::async_runtime::block_on(Owner::launch(
         &home,
-        datacoop_node::kdf_cost_from_env(),
-        LAUNCH_PATIENCE,
-        move || on_activate(),
+        owner_options(&activate, LAUNCH_PATIENCE),
     ));
     if let Ok(Launch::Activated(owner)) = &launched {
         eprintln!(
@@ -621,6 +642,7 @@ pub fn run() -> i32 {
             restore_identity,
             unlock,
             lock,
+            follow_events,
             list_datasets,
             list_entries,
             add_paths,
@@ -654,19 +676,9 @@ pub fn run() -> i32 {
         if let tauri::RunEvent::Exit = event {
             let ctx = app.state::<Ctx>();
             if let Ok(owned) = ctx.owned() {
-                // Cancel running work, then close the vault cleanly if nothing holds it.
-                if let Ok(jobs) = ctx.jobs.lock() {
-                    jobs.values().for_each(Cancel::cancel);
-                }
-                tauri::async_runtime::block_on(async move {
-                    match Arc::try_unwrap(owned) {
-                        Ok(owned) => owned.close().await,
-                        // A command still holds it: the process exit releases the home.
-                        Err(owned) => {
-                            let _ = std::fs::remove_file(owned.home().control_socket());
-                        }
-                    }
-                });
+                // Cancels what runs (from the window or the command line), waits for it,
+                // closes the vault and releases the home.
+                tauri::async_runtime::block_on(owned.shutdown());
             }
         }
     });
@@ -757,7 +769,7 @@ mod tests {
     fn progress_is_throttled_but_keeps_the_last_report() {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let sink_seen = seen.clone();
-        let channel: Channel<ProgressView> = Channel::new(move |body| {
+        let channel: Channel<Progress> = Channel::new(move |body| {
             if let tauri::ipc::InvokeResponseBody::Json(json) = body {
                 sink_seen.lock().unwrap().push(json);
             }

@@ -941,3 +941,45 @@ async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
         .await;
     app.quit().await;
 }
+
+/// The window follows the node's events: files added from the command line, through the
+/// app's control socket, appear on My data without the person doing anything.
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn an_add_from_the_command_line_appears_on_my_data_by_itself() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let app = App::launch(&home).await;
+    create_identity(&app, "").await;
+    save_kit(&app).await;
+    app.visible("#data-empty").await;
+
+    let file = dir.path().join("night.csv");
+    std::fs::write(&file, b"date,hours\n2026-11-30,7.5\n").unwrap();
+    let added = tokio::process::Command::new(cli_binary())
+        .args([
+            "--home",
+            &home.display().to_string(),
+            "data",
+            "add",
+            &file.display().to_string(),
+            "--dataset",
+            "nights",
+            "--category",
+            "sleep",
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    // No click, no navigation: the event redraws the list.
+    app.visible(".dataset-card[data-name='nights']").await;
+    assert!(app.text("#datasets").await.contains("sleep"));
+    app.screenshot("my-data-follows-the-command-line").await;
+    app.quit().await;
+}

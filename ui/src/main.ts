@@ -2,6 +2,7 @@
 
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api } from "./api/commands";
+import type { AppStatus } from "./api/bindings";
 import { h, mount } from "./dom";
 import { errorMessage } from "./errors";
 import { en } from "./i18n/en";
@@ -21,6 +22,8 @@ const app = document.getElementById("app") as HTMLElement;
 let screen: Screen = { name: "loading" };
 let busy = false;
 let dropTarget: ((paths: string[]) => void) | null = null;
+let datasetsChanged: (() => void) | null = null;
+let following = false;
 
 function go(event: Event): void {
   const before = screen;
@@ -28,9 +31,21 @@ function go(event: Event): void {
   if (screen !== before) render();
 }
 
+/** Listens to the node once the app owns its home: the screens it draws follow changes
+ * made elsewhere (a `datacoop data add` through the app's socket) without polling. */
+function follow(status: AppStatus): void {
+  if (following || status.state === "in_use" || status.state === "unavailable") return;
+  following = true;
+  api.followEvents((event) => {
+    if (event.event === "datasets_changed" || event.event === "missed") datasetsChanged?.();
+  }).catch(() => (following = false));
+}
+
 async function refresh(): Promise<void> {
   try {
-    go({ type: "status", status: await api.appState() });
+    const status = await api.appState();
+    follow(status);
+    go({ type: "status", status });
   } catch (err) {
     mount(app, h("main", { class: "onboarding" }, h("div", { class: "card narrow" },
       h("h1", {}, en.unavailable.title), h("p", { role: "alert" }, errorMessage(err)))));
@@ -55,6 +70,7 @@ const dataContext: DataContext = {
     }
   },
   setDropTarget: (target) => (dropTarget = target),
+  onDatasetsChanged: (reload) => (datasetsChanged = reload),
 };
 
 function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTMLElement {
@@ -73,7 +89,9 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
       h("button", {
         id: "lock", class: "secondary", disabled: busy, title: busy ? en.nav.lockBusy : undefined,
         onclick: async () => {
-          if (await api.lock()) go({ type: "locked", home: s.home });
+          // Locking cancels and waits for work still running (from the command line too).
+          await api.lock();
+          go({ type: "locked", home: s.home });
         },
       }, en.nav.lock)),
     h("nav", { class: "sidebar", "aria-label": en.nav.label },
@@ -91,6 +109,7 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
 
 function render(): void {
   dropTarget = null;
+  datasetsChanged = null;
   const s = screen;
   let view: HTMLElement;
   switch (s.name) {
@@ -125,10 +144,16 @@ function render(): void {
       view = unlockView(s.home, (identity) => go({ type: "unlocked", identity, home: s.home }));
       break;
     case "in_use":
-      view = inUseView(s.home, s.ownerKind, s.ownerPid, (status) => go({ type: "status", status }));
+      view = inUseView(s.home, s.ownerKind, s.ownerPid, (status) => {
+        follow(status);
+        go({ type: "status", status });
+      });
       break;
     case "unavailable":
-      view = unavailableView(s.home, s.message, (status) => go({ type: "status", status }));
+      view = unavailableView(s.home, s.message, (status) => {
+        follow(status);
+        go({ type: "status", status });
+      });
       break;
     case "main": {
       const toCooperative = () => go({ type: "navigate", section: "cooperative" });

@@ -36,6 +36,9 @@ pub enum Command {
     Data(DataCommand),
     /// Own this home and serve other commands through its control socket until stopped
     Serve,
+    /// Follow what happens on this home as it happens (adds, exports, the log, locking)
+    /// until interrupted; needs `datacoop serve` or the desktop app running
+    Events(JsonFlag),
     /// Your cooperative
     #[command(subcommand)]
     Coop(CoopCommand),

@@ -14,7 +14,8 @@ use std::time::Duration;
 use clap::Parser;
 use datacoop_node::api::{Request, Response};
 use datacoop_node::{
-    Cancel, Home, NodeError, OwnerInfo, OwnerKind, Session, SessionOptions, absolute,
+    CancellationToken, Home, Launch, NodeError, Owner, OwnerInfo, OwnerKind, OwnerOptions, Session,
+    SessionOptions, absolute,
 };
 use secrecy::ExposeSecret;
 
@@ -116,6 +117,19 @@ async fn run(cli: Cli) -> Result<(), NodeError> {
             Ok(())
         }
         Command::Serve => serve(&home, passphrase_file).await,
+        Command::Events(flag) => {
+            // Only a long-running owner has events; never unlock the home just to say so.
+            let session = Session::open(
+                &home,
+                || Err(NodeError::NotHere { op: "subscribe" }),
+                options(),
+                tell_waiting,
+            )
+            .await?;
+            let result = follow_events(&session, flag.json).await;
+            session.close().await;
+            result
+        }
         command => {
             let session = Session::open(
                 &home,
@@ -131,46 +145,70 @@ async fn run(cli: Cli) -> Result<(), NodeError> {
     }
 }
 
-async fn serve(home: &Home, passphrase_file: Option<std::path::PathBuf>) -> Result<(), NodeError> {
-    let shutdown = async {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            match signal(SignalKind::terminate()) {
-                Ok(mut term) => {
-                    tokio::select! {
-                        _ = tokio::signal::ctrl_c() => {}
-                        _ = term.recv() => {}
-                    }
-                }
-                Err(_) => {
-                    let _ = tokio::signal::ctrl_c().await;
+/// Resolves when the process is asked to stop (SIGINT or SIGTERM).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
                 }
             }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-        eprintln!("stopping");
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn serve(home: &Home, passphrase_file: Option<std::path::PathBuf>) -> Result<(), NodeError> {
+    if !home.is_initialised() {
+        return Err(datacoop_crypto::CryptoError::KeystoreMissing {
+            path: home.keystore(),
+        }
+        .into());
+    }
+    let options = OwnerOptions {
+        kind: OwnerKind::Serve,
+        kdf_cost: datacoop_node::kdf_cost_from_env(),
+        // A one-shot command finishing its work is waited for; another owner is not.
+        patience: Duration::from_secs(120),
+        on_activate: None,
     };
-    datacoop_node::run_owner(
-        home,
-        OwnerKind::Serve,
-        || secrets::passphrase(passphrase_file.as_deref()),
-        options(),
-        |socket| {
-            eprintln!(
-                "listening on control socket {1} for home {0}; stop with Ctrl-C",
-                home.root().display(),
-                socket.display()
-            )
-        },
-        shutdown,
-    )
-    .await
+    let passphrase = move || secrets::passphrase(passphrase_file.as_deref());
+    let owner = match Owner::launch_unlocked(home, options, passphrase).await? {
+        Launch::Owned(owner) => owner,
+        Launch::Taken(owner) | Launch::Activated(owner) => {
+            return Err(NodeError::OwnedBy {
+                home: home.root().to_owned(),
+                owner,
+            });
+        }
+    };
+    eprintln!(
+        "listening on control socket {1} for home {0}; stop with Ctrl-C",
+        home.root().display(),
+        home.control_socket().display()
+    );
+    stop_signal().await;
+    let running = owner.running();
+    if running.is_empty() {
+        eprintln!("stopping");
+    } else {
+        eprintln!("stopping: cancelling {}", output::job_list(&running));
+    }
+    let report = owner.shutdown().await;
+    output::stopped(&report);
+    Ok(())
 }
 
 /// Cancels `cancel` on Ctrl-C for the duration of a long request.
-fn cancel_on_ctrl_c(cancel: &Cancel) -> tokio::task::JoinHandle<()> {
+fn cancel_on_ctrl_c(cancel: &CancellationToken) -> tokio::task::JoinHandle<()> {
     let cancel = cancel.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
@@ -185,7 +223,7 @@ fn cancel_on_ctrl_c(cancel: &Cancel) -> tokio::task::JoinHandle<()> {
 
 async fn long_call(session: &Session, request: Request, verb: &str) -> Result<Response, NodeError> {
     let bar = Arc::new(progress::Bar::new(verb));
-    let cancel = Cancel::new();
+    let cancel = CancellationToken::new();
     let watcher = cancel_on_ctrl_c(&cancel);
     let result = session.call(request, bar.clone(), &cancel).await;
     watcher.abort();
@@ -200,7 +238,11 @@ async fn run_in_session(
 ) -> Result<(), NodeError> {
     let quick = |request| async {
         session
-            .call(request, Arc::new(datacoop_node::NoProgress), &Cancel::new())
+            .call(
+                request,
+                Arc::new(datacoop_node::NoProgress),
+                &CancellationToken::new(),
+            )
             .await
     };
     match command {
@@ -295,8 +337,28 @@ async fn run_in_session(
         }
         Command::Init { .. }
         | Command::Serve
+        | Command::Events(_)
         | Command::Recovery(RecoveryCommand::Restore { .. }) => Err(NodeError::Protocol(
             "handled before opening the home".into(),
         )),
+    }
+}
+
+/// Prints the owner's events as they happen until Ctrl-C or the owner stops.
+async fn follow_events(session: &Session, json: bool) -> Result<(), NodeError> {
+    let mut events = session.subscribe().await?;
+    eprintln!("following events; stop with Ctrl-C");
+    loop {
+        let event = tokio::select! {
+            () = stop_signal() => return Ok(()),
+            event = events.next() => event?,
+        };
+        match event {
+            Some(event) => output::event(&event, json)?,
+            None => {
+                eprintln!("the owner of this home stopped");
+                return Ok(());
+            }
+        }
     }
 }

@@ -365,3 +365,64 @@ pub fn consents(response: Response, json: bool) -> Result<(), NodeError> {
     }
     Ok(())
 }
+
+/// "adding files to \"d\" and exporting \"e\"".
+pub fn job_list(jobs: &[datacoop_node::JobKind]) -> String {
+    let names: Vec<String> = jobs.iter().map(ToString::to_string).collect();
+    match names.as_slice() {
+        [] => "nothing".to_owned(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// What stopping an owner had to stop.
+pub fn stopped(report: &datacoop_node::StopReport) {
+    if report.cancelled.is_empty() {
+        eprintln!("stopped");
+    } else if report.in_time {
+        eprintln!(
+            "stopped after cancelling {}; nothing half-done was kept",
+            job_list(&report.cancelled)
+        );
+    } else {
+        eprintln!(
+            "stopped; {} did not end in time and was left to the operating system",
+            job_list(&report.cancelled)
+        );
+    }
+}
+
+/// One event: a JSON document on its own line, or a line for people.
+pub fn event(event: &datacoop_node::Event, json: bool) -> Result<(), NodeError> {
+    use datacoop_node::{Event, JobOutcome};
+    if json {
+        let text = serde_json::to_string(event).map_err(|e| NodeError::Protocol(e.to_string()))?;
+        outln!("{text}");
+        return Ok(());
+    }
+    match event {
+        Event::Unlocked { name, identity } => outln!("unlocked: {name} ({})", short(identity)),
+        Event::Locked { cancelled } if cancelled.is_empty() => outln!("locked"),
+        Event::Locked { cancelled } => {
+            outln!("locked, after cancelling {}", job_list(cancelled))
+        }
+        Event::DatasetsChanged { dataset } => outln!("dataset changed: {dataset}"),
+        Event::LogAppended { size } => outln!("log appended: {size} operation(s)"),
+        Event::JobStarted { job, kind } => outln!("job {job} started: {kind}"),
+        Event::JobProgress { job, progress } => outln!(
+            "job {job}: {}/{} file(s), {} of {}",
+            progress.files_done,
+            progress.files_total,
+            HumanBytes(progress.bytes_done),
+            HumanBytes(progress.bytes_total)
+        ),
+        Event::JobFinished { job, kind, outcome } => match outcome {
+            JobOutcome::Done => outln!("job {job} done: {kind}"),
+            JobOutcome::Cancelled => outln!("job {job} cancelled: {kind}"),
+            JobOutcome::Failed { code } => outln!("job {job} failed ({code}): {kind}"),
+        },
+        Event::Missed { count } => outln!("missed {count} event(s)"),
+    }
+    Ok(())
+}

@@ -1,26 +1,24 @@
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
 use crate::CoreError;
 
-/// Categories offered to users as a starting point; any valid slug is accepted.
-pub const CATEGORY_SUGGESTIONS: &[&str] = &[
-    "fitness",
-    "health-records",
-    "sleep",
-    "nutrition",
-    "location",
-    "messages",
-    "photos",
-    "voice",
-    "browsing",
-    "purchases",
-    "finance",
-    "writing",
-    "code",
-];
+/// Categories offered to users as a starting point, most common first; any valid slug is
+/// accepted. The list lives in `assets/categories.txt` (one slug per line, `#` comments,
+/// text after the slug is a note), compiled in.
+pub static CATEGORY_SUGGESTIONS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| parse_suggestions(include_str!("../../../assets/categories.txt")));
+
+fn parse_suggestions(text: &'static str) -> Vec<&'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split_whitespace().next())
+        .collect()
+}
 
 /// The kind of data a dataset holds: a lowercase slug such as `fitness`.
 ///
@@ -86,9 +84,19 @@ mod tests {
 
     #[test]
     fn suggestions_are_valid() {
-        for s in CATEGORY_SUGGESTIONS {
+        assert!(CATEGORY_SUGGESTIONS.len() >= 10);
+        assert_eq!(CATEGORY_SUGGESTIONS[0], "fitness");
+        for s in CATEGORY_SUGGESTIONS.iter() {
             s.parse::<Category>().unwrap();
         }
+        let mut unique = CATEGORY_SUGGESTIONS.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            CATEGORY_SUGGESTIONS.len(),
+            "a category is listed twice"
+        );
     }
 
     #[test]

@@ -14,6 +14,12 @@ use serde::{Deserialize, Serialize};
 pub enum Request {
     /// Checks that the owner answers.
     Ping,
+    /// Brings the owner's window forward (sent by a second launch of the desktop app on
+    /// the same home); an owner without a window refuses it.
+    Activate,
+    /// Follows the owner's [`crate::Event`]s until the connection closes (control socket
+    /// only: in-process callers use [`crate::Owner::subscribe`]).
+    Subscribe,
     /// The node's identity.
     Whoami,
     /// Adds files (absolute paths) to a dataset.
@@ -99,6 +105,46 @@ pub enum Request {
         /// Dataset name.
         dataset: String,
     },
+}
+
+impl Request {
+    /// The request's name on the control socket (`data_add`, `log_show`, ...).
+    pub fn op(&self) -> &'static str {
+        match self {
+            Request::Ping => "ping",
+            Request::Activate => "activate",
+            Request::Subscribe => "subscribe",
+            Request::Whoami => "whoami",
+            Request::DataAdd { .. } => "data_add",
+            Request::DataList { .. } => "data_list",
+            Request::DataExport { .. } => "data_export",
+            Request::DataRecipient { .. } => "data_recipient",
+            Request::RecoveryExport { .. } => "recovery_export",
+            Request::CoopCreate { .. } => "coop_create",
+            Request::CoopShow => "coop_show",
+            Request::LogShow { .. } => "log_show",
+            Request::LogVerify => "log_verify",
+            Request::LogProof { .. } => "log_proof",
+            Request::ConsentSet { .. } => "consent_set",
+            Request::ConsentShow => "consent_show",
+            Request::ConsentWithdraw { .. } => "consent_withdraw",
+        }
+    }
+
+    /// What running this request is, as people are told about it.
+    pub fn job_kind(&self) -> crate::JobKind {
+        match self {
+            Request::DataAdd { dataset, .. } => crate::JobKind::Adding {
+                dataset: dataset.clone(),
+            },
+            Request::DataExport { dataset, .. } => crate::JobKind::Exporting {
+                dataset: dataset.clone(),
+            },
+            other => crate::JobKind::Request {
+                op: other.op().to_owned(),
+            },
+        }
+    }
 }
 
 /// A passphrase carried in a request: never printed, wiped when dropped.
@@ -212,4 +258,63 @@ pub enum Response {
         /// Consents, oldest first.
         consents: Vec<crate::coop::ConsentView>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Request::op` (used in events and messages) is the name on the wire.
+    #[test]
+    fn op_names_are_the_wire_names() {
+        let requests = [
+            Request::Ping,
+            Request::Activate,
+            Request::Subscribe,
+            Request::Whoami,
+            Request::DataAdd {
+                dataset: "d".into(),
+                category: None,
+                paths: Vec::new(),
+                age: false,
+            },
+            Request::DataList { dataset: None },
+            Request::DataExport {
+                dataset: "d".into(),
+                out: PathBuf::from("/o"),
+                age: false,
+            },
+            Request::DataRecipient {
+                dataset: "d".into(),
+                category: None,
+            },
+            Request::RecoveryExport { passphrase: None },
+            Request::CoopCreate {
+                name: "c".into(),
+                threshold: None,
+                witness_quorum: None,
+            },
+            Request::CoopShow,
+            Request::LogShow { from: 0 },
+            Request::LogVerify,
+            Request::LogProof { id: "x".into() },
+            Request::ConsentSet {
+                dataset: "d".into(),
+                allow: Vec::new(),
+                deny: Vec::new(),
+                max_days: None,
+                ask: false,
+            },
+            Request::ConsentShow,
+            Request::ConsentWithdraw {
+                dataset: "d".into(),
+            },
+        ];
+        for request in requests {
+            let wire = serde_json::to_value(&request).unwrap();
+            assert_eq!(wire["op"], request.op(), "{request:?}");
+            let back: Request = serde_json::from_value(wire).unwrap();
+            assert_eq!(back, request);
+        }
+    }
 }

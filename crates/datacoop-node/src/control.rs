@@ -5,21 +5,22 @@
 //! number of `{"progress": …}` lines, then one `{"done": …}` or `{"error": …}` line.
 //! Closing the connection early cancels the request.
 
-use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use datacoop_vault::{Cancel, Progress, ProgressSink};
-use serde::de::DeserializeOwned;
+use datacoop_vault::{CancellationToken, Progress, ProgressSink};
+
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc;
 
+use crate::NodeError;
 use crate::api::{Request, Response};
-use crate::{Node, NodeError};
+use crate::events::Event;
+use crate::owner::Shared;
 
 const MAX_REQUEST: usize = 1 << 20;
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -30,7 +31,22 @@ const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 enum Reply {
     Progress(Progress),
     Done(Response),
-    Error { code: String, message: String },
+    Error {
+        code: String,
+        message: String,
+    },
+    /// The subscription is in place: events follow.
+    Following,
+    Event(Event),
+}
+
+impl Reply {
+    fn error(e: &NodeError) -> Reply {
+        Reply::Error {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+        }
+    }
 }
 
 /// Binds the control socket at `path`, readable and writable by the owner only.
@@ -48,60 +64,19 @@ pub fn bind(path: &Path) -> Result<UnixListener, NodeError> {
     Ok(listener)
 }
 
-/// An error as a control client receives it: a stable code and a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ControlError {
-    /// The stable code (`auth.locked`, `input.invalid_name`, ...).
-    pub code: String,
-    /// What happened, for people.
-    pub message: String,
+/// The uid that may use the control socket: the owner of the home folder, which must be
+/// the user this process runs as.
+pub(crate) fn owner_uid(home: &crate::Home) -> Result<u32, NodeError> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(home.root())
+        .map(|m| m.uid())
+        .map_err(|e| NodeError::io("cannot read", home.root(), e))
 }
-
-impl From<NodeError> for ControlError {
-    fn from(e: NodeError) -> Self {
-        ControlError {
-            code: e.code().to_owned(),
-            message: e.to_string(),
-        }
-    }
-}
-
-/// What answers requests on a control socket: a [`Node`] (`datacoop serve`), or an owner
-/// with more states, such as the desktop app ([`crate::app::OwnedHome`]).
-pub trait Handler: Send + Sync + 'static {
-    /// The requests this owner understands (one JSON line each).
-    type Request: DeserializeOwned + Send + 'static;
-
-    /// Runs one request.
-    fn handle_control(
-        &self,
-        request: Self::Request,
-        progress: Arc<dyn ProgressSink>,
-        cancel: &Cancel,
-    ) -> impl Future<Output = Result<Response, ControlError>> + Send;
-}
-
-impl Handler for Node {
-    type Request = Request;
-
-    async fn handle_control(
-        &self,
-        request: Request,
-        progress: Arc<dyn ProgressSink>,
-        cancel: &Cancel,
-    ) -> Result<Response, ControlError> {
-        refuse_kit_without_passphrase(&request)?;
-        Ok(self.handle(request, progress, cancel).await?)
-    }
-}
-
-/// The error code for a recovery kit asked through the socket without the passphrase.
-pub const PASSPHRASE_REQUIRED: &str = "auth.passphrase_required";
 
 /// A recovery kit is a copy of the keys: through the socket, only for the passphrase.
-pub(crate) fn refuse_kit_without_passphrase(request: &Request) -> Result<(), ControlError> {
+fn refuse_kit_without_passphrase(request: &Request) -> Result<(), NodeError> {
     if matches!(request, Request::RecoveryExport { passphrase: None }) {
-        return Err(ControlError {
+        return Err(NodeError::Remote {
             code: PASSPHRASE_REQUIRED.to_owned(),
             message: "making a recovery kit through a running datacoop needs your passphrase"
                 .to_owned(),
@@ -110,28 +85,16 @@ pub(crate) fn refuse_kit_without_passphrase(request: &Request) -> Result<(), Con
     Ok(())
 }
 
-/// Serves requests on `listener` until the task is dropped.
-pub async fn serve<H: Handler>(listener: UnixListener, node: Arc<H>, owner_uid: u32) {
-    serve_until(listener, node, owner_uid, std::future::pending()).await;
-}
+/// The error code for a recovery kit asked through the socket without the passphrase.
+pub const PASSPHRASE_REQUIRED: &str = "auth.passphrase_required";
 
-/// Serves requests on `listener` until `shutdown` completes; then cancels the requests
-/// still running and waits (up to 30 s) for them to finish, so that the caller can close
-/// the node and release the home knowing nobody is still writing to it.
-pub async fn serve_until<H: Handler>(
-    listener: UnixListener,
-    node: Arc<H>,
-    owner_uid: u32,
-    shutdown: impl Future<Output = ()>,
-) {
-    let stopping = Cancel::new();
-    let mut running = tokio::task::JoinSet::new();
-    tokio::pin!(shutdown);
+/// Serves requests on `listener` until the owner stops. Each connection is a task on the
+/// owner's connection tracker, so that stopping can wait for them.
+pub(crate) async fn serve(listener: UnixListener, owner: Arc<Shared>, owner_uid: u32) {
     loop {
         let accepted = tokio::select! {
-            () = &mut shutdown => break,
+            () = owner.stopping.cancelled() => break,
             accepted = listener.accept() => accepted,
-            Some(_) = running.join_next(), if !running.is_empty() => continue,
         };
         let stream = match accepted {
             Ok((stream, _)) => stream,
@@ -149,31 +112,16 @@ pub async fn serve_until<H: Handler>(
             tracing::warn!("refused a control connection from another user");
             continue;
         }
-        let node = node.clone();
-        let stopping = stopping.clone();
-        running.spawn(async move {
-            if let Err(e) = serve_one(stream, node, stopping).await {
+        let owner = owner.clone();
+        owner.connections.clone().spawn(async move {
+            if let Err(e) = serve_one(stream, owner).await {
                 tracing::debug!("control connection ended: {e}");
             }
         });
     }
-    drop(listener);
-    stopping.cancel();
-    let drained = tokio::time::timeout(Duration::from_secs(30), async {
-        while running.join_next().await.is_some() {}
-    })
-    .await;
-    if drained.is_err() {
-        tracing::warn!("requests still running 30 s after shutdown; stopping them");
-        running.abort_all();
-    }
 }
 
-async fn serve_one<H: Handler>(
-    stream: UnixStream,
-    node: Arc<H>,
-    stopping: Cancel,
-) -> std::io::Result<()> {
+async fn serve_one(stream: UnixStream, owner: Arc<Shared>) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
     let mut line = String::new();
@@ -183,7 +131,7 @@ async fn serve_one<H: Handler>(
     if n == 0 {
         return Ok(());
     }
-    let request: H::Request = match serde_json::from_str(&line) {
+    let request: Request = match serde_json::from_str(&line) {
         Ok(r) => r,
         Err(e) => {
             let reply = Reply::Error {
@@ -193,41 +141,54 @@ async fn serve_one<H: Handler>(
             return write_line(&mut write, &reply).await;
         }
     };
-    let cancel = Cancel::new();
-    let watcher = {
+    if let Err(e) = refuse_kit_without_passphrase(&request) {
+        return write_line(&mut write, &Reply::error(&e)).await;
+    }
+    // The client hanging up cancels its request.
+    let cancel = CancellationToken::new();
+    let hang_up = {
         let cancel = cancel.clone();
         tokio::spawn(async move {
             let mut rest = Vec::new();
-            // The client hanging up, or the owner shutting down, cancels the request.
-            tokio::select! {
-                _ = tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut rest) => {}
-                () = async {
-                    while !stopping.is_cancelled() {
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                    }
-                } => {}
-            }
+            let _ = tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut rest).await;
             cancel.cancel();
         })
     };
+    let result = if request == Request::Subscribe {
+        follow(&mut write, &owner, &cancel).await
+    } else {
+        answer(&mut write, &owner, request, &cancel).await
+    };
+    hang_up.abort();
+    result
+}
+
+/// Runs one request, forwarding its progress, then its answer.
+async fn answer(
+    write: &mut (impl AsyncWriteExt + Unpin),
+    owner: &Arc<Shared>,
+    request: Request,
+    cancel: &CancellationToken,
+) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Reply>();
     let sink = Arc::new(ThrottledSink {
         tx: tx.clone(),
         last: Mutex::new(None),
     });
     let work = {
+        let owner = owner.clone();
         let cancel = cancel.clone();
         tokio::spawn(async move {
-            let reply = match node.handle_control(request, sink, &cancel).await {
+            let reply = match owner.call(request, sink, cancel).await {
                 Ok(response) => Reply::Done(response),
-                Err(ControlError { code, message }) => Reply::Error { code, message },
+                Err(e) => Reply::error(&e),
             };
             let _ = tx.send(reply);
         })
     };
     while let Some(reply) = rx.recv().await {
         let last = !matches!(reply, Reply::Progress(_));
-        if write_line(&mut write, &reply).await.is_err() {
+        if write_line(write, &reply).await.is_err() {
             cancel.cancel();
         }
         if last {
@@ -235,8 +196,28 @@ async fn serve_one<H: Handler>(
         }
     }
     let _ = work.await;
-    watcher.abort();
     Ok(())
+}
+
+/// Streams the owner's events until the client hangs up or the owner stops.
+async fn follow(
+    write: &mut (impl AsyncWriteExt + Unpin),
+    owner: &Arc<Shared>,
+    cancel: &CancellationToken,
+) -> std::io::Result<()> {
+    let mut events = owner.subscribe();
+    write_line(write, &Reply::Following).await?;
+    loop {
+        let event = tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            () = owner.stopping.cancelled() => return Ok(()),
+            event = events.next() => event,
+        };
+        match event {
+            Some(event) => write_line(write, &Reply::Event(event)).await?,
+            None => return Ok(()),
+        }
+    }
 }
 
 async fn write_line(
@@ -321,7 +302,71 @@ impl ControlClient {
                 Reply::Progress(p) => progress.report(&p),
                 Reply::Done(response) => return Ok(response),
                 Reply::Error { code, message } => return Err(NodeError::Remote { code, message }),
+                Reply::Following | Reply::Event(_) => {
+                    return Err(NodeError::Protocol(
+                        "the owner sent events to a request that did not ask for them".into(),
+                    ));
+                }
             }
+        }
+    }
+
+    /// Follows the owner's events: returns once the subscription is in place, with the
+    /// stream of events (which ends when the owner stops).
+    pub async fn subscribe(&self) -> Result<RemoteEvents, NodeError> {
+        let stream = UnixStream::connect(&self.path)
+            .await
+            .map_err(|e| NodeError::io("cannot connect to", &self.path, e))?;
+        let (read, mut write) = stream.into_split();
+        let mut bytes = serde_json::to_vec(&Request::Subscribe)
+            .map_err(|e| NodeError::Protocol(e.to_string()))?;
+        bytes.push(b'\n');
+        write
+            .write_all(&bytes)
+            .await
+            .map_err(|e| NodeError::io("cannot write to", &self.path, e))?;
+        let mut events = RemoteEvents {
+            lines: BufReader::new(read).lines(),
+            _write: write,
+            path: self.path.clone(),
+        };
+        match events.reply().await? {
+            Some(Reply::Following) => Ok(events),
+            Some(Reply::Error { code, message }) => Err(NodeError::Remote { code, message }),
+            _ => Err(NodeError::Protocol(
+                "the owner did not start the subscription".into(),
+            )),
+        }
+    }
+}
+
+/// Events from a home's owner, as a control client follows them.
+pub struct RemoteEvents {
+    lines: tokio::io::Lines<BufReader<tokio::net::unix::OwnedReadHalf>>,
+    // Kept open: closing it tells the owner this follower has gone.
+    _write: tokio::net::unix::OwnedWriteHalf,
+    path: std::path::PathBuf,
+}
+
+impl RemoteEvents {
+    async fn reply(&mut self) -> Result<Option<Reply>, NodeError> {
+        let line = self
+            .lines
+            .next_line()
+            .await
+            .map_err(|e| NodeError::io("cannot read from", &self.path, e))?;
+        line.map(|line| serde_json::from_str(&line).map_err(|e| NodeError::Protocol(e.to_string())))
+            .transpose()
+    }
+
+    /// The next event; `None` once the owner has stopped.
+    pub async fn next(&mut self) -> Result<Option<Event>, NodeError> {
+        match self.reply().await? {
+            None => Ok(None),
+            Some(Reply::Event(event)) => Ok(Some(event)),
+            Some(_) => Err(NodeError::Protocol(
+                "the owner sent something other than an event".into(),
+            )),
         }
     }
 }

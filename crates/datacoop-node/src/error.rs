@@ -123,6 +123,20 @@ pub enum NodeError {
         /// The error's message.
         message: String,
     },
+    /// The home's owner has no unlocked identity (the desktop app before its passphrase
+    /// was given, or an owner that is stopping).
+    #[error("{}", locked_message(*owner))]
+    Locked {
+        /// What owns the home.
+        owner: crate::OwnerKind,
+    },
+    /// A request this kind of caller cannot make (a window request to `datacoop serve`,
+    /// or following events without a control socket).
+    #[error("{op:?} is not available here: {}", not_here_reason(op))]
+    NotHere {
+        /// The request.
+        op: &'static str,
+    },
     /// The control protocol was violated.
     #[error("control socket: {0}")]
     Protocol(String),
@@ -143,6 +157,25 @@ pub enum NodeError {
         #[source]
         source: io::Error,
     },
+}
+
+fn locked_message(owner: crate::OwnerKind) -> &'static str {
+    match owner {
+        crate::OwnerKind::App => {
+            "the datacoop desktop app owns this home and is locked: unlock it in its window, then try again"
+        }
+        crate::OwnerKind::Serve | crate::OwnerKind::Cli => {
+            "the datacoop process that owns this home is stopping; try again once it has stopped"
+        }
+    }
+}
+
+fn not_here_reason(op: &str) -> &'static str {
+    match op {
+        "activate" => "the process that owns this home has no window",
+        "subscribe" => "only a running datacoop (serve or the desktop app) has events to follow",
+        _ => "this owner does not serve it",
+    }
 }
 
 impl NodeError {
@@ -167,6 +200,8 @@ impl NodeError {
             NodeError::OwnedBy { .. } => "home.owned",
             NodeError::OwnerUnreachable { .. } => "home.owner_unreachable",
             NodeError::Remote { code, .. } => code,
+            NodeError::Locked { .. } => "auth.locked",
+            NodeError::NotHere { .. } => "input.not_here",
             NodeError::Protocol(_) => "control.protocol",
             NodeError::FileExists { .. } => "input.file_exists",
             NodeError::Io { .. } => "io.failed",

@@ -2,15 +2,17 @@
 //! nothing here knows about either.
 //!
 //! A home is owned by one process at a time ([`HomeLock`]). A one-shot command owns it
-//! for its duration; a long-running owner (`datacoop serve`, the desktop app) also serves
-//! an owner-only control socket ([`control`]) through which other commands reach it.
-//! [`Session`] hides the difference: it opens the home or connects to its owner.
+//! for its duration; a long-running owner (`datacoop serve`, the desktop app) is an
+//! [`Owner`]: it also serves an owner-only control socket ([`control`]) through which
+//! other commands reach it, tracks the work running on the node, and publishes
+//! [`Event`]s. [`Session`] hides the difference for the CLI: it opens the home or
+//! connects to its owner.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), datacoop_node::NodeError> {
 //! use std::sync::Arc;
 //! use datacoop_node::{Home, Session, SessionOptions, api::Request};
-//! use datacoop_vault::{Cancel, NoProgress};
+//! use datacoop_vault::{CancellationToken, NoProgress};
 //! use secrecy::SecretString;
 //!
 //! let home = Home::resolve(Some("/tmp/ada".into()))?;
@@ -21,20 +23,24 @@
 //!     |_owner| {},
 //! )
 //! .await?;
-//! let response = session.call(Request::Whoami, Arc::new(NoProgress), &Cancel::new()).await?;
+//! let response = session
+//!     .call(Request::Whoami, Arc::new(NoProgress), &CancellationToken::new())
+//!     .await?;
 //! println!("{response:?}");
 //! session.close().await;
 //! # Ok(()) }
 //! ```
 
 pub mod api;
-pub mod app;
 pub mod control;
 pub mod coop;
 mod error;
+mod events;
 mod home;
+mod lock;
 mod node;
 mod owner;
+mod save;
 mod session;
 
 pub use datacoop_crypto::KdfCost;
@@ -49,9 +55,13 @@ pub fn kdf_cost_from_env() -> KdfCost {
         .map(KdfCost::LogN)
         .unwrap_or(KdfCost::Default)
 }
-pub use datacoop_vault::{Cancel, NoProgress, Progress, ProgressSink};
+pub use control::RemoteEvents;
+pub use datacoop_vault::{CancellationToken, NoProgress, Progress, ProgressSink};
 pub use error::{NodeError, exit_code_for};
+pub use events::{Event, Events, JobKind, JobOutcome, Subscription};
 pub use home::Home;
+pub use lock::{HomeLock, OwnerInfo, OwnerKind, Ownership};
 pub use node::{Node, absolute, init, restore};
-pub use owner::{HomeLock, OwnerInfo, OwnerKind, Ownership};
-pub use session::{Session, SessionOptions, run_owner, with_exclusive_home};
+pub use owner::{HomeState, Launch, Owner, OwnerOptions, StopReport};
+pub use save::{save_recovery_kit, write_owner_only};
+pub use session::{Session, SessionOptions, with_exclusive_home};

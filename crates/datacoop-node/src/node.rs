@@ -5,11 +5,12 @@ use datacoop_core::{Category, DatasetName};
 use datacoop_crypto::{
     KdfCost, Keystore, KeystoreSecrets, PublicIdentity, RecoveryKit, RecoveryPhrase,
 };
-use datacoop_vault::{AddMode, Cancel, ExportMode, ProgressSink, Vault};
+use datacoop_vault::{AddMode, CancellationToken, ExportMode, ProgressSink, Vault};
 use secrecy::SecretString;
 
-use crate::api::{DataListing, RecoveryExport, Request, Response, Whoami};
+use crate::api::{DataListing, Passphrase, RecoveryExport, Request, Response, Whoami};
 use crate::coop::{Ledger, dataset_id};
+use crate::events::{Event, Events};
 use datacoop_ledger::ConsentMode;
 
 fn parse_purposes(names: &[String]) -> Result<Vec<datacoop_core::Purpose>, NodeError> {
@@ -35,6 +36,7 @@ pub struct Node {
     /// Why the log could not be opened, if it could not: the vault stays usable and
     /// cooperative commands report this (`log verify` names the damaged operation).
     ledger_damage: Option<(String, String)>,
+    events: Events,
 }
 
 fn now() -> u64 {
@@ -45,11 +47,13 @@ fn now() -> u64 {
 }
 
 impl Node {
-    /// Unlocks the keystore and opens the vault. The caller must own the home.
+    /// Unlocks the keystore and opens the vault. The caller must own the home. What
+    /// changes is told to `events`.
     pub async fn open(
         home: &Home,
         passphrase: &SecretString,
         kdf_cost: KdfCost,
+        events: Events,
     ) -> Result<Self, NodeError> {
         let secrets = Keystore::unlock(&home.keystore(), passphrase)?;
         let vault = Vault::open(&home.vault_dir(), &secrets).await?;
@@ -67,6 +71,7 @@ impl Node {
             kdf_cost,
             ledger: std::sync::Mutex::new(ledger),
             ledger_damage,
+            events,
         })
     }
 
@@ -98,10 +103,13 @@ impl Node {
         &self,
         request: Request,
         progress: Arc<dyn ProgressSink>,
-        cancel: &Cancel,
+        cancel: &CancellationToken,
     ) -> Result<Response, NodeError> {
         Ok(match request {
             Request::Ping => Response::Pong,
+            Request::Activate | Request::Subscribe => {
+                return Err(NodeError::NotHere { op: request.op() });
+            }
             Request::Whoami => Response::Whoami(Whoami {
                 identity: self.identity(),
                 roles: self.roles(),
@@ -120,11 +128,14 @@ impl Node {
                 } else {
                     AddMode::Plain
                 };
-                Response::Added(
-                    self.vault
-                        .add(&dataset, category.as_ref(), &paths, mode, progress, cancel)
-                        .await?,
-                )
+                let report = self
+                    .vault
+                    .add(&dataset, category.as_ref(), &paths, mode, progress, cancel)
+                    .await?;
+                self.events.emit(Event::DatasetsChanged {
+                    dataset: dataset.to_string(),
+                });
+                Response::Added(report)
             }
             Request::DataList { dataset } => {
                 let mut datasets = self.vault.datasets()?;
@@ -160,8 +171,10 @@ impl Node {
             Request::DataRecipient { dataset, category } => {
                 let dataset = DatasetName::new(&dataset)?;
                 let category = category.map(|c| c.parse::<Category>()).transpose()?;
-                if category.is_some() {
-                    self.vault.ensure_dataset(&dataset, category.as_ref())?;
+                if category.is_some() && self.vault.ensure_dataset(&dataset, category.as_ref())? {
+                    self.events.emit(Event::DatasetsChanged {
+                        dataset: dataset.to_string(),
+                    });
                 }
                 Response::Recipient {
                     recipient: self.vault.recipient(&dataset)?,
@@ -174,19 +187,51 @@ impl Node {
             | Request::LogProof { .. }
             | Request::ConsentSet { .. }
             | Request::ConsentShow
-            | Request::ConsentWithdraw { .. } => self.handle_coop(request)?,
-            Request::RecoveryExport { passphrase } => {
-                if let Some(passphrase) = passphrase {
-                    self.check_passphrase(passphrase.to_secret()).await?;
+            | Request::ConsentWithdraw { .. } => {
+                let writes = matches!(
+                    request,
+                    Request::CoopCreate { .. }
+                        | Request::ConsentSet { .. }
+                        | Request::ConsentWithdraw { .. }
+                );
+                let response = self.handle_coop(request)?;
+                if writes {
+                    self.events.emit(Event::LogAppended {
+                        size: self.log_size(),
+                    });
                 }
-                let phrase = RecoveryPhrase::generate()?;
-                let kit = RecoveryKit::seal(&self.secrets, &phrase, self.kdf_cost)?;
-                Response::RecoveryKit(RecoveryExport {
-                    kit: kit.to_text(),
-                    phrase: phrase.expose().to_owned(),
-                })
+                response
+            }
+            Request::RecoveryExport { passphrase } => {
+                Response::RecoveryKit(self.recovery_kit(passphrase).await?)
             }
         })
+    }
+
+    /// Makes a recovery kit and its phrase. `passphrase` must be the identity's when the
+    /// caller has not proved it otherwise (a request through the control socket); an
+    /// in-process caller proved it by unlocking.
+    pub async fn recovery_kit(
+        &self,
+        passphrase: Option<Passphrase>,
+    ) -> Result<RecoveryExport, NodeError> {
+        if let Some(passphrase) = passphrase {
+            self.check_passphrase(passphrase.to_secret()).await?;
+        }
+        let phrase = RecoveryPhrase::generate()?;
+        let kit = RecoveryKit::seal(&self.secrets, &phrase, self.kdf_cost)?;
+        Ok(RecoveryExport {
+            kit: kit.to_text(),
+            phrase: phrase.expose().to_owned(),
+        })
+    }
+
+    fn log_size(&self) -> u64 {
+        self.ledger
+            .lock()
+            .ok()
+            .and_then(|guard| guard.as_ref().map(|l| l.info().size))
+            .unwrap_or(0)
     }
 
     fn handle_coop(&self, request: Request) -> Result<Response, NodeError> {

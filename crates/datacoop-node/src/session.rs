@@ -1,14 +1,16 @@
-use std::future::Future;
-use std::path::PathBuf;
+//! How a command reaches a home: by opening it for its duration, or through the control
+//! socket of the long-running owner that holds it.
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use datacoop_crypto::{CryptoError, KdfCost};
-use datacoop_vault::{Cancel, ProgressSink};
+use datacoop_vault::{CancellationToken, ProgressSink};
 use secrecy::SecretString;
 
 use crate::api::{Request, Response};
-use crate::control::{self, ControlClient};
+use crate::control::{ControlClient, RemoteEvents};
+use crate::events::Events;
 use crate::{Home, HomeLock, Node, NodeError, OwnerInfo, OwnerKind, Ownership};
 
 /// How a command reaches a home: by opening it itself, or through its owner's socket.
@@ -118,7 +120,7 @@ impl Session {
         options: SessionOptions,
     ) -> Result<Session, NodeError> {
         let passphrase = passphrase()?;
-        let node = Node::open(home, &passphrase, options.kdf_cost).await?;
+        let node = Node::open(home, &passphrase, options.kdf_cost, Events::new()).await?;
         Ok(Session::Local {
             node: Box::new(node),
             lock,
@@ -130,25 +132,26 @@ impl Session {
         &self,
         request: Request,
         progress: Arc<dyn ProgressSink>,
-        cancel: &Cancel,
+        cancel: &CancellationToken,
     ) -> Result<Response, NodeError> {
         match self {
             Session::Local { node, .. } => node.handle(request, progress, cancel).await,
             Session::Remote(client) => {
                 // Dropping the call closes the connection, which cancels it in the owner.
-                let call = client.call(&request, progress.as_ref());
-                tokio::pin!(call);
-                loop {
-                    tokio::select! {
-                        result = &mut call => return result,
-                        () = tokio::time::sleep(Duration::from_millis(100)) => {
-                            if cancel.is_cancelled() {
-                                return Err(datacoop_vault::VaultError::Cancelled.into());
-                            }
-                        }
-                    }
+                tokio::select! {
+                    result = client.call(&request, progress.as_ref()) => result,
+                    () = cancel.cancelled() => Err(datacoop_vault::VaultError::Cancelled.into()),
                 }
             }
+        }
+    }
+
+    /// Follows the events of the home's long-running owner. A home that no `serve` or
+    /// app holds has no events to follow (`input.not_here`).
+    pub async fn subscribe(&self) -> Result<RemoteEvents, NodeError> {
+        match self {
+            Session::Remote(client) => client.subscribe().await,
+            Session::Local { .. } => Err(NodeError::NotHere { op: "subscribe" }),
         }
     }
 
@@ -183,56 +186,4 @@ pub fn with_exclusive_home<T>(
             owner,
         }),
     }
-}
-
-/// Owns `home` as a long-running process of `kind` and serves its control socket until
-/// `shutdown` completes. `ready` is called with the socket path once clients can connect.
-pub async fn run_owner(
-    home: &Home,
-    kind: OwnerKind,
-    passphrase: impl FnOnce() -> Result<SecretString, NodeError>,
-    options: SessionOptions,
-    ready: impl FnOnce(&std::path::Path),
-    shutdown: impl Future<Output = ()>,
-) -> Result<(), NodeError> {
-    if !home.is_initialised() {
-        return Err(CryptoError::KeystoreMissing {
-            path: home.keystore(),
-        }
-        .into());
-    }
-    // Announce ourselves as a one-shot owner until the socket is up, so that commands
-    // started meanwhile wait instead of failing to connect.
-    let lock = match HomeLock::try_acquire(home, OwnerKind::Cli)? {
-        Ownership::Owned(lock) => lock,
-        Ownership::Taken(owner) => {
-            return Err(NodeError::OwnedBy {
-                home: home.root().to_owned(),
-                owner,
-            });
-        }
-    };
-    let passphrase = passphrase()?;
-    let node = Arc::new(Node::open(home, &passphrase, options.kdf_cost).await?);
-    drop(passphrase);
-    let socket: PathBuf = home.control_socket();
-    let listener = control::bind(&socket)?;
-    let owner_uid = owner_uid(home)?;
-    lock.publish(kind)?;
-    ready(&socket);
-    // Returns once shutdown is asked for and running requests have finished.
-    control::serve_until(listener, node.clone(), owner_uid, shutdown).await;
-    let _ = std::fs::remove_file(&socket);
-    if let Ok(node) = Arc::try_unwrap(node) {
-        node.close().await;
-    }
-    drop(lock);
-    Ok(())
-}
-
-pub(crate) fn owner_uid(home: &Home) -> Result<u32, NodeError> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(home.root())
-        .map(|m| m.uid())
-        .map_err(|e| NodeError::io("cannot read", home.root(), e))
 }

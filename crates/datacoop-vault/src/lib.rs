@@ -12,7 +12,7 @@
 //! use std::sync::Arc;
 //! use datacoop_core::{Category, DatasetName};
 //! use datacoop_crypto::KeystoreSecrets;
-//! use datacoop_vault::{AddMode, Cancel, ExportMode, NoProgress, Vault};
+//! use datacoop_vault::{AddMode, CancellationToken, ExportMode, NoProgress, Vault};
 //!
 //! let secrets = KeystoreSecrets::generate("Ada");
 //! let vault = Vault::in_memory(&secrets);
@@ -23,13 +23,13 @@
 //! let fitness: Category = "fitness".parse().unwrap();
 //! let report = vault
 //!     .add(&runs, Some(&fitness), &[dir.path().join("run.csv")], AddMode::Plain,
-//!          Arc::new(NoProgress), &Cancel::new())
+//!          Arc::new(NoProgress), &CancellationToken::new())
 //!     .await
 //!     .unwrap();
 //! assert_eq!(report.files, 1);
 //!
 //! let out = dir.path().join("out");
-//! vault.export(&runs, &out, ExportMode::Plain, Arc::new(NoProgress), &Cancel::new()).await.unwrap();
+//! vault.export(&runs, &out, ExportMode::Plain, Arc::new(NoProgress), &CancellationToken::new()).await.unwrap();
 //! assert_eq!(std::fs::read(out.join("run.csv")).unwrap(), b"km,minutes\n5,27\n");
 //! # }
 //! ```
@@ -44,6 +44,8 @@ mod sealed;
 mod vault;
 
 pub use error::VaultError;
-pub use progress::{Cancel, NoProgress, Progress, ProgressSink};
+pub use progress::{NoProgress, Progress, ProgressSink};
 pub use records::{DatasetSummary, Entry};
+/// How long work is asked to stop: the work checks it between chunks.
+pub use tokio_util::sync::CancellationToken;
 pub use vault::{AddMode, AddReport, ExportMode, ExportReport, Vault};

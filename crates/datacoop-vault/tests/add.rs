@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use datacoop_core::{Category, DatasetName};
 use datacoop_crypto::KeystoreSecrets;
-use datacoop_vault::{AddMode, Cancel, ExportMode, NoProgress, Progress, Vault};
+use datacoop_vault::{AddMode, CancellationToken, ExportMode, NoProgress, Progress, Vault};
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -45,7 +45,7 @@ impl Fixture {
         &self,
         paths: &[PathBuf],
         progress: Arc<dyn datacoop_vault::ProgressSink>,
-        cancel: &Cancel,
+        cancel: &CancellationToken,
     ) -> Result<datacoop_vault::AddReport, datacoop_vault::VaultError> {
         self.vault
             .add(
@@ -73,7 +73,7 @@ impl Fixture {
 async fn a_file_that_grows_while_being_added_is_refused() {
     let f = fixture().await;
     let kept = f.file("kept.bin", 10);
-    f.add_with(&[kept], Arc::new(NoProgress), &Cancel::new())
+    f.add_with(&[kept], Arc::new(NoProgress), &CancellationToken::new())
         .await
         .unwrap();
     let growing = f.file("growing.bin", 3 << 20);
@@ -87,7 +87,7 @@ async fn a_file_that_grows_while_being_added_is_refused() {
         }
     };
     let err = f
-        .add_with(&[growing], Arc::new(sink), &Cancel::new())
+        .add_with(&[growing], Arc::new(sink), &CancellationToken::new())
         .await
         .unwrap_err();
     assert_eq!(err.code(), "io.changed_while_adding", "{err}");
@@ -106,7 +106,7 @@ async fn a_file_that_vanishes_while_being_added_is_refused() {
         }
     };
     let err = f
-        .add_with(&[vanishing], Arc::new(sink), &Cancel::new())
+        .add_with(&[vanishing], Arc::new(sink), &CancellationToken::new())
         .await
         .unwrap_err();
     assert_eq!(err.code(), "io.changed_while_adding", "{err}");
@@ -118,7 +118,7 @@ async fn cancelling_keeps_finished_files_and_nothing_partial() {
     let f = fixture().await;
     let first = f.file("a-first.bin", 1000);
     let second = f.file("b-second.bin", 4 << 20);
-    let cancel = Cancel::new();
+    let cancel = CancellationToken::new();
     let trigger = cancel.clone();
     let sink = move |p: &Progress| {
         if p.current == "b-second.bin" && p.bytes_done > 1000 {
@@ -137,7 +137,7 @@ async fn cancelling_keeps_finished_files_and_nothing_partial() {
 async fn cancelling_the_first_add_leaves_no_empty_dataset() {
     let f = fixture().await;
     let only = f.file("only.bin", 4 << 20);
-    let cancel = Cancel::new();
+    let cancel = CancellationToken::new();
     let trigger = cancel.clone();
     let sink = move |p: &Progress| {
         if p.bytes_done > 1000 {
@@ -174,7 +174,7 @@ async fn an_add_racing_a_cancelled_creator_records_nothing_orphaned() {
     let small = dir.path().join("small.bin");
     fs::write(&small, vec![2u8; 2 << 20]).unwrap();
 
-    let creator_cancel = Cancel::new();
+    let creator_cancel = CancellationToken::new();
     let creator_started = Arc::new(AtomicBool::new(false));
     let creator_done = Arc::new(AtomicBool::new(false));
 
@@ -225,7 +225,7 @@ async fn an_add_racing_a_cancelled_creator_records_nothing_orphaned() {
                     &[small],
                     AddMode::Plain,
                     Arc::new(sink),
-                    &Cancel::new(),
+                    &CancellationToken::new(),
                 )
                 .await
         })
@@ -247,7 +247,7 @@ async fn an_unreadable_entry_in_a_folder_stops_before_storing_anything() {
     fs::write(folder.join("ok.txt"), b"fine").unwrap();
     std::os::unix::fs::symlink("/nonexistent/target", folder.join("broken-link")).unwrap();
     let err = f
-        .add_with(&[folder], Arc::new(NoProgress), &Cancel::new())
+        .add_with(&[folder], Arc::new(NoProgress), &CancellationToken::new())
         .await
         .unwrap_err();
     assert!(err.to_string().contains("broken-link"), "{err}");
@@ -276,7 +276,7 @@ async fn the_vault_reopens_with_its_data() {
                 &[file],
                 AddMode::Plain,
                 Arc::new(NoProgress),
-                &Cancel::new(),
+                &CancellationToken::new(),
             )
             .await
             .unwrap();
@@ -292,7 +292,7 @@ async fn the_vault_reopens_with_its_data() {
             &out,
             ExportMode::Plain,
             Arc::new(NoProgress),
-            &Cancel::new(),
+            &CancellationToken::new(),
         )
         .await
         .unwrap();

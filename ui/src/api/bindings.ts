@@ -269,13 +269,13 @@ root: string,
  */
 unwitnessed: boolean, };
 
-export type ProgressView = { 
+export type Progress = { 
 /**
- * The file being worked on.
+ * The file being worked on, relative to what the user gave.
  */
 current: string, 
 /**
- * Files finished.
+ * Files finished so far.
  */
 files_done: number, 
 /**
@@ -283,13 +283,98 @@ files_done: number,
  */
 files_total: number, 
 /**
- * Bytes processed.
+ * Plaintext bytes processed so far, over all files.
  */
 bytes_done: number, 
 /**
- * Bytes in all.
+ * Plaintext bytes in all.
  */
 bytes_total: number, };
+
+export type Event = { "event": "unlocked", 
+/**
+ * The identity id.
+ */
+identity: string, 
+/**
+ * Its display name.
+ */
+name: string, } | { "event": "locked", 
+/**
+ * The work that was running and had to stop.
+ */
+cancelled: Array<JobKind>, } | { "event": "datasets_changed", 
+/**
+ * The dataset's name.
+ */
+dataset: string, } | { "event": "log_appended", 
+/**
+ * The log's size now.
+ */
+size: number, } | { "event": "job_started", 
+/**
+ * The job's number in this owner.
+ */
+job: number, 
+/**
+ * What it does.
+ */
+kind: JobKind, } | { "event": "job_progress", 
+/**
+ * The job's number.
+ */
+job: number, 
+/**
+ * Where it is.
+ */
+progress: Progress, } | { "event": "job_finished", 
+/**
+ * The job's number.
+ */
+job: number, 
+/**
+ * What it did.
+ */
+kind: JobKind, 
+/**
+ * How it ended.
+ */
+outcome: JobOutcome, } | { "event": "missed", 
+/**
+ * How many.
+ */
+count: number, };
+
+export type JobKind = { "job": "adding", 
+/**
+ * The dataset.
+ */
+dataset: string, } | { "job": "exporting", 
+/**
+ * The dataset.
+ */
+dataset: string, } | { "job": "request", 
+/**
+ * The request's name on the control socket (`data_list`, `consent_set`, ...).
+ */
+op: string, };
+
+export type JobOutcome = { "outcome": "done" } | { "outcome": "cancelled" } | { "outcome": "failed", 
+/**
+ * The error's code.
+ */
+code: string, };
+
+export type StopReport = { 
+/**
+ * The jobs that were running and were cancelled and waited for.
+ */
+cancelled: Array<JobKind>, 
+/**
+ * False if some of them had not ended after the patience allowed, and the vault was
+ * left to close when they do.
+ */
+in_time: boolean, };
 
 export type AddResult = { 
 /**

@@ -3,8 +3,8 @@
 
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
-  AddResult, AppStatus, ConsentDto, CoopView, CreatedIdentity, LogEntryView, VerifyView, DatasetView, EntryView, ExportResult,
-  IdentityView, ProgressView, RecoveryKitView,
+  Event as NodeEvent, StopReport, AddResult, AppStatus, ConsentDto, CoopView, CreatedIdentity, LogEntryView, VerifyView, DatasetView, EntryView, ExportResult,
+  IdentityView, Progress, RecoveryKitView,
 } from "./bindings";
 
 let nextJob = 1;
@@ -22,7 +22,13 @@ export const api = {
   restoreIdentity: (kit: string, phrase: string, passphrase: string) =>
     invoke<IdentityView>("restore_identity", { kit, phrase, passphrase }),
   unlock: (passphrase: string) => invoke<IdentityView>("unlock", { passphrase }),
-  lock: () => invoke<boolean>("lock"),
+  lock: () => invoke<StopReport>("lock"),
+  /** Calls `onEvent` with each of the node's events from now on. */
+  followEvents: (onEvent: (e: NodeEvent) => void) => {
+    const channel = new Channel<NodeEvent>();
+    channel.onmessage = onEvent;
+    return invoke<null>("follow_events", { onEvent: channel });
+  },
   listDatasets: () => invoke<DatasetView[]>("list_datasets"),
   listEntries: (dataset: string) => invoke<EntryView[]>("list_entries", { dataset }),
   addPaths: (
@@ -30,14 +36,14 @@ export const api = {
     dataset: string,
     category: string | null,
     paths: string[],
-    onProgress: (p: ProgressView) => void,
+    onProgress: (p: Progress) => void,
   ) => {
-    const channel = new Channel<ProgressView>();
+    const channel = new Channel<Progress>();
     channel.onmessage = onProgress;
     return invoke<AddResult>("add_paths", { job, dataset, category, paths, onProgress: channel });
   },
-  exportDataset: (job: number, dataset: string, out: string, onProgress: (p: ProgressView) => void) => {
-    const channel = new Channel<ProgressView>();
+  exportDataset: (job: number, dataset: string, out: string, onProgress: (p: Progress) => void) => {
+    const channel = new Channel<Progress>();
     channel.onmessage = onProgress;
     return invoke<ExportResult>("export_dataset", { job, dataset, out, onProgress: channel });
   },

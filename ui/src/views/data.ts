@@ -19,6 +19,8 @@ export interface DataContext {
   setBusy(busy: boolean): void;
   /** Where dropped paths go while this view is shown. */
   setDropTarget(target: ((paths: string[]) => void) | null): void;
+  /** What to run when the node says datasets changed (an add from the command line). */
+  onDatasetsChanged(reload: (() => void) | null): void;
 }
 
 function skeleton(rows: number): HTMLElement {
@@ -82,6 +84,7 @@ export function myDataView(ctx: DataContext): HTMLElement {
             `${en.data.card.items(formatCount(d.items))} · ${formatBytes(d.size)}`),
           h("span", { class: "muted small" }, en.data.card.created(formatDate(d.created_at))))))));
   };
+  ctx.onDatasetsChanged(() => void load());
   void load();
   return root;
 }

@@ -1,6 +1,6 @@
 // A determinate progress bar with bytes, rate, time left, the current file and Cancel.
 
-import type { ProgressView } from "../api/bindings";
+import type { Progress } from "../api/bindings";
 import { h } from "../dom";
 import { formatBytes, formatCount, formatDuration, formatRate } from "../format";
 import { en } from "../i18n/en";
@@ -8,7 +8,7 @@ import { ProgressTracker } from "../progress";
 
 export interface ProgressPanel {
   el: HTMLElement;
-  update(p: ProgressView): void;
+  update(p: Progress): void;
   /** Work ended (done, failed or cancelled): the Cancel button goes away. */
   end(): void;
 }

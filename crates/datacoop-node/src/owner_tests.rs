@@ -1,0 +1,426 @@
+//! The owner's lifecycle, in-process.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use datacoop_crypto::KdfCost;
+use secrecy::SecretString;
+
+use super::*;
+use crate::api::{Request, Response};
+use crate::control::{self, ControlClient};
+use crate::save_recovery_kit;
+use crate::{Home, NodeError, OwnerInfo, OwnerKind};
+
+fn options(kind: OwnerKind, on_activate: Option<Arc<dyn Fn() + Send + Sync>>) -> OwnerOptions {
+    OwnerOptions {
+        kind,
+        kdf_cost: KdfCost::Cheap,
+        patience: Duration::from_secs(5),
+        on_activate,
+    }
+}
+
+async fn owned(home: &Home, activations: Arc<AtomicUsize>) -> Owner {
+    let on_activate: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+        activations.fetch_add(1, Ordering::SeqCst);
+    });
+    match Owner::launch(home, options(OwnerKind::App, Some(on_activate))).await {
+        Ok(Launch::Owned(owned)) => owned,
+        Ok(_) => panic!("expected to own a fresh home"),
+        Err(e) => panic!("launch failed: {e}"),
+    }
+}
+
+async fn remote(home: &Home, request: Request) -> Result<Response, NodeError> {
+    ControlClient::connect(&home.control_socket())
+        .await?
+        .call(&request, &NoProgress)
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owns_from_launch_through_create_lock_and_unlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+    let app = owned(&home, Arc::new(AtomicUsize::new(0))).await;
+    assert_eq!(app.state().await, HomeState::NoIdentity);
+    let owner: OwnerInfo =
+        serde_json::from_slice(&std::fs::read(home.owner_file()).unwrap()).unwrap();
+    assert_eq!(owner.kind, OwnerKind::App);
+
+    // Before an identity exists, the socket answers pings and refuses the rest.
+    assert_eq!(remote(&home, Request::Ping).await.unwrap(), Response::Pong);
+    let err = remote(&home, Request::Whoami).await.unwrap_err();
+    assert_eq!(err.code(), "auth.locked");
+
+    let pass = SecretString::from("correct horse battery staple");
+    let (identity, kit) = app.create(" Ada ", pass).await.unwrap();
+    assert_eq!(identity.name, "Ada");
+    assert_eq!(kit.phrase.split_whitespace().count(), 24);
+    assert!(kit.kit.contains(&identity.id.to_string()));
+    assert!(matches!(app.state().await, HomeState::Unlocked { .. }));
+    let Response::Whoami(me) = remote(&home, Request::Whoami).await.unwrap() else {
+        panic!("expected whoami");
+    };
+    assert_eq!(me.identity.id, identity.id);
+
+    // A second create is refused; the identity stays.
+    let again = app
+        .create("Bob", SecretString::from("x"))
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), "home.already_initialised");
+
+    let report = app.lock().await;
+    assert!(report.cancelled.is_empty() && report.in_time, "{report:?}");
+    assert_eq!(app.state().await, HomeState::Locked);
+    let err = remote(&home, Request::Whoami).await.unwrap_err();
+    assert_eq!(err.code(), "auth.locked");
+
+    let wrong = app.unlock(&SecretString::from("wrong")).await.unwrap_err();
+    assert_eq!(wrong.code(), "auth.wrong_passphrase");
+    assert_eq!(app.state().await, HomeState::Locked);
+    let back = app
+        .unlock(&SecretString::from("correct horse battery staple"))
+        .await
+        .unwrap();
+    assert_eq!(back.id, identity.id);
+
+    app.shutdown().await;
+    assert!(!home.control_socket().exists());
+    assert!(!home.owner_file().exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn second_launch_activates_the_first_and_other_homes_are_unaffected() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::resolve(Some(dir.path().join("a"))).unwrap();
+    let activations = Arc::new(AtomicUsize::new(0));
+    let first = owned(&home, activations.clone()).await;
+
+    match Owner::launch(&home, options(OwnerKind::App, None))
+        .await
+        .unwrap()
+    {
+        Launch::Activated(owner) => {
+            assert_eq!(owner.kind, OwnerKind::App);
+            assert_eq!(owner.pid, std::process::id());
+        }
+        _ => panic!("a second launch on the same home must activate the first"),
+    }
+    assert_eq!(activations.load(Ordering::SeqCst), 1);
+
+    let other = Home::resolve(Some(dir.path().join("b"))).unwrap();
+    let second = owned(&other, Arc::new(AtomicUsize::new(0))).await;
+    assert_eq!(activations.load(Ordering::SeqCst), 1);
+    second.shutdown().await;
+    first.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_home_served_by_datacoop_serve_is_reported_as_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+    let pass = "pass phrase for serve";
+    crate::init(&home, "Ada", &SecretString::from(pass), KdfCost::Cheap).unwrap();
+    let Launch::Owned(serve) =
+        Owner::launch_unlocked(&home, options(OwnerKind::Serve, None), move || {
+            Ok(SecretString::from(pass))
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("serve must own a fresh home");
+    };
+    match Owner::launch(&home, options(OwnerKind::App, None))
+        .await
+        .unwrap()
+    {
+        Launch::Taken(owner) => assert_eq!(owner.kind, OwnerKind::Serve),
+        _ => panic!("a home owned by serve must be reported as taken"),
+    }
+    // serve has no window to bring forward.
+    let err = remote(&home, Request::Activate).await.unwrap_err();
+    assert_eq!(err.code(), "input.not_here");
+    serve.shutdown().await;
+    assert!(!home.control_socket().exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saves_a_whole_kit_owner_only_and_keeps_existing_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+    let app = owned(&home, Arc::new(AtomicUsize::new(0))).await;
+    let (_, kit) = app
+        .create("Ada", SecretString::from("correct horse battery staple"))
+        .await
+        .unwrap();
+    let path = dir.path().join("kit.txt");
+    save_recovery_kit(&path, &kit.kit, false).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), kit.kit);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // Not replaced unless asked; replaced when asked.
+    std::fs::write(&path, "keep me").unwrap();
+    let err = save_recovery_kit(&path, &kit.kit, false).unwrap_err();
+    assert_eq!(err.code(), "input.file_exists");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
+    save_recovery_kit(&path, &kit.kit, true).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), kit.kit);
+
+    // A damaged kit is never written; a folder is not a file.
+    let other = dir.path().join("other.txt");
+    let damaged = kit.kit.replace("-----END AGE ENCRYPTED FILE-----", "");
+    let err = save_recovery_kit(&other, &damaged, false).unwrap_err();
+    assert_eq!(err.code(), "input.recovery_kit_corrupt");
+    assert!(!other.exists());
+    let err = save_recovery_kit(dir.path(), &kit.kit, true).unwrap_err();
+    assert_eq!(err.code(), "io.failed");
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recovery_kit_needs_the_passphrase_again_except_in_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+    let app = owned(&home, Arc::new(AtomicUsize::new(0))).await;
+    let pass = SecretString::from("correct horse battery staple");
+    app.create("Ada", pass.clone()).await.unwrap();
+
+    // Through the socket: refused without the passphrase or with a wrong one.
+    let err = remote(&home, Request::RecoveryExport { passphrase: None })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), control::PASSPHRASE_REQUIRED);
+    let wrong = crate::api::Passphrase::new(&SecretString::from("nope"));
+    let err = remote(
+        &home,
+        Request::RecoveryExport {
+            passphrase: Some(wrong),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "auth.wrong_passphrase");
+    let right = crate::api::Passphrase::new(&pass);
+    let Response::RecoveryKit(kit) = remote(
+        &home,
+        Request::RecoveryExport {
+            passphrase: Some(right),
+        },
+    )
+    .await
+    .unwrap() else {
+        panic!("expected a kit");
+    };
+    assert_eq!(kit.phrase.split_whitespace().count(), 24);
+
+    // In the window: the same rule through OwnedHome::recovery_kit.
+    let err = app
+        .recovery_kit(&SecretString::from("nope"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "auth.wrong_passphrase");
+    let kit = app.recovery_kit(&pass).await.unwrap();
+    // The phrase shown opens the kit shown, and it holds this identity.
+    let opened = datacoop_crypto::RecoveryKit::from_text(&kit.kit)
+        .unwrap()
+        .open(&kit.phrase.parse().unwrap())
+        .unwrap();
+    let HomeState::Unlocked { identity } = app.state().await else {
+        panic!("expected unlocked");
+    };
+    let me = identity.id;
+    assert_eq!(opened.identity().public().id, me);
+    // A passphrase never shows in logs.
+    let request = Request::RecoveryExport {
+        passphrase: Some(crate::api::Passphrase::new(&pass)),
+    };
+    assert!(!format!("{request:?}").contains("horse"));
+    app.shutdown().await;
+}
+
+async fn unlocked_app(dir: &tempfile::TempDir) -> (Home, Owner) {
+    let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+    let app = owned(&home, Arc::new(AtomicUsize::new(0))).await;
+    app.create("Ada", SecretString::from("correct horse battery staple"))
+        .await
+        .unwrap();
+    (home, app)
+}
+
+fn add_request(path: &std::path::Path) -> Request {
+    Request::DataAdd {
+        dataset: "d".into(),
+        category: Some("fitness".into()),
+        paths: vec![path.to_owned()],
+        age: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn locking_while_an_add_runs_through_the_socket_cancels_it_waits_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home, app) = unlocked_app(&dir).await;
+    // Large enough that the add is still running when the lock comes (sparse: cheap).
+    let big = dir.path().join("big.bin");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(512 << 20)
+        .unwrap();
+    let mut events = app.subscribe();
+    let request = add_request(&big);
+    let client = tokio::spawn({
+        let home = home.clone();
+        async move { remote(&home, request).await }
+    });
+    // Lock once the add has made progress.
+    loop {
+        match events.next().await.unwrap() {
+            Event::JobProgress { .. } => break,
+            Event::JobFinished { outcome, .. } => panic!("the add ended early: {outcome:?}"),
+            _ => {}
+        }
+    }
+    let report = app.lock().await;
+    assert_eq!(
+        report.cancelled,
+        vec![JobKind::Adding {
+            dataset: "d".into()
+        }]
+    );
+    assert!(report.in_time);
+    assert_eq!(app.state().await, HomeState::Locked);
+    assert!(app.running().is_empty());
+    let answer = client.await.unwrap().unwrap_err();
+    assert_eq!(answer.code(), "cancelled", "{answer}");
+    // Followers heard it end as cancelled, then the lock.
+    let mut saw_cancelled = false;
+    loop {
+        match events.next().await.unwrap() {
+            Event::JobFinished { outcome, .. } => {
+                assert_eq!(outcome, JobOutcome::Cancelled);
+                saw_cancelled = true;
+            }
+            Event::Locked { cancelled } => {
+                assert_eq!(cancelled.len(), 1);
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert!(saw_cancelled);
+    // Nothing half-added was kept; the vault opens again.
+    app.unlock(&SecretString::from("correct horse battery staple"))
+        .await
+        .unwrap();
+    let Response::Listing(listing) = app
+        .call(
+            Request::DataList { dataset: None },
+            Arc::new(NoProgress),
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap()
+    else {
+        panic!("expected a listing");
+    };
+    assert!(listing.datasets.is_empty(), "{listing:?}");
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn followers_in_process_and_through_the_socket_see_the_same_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home, app) = unlocked_app(&dir).await;
+    let file = dir.path().join("run.csv");
+    std::fs::write(&file, b"km,minutes\n5,27\n").unwrap();
+    let mut local = app.subscribe();
+    let mut socket = ControlClient::connect(&home.control_socket())
+        .await
+        .unwrap()
+        .subscribe()
+        .await
+        .unwrap();
+    remote(&home, add_request(&file)).await.unwrap();
+    let mut heard = Vec::new();
+    loop {
+        let event = local.next().await.unwrap();
+        let done = matches!(event, Event::JobFinished { .. });
+        heard.push(event);
+        if done {
+            break;
+        }
+    }
+    assert!(
+        matches!(&heard[0], Event::JobStarted { kind: JobKind::Adding { dataset }, .. } if dataset == "d")
+    );
+    assert!(heard.contains(&Event::DatasetsChanged {
+        dataset: "d".into()
+    }));
+    assert!(matches!(
+        heard.last(),
+        Some(Event::JobFinished {
+            outcome: JobOutcome::Done,
+            ..
+        })
+    ));
+    // The socket follower gets the same events, in the same order.
+    for expected in &heard {
+        assert_eq!(&socket.next().await.unwrap().unwrap(), expected);
+    }
+    // Writing to the log is an event too; quick requests are not announced.
+    remote(
+        &home,
+        Request::CoopCreate {
+            name: "Runners".into(),
+            threshold: None,
+            witness_quorum: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        socket.next().await.unwrap(),
+        Some(Event::LogAppended { size }) if size >= 1
+    ));
+    // Stopping the owner ends the stream.
+    app.shutdown().await;
+    loop {
+        match socket.next().await {
+            Ok(Some(Event::Locked { .. })) => {}
+            Ok(None) | Err(_) => break,
+            Ok(Some(other)) => panic!("unexpected event after shutdown: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_shot_session_has_no_events_to_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+    let pass = "pass phrase";
+    crate::init(&home, "Ada", &SecretString::from(pass), KdfCost::Cheap).unwrap();
+    let session = crate::Session::open(
+        &home,
+        || Ok(SecretString::from(pass)),
+        crate::SessionOptions {
+            kdf_cost: KdfCost::Cheap,
+            ..Default::default()
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let err = session.subscribe().await.err().unwrap();
+    assert_eq!(err.code(), "input.not_here");
+    session.close().await;
+}

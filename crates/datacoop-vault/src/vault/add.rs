@@ -1,0 +1,496 @@
+//! Adding files: the async half records entries, the blocking half ([`EncodeJob`])
+//! reads, encrypts and streams each file into the blob store.
+
+use super::*;
+
+impl Vault {
+    /// Adds files and folders to a dataset, creating it when `category` is given.
+    ///
+    /// Each file is stored and recorded on its own, so an interruption keeps the files
+    /// finished before it; a file is visible only once both its ciphertext and its
+    /// manifest entry are durable.
+    pub async fn add(
+        &self,
+        dataset: &DatasetName,
+        category: Option<&Category>,
+        paths: &[PathBuf],
+        mode: AddMode,
+        progress: Arc<dyn ProgressSink>,
+        cancel: &CancellationToken,
+    ) -> Result<AddReport, VaultError> {
+        let mut sources = collect_sources(paths)?;
+        if mode == AddMode::AgeEncrypted {
+            for source in &mut sources {
+                if let Some(stripped) = source.name.strip_suffix(".age")
+                    && !stripped.is_empty()
+                    && !stripped.ends_with('/')
+                {
+                    source.name = stripped.to_owned();
+                }
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        if let Some(duplicate) = sources.iter().find(|s| !names.insert(s.name.as_str())) {
+            return Err(VaultError::DuplicateName {
+                name: duplicate.name.clone(),
+            });
+        }
+        let created = self.ensure_dataset(dataset, category)?;
+        let record = self.require_dataset(dataset)?;
+        let (epoch, key) = Self::current_epoch_key(&record)?;
+        let mut report = AddReport {
+            dataset: dataset.clone(),
+            created,
+            files: 0,
+            bytes: 0,
+            replaced: 0,
+        };
+        let stored = self
+            .store_sources(
+                dataset,
+                &sources,
+                epoch,
+                &key,
+                mode,
+                &mut report,
+                progress,
+                cancel,
+            )
+            .await;
+        if let Err(e) = stored {
+            if created
+                && report.files == 0
+                && let Err(cleanup) = self.forget_empty_dataset(dataset).await
+            {
+                // The add's own error is what the person needs to see.
+                tracing::warn!("could not remove the empty dataset {dataset}: {cleanup}");
+            }
+            return Err(e);
+        }
+        Ok(report)
+    }
+
+    /// Drops a dataset record that has no files (after a failed first add). Holds the
+    /// entry lock, so no concurrent add can commit a file to it meanwhile; one that
+    /// encrypted files to its key fails at commit ([`VaultError::DatasetChanged`]).
+    async fn forget_empty_dataset(&self, dataset: &DatasetName) -> Result<(), VaultError> {
+        let _entries = self.entries_lock.lock().await;
+        let _datasets = self
+            .datasets_lock
+            .lock()
+            .map_err(|_| VaultError::Meta("the dataset lock was poisoned".into()))?;
+        if self.entries(dataset)?.is_empty() {
+            let key = self
+                .meta
+                .key(Namespace::Datasets, &[dataset.as_str().as_bytes()]);
+            self.meta.apply(vec![MetaWrite::Delete(key)])?;
+        }
+        Ok(())
+    }
+
+    /// Stores and records `sources` one by one, counting them in `report`.
+    #[allow(clippy::too_many_arguments)]
+    async fn store_sources(
+        &self,
+        dataset: &DatasetName,
+        sources: &[Source],
+        epoch: u32,
+        key: &EpochKey,
+        mode: AddMode,
+        report: &mut AddReport,
+        progress: Arc<dyn ProgressSink>,
+        cancel: &CancellationToken,
+    ) -> Result<(), VaultError> {
+        let mut state = Progress {
+            current: String::new(),
+            files_done: 0,
+            files_total: sources.len() as u64,
+            bytes_done: 0,
+            bytes_total: sources.iter().map(|s| s.size).sum(),
+        };
+        let recipient = key.recipient().to_string();
+        for source in sources {
+            if cancel.is_cancelled() {
+                return Err(VaultError::Cancelled);
+            }
+            state.current = source.name.clone();
+            progress.report(&state);
+            let stored = self
+                .store_one(source, dataset, key, mode, &state, progress.clone(), cancel)
+                .await?;
+            let entry = Entry {
+                dataset: dataset.clone(),
+                name: source.name.clone(),
+                media_type: mime_guess::from_path(&source.name)
+                    .first_or_octet_stream()
+                    .essence_str()
+                    .to_owned(),
+                size: stored.plaintext_len,
+                stored_size: stored.ciphertext_len,
+                plaintext_hash: stored.plaintext_hash.clone(),
+                blob_hash: stored.hash.to_hex(),
+                epoch,
+                added_at: now(),
+            };
+            let bytes = stored.plaintext_len;
+            if self.commit_entry(entry, stored, &recipient).await? {
+                report.replaced += 1;
+            }
+            report.files += 1;
+            report.bytes += bytes;
+            state.files_done += 1;
+            state.bytes_done += source.size;
+            progress.report(&state);
+        }
+        Ok(())
+    }
+
+    /// Records a stored blob: tag it (so it survives collection), then write its entry.
+    /// Returns whether an earlier entry of that name was replaced.
+    /// `recipient` is the key the file was encrypted to: the entry is refused if the
+    /// dataset no longer has that key (it was removed, or removed and created anew).
+    async fn commit_entry(
+        &self,
+        entry: Entry,
+        stored: Stored,
+        recipient: &str,
+    ) -> Result<bool, VaultError> {
+        let _serialised = self.entries_lock.lock().await;
+        let same_key = self
+            .dataset_record(&entry.dataset)?
+            .and_then(|record| {
+                record
+                    .epochs
+                    .into_iter()
+                    .find(|epoch| epoch.index == entry.epoch)
+            })
+            .and_then(|epoch| EpochKey::from_str(&epoch.secret).ok())
+            .is_some_and(|key| key.recipient().to_string() == recipient);
+        if !same_key {
+            return Err(VaultError::DatasetChanged {
+                name: entry.dataset.to_string(),
+            });
+        }
+        let hash = stored.hash;
+        let parts: [&[u8]; 2] = [entry.dataset.as_str().as_bytes(), entry.name.as_bytes()];
+        let previous: Option<Entry> = self.meta.get(Namespace::Entries, &parts)?;
+        self.blobs
+            .store()
+            .tags()
+            .set(tag_name(&hash), hash)
+            .await
+            .map_err(|e| VaultError::blobs("recording the stored file", e))?;
+        // The named tag protects the blob from collection now; the temporary one may go.
+        drop(stored.temp_tag);
+        // The blob store batches its commits; make the blob and its tag durable before the
+        // manifest names them, so a crash never leaves an entry without its ciphertext.
+        self.blobs
+            .store()
+            .sync_db()
+            .await
+            .map_err(|e| VaultError::blobs("recording the stored file", e))?;
+        let write = self.meta.put_write(Namespace::Entries, &parts, &entry)?;
+        self.meta.apply(vec![write])?;
+        if let Some(previous) = &previous
+            && previous.blob_hash != entry.blob_hash
+        {
+            self.release_blob_if_unused(&previous.blob_hash).await?;
+        }
+        Ok(previous.is_some())
+    }
+
+    async fn release_blob_if_unused(&self, blob_hash: &str) -> Result<(), VaultError> {
+        let in_use = self
+            .meta
+            .scan::<Entry>(Namespace::Entries, &[])?
+            .iter()
+            .any(|e| e.blob_hash == blob_hash);
+        if !in_use && let Ok(hash) = Hash::from_str(blob_hash) {
+            self.blobs
+                .store()
+                .tags()
+                .delete(tag_name(&hash))
+                .await
+                .map_err(|e| VaultError::blobs("releasing a replaced file", e))?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn store_one(
+        &self,
+        source: &Source,
+        dataset: &DatasetName,
+        key: &EpochKey,
+        mode: AddMode,
+        state: &Progress,
+        progress: Arc<dyn ProgressSink>,
+        cancel: &CancellationToken,
+    ) -> Result<Stored, VaultError> {
+        let before = fs::metadata(&source.path).map_err(|e| VaultError::Unreadable {
+            path: source.path.clone(),
+            source: e,
+        })?;
+        let (tx, rx) = mpsc::channel::<io::Result<bytes::Bytes>>(4);
+        let job = EncodeJob {
+            path: source.path.clone(),
+            dataset: dataset.to_string(),
+            key: key.clone(),
+            mode,
+            state: state.clone(),
+            progress,
+            cancel: cancel.clone(),
+        };
+        let encoder = tokio::task::spawn_blocking(move || job.run(ChannelWriter::new(tx)));
+        let added = self
+            .blobs
+            .store()
+            .add_stream(ReceiverStream::new(rx))
+            .await
+            .temp_tag()
+            .await;
+        let encoded = encoder
+            .await
+            .map_err(|e| VaultError::Blobs(format!("encryption task failed: {e}")))?;
+        let (encoded, temp_tag) = match (encoded, added) {
+            (Ok(encoded), Ok(temp_tag)) => (encoded, temp_tag),
+            // When the store gave up (a full disk, say), the encoder only saw a closed
+            // pipe: the store's own error says what happened.
+            (Err(VaultError::Blobs(_)), Err(store)) => {
+                return Err(VaultError::blobs("storing the encrypted file", store));
+            }
+            (Err(encoder), _) => return Err(encoder),
+            (Ok(_), Err(store)) => {
+                return Err(VaultError::blobs("storing the encrypted file", store));
+            }
+        };
+        let after = fs::metadata(&source.path).map_err(|_| VaultError::ChangedWhileAdding {
+            path: source.path.clone(),
+        })?;
+        let unchanged = before.len() == after.len()
+            && before.modified().ok() == after.modified().ok()
+            && encoded.source_len == after.len();
+        if !unchanged {
+            return Err(VaultError::ChangedWhileAdding {
+                path: source.path.clone(),
+            });
+        }
+        Ok(Stored {
+            hash: temp_tag.hash(),
+            temp_tag,
+            plaintext_len: encoded.plaintext_len,
+            plaintext_hash: encoded.plaintext_hash,
+            ciphertext_len: encoded.ciphertext_len,
+        })
+    }
+}
+
+struct Stored {
+    hash: Hash,
+    /// Keeps the new blob from garbage collection until its named tag is set.
+    temp_tag: iroh_blobs::api::TempTag,
+    plaintext_len: u64,
+    plaintext_hash: String,
+    ciphertext_len: u64,
+}
+
+struct Encoded {
+    source_len: u64,
+    plaintext_len: u64,
+    plaintext_hash: String,
+    ciphertext_len: u64,
+}
+
+/// The blocking half of adding one file: read, encrypt (or check), stream to the store.
+struct EncodeJob {
+    path: PathBuf,
+    dataset: String,
+    key: EpochKey,
+    mode: AddMode,
+    state: Progress,
+    progress: Arc<dyn ProgressSink>,
+    cancel: CancellationToken,
+}
+
+impl EncodeJob {
+    fn run(self, sink: ChannelWriter) -> Result<Encoded, VaultError> {
+        let file = File::open(&self.path).map_err(|source| VaultError::Unreadable {
+            path: self.path.clone(),
+            source,
+        })?;
+        match self.mode {
+            AddMode::Plain => self.encrypt(file, sink),
+            AddMode::AgeEncrypted => self.check_and_copy(file, sink),
+        }
+    }
+
+    fn report(&self, done: u64) {
+        let mut state = self.state.clone();
+        state.bytes_done += done;
+        self.progress.report(&state);
+    }
+
+    fn encrypt(&self, mut file: File, sink: ChannelWriter) -> Result<Encoded, VaultError> {
+        let recipient = self.key.recipient();
+        let encryptor =
+            age::Encryptor::with_recipients(iter::once(&recipient as &dyn age::Recipient))
+                .map_err(|e| VaultError::Blobs(format!("cannot start encryption: {e}")))?;
+        let failed = |sink: &ChannelWriter, e: io::Error, path: &Path| {
+            sink.fail(&e);
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                VaultError::Blobs("the blob store stopped while storing".into())
+            } else {
+                VaultError::Unreadable {
+                    path: path.to_owned(),
+                    source: e,
+                }
+            }
+        };
+        let mut writer = match encryptor.wrap_output(sink) {
+            Ok(w) => w,
+            Err(e) => return Err(VaultError::Blobs(format!("cannot start encryption: {e}"))),
+        };
+        let mut hasher = blake3::Hasher::new();
+        let mut buf = vec![0u8; READ_CHUNK];
+        let mut total = 0u64;
+        loop {
+            if self.cancel.is_cancelled() {
+                let sink = writer
+                    .finish()
+                    .map_err(|e| VaultError::Blobs(e.to_string()))?;
+                sink.fail(&io::Error::other("cancelled"));
+                return Err(VaultError::Cancelled);
+            }
+            let n = match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let sink = writer
+                        .finish()
+                        .map_err(|e| VaultError::Blobs(e.to_string()))?;
+                    return Err(failed(&sink, e, &self.path));
+                }
+            };
+            hasher.update(&buf[..n]);
+            total += n as u64;
+            if let Err(e) = writer.write_all(&buf[..n]) {
+                return Err(VaultError::blobs("storing the encrypted file", e));
+            }
+            self.report(total);
+        }
+        let mut sink = writer
+            .finish()
+            .map_err(|e| VaultError::blobs("storing the encrypted file", e))?;
+        sink.flush()
+            .map_err(|e| VaultError::blobs("storing the encrypted file", e))?;
+        Ok(Encoded {
+            source_len: total,
+            plaintext_len: total,
+            plaintext_hash: hasher.finalize().to_hex().to_string(),
+            ciphertext_len: sink.written,
+        })
+    }
+
+    /// Stores an age file as is, after decrypting it fully to prove it is intact and
+    /// encrypted to this dataset's key.
+    fn check_and_copy(&self, file: File, sink: ChannelWriter) -> Result<Encoded, VaultError> {
+        let not_ours = |reason: String| VaultError::NotForThisDataset {
+            path: self.path.clone(),
+            dataset: self.dataset.clone(),
+            reason,
+        };
+        let tee = SharedTee::new(TeeReader {
+            inner: file,
+            copy: sink,
+        });
+        let (plaintext_len, plaintext_hash) = {
+            let decryptor =
+                age::Decryptor::new_buffered(BufReader::with_capacity(READ_CHUNK, tee.clone()))
+                    .map_err(|e| not_ours(e.to_string()))?;
+            let mut plaintext = decryptor
+                .decrypt(iter::once(self.key.age_identity() as &dyn age::Identity))
+                .map_err(|e| not_ours(e.to_string()))?;
+            let mut hasher = blake3::Hasher::new();
+            let mut buf = vec![0u8; READ_CHUNK];
+            let mut total = 0u64;
+            loop {
+                if self.cancel.is_cancelled() {
+                    tee.fail("cancelled");
+                    return Err(VaultError::Cancelled);
+                }
+                match plaintext.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        hasher.update(&buf[..n]);
+                        total += n as u64;
+                        self.report(total);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        tee.fail("damaged");
+                        return Err(not_ours(format!("damaged ciphertext: {e}")));
+                    }
+                }
+            }
+            (total, hasher.finalize().to_hex().to_string())
+        };
+        // The buffered decryptor may have read ahead; what it did not consume is only
+        // acceptable if nothing follows the age stream at all.
+        let mut rest = Vec::new();
+        let mut tee = tee
+            .into_inner()
+            .ok_or_else(|| VaultError::Blobs("internal: the age reader was not released".into()))?;
+        tee.read_to_end(&mut rest)
+            .map_err(|e| VaultError::Unreadable {
+                path: self.path.clone(),
+                source: e,
+            })?;
+        if !rest.is_empty() {
+            tee.copy.fail(&io::Error::other("trailing data"));
+            return Err(not_ours(
+                "unexpected data after the end of the age file".into(),
+            ));
+        }
+        tee.copy
+            .flush()
+            .map_err(|e| VaultError::blobs("storing the encrypted file", e))?;
+        Ok(Encoded {
+            source_len: tee.copy.written,
+            plaintext_len,
+            plaintext_hash,
+            ciphertext_len: tee.copy.written,
+        })
+    }
+}
+
+/// A [`TeeReader`] shared between the age decryptor and the code that finishes the copy.
+#[derive(Clone)]
+struct SharedTee(std::rc::Rc<std::cell::RefCell<Option<TeeReader<File>>>>);
+
+impl SharedTee {
+    fn new(tee: TeeReader<File>) -> Self {
+        SharedTee(std::rc::Rc::new(std::cell::RefCell::new(Some(tee))))
+    }
+
+    fn fail(&self, why: &str) {
+        if let Some(tee) = self.0.borrow().as_ref() {
+            tee.copy.fail(&io::Error::other(why.to_owned()));
+        }
+    }
+
+    fn into_inner(self) -> Option<TeeReader<File>> {
+        std::rc::Rc::try_unwrap(self.0)
+            .ok()
+            .and_then(|cell| cell.into_inner())
+    }
+}
+
+impl Read for SharedTee {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.0.borrow_mut().as_mut() {
+            Some(tee) => tee.read(buf),
+            None => Ok(0),
+        }
+    }
+}
