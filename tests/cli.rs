@@ -592,3 +592,42 @@ fn stock_age_decrypts_our_export_and_we_import_what_it_encrypts() {
         before
     );
 }
+
+/// The kit and its phrase never land on an existing file, nor on each other.
+#[test]
+fn recovery_export_never_replaces_a_file_and_keeps_kit_and_phrase_apart() {
+    let env = Env::new();
+    env.init();
+    let kit = env.path("kit.txt");
+    let same = env.run(&[
+        "recovery",
+        "export",
+        "--out",
+        kit.to_str().unwrap(),
+        "--phrase-out",
+        kit.to_str().unwrap(),
+    ]);
+    assert_eq!(same.status.code(), Some(2), "{}", stderr(&same));
+    assert!(
+        stderr(&same).contains("different files"),
+        "{}",
+        stderr(&same)
+    );
+    assert!(!kit.exists(), "nothing is written when the paths collide");
+
+    fs::write(&kit, b"my notes").unwrap();
+    let over = env.run(&["recovery", "export", "--out", kit.to_str().unwrap()]);
+    assert_eq!(over.status.code(), Some(2), "{}", stderr(&over));
+    assert!(
+        stderr(&over).contains("already exists"),
+        "{}",
+        stderr(&over)
+    );
+    assert_eq!(fs::read(&kit).unwrap(), b"my notes");
+    // Nothing is left beside it either.
+    let names: Vec<_> = fs::read_dir(env.path(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}

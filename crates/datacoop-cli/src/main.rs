@@ -116,6 +116,19 @@ async fn run(cli: Cli) -> Result<(), NodeError> {
             output::restored(&home, &identity);
             Ok(())
         }
+        Command::Recovery(RecoveryCommand::Export {
+            out,
+            phrase_out: Some(phrase_out),
+        }) if absolute(out.clone()) == absolute(phrase_out.clone()) => {
+            // Checked before anything is asked or made: the phrase would land on the kit.
+            Err(NodeError::Remote {
+                code: "usage".into(),
+                message: format!(
+                    "--out and --phrase-out both name {}: the kit and its phrase must go to different files (and are best kept apart)",
+                    out.display()
+                ),
+            })
+        }
         Command::Serve => serve(&home, passphrase_file).await,
         Command::Events(flag) => {
             // Only a long-running owner has events; never unlock the home just to say so.

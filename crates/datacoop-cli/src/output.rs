@@ -93,8 +93,9 @@ pub fn recovery_kit(
     let Response::RecoveryKit(kit) = response else {
         return Err(unexpected(response));
     };
+    // Never over an existing file, and never through a name planted in advance.
     let write = |path: &Path, text: &str| {
-        datacoop_crypto::write_atomically(path, text.as_bytes()).map_err(NodeError::from)
+        datacoop_crypto::write_new_atomically(path, text.as_bytes()).map_err(NodeError::from)
     };
     write(out, &kit.kit)?;
     match phrase_out {

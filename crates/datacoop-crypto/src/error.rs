@@ -38,6 +38,12 @@ pub enum CryptoError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A file that would be replaced without having been asked to.
+    #[error("{path} already exists; choose another name or folder")]
+    FileExists {
+        /// The file.
+        path: PathBuf,
+    },
     /// A sealed value failed authentication: tampered, or sealed under another key or place.
     #[error("a stored record failed its integrity check (tampered or damaged)")]
     SealBroken,
@@ -73,6 +79,7 @@ impl CryptoError {
             CryptoError::SealBroken => "integrity.seal_broken",
             CryptoError::InvalidKey(_) => "input.invalid_key",
             CryptoError::Random(_) => "io.random",
+            CryptoError::FileExists { .. } => "input.file_exists",
             CryptoError::Io { source, .. } if is_disk_full(source) => "io.disk_full",
             CryptoError::Io { .. } => "io.failed",
         }

@@ -29,7 +29,7 @@ mod keystore;
 mod recovery;
 mod seal;
 
-pub use atomic::write_atomically;
+pub use atomic::{write_atomically, write_new_atomically};
 pub use epoch::EpochKey;
 pub use error::CryptoError;
 pub use identity::{Identity, IdentityId, PublicIdentity};

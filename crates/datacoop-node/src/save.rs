@@ -13,13 +13,9 @@ pub fn save_recovery_kit(path: &Path, kit: &str, replace: bool) -> Result<(), No
 }
 
 /// Writes `text` to `path` atomically, readable by its owner only. An existing file is
-/// kept (`input.file_exists`) unless `replace` is set; a folder is never replaced.
+/// kept (`input.file_exists`) unless `replace` is set — checked in the same step as the
+/// write, so a file appearing meanwhile is kept too; a folder is never replaced.
 pub fn write_owner_only(path: &Path, text: &str, replace: bool) -> Result<(), NodeError> {
-    if !replace && path.symlink_metadata().is_ok() {
-        return Err(NodeError::FileExists {
-            path: path.to_owned(),
-        });
-    }
     if path.is_dir() {
         return Err(NodeError::io(
             "cannot write to",
@@ -27,6 +23,10 @@ pub fn write_owner_only(path: &Path, text: &str, replace: bool) -> Result<(), No
             std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a folder"),
         ));
     }
-    datacoop_crypto::write_atomically(path, text.as_bytes())?;
+    if replace {
+        datacoop_crypto::write_atomically(path, text.as_bytes())?;
+    } else {
+        datacoop_crypto::write_new_atomically(path, text.as_bytes())?;
+    }
     Ok(())
 }

@@ -78,7 +78,7 @@ impl Vault {
                     record.name, epoch.index, epoch.secret
                 ));
             }
-            datacoop_crypto::write_atomically(&keys_file, text.as_bytes())?;
+            datacoop_crypto::write_new_atomically(&keys_file, text.as_bytes())?;
         }
         Ok(ExportReport {
             files: entries.len() as u64,
