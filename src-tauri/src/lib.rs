@@ -9,12 +9,12 @@ pub mod dto;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use datacoop_node::api::{Request, Response};
 use datacoop_node::{
     CancellationToken, Event, Home, HomeState, Launch, Owner, OwnerInfo, OwnerKind, OwnerOptions,
-    Progress, ProgressSink, StopReport,
+    Progress, ProgressSink, ProgressThrottle, StopReport,
 };
 use secrecy::SecretString;
 use tauri::ipc::Channel;
@@ -178,25 +178,21 @@ impl Drop for JobGuard<'_> {
 /// first and the last report.
 struct ChannelSink {
     channel: Channel<Progress>,
-    last: Mutex<Option<Instant>>,
+    throttle: ProgressThrottle,
 }
 
 impl ChannelSink {
     fn new(channel: Channel<Progress>) -> Arc<Self> {
         Arc::new(ChannelSink {
             channel,
-            last: Mutex::new(None),
+            throttle: ProgressThrottle::new(PROGRESS_INTERVAL),
         })
     }
 }
 
 impl ProgressSink for ChannelSink {
     fn report(&self, progress: &Progress) {
-        let finished = progress.files_done == progress.files_total;
-        if let Ok(mut last) = self.last.lock()
-            && (finished || last.is_none_or(|t| t.elapsed() >= PROGRESS_INTERVAL))
-        {
-            *last = Some(Instant::now());
+        if self.throttle.due(progress) {
             let _ = self.channel.send(progress.clone());
         }
     }

@@ -7,10 +7,10 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-use datacoop_vault::{CancellationToken, Progress, ProgressSink};
+use std::time::Duration;
+
+use datacoop_vault::{CancellationToken, Progress, ProgressSink, ProgressThrottle};
 
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -173,7 +173,7 @@ async fn answer(
     let (tx, mut rx) = mpsc::unbounded_channel::<Reply>();
     let sink = Arc::new(ThrottledSink {
         tx: tx.clone(),
-        last: Mutex::new(None),
+        throttle: ProgressThrottle::new(PROGRESS_INTERVAL),
     });
     let work = {
         let owner = owner.clone();
@@ -233,18 +233,13 @@ async fn write_line(
 /// Forwards progress at most every [`PROGRESS_INTERVAL`], and always the final report.
 struct ThrottledSink {
     tx: mpsc::UnboundedSender<Reply>,
-    last: Mutex<Option<Instant>>,
+    throttle: ProgressThrottle,
 }
 
 impl ProgressSink for ThrottledSink {
     fn report(&self, progress: &Progress) {
-        let finished = progress.files_done == progress.files_total;
-        if let Ok(mut last) = self.last.lock() {
-            let due = last.is_none_or(|t| t.elapsed() >= PROGRESS_INTERVAL);
-            if due || finished {
-                *last = Some(Instant::now());
-                let _ = self.tx.send(Reply::Progress(progress.clone()));
-            }
+        if self.throttle.due(progress) {
+            let _ = self.tx.send(Reply::Progress(progress.clone()));
         }
     }
 }
@@ -270,12 +265,18 @@ impl ControlClient {
         Ok(client)
     }
 
-    /// Sends one request and waits for its answer, passing progress to `progress`.
-    pub async fn call(
+    /// Connects and sends one request line; the halves of the connection come back
+    /// (dropping the write half tells the owner the client has gone).
+    async fn send(
         &self,
         request: &(impl Serialize + Sync),
-        progress: &dyn ProgressSink,
-    ) -> Result<Response, NodeError> {
+    ) -> Result<
+        (
+            tokio::net::unix::OwnedReadHalf,
+            tokio::net::unix::OwnedWriteHalf,
+        ),
+        NodeError,
+    > {
         let stream = UnixStream::connect(&self.path)
             .await
             .map_err(|e| NodeError::io("cannot connect to", &self.path, e))?;
@@ -287,6 +288,16 @@ impl ControlClient {
             .write_all(&bytes)
             .await
             .map_err(|e| NodeError::io("cannot write to", &self.path, e))?;
+        Ok((read, write))
+    }
+
+    /// Sends one request and waits for its answer, passing progress to `progress`.
+    pub async fn call(
+        &self,
+        request: &(impl Serialize + Sync),
+        progress: &dyn ProgressSink,
+    ) -> Result<Response, NodeError> {
+        let (read, _write) = self.send(request).await?;
         let mut lines = BufReader::new(read).lines();
         loop {
             let line = lines
@@ -314,17 +325,7 @@ impl ControlClient {
     /// Follows the owner's events: returns once the subscription is in place, with the
     /// stream of events (which ends when the owner stops).
     pub async fn subscribe(&self) -> Result<RemoteEvents, NodeError> {
-        let stream = UnixStream::connect(&self.path)
-            .await
-            .map_err(|e| NodeError::io("cannot connect to", &self.path, e))?;
-        let (read, mut write) = stream.into_split();
-        let mut bytes = serde_json::to_vec(&Request::Subscribe)
-            .map_err(|e| NodeError::Protocol(e.to_string()))?;
-        bytes.push(b'\n');
-        write
-            .write_all(&bytes)
-            .await
-            .map_err(|e| NodeError::io("cannot write to", &self.path, e))?;
+        let (read, write) = self.send(&Request::Subscribe).await?;
         let mut events = RemoteEvents {
             lines: BufReader::new(read).lines(),
             _write: write,

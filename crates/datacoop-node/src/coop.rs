@@ -338,6 +338,11 @@ impl Ledger {
         }
     }
 
+    /// Operations in the log.
+    pub fn size(&self) -> u64 {
+        self.log.len()
+    }
+
     /// The roles `key` holds in the cooperative.
     pub fn roles_of(&self, key: &[u8; 32]) -> Vec<datacoop_core::Role> {
         let state = self.log.state();

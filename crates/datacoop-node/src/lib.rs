@@ -56,7 +56,7 @@ pub fn kdf_cost_from_env() -> KdfCost {
         .unwrap_or(KdfCost::Default)
 }
 pub use control::RemoteEvents;
-pub use datacoop_vault::{CancellationToken, NoProgress, Progress, ProgressSink};
+pub use datacoop_vault::{CancellationToken, NoProgress, Progress, ProgressSink, ProgressThrottle};
 pub use error::{NodeError, exit_code_for};
 pub use events::{Event, Events, JobKind, JobOutcome, Subscription};
 pub use home::Home;

@@ -230,7 +230,7 @@ impl Node {
         self.ledger
             .lock()
             .ok()
-            .and_then(|guard| guard.as_ref().map(|l| l.info().size))
+            .and_then(|guard| guard.as_ref().map(Ledger::size))
             .unwrap_or(0)
     }
 

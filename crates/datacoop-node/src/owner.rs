@@ -24,7 +24,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use datacoop_crypto::{KdfCost, PublicIdentity};
-use datacoop_vault::{CancellationToken, NoProgress, Progress, ProgressSink, VaultError};
+use datacoop_vault::{
+    CancellationToken, NoProgress, Progress, ProgressSink, ProgressThrottle, VaultError,
+};
 use secrecy::SecretString;
 use serde::Serialize;
 use tokio::sync::RwLock;
@@ -423,7 +425,7 @@ impl Shared {
                 inner: progress,
                 events: self.events.clone(),
                 job,
-                last: Mutex::new(None),
+                throttle: ProgressThrottle::new(PROGRESS_INTERVAL),
             })
         } else {
             progress
@@ -560,17 +562,13 @@ struct FollowedSink {
     inner: Arc<dyn ProgressSink>,
     events: Events,
     job: u64,
-    last: Mutex<Option<Instant>>,
+    throttle: ProgressThrottle,
 }
 
 impl ProgressSink for FollowedSink {
     fn report(&self, progress: &Progress) {
         self.inner.report(progress);
-        let finished = progress.files_done == progress.files_total;
-        if let Ok(mut last) = self.last.lock()
-            && (finished || last.is_none_or(|t| t.elapsed() >= PROGRESS_INTERVAL))
-        {
-            *last = Some(Instant::now());
+        if self.throttle.due(progress) {
             self.events.emit(Event::JobProgress {
                 job: self.job,
                 progress: progress.clone(),

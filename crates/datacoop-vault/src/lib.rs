@@ -44,7 +44,7 @@ mod sealed;
 mod vault;
 
 pub use error::VaultError;
-pub use progress::{NoProgress, Progress, ProgressSink};
+pub use progress::{NoProgress, Progress, ProgressSink, ProgressThrottle};
 pub use records::{DatasetSummary, Entry};
 /// How long work is asked to stop: the work checks it between chunks.
 pub use tokio_util::sync::CancellationToken;
