@@ -1,9 +1,13 @@
 //! Bridges between blocking age streams and the async blob store.
 
 use std::io::{self, Read, Write};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use bytes::{Bytes, BytesMut};
+use futures_lite::Stream;
 use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
 
 const CHUNK: usize = 256 * 1024;
 
@@ -36,7 +40,8 @@ impl ChannelWriter {
         })
     }
 
-    /// Tells the receiver the stream failed, so it discards what it has.
+    /// Tells the receiver the stream failed, so it discards what it has (see
+    /// [`HaltOnError`]).
     pub(crate) fn fail(&self, error: &io::Error) {
         let _ = self
             .tx
@@ -71,5 +76,43 @@ impl<R: Read> Read for TeeReader<R> {
         let n = self.inner.read(buf)?;
         self.copy.write_all(&buf[..n])?;
         Ok(n)
+    }
+}
+
+/// The ciphertext stream handed to the blob store. A failed source (cancelled, unreadable,
+/// refused) never reaches the store as an error item: iroh-blobs 0.104's `add_stream`
+/// panics ("multiple values were yielded") when its source yields an error while a
+/// progress item is pending. Instead the stream stops yielding anything, and the vault
+/// drops the import, which makes the store abort it and discard what it received.
+pub(crate) struct HaltOnError {
+    inner: ReceiverStream<io::Result<Bytes>>,
+    halted: bool,
+}
+
+impl HaltOnError {
+    pub(crate) fn new(rx: mpsc::Receiver<io::Result<Bytes>>) -> Self {
+        HaltOnError {
+            inner: ReceiverStream::new(rx),
+            halted: false,
+        }
+    }
+}
+
+impl Stream for HaltOnError {
+    type Item = io::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.halted {
+            // Never woken: whoever polls this drops it once the source's own result says
+            // it failed.
+            return Poll::Pending;
+        }
+        match Pin::new(&mut self.inner).poll_next(cx) {
+            Poll::Ready(Some(Err(_))) => {
+                self.halted = true;
+                Poll::Pending
+            }
+            other => other,
+        }
     }
 }

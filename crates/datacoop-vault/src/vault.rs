@@ -19,11 +19,10 @@ use iroh_blobs::api::Store;
 use iroh_blobs::store::fs::FsStore;
 use iroh_blobs::store::mem::MemStore;
 use tokio::sync::mpsc;
-use tokio_stream::wrappers::ReceiverStream;
 
 use crate::files::{Source, collect_sources, safe_join};
 use crate::meta::{MemMeta, MetaStore, MetaWrite, SledMeta};
-use crate::pipe::{ChannelWriter, TeeReader};
+use crate::pipe::{ChannelWriter, HaltOnError, TeeReader};
 use crate::records::{DatasetRecord, EpochRecord};
 use crate::sealed::{Namespace, SealedMeta};
 use crate::{CancellationToken, DatasetSummary, Entry, Progress, ProgressSink, VaultError};

@@ -241,28 +241,30 @@ impl Vault {
             progress,
             cancel: cancel.clone(),
         };
-        let encoder = tokio::task::spawn_blocking(move || job.run(ChannelWriter::new(tx)));
-        let added = self
-            .blobs
-            .store()
-            .add_stream(ReceiverStream::new(rx))
-            .await
-            .temp_tag()
-            .await;
-        let encoded = encoder
-            .await
-            .map_err(|e| VaultError::Blobs(format!("encryption task failed: {e}")))?;
+        let mut encoder = tokio::task::spawn_blocking(move || job.run(ChannelWriter::new(tx)));
+        let import = async {
+            let store = self.blobs.store();
+            store
+                .add_stream(HaltOnError::new(rx))
+                .await
+                .temp_tag()
+                .await
+        };
+        tokio::pin!(import);
+        // The import is driven while the encoder runs. When the encoder fails first, the
+        // import is dropped unfinished, which aborts it (see `HaltOnError`); when the
+        // store gives up first (a full disk, say), the encoder only sees a closed pipe and
+        // the store's own error says what happened.
+        let (encoded, added) = tokio::select! {
+            encoded = &mut encoder => (joined(encoded)?, import.await),
+            added = &mut import => (joined(encoder.await)?, added),
+        };
         let (encoded, temp_tag) = match (encoded, added) {
             (Ok(encoded), Ok(temp_tag)) => (encoded, temp_tag),
-            // When the store gave up (a full disk, say), the encoder only saw a closed
-            // pipe: the store's own error says what happened.
-            (Err(VaultError::Blobs(_)), Err(store)) => {
+            (Err(VaultError::Blobs(_)), Err(store)) | (Ok(_), Err(store)) => {
                 return Err(VaultError::blobs("storing the encrypted file", store));
             }
             (Err(encoder), _) => return Err(encoder),
-            (Ok(_), Err(store)) => {
-                return Err(VaultError::blobs("storing the encrypted file", store));
-            }
         };
         let after = fs::metadata(&source.path).map_err(|_| VaultError::ChangedWhileAdding {
             path: source.path.clone(),
@@ -282,6 +284,20 @@ impl Vault {
             plaintext_hash: encoded.plaintext_hash,
             ciphertext_len: encoded.ciphertext_len,
         })
+    }
+}
+
+/// The encoder's result once its task has ended: `Err` ends the add with the encoder's
+/// own error; a closed pipe (`Ok(Err(Blobs))`) means the store gave up, and the store's
+/// error is the one to report.
+fn joined(
+    encoded: Result<Result<Encoded, VaultError>, tokio::task::JoinError>,
+) -> Result<Result<Encoded, VaultError>, VaultError> {
+    match encoded {
+        Err(e) => Err(VaultError::Blobs(format!("encryption task failed: {e}"))),
+        Ok(Err(VaultError::Blobs(pipe))) => Ok(Err(VaultError::Blobs(pipe))),
+        Ok(Err(e)) => Err(e),
+        Ok(Ok(encoded)) => Ok(Ok(encoded)),
     }
 }
 
