@@ -314,6 +314,20 @@ impl App {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// Calls the app command `command` with `args` from the window, as the window's own
+    /// code does, and returns its answer (or `{"error": …}` if it failed).
+    pub async fn invoke(&self, command: &str, args: serde_json::Value) -> serde_json::Value {
+        self.client
+            .execute_async(
+                "const [command, args, done] = arguments;
+                 window.__TAURI_INTERNALS__.invoke(command, args)
+                   .then((answer) => done(answer), (error) => done({ error }));",
+                vec![serde_json::json!(command), args],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("invoking {command} failed: {e}"))
+    }
+
     /// Presses `keys` one after another (WebDriver key codes allowed, see [`keys`]) on
     /// whatever has the focus, the way a person at the keyboard would.
     pub async fn press(&self, keys: &str) {

@@ -946,7 +946,7 @@ async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
 /// app's control socket, appear on My data without the person doing anything.
 #[tokio::test]
 #[ignore = "needs a display and the built app: run scripts/e2e.sh"]
-async fn an_add_from_the_command_line_appears_on_my_data_by_itself() {
+async fn an_add_from_the_command_line_appears_on_my_data_by_itself_and_both_see_the_same_json() {
     let _one = ONE_WINDOW.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
@@ -981,5 +981,51 @@ async fn an_add_from_the_command_line_appears_on_my_data_by_itself() {
     app.visible(".dataset-card[data-name='nights']").await;
     assert!(app.text("#datasets").await.contains("sleep"));
     app.screenshot("my-data-follows-the-command-line").await;
+
+    // One set of answer types: the command line's --json and the window's command give
+    // the same JSON for the same question.
+    let cli_json = |args: &'static [&'static str]| {
+        let home = home.clone();
+        async move {
+            let out = tokio::process::Command::new(cli_binary())
+                .arg("--home")
+                .arg(&home)
+                .args(args)
+                .output()
+                .await
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+        }
+    };
+    let in_window = app
+        .invoke(
+            "data_list",
+            serde_json::json!({ "request": { "dataset": "nights" } }),
+        )
+        .await;
+    assert_eq!(
+        cli_json(&["data", "ls", "--dataset", "nights", "--json"]).await,
+        in_window
+    );
+    let founded = app
+        .invoke(
+            "coop_create",
+            serde_json::json!({ "request": { "name": "Sleepers" } }),
+        )
+        .await;
+    assert_eq!(founded["name"], "Sleepers", "{founded}");
+    let in_window = app
+        .invoke("coop_show", serde_json::json!({ "request": {} }))
+        .await;
+    assert_eq!(cli_json(&["coop", "show", "--json"]).await, in_window);
+    let in_window = app
+        .invoke("log_show", serde_json::json!({ "request": { "from": 0 } }))
+        .await;
+    assert_eq!(cli_json(&["log", "show", "--json"]).await, in_window);
     app.quit().await;
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { ConsentDto } from "./api/bindings";
+import type { ConsentView } from "./api/bindings";
 import { PURPOSES } from "./api/bindings";
 import { consentSentence, inForce, orList } from "./consent";
 import { en } from "./i18n/en";
 
-const consent = (dataset: string, withdrawn: boolean, id: string): ConsentDto => ({
-  record_id: id, dataset, purposes: ["NonCommercialResearch"], mode: "auto", max_days: 30, withdrawn,
+const consent = (dataset: string, withdrawn: boolean, id: string): ConsentView => ({
+  record_id: id, dataset, category: "fitness", purposes: ["NonCommercialResearch"], mode: "auto", max_days: 30, withdrawn,
+  record: {},
 });
 
 describe("consentSentence", () => {

@@ -1,7 +1,7 @@
 // Consent, in words: the sentence that says what a consent will do, and which consent
 // is in force for each dataset.
 
-import type { ConsentDto } from "./api/bindings";
+import type { ConsentView } from "./api/bindings";
 import { en } from "./i18n/en";
 
 export type PurposeName = keyof typeof en.purposes;
@@ -10,8 +10,8 @@ export type PurposeName = keyof typeof en.purposes;
 export const DURATIONS: readonly (number | null)[] = [7, 30, 90, 180, 365, null];
 
 /** The consent in force for each dataset: the newest one not withdrawn. */
-export function inForce(consents: ConsentDto[]): Map<string, ConsentDto> {
-  const map = new Map<string, ConsentDto>();
+export function inForce(consents: ConsentView[]): Map<string, ConsentView> {
+  const map = new Map<string, ConsentView>();
   for (const c of consents) {
     if (!c.withdrawn) map.set(c.dataset, c);
   }

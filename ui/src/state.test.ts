@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CreatedIdentity } from "./api/bindings";
 import { next, screenForStatus, type Screen } from "./state";
 
-const identity = { id: "ab".repeat(32), name: "Ada" };
+const identity = { id: "ab".repeat(32), name: "Ada", x25519_public: "cd".repeat(32) };
 const created: CreatedIdentity = { identity, kit: "kit text", phrase: "w ".repeat(24).trim() };
 
 describe("screenForStatus", () => {
@@ -71,7 +71,7 @@ describe("next", () => {
 
 describe("restoring from a recovery kit", () => {
   it("goes welcome -> restore -> My data, and back returns to welcome", () => {
-    const identity = { id: "ab".repeat(32), name: "Ada" };
+    const identity = { id: "ab".repeat(32), name: "Ada", x25519_public: "cd".repeat(32) };
     let s: Screen = next({ name: "welcome" }, { type: "restore" });
     expect(s).toEqual({ name: "restore" });
     expect(next(s, { type: "back" })).toEqual({ name: "welcome" });

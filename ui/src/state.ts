@@ -1,7 +1,7 @@
 // Which screen the window shows, as a pure function of what the app reports and what the
 // person did. Views render a Screen; they never decide transitions themselves.
 
-import type { AppStatus, CreatedIdentity, IdentityView, OwnerKindView } from "./api/bindings";
+import type { AppStatus, CreatedIdentity, PublicIdentity, OwnerKind } from "./api/bindings";
 
 export type Section = "data" | "consent" | "log" | "cooperative" | "settings";
 
@@ -11,24 +11,24 @@ export type Screen =
   | { name: "create" }
   | { name: "restore" }
   | { name: "kit"; created: CreatedIdentity }
-  | { name: "coop_step"; identity: IdentityView; home: string }
-  | { name: "first_data"; identity: IdentityView; home: string }
+  | { name: "coop_step"; identity: PublicIdentity; home: string }
+  | { name: "first_data"; identity: PublicIdentity; home: string }
   | { name: "unlock"; home: string }
-  | { name: "in_use"; home: string; ownerKind: OwnerKindView; ownerPid: number }
+  | { name: "in_use"; home: string; ownerKind: OwnerKind; ownerPid: number }
   | { name: "unavailable"; home: string; message: string }
-  | { name: "main"; identity: IdentityView; home: string; section: Section; dataset: string | null };
+  | { name: "main"; identity: PublicIdentity; home: string; section: Section; dataset: string | null };
 
 export type Event =
   | { type: "status"; status: AppStatus }
   | { type: "start" }
   | { type: "restore" }
-  | { type: "restored"; identity: IdentityView; home: string }
+  | { type: "restored"; identity: PublicIdentity; home: string }
   | { type: "back" }
   | { type: "created"; created: CreatedIdentity }
   | { type: "kit_saved"; home: string }
   | { type: "coop_done" }
   | { type: "first_data_done" }
-  | { type: "unlocked"; identity: IdentityView; home: string }
+  | { type: "unlocked"; identity: PublicIdentity; home: string }
   | { type: "locked"; home: string }
   | { type: "navigate"; section: Section }
   | { type: "refresh" }

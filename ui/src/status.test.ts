@@ -1,18 +1,23 @@
 import { describe, expect, it, vi } from "vitest";
+import type { CoopInfo } from "./api/bindings";
 import { statusLines } from "./views/status";
 
 vi.mock("./api/commands", () => ({ api: {} }));
 
-const coop = {
+const steward = "a".repeat(64);
+const coop: CoopInfo = {
   id: "c".repeat(64),
   name: "Runners",
-  role: "steward" as const,
-  members: 1,
-  people: [{ id: "a".repeat(64), role: "steward" as const }],
+  role: "steward",
+  stewards: [steward],
   threshold: 1,
-  log_size: 3,
-  checkpoint_size: 3,
+  operator: steward,
+  witnesses: [steward],
+  witness_quorum: 1,
   unwitnessed: true,
+  members: [{ id: steward, role: "steward" }],
+  size: 3,
+  latest_checkpoint: { size: 3, root: "r".repeat(64), signatures: 2 },
   evidence: [],
 };
 
@@ -26,11 +31,11 @@ describe("statusLines", () => {
     expect(lines.log).toBe("Log checkpoint 3 · unwitnessed");
   });
   it("passes evidence through and says when checkpoints are witnessed", () => {
-    const lines = statusLines({ ...coop, unwitnessed: false, evidence: ["two checkpoints of size 3 disagree"] });
+    const lines = statusLines({ ...coop, unwitnessed: false, evidence: [{ code: "evidence.inconsistency", summary: "two checkpoints of size 3 disagree" }] });
     expect(lines.log).toBe("Log checkpoint 3 · witnessed");
     expect(lines.evidence).toEqual(["two checkpoints of size 3 disagree"]);
   });
   it("copes with a log that has no checkpoint yet", () => {
-    expect(statusLines({ ...coop, checkpoint_size: null }).log).toBe("No checkpoint yet · unwitnessed");
+    expect(statusLines({ ...coop, latest_checkpoint: null }).log).toBe("No checkpoint yet · unwitnessed");
   });
 });

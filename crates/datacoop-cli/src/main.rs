@@ -12,7 +12,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use datacoop_node::api::{Request, Response};
+use datacoop_node::api::{
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
+    DataRecipient, LogProof, LogShow, LogVerify, Op, Passphrase, RecoveryExport, Whoami,
+};
 use datacoop_node::{
     CancellationToken, Home, Launch, NodeError, Owner, OwnerInfo, OwnerKind, OwnerOptions, Session,
     SessionOptions, absolute,
@@ -234,14 +237,24 @@ fn cancel_on_ctrl_c(cancel: &CancellationToken) -> tokio::task::JoinHandle<()> {
     })
 }
 
-async fn long_call(session: &Session, request: Request, verb: &str) -> Result<Response, NodeError> {
+async fn long_call<O: Op>(session: &Session, op: O, verb: &str) -> Result<O::Output, NodeError> {
     let bar = Arc::new(progress::Bar::new(verb));
     let cancel = CancellationToken::new();
     let watcher = cancel_on_ctrl_c(&cancel);
-    let result = session.call(request, bar.clone(), &cancel).await;
+    let result = session.call(op, bar.clone(), &cancel).await;
     watcher.abort();
     bar.finish();
     result
+}
+
+async fn quick<O: Op>(session: &Session, op: O) -> Result<O::Output, NodeError> {
+    session
+        .call(
+            op,
+            Arc::new(datacoop_node::NoProgress),
+            &CancellationToken::new(),
+        )
+        .await
 }
 
 async fn run_in_session(
@@ -249,28 +262,17 @@ async fn run_in_session(
     command: Command,
     passphrase_file: Option<&Path>,
 ) -> Result<(), NodeError> {
-    let quick = |request| async {
-        session
-            .call(
-                request,
-                Arc::new(datacoop_node::NoProgress),
-                &CancellationToken::new(),
-            )
-            .await
-    };
     match command {
-        Command::Whoami(flag) => output::whoami(quick(Request::Whoami).await?, flag.json),
+        Command::Whoami(flag) => output::whoami(quick(session, Whoami {}).await?, flag.json),
         Command::Recovery(RecoveryCommand::Export { out, phrase_out }) => {
             // A running owner makes a kit only for someone who knows the passphrase; a
             // local session already proved it by unlocking.
             let passphrase = match session {
-                Session::Remote(_) => Some(datacoop_node::api::Passphrase::new(
-                    &secrets::passphrase(passphrase_file)?,
-                )),
+                Session::Remote(_) => Some(Passphrase::new(&secrets::passphrase(passphrase_file)?)),
                 Session::Local { .. } => None,
             };
             output::recovery_kit(
-                quick(Request::RecoveryExport { passphrase }).await?,
+                quick(session, RecoveryExport { passphrase }).await?,
                 &out,
                 phrase_out.as_deref(),
             )
@@ -281,50 +283,52 @@ async fn run_in_session(
             category,
             age,
         }) => {
-            let paths = paths.into_iter().map(absolute).collect();
-            let request = Request::DataAdd {
+            let op = DataAdd {
                 dataset,
                 category,
-                paths,
+                paths: paths.into_iter().map(absolute).collect(),
                 age,
             };
-            output::added(long_call(session, request, "Encrypting").await?)
+            output::added(long_call(session, op, "Encrypting").await?)
         }
         Command::Data(DataCommand::Recipient { dataset, category }) => {
-            output::recipient(quick(Request::DataRecipient { dataset, category }).await?)
+            output::recipient(quick(session, DataRecipient { dataset, category }).await?)
         }
         Command::Data(DataCommand::Ls { dataset, json }) => {
-            output::listing(quick(Request::DataList { dataset }).await?, json.json)
+            output::listing(quick(session, DataList { dataset }).await?, json.json)
         }
         Command::Data(DataCommand::Export { dataset, out, age }) => {
-            let request = Request::DataExport {
+            let op = DataExport {
                 dataset,
                 out: absolute(out),
                 age,
             };
-            output::exported(long_call(session, request, "Decrypting").await?)
+            output::exported(long_call(session, op, "Decrypting").await?)
         }
         Command::Coop(CoopCommand::Create {
             name,
             threshold,
             witness_quorum,
         }) => output::coop_created(
-            quick(Request::CoopCreate {
-                name,
-                threshold,
-                witness_quorum,
-            })
+            quick(
+                session,
+                CoopCreate {
+                    name,
+                    threshold,
+                    witness_quorum,
+                },
+            )
             .await?,
         ),
         Command::Coop(CoopCommand::Show(flag)) => {
-            output::coop(quick(Request::CoopShow).await?, flag.json)
+            output::coop(quick(session, CoopShow {}).await?, flag.json)
         }
         Command::Log(LogCommand::Show { from, json }) => {
-            output::log(quick(Request::LogShow { from }).await?, json.json)
+            output::log(quick(session, LogShow { from }).await?, json.json)
         }
-        Command::Log(LogCommand::Verify) => output::verified(quick(Request::LogVerify).await?),
+        Command::Log(LogCommand::Verify) => output::verified(quick(session, LogVerify {}).await?),
         Command::Log(LogCommand::Proof { id }) => {
-            output::proof(quick(Request::LogProof { id }).await?)
+            output::proof(quick(session, LogProof { id }).await?)
         }
         Command::Consent(ConsentCommand::Set {
             dataset,
@@ -332,21 +336,21 @@ async fn run_in_session(
             deny,
             max_days,
             mode,
-        }) => output::consent_recorded(
-            quick(Request::ConsentSet {
+        }) => {
+            let op = ConsentSet {
                 dataset,
                 allow,
                 deny,
                 max_days,
                 ask: matches!(mode, ConsentModeArg::Ask),
-            })
-            .await?,
-        ),
+            };
+            output::consent_recorded(quick(session, op).await?)
+        }
         Command::Consent(ConsentCommand::Show(flag)) => {
-            output::consents(quick(Request::ConsentShow).await?, flag.json)
+            output::consents(quick(session, ConsentShow {}).await?, flag.json)
         }
         Command::Consent(ConsentCommand::Withdraw { dataset }) => {
-            output::consent_recorded(quick(Request::ConsentWithdraw { dataset }).await?)
+            output::consent_recorded(quick(session, ConsentWithdraw { dataset }).await?)
         }
         Command::Init { .. }
         | Command::Serve

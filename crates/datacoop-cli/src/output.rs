@@ -26,13 +26,11 @@ macro_rules! out {
 use std::path::Path;
 
 use datacoop_crypto::PublicIdentity;
-use datacoop_node::api::Response;
-use datacoop_node::{Home, NodeError};
+use datacoop_node::{
+    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, Home, LogEntry, NewRecoveryKit,
+    NodeError, Profile, Proof, Recipient, Recorded, VerifySummary,
+};
 use indicatif::HumanBytes;
-
-fn unexpected(response: Response) -> NodeError {
-    NodeError::Protocol(format!("unexpected answer: {response:?}"))
-}
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), NodeError> {
     let text =
@@ -62,10 +60,7 @@ pub fn restored(home: &Home, identity: &PublicIdentity) {
     );
 }
 
-pub fn whoami(response: Response, json: bool) -> Result<(), NodeError> {
-    let Response::Whoami(me) = response else {
-        return Err(unexpected(response));
-    };
+pub fn whoami(me: Profile, json: bool) -> Result<(), NodeError> {
     if json {
         return print_json(&me);
     }
@@ -86,13 +81,10 @@ pub fn whoami(response: Response, json: bool) -> Result<(), NodeError> {
 }
 
 pub fn recovery_kit(
-    response: Response,
+    kit: NewRecoveryKit,
     out: &Path,
     phrase_out: Option<&Path>,
 ) -> Result<(), NodeError> {
-    let Response::RecoveryKit(kit) = response else {
-        return Err(unexpected(response));
-    };
     // Never over an existing file, and never through a name planted in advance.
     let write = |path: &Path, text: &str| {
         datacoop_crypto::write_new_atomically(path, text.as_bytes()).map_err(NodeError::from)
@@ -116,10 +108,7 @@ pub fn recovery_kit(
     Ok(())
 }
 
-pub fn added(response: Response) -> Result<(), NodeError> {
-    let Response::Added(report) = response else {
-        return Err(unexpected(response));
-    };
+pub fn added(report: AddReport) -> Result<(), NodeError> {
     let created = if report.created { " (new dataset)" } else { "" };
     eprintln!(
         "Added {} file(s), {}, to {}{created}{}.",
@@ -138,18 +127,12 @@ pub fn added(response: Response) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn recipient(response: Response) -> Result<(), NodeError> {
-    let Response::Recipient { recipient } = response else {
-        return Err(unexpected(response));
-    };
+pub fn recipient(Recipient { recipient }: Recipient) -> Result<(), NodeError> {
     outln!("{recipient}");
     Ok(())
 }
 
-pub fn listing(response: Response, json: bool) -> Result<(), NodeError> {
-    let Response::Listing(listing) = response else {
-        return Err(unexpected(response));
-    };
+pub fn listing(listing: DataListing, json: bool) -> Result<(), NodeError> {
     if json {
         return print_json(&listing);
     }
@@ -190,10 +173,7 @@ pub fn listing(response: Response, json: bool) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn exported(response: Response) -> Result<(), NodeError> {
-    let Response::Exported(report) = response else {
-        return Err(unexpected(response));
-    };
+pub fn exported(report: ExportReport) -> Result<(), NodeError> {
     eprintln!(
         "Wrote {} file(s), {}, to {}.",
         report.files,
@@ -207,10 +187,7 @@ fn short(id: &str) -> &str {
     &id[..id.len().min(12)]
 }
 
-pub fn coop_created(response: Response) -> Result<(), NodeError> {
-    let Response::Coop(info) = response else {
-        return Err(unexpected(response));
-    };
+pub fn coop_created(info: CoopInfo) -> Result<(), NodeError> {
     outln!("{}", info.id);
     eprintln!(
         "Founded cooperative {:?}. You are its steward, log operator and witness.{}",
@@ -224,10 +201,7 @@ pub fn coop_created(response: Response) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn coop(response: Response, json: bool) -> Result<(), NodeError> {
-    let Response::Coop(info) = response else {
-        return Err(unexpected(response));
-    };
+pub fn coop(info: CoopInfo, json: bool) -> Result<(), NodeError> {
     if json {
         return print_json(&info);
     }
@@ -275,10 +249,7 @@ pub fn coop(response: Response, json: bool) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn log(response: Response, json: bool) -> Result<(), NodeError> {
-    let Response::Log { entries } = response else {
-        return Err(unexpected(response));
-    };
+pub fn log(entries: Vec<LogEntry>, json: bool) -> Result<(), NodeError> {
     if json {
         return print_json(&entries);
     }
@@ -294,7 +265,7 @@ pub fn log(response: Response, json: bool) -> Result<(), NodeError> {
             "{:>6}  {:<12}  {:<18}  {:<12}  {}",
             e.index,
             short(&e.id),
-            e.kind,
+            format!("{:?}", e.kind),
             short(&e.author),
             e.log_time
                 .map(datacoop_ledger::rfc3339)
@@ -304,10 +275,7 @@ pub fn log(response: Response, json: bool) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn verified(response: Response) -> Result<(), NodeError> {
-    let Response::Verified(summary) = response else {
-        return Err(unexpected(response));
-    };
+pub fn verified(summary: VerifySummary) -> Result<(), NodeError> {
     outln!(
         "verified {} operation(s) and {} checkpoint(s); root {}",
         summary.operations,
@@ -320,27 +288,18 @@ pub fn verified(response: Response) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn proof(response: Response) -> Result<(), NodeError> {
-    let Response::Proof { text } = response else {
-        return Err(unexpected(response));
-    };
+pub fn proof(Proof { text }: Proof) -> Result<(), NodeError> {
     out!("{text}");
     Ok(())
 }
 
-pub fn consent_recorded(response: Response) -> Result<(), NodeError> {
-    let Response::ConsentRecorded { operation } = response else {
-        return Err(unexpected(response));
-    };
+pub fn consent_recorded(Recorded { operation }: Recorded) -> Result<(), NodeError> {
     outln!("{operation}");
     eprintln!("Recorded on the cooperative's log.");
     Ok(())
 }
 
-pub fn consents(response: Response, json: bool) -> Result<(), NodeError> {
-    let Response::Consents { consents } = response else {
-        return Err(unexpected(response));
-    };
+pub fn consents(consents: Vec<ConsentView>, json: bool) -> Result<(), NodeError> {
     if json {
         return print_json(&consents);
     }
@@ -356,7 +315,7 @@ pub fn consents(response: Response, json: bool) -> Result<(), NodeError> {
             "{:<20} {:<10} {:<5} {:<9} {}{}",
             c.dataset,
             if c.withdrawn { "withdrawn" } else { "in force" },
-            c.mode,
+            c.mode.name(),
             c.max_days
                 .map(|d| format!("<= {d}d"))
                 .unwrap_or_else(|| "any".into()),

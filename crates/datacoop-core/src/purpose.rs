@@ -10,6 +10,7 @@ use crate::CoreError;
 /// `ModelTraining` is not a DPV purpose; it maps to `dpv:ResearchAndDevelopment`, the
 /// closest DPV term for developing a model (see `ARCHITECTURE.md`, "Purposes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Purpose {
     /// `dpv:ScientificResearch`.
     ScientificResearch,

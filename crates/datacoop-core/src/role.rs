@@ -8,6 +8,7 @@ use crate::CoreError;
 /// What an identity does in a cooperative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Role {
     /// Contributes data and consents to its use.
     Member,

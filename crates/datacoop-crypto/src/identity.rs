@@ -62,8 +62,10 @@ impl From<IdentityId> for String {
 
 /// The public half of an identity, safe to show and share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PublicIdentity {
     /// The identity id (ed25519 verification key).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub id: IdentityId,
     /// The x25519 public key others seal secrets to, as hex.
     pub x25519_public: String,

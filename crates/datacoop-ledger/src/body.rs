@@ -325,6 +325,7 @@ pub enum Body {
 
 /// The kind of an operation, named in its signed header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[allow(missing_docs)]
 pub enum OpKind {
     Genesis,

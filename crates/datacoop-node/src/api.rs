@@ -1,150 +1,299 @@
-//! The requests and responses of the one API surface, shared by the CLI, the control
-//! socket and (later) the desktop app.
+//! The use cases, as typed operations. Each is a struct (its arguments) implementing
+//! [`Op`] (its answer type and how it runs on a [`Node`]). The CLI runs them through a
+//! [`crate::Session`], the desktop app through its [`crate::Owner`]; [`Request`] wraps
+//! them only as the control socket's wire format, dispatched in one place.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use datacoop_crypto::PublicIdentity;
-use datacoop_vault::{AddReport, DatasetSummary, Entry, ExportReport};
+use datacoop_vault::{CancellationToken, ProgressSink};
 use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-/// A use case to run on a node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Request {
-    /// Checks that the owner answers.
-    Ping,
-    /// Brings the owner's window forward (sent by a second launch of the desktop app on
-    /// the same home); an owner without a window refuses it.
-    Activate,
-    /// Follows the owner's [`crate::Event`]s until the connection closes (control socket
-    /// only: in-process callers use [`crate::Owner::subscribe`]).
-    Subscribe,
-    /// The node's identity.
-    Whoami,
-    /// Adds files (absolute paths) to a dataset.
-    DataAdd {
-        /// Dataset name.
-        dataset: String,
-        /// Category, required when the dataset is new.
-        category: Option<String>,
-        /// Absolute paths of files and folders.
-        paths: Vec<PathBuf>,
-        /// Whether the files are already age-encrypted to the dataset's recipient.
-        age: bool,
-    },
-    /// Lists datasets, and one dataset's files when `dataset` is given.
-    DataList {
-        /// Restrict to this dataset and list its files.
-        dataset: Option<String>,
-    },
-    /// Exports a dataset into a folder (absolute path).
-    DataExport {
-        /// Dataset name.
-        dataset: String,
-        /// Target folder.
-        out: PathBuf,
-        /// Write ciphertext and epoch identities instead of plaintext.
-        age: bool,
-    },
-    /// The dataset's current age recipient, creating the dataset if `category` is given.
-    DataRecipient {
-        /// Dataset name.
-        dataset: String,
-        /// Category, to create the dataset if it does not exist.
-        category: Option<String>,
-    },
-    /// Makes a recovery kit and its phrase.
-    RecoveryExport {
-        /// The identity's passphrase. Required when the request crosses the control
-        /// socket: a running owner makes a kit (a copy of the keys) only for someone who
-        /// knows the passphrase. In-process callers proved it by unlocking.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        passphrase: Option<Passphrase>,
-    },
-    /// Founds a cooperative; this node becomes steward, log operator and witness.
-    CoopCreate {
-        /// The cooperative's name.
-        name: String,
-        /// Approvals needed (k); default 1.
-        threshold: Option<u32>,
-        /// Cosignatures a checkpoint needs (q); default a majority of witnesses.
-        witness_quorum: Option<u32>,
-    },
-    /// The cooperative: members, roles, witnesses, latest checkpoint.
-    CoopShow,
-    /// Operations from index `from` on.
-    LogShow {
-        /// First index.
-        from: u64,
-    },
-    /// Verifies the whole log.
-    LogVerify,
-    /// The proof bundle of one operation.
-    LogProof {
-        /// Operation id or unique prefix (8+ hex digits).
-        id: String,
-    },
-    /// Records consent for a dataset.
-    ConsentSet {
-        /// Dataset name.
-        dataset: String,
-        /// Purposes allowed.
-        allow: Vec<String>,
-        /// Purposes explicitly denied (must not overlap `allow`).
-        deny: Vec<String>,
-        /// Longest access period accepted, days.
-        max_days: Option<u64>,
-        /// Ask each time instead of including automatically.
-        ask: bool,
-    },
-    /// This member's consents.
-    ConsentShow,
-    /// Withdraws the consent for a dataset.
-    ConsentWithdraw {
-        /// Dataset name.
-        dataset: String,
-    },
+use crate::views::{
+    AddReport, CoopInfo, DataListing, ExportReport, LogEntry, NewRecoveryKit, Profile, Proof,
+    Recipient, Recorded, VerifySummary,
+};
+use crate::{ConsentView, JobKind, Node, NodeError};
+
+/// One use case: its arguments are the struct, its answer is [`Op::Output`].
+pub trait Op: Serialize + DeserializeOwned + Into<Request> + Send + 'static {
+    /// The request's name on the control socket (`data_add`, `log_show`, ...).
+    const NAME: &'static str;
+    /// What it answers.
+    type Output: Serialize + DeserializeOwned + Send + 'static;
+
+    /// What running it is, as people are told about it.
+    fn kind(&self) -> JobKind {
+        JobKind::Request {
+            op: Self::NAME.to_owned(),
+        }
+    }
+
+    /// Runs it on an unlocked node.
+    fn run(
+        self,
+        node: &Node,
+        progress: Arc<dyn ProgressSink>,
+        cancel: CancellationToken,
+    ) -> impl Future<Output = Result<Self::Output, NodeError>> + Send;
 }
 
-impl Request {
-    /// The request's name on the control socket (`data_add`, `log_show`, ...).
-    pub fn op(&self) -> &'static str {
-        match self {
-            Request::Ping => "ping",
-            Request::Activate => "activate",
-            Request::Subscribe => "subscribe",
-            Request::Whoami => "whoami",
-            Request::DataAdd { .. } => "data_add",
-            Request::DataList { .. } => "data_list",
-            Request::DataExport { .. } => "data_export",
-            Request::DataRecipient { .. } => "data_recipient",
-            Request::RecoveryExport { .. } => "recovery_export",
-            Request::CoopCreate { .. } => "coop_create",
-            Request::CoopShow => "coop_show",
-            Request::LogShow { .. } => "log_show",
-            Request::LogVerify => "log_verify",
-            Request::LogProof { .. } => "log_proof",
-            Request::ConsentSet { .. } => "consent_set",
-            Request::ConsentShow => "consent_show",
-            Request::ConsentWithdraw { .. } => "consent_withdraw",
+/// Declares the operations: the [`Request`] variant of each, its wire name, and how it
+/// runs (a method of [`Node`] taking the operation).
+macro_rules! ops {
+    ($($op:ident => $name:literal, $output:ty, $method:ident $(, $job:ident)?;)*) => {
+        /// A request on the control socket: `{"op": NAME, ...the operation's fields}`.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "op", rename_all = "snake_case")]
+        pub enum Request {
+            /// Checks that the owner answers.
+            Ping,
+            /// Brings the owner's window forward (sent by a second launch of the desktop
+            /// app on the same home); an owner without a window refuses it.
+            Activate,
+            /// Follows the owner's [`crate::Event`]s until the connection closes (in-process
+            /// callers use [`crate::Owner::subscribe`]).
+            Subscribe,
+            $(
+                #[doc = concat!("See [`", stringify!($op), "`].")]
+                $op($op),
+            )*
         }
-    }
 
-    /// What running this request is, as people are told about it.
-    pub fn job_kind(&self) -> crate::JobKind {
-        match self {
-            Request::DataAdd { dataset, .. } => crate::JobKind::Adding {
-                dataset: dataset.clone(),
-            },
-            Request::DataExport { dataset, .. } => crate::JobKind::Exporting {
-                dataset: dataset.clone(),
-            },
-            other => crate::JobKind::Request {
-                op: other.op().to_owned(),
-            },
+        impl Request {
+            /// The request's name on the control socket.
+            pub fn op(&self) -> &'static str {
+                match self {
+                    Request::Ping => "ping",
+                    Request::Activate => "activate",
+                    Request::Subscribe => "subscribe",
+                    $(Request::$op(_) => $name,)*
+                }
+            }
         }
-    }
+
+        $(
+            impl From<$op> for Request {
+                fn from(op: $op) -> Request {
+                    Request::$op(op)
+                }
+            }
+
+            impl Op for $op {
+                const NAME: &'static str = $name;
+                type Output = $output;
+
+                #[allow(unreachable_code)]
+                fn kind(&self) -> JobKind {
+                    $(return JobKind::$job { dataset: self.dataset.clone() };)?
+                    JobKind::Request { op: $name.to_owned() }
+                }
+
+                fn run(
+                    self,
+                    node: &Node,
+                    progress: Arc<dyn ProgressSink>,
+                    cancel: CancellationToken,
+                ) -> impl Future<Output = Result<$output, NodeError>> + Send {
+                    node.$method(self, progress, cancel)
+                }
+            }
+        )*
+
+        impl Request {
+            /// Runs the request's operation with `runner`, answering its output as JSON:
+            /// the one dispatch from the socket's format to the typed operations.
+            /// `ping`, `activate` and `subscribe` are the socket's own business.
+            pub(crate) async fn dispatch(
+                self,
+                runner: &impl Runner,
+                progress: Arc<dyn ProgressSink>,
+                cancel: CancellationToken,
+            ) -> Result<serde_json::Value, NodeError> {
+                match self {
+                    $(Request::$op(op) => to_json(runner.run(op, progress, cancel).await?),)*
+                    other => Err(NodeError::NotHere { op: other.op() }),
+                }
+            }
+        }
+    };
+}
+
+/// Runs typed operations: an owner, as a tracked job on its node.
+pub(crate) trait Runner: Sync {
+    /// Runs `op`.
+    fn run<O: Op>(
+        &self,
+        op: O,
+        progress: Arc<dyn ProgressSink>,
+        cancel: CancellationToken,
+    ) -> impl Future<Output = Result<O::Output, NodeError>> + Send;
+}
+
+fn to_json(output: impl Serialize) -> Result<serde_json::Value, NodeError> {
+    serde_json::to_value(output).map_err(|e| NodeError::Protocol(e.to_string()))
+}
+
+ops! {
+    Whoami => "whoami", Profile, whoami;
+    DataAdd => "data_add", AddReport, data_add, Adding;
+    DataList => "data_list", DataListing, data_list;
+    DataExport => "data_export", ExportReport, data_export, Exporting;
+    DataRecipient => "data_recipient", Recipient, data_recipient;
+    RecoveryExport => "recovery_export", NewRecoveryKit, recovery_export;
+    CoopCreate => "coop_create", CoopInfo, coop_create;
+    CoopShow => "coop_show", CoopInfo, coop_show;
+    LogShow => "log_show", Vec<LogEntry>, log_show;
+    LogVerify => "log_verify", VerifySummary, log_verify;
+    LogProof => "log_proof", Proof, log_proof;
+    ConsentSet => "consent_set", Recorded, consent_set;
+    ConsentShow => "consent_show", Vec<ConsentView>, consent_show;
+    ConsentWithdraw => "consent_withdraw", Recorded, consent_withdraw;
+}
+
+/// The node's identity and roles.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Whoami {}
+
+/// Adds files (absolute paths) to a dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DataAdd {
+    /// Dataset name.
+    pub dataset: String,
+    /// Category, required when the dataset is new.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Absolute paths of files and folders.
+    #[cfg_attr(feature = "ts", ts(type = "string[]"))]
+    pub paths: Vec<PathBuf>,
+    /// Whether the files are already age-encrypted to the dataset's recipient.
+    #[serde(default)]
+    pub age: bool,
+}
+
+/// Lists datasets, and one dataset's files when `dataset` is given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DataList {
+    /// Restrict to this dataset and list its files.
+    #[serde(default)]
+    pub dataset: Option<String>,
+}
+
+/// Exports a dataset into a folder (absolute path).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DataExport {
+    /// Dataset name.
+    pub dataset: String,
+    /// Target folder.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub out: PathBuf,
+    /// Write ciphertext and epoch identities instead of plaintext.
+    #[serde(default)]
+    pub age: bool,
+}
+
+/// The dataset's current age recipient, creating the dataset if `category` is given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DataRecipient {
+    /// Dataset name.
+    pub dataset: String,
+    /// Category, to create the dataset if it does not exist.
+    #[serde(default)]
+    pub category: Option<String>,
+}
+
+/// Makes a recovery kit and its phrase.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RecoveryExport {
+    /// The identity's passphrase. Required when the request crosses the control socket
+    /// or comes from the window: a running owner makes a kit (a copy of the keys) only
+    /// for someone who knows the passphrase. A one-shot command proved it by unlocking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
+    pub passphrase: Option<Passphrase>,
+}
+
+/// Founds a cooperative; this node becomes steward, log operator and witness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CoopCreate {
+    /// The cooperative's name.
+    pub name: String,
+    /// Approvals needed (k); default 1.
+    #[serde(default)]
+    pub threshold: Option<u32>,
+    /// Cosignatures a checkpoint needs (q); default a majority of witnesses.
+    #[serde(default)]
+    pub witness_quorum: Option<u32>,
+}
+
+/// The cooperative: members, roles, witnesses, latest checkpoint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CoopShow {}
+
+/// Operations from index `from` on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LogShow {
+    /// First index.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub from: u64,
+}
+
+/// Verifies the whole log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LogVerify {}
+
+/// The proof bundle of one operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LogProof {
+    /// Operation id or unique prefix (8+ hex digits).
+    pub id: String,
+}
+
+/// Records consent for a dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConsentSet {
+    /// Dataset name.
+    pub dataset: String,
+    /// Purposes allowed (names of [`datacoop_core::Purpose`]).
+    pub allow: Vec<String>,
+    /// Purposes explicitly denied (must not overlap `allow`).
+    #[serde(default)]
+    pub deny: Vec<String>,
+    /// Longest access period accepted, days.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub max_days: Option<u64>,
+    /// Ask each time instead of including automatically.
+    #[serde(default)]
+    pub ask: bool,
+}
+
+/// This member's consents.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConsentShow {}
+
+/// Withdraws the consent for a dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConsentWithdraw {
+    /// Dataset name.
+    pub dataset: String,
 }
 
 /// A passphrase carried in a request: never printed, wiped when dropped.
@@ -177,144 +326,90 @@ impl Drop for Passphrase {
     }
 }
 
-/// What `whoami` shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Whoami {
-    /// Public keys and name.
-    #[serde(flatten)]
-    pub identity: PublicIdentity,
-    /// Roles in the cooperative (none until the node joins one).
-    pub roles: Vec<datacoop_core::Role>,
-    /// The home folder.
-    pub home: PathBuf,
-}
-
-/// What `data ls` shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DataListing {
-    /// Datasets (only the one asked for, when one was).
-    pub datasets: Vec<DatasetSummary>,
-    /// Files of the dataset asked for; empty when none was.
-    pub entries: Vec<Entry>,
-}
-
-/// A recovery kit and the phrase that opens it. Show the phrase once.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecoveryExport {
-    /// The kit file's text.
-    pub kit: String,
-    /// The 24-word phrase.
-    pub phrase: String,
-}
-
-impl std::fmt::Debug for RecoveryExport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("RecoveryExport(..)")
-    }
-}
-
-/// The answer to a [`Request`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Response {
-    /// Answer to [`Request::Ping`].
-    Pong,
-    /// Answer to [`Request::Whoami`].
-    Whoami(Whoami),
-    /// Answer to [`Request::DataAdd`].
-    Added(AddReport),
-    /// Answer to [`Request::DataList`].
-    Listing(DataListing),
-    /// Answer to [`Request::DataExport`].
-    Exported(ExportReport),
-    /// Answer to [`Request::DataRecipient`].
-    Recipient {
-        /// `age1...`.
-        recipient: String,
-    },
-    /// Answer to [`Request::RecoveryExport`].
-    RecoveryKit(RecoveryExport),
-    /// Answer to [`Request::CoopCreate`] and [`Request::CoopShow`].
-    Coop(crate::coop::CoopInfo),
-    /// Answer to [`Request::LogShow`].
-    Log {
-        /// The operations.
-        entries: Vec<crate::coop::LogEntry>,
-    },
-    /// Answer to [`Request::LogVerify`].
-    Verified(crate::coop::VerifySummary),
-    /// Answer to [`Request::LogProof`].
-    Proof {
-        /// The bundle's text.
-        text: String,
-    },
-    /// Answer to [`Request::ConsentSet`] and [`Request::ConsentWithdraw`].
-    ConsentRecorded {
-        /// The operation that recorded it.
-        operation: String,
-    },
-    /// Answer to [`Request::ConsentShow`].
-    Consents {
-        /// Consents, oldest first.
-        consents: Vec<crate::coop::ConsentView>,
-    },
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// `Request::op` (used in events and messages) is the name on the wire.
+    fn round_trips<O: Op + std::fmt::Debug + PartialEq + Clone>(op: O) {
+        let request: Request = op.clone().into();
+        let wire = serde_json::to_value(&request).unwrap();
+        assert_eq!(wire["op"], O::NAME, "{op:?}");
+        assert_eq!(request.op(), O::NAME);
+        let back: Request = serde_json::from_value(wire).unwrap();
+        assert_eq!(back, request);
+    }
+
+    /// Every operation's name is its request's tag on the wire, and survives the trip.
     #[test]
     fn op_names_are_the_wire_names() {
-        let requests = [
-            Request::Ping,
-            Request::Activate,
-            Request::Subscribe,
-            Request::Whoami,
-            Request::DataAdd {
-                dataset: "d".into(),
-                category: None,
-                paths: Vec::new(),
-                age: false,
-            },
-            Request::DataList { dataset: None },
-            Request::DataExport {
-                dataset: "d".into(),
-                out: PathBuf::from("/o"),
-                age: false,
-            },
-            Request::DataRecipient {
-                dataset: "d".into(),
-                category: None,
-            },
-            Request::RecoveryExport { passphrase: None },
-            Request::CoopCreate {
-                name: "c".into(),
-                threshold: None,
-                witness_quorum: None,
-            },
-            Request::CoopShow,
-            Request::LogShow { from: 0 },
-            Request::LogVerify,
-            Request::LogProof { id: "x".into() },
-            Request::ConsentSet {
-                dataset: "d".into(),
-                allow: Vec::new(),
-                deny: Vec::new(),
-                max_days: None,
-                ask: false,
-            },
-            Request::ConsentShow,
-            Request::ConsentWithdraw {
-                dataset: "d".into(),
-            },
-        ];
-        for request in requests {
-            let wire = serde_json::to_value(&request).unwrap();
-            assert_eq!(wire["op"], request.op(), "{request:?}");
-            let back: Request = serde_json::from_value(wire).unwrap();
-            assert_eq!(back, request);
+        round_trips(Whoami {});
+        round_trips(DataAdd {
+            dataset: "d".into(),
+            category: None,
+            paths: Vec::new(),
+            age: false,
+        });
+        round_trips(DataList::default());
+        round_trips(DataExport {
+            dataset: "d".into(),
+            out: PathBuf::from("/o"),
+            age: true,
+        });
+        round_trips(DataRecipient {
+            dataset: "d".into(),
+            category: Some("fitness".into()),
+        });
+        round_trips(RecoveryExport::default());
+        round_trips(CoopCreate {
+            name: "c".into(),
+            threshold: Some(1),
+            witness_quorum: None,
+        });
+        round_trips(CoopShow {});
+        round_trips(LogShow { from: 3 });
+        round_trips(LogVerify {});
+        round_trips(LogProof { id: "x".into() });
+        round_trips(ConsentSet {
+            dataset: "d".into(),
+            allow: vec!["ModelTraining".into()],
+            deny: Vec::new(),
+            max_days: Some(30),
+            ask: true,
+        });
+        round_trips(ConsentShow {});
+        round_trips(ConsentWithdraw {
+            dataset: "d".into(),
+        });
+        for (request, name) in [
+            (Request::Ping, "ping"),
+            (Request::Activate, "activate"),
+            (Request::Subscribe, "subscribe"),
+        ] {
+            assert_eq!(serde_json::to_value(&request).unwrap()["op"], name);
+            assert_eq!(request.op(), name);
         }
+    }
+
+    /// Adding and exporting are the long jobs followers are told about.
+    #[test]
+    fn adds_and_exports_are_named_by_their_dataset() {
+        let add = DataAdd {
+            dataset: "runs".into(),
+            category: None,
+            paths: Vec::new(),
+            age: false,
+        };
+        assert_eq!(
+            add.kind(),
+            JobKind::Adding {
+                dataset: "runs".into()
+            }
+        );
+        assert_eq!(
+            LogVerify {}.kind(),
+            JobKind::Request {
+                op: "log_verify".into()
+            }
+        );
     }
 }

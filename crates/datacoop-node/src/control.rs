@@ -2,7 +2,8 @@
 //! long-running owner (`datacoop serve`, the desktop app) holds.
 //!
 //! Newline-delimited JSON. The client sends one [`Request`]; the server answers with any
-//! number of `{"progress": …}` lines, then one `{"done": …}` or `{"error": …}` line.
+//! number of `{"progress": …}` lines, then one `{"done": …}` (the operation's output) or
+//! `{"error": …}` line.
 //! Closing the connection early cancels the request.
 
 use std::path::Path;
@@ -18,7 +19,7 @@ use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc;
 
 use crate::NodeError;
-use crate::api::{Request, Response};
+use crate::api::{Op, RecoveryExport, Request};
 use crate::events::Event;
 use crate::owner::Shared;
 
@@ -30,7 +31,7 @@ const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 #[serde(rename_all = "snake_case")]
 enum Reply {
     Progress(Progress),
-    Done(Response),
+    Done(serde_json::Value),
     Error {
         code: String,
         message: String,
@@ -75,7 +76,10 @@ pub(crate) fn owner_uid(home: &crate::Home) -> Result<u32, NodeError> {
 
 /// A recovery kit is a copy of the keys: through the socket, only for the passphrase.
 fn refuse_kit_without_passphrase(request: &Request) -> Result<(), NodeError> {
-    if matches!(request, Request::RecoveryExport { passphrase: None }) {
+    if matches!(
+        request,
+        Request::RecoveryExport(RecoveryExport { passphrase: None })
+    ) {
         return Err(NodeError::Remote {
             code: PASSPHRASE_REQUIRED.to_owned(),
             message: "making a recovery kit through a running datacoop needs your passphrase"
@@ -179,7 +183,7 @@ async fn answer(
         let owner = owner.clone();
         let cancel = cancel.clone();
         tokio::spawn(async move {
-            let reply = match owner.call(request, sink, cancel).await {
+            let reply = match owner.answer(request, sink, cancel).await {
                 Ok(response) => Reply::Done(response),
                 Err(e) => Reply::error(&e),
             };
@@ -258,7 +262,7 @@ impl ControlClient {
         // A stopped or wedged owner still accepts connections; do not wait on it forever.
         tokio::time::timeout(
             Duration::from_secs(5),
-            client.call(&Request::Ping, &|_: &Progress| {}),
+            client.call_raw(&Request::Ping, &|_: &Progress| {}),
         )
         .await
         .map_err(|_| NodeError::Protocol("the owner did not answer within 5 seconds".into()))??;
@@ -291,12 +295,27 @@ impl ControlClient {
         Ok((read, write))
     }
 
-    /// Sends one request and waits for its answer, passing progress to `progress`.
-    pub async fn call(
+    /// Runs `op` on the owner and waits for its answer, passing progress to `progress`.
+    pub async fn call<O: Op>(
         &self,
-        request: &(impl Serialize + Sync),
+        op: O,
         progress: &dyn ProgressSink,
-    ) -> Result<Response, NodeError> {
+    ) -> Result<O::Output, NodeError> {
+        let answer = self.call_raw(&op.into(), progress).await?;
+        serde_json::from_value(answer).map_err(|e| {
+            NodeError::Protocol(format!(
+                "the owner's answer to {} is not what this version expects: {e}",
+                O::NAME
+            ))
+        })
+    }
+
+    /// Sends one request and waits for its answer as JSON.
+    pub(crate) async fn call_raw(
+        &self,
+        request: &Request,
+        progress: &dyn ProgressSink,
+    ) -> Result<serde_json::Value, NodeError> {
         let (read, _write) = self.send(request).await?;
         let mut lines = BufReader::new(read).lines();
         loop {

@@ -6,127 +6,17 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::NodeError;
+use crate::views::{
+    CheckpointInfo, ConsentView, CoopInfo, EvidenceInfo, Inclusion, LogEntry, MemberInfo,
+    VerifySummary,
+};
 use datacoop_core::{Category, Purpose};
 use datacoop_crypto::{Identity, KeyedHasher};
 use datacoop_ledger::{
     Body, ConsentMode, Genesis, Hash, LedgerError, Log, OpId, OpKind, Operation, SignedCheckpoint,
     SledStore, VerifyOptions, Witness, WitnessOutcome, Witnessing, verify_log,
 };
-use serde::{Deserialize, Serialize};
-
-use crate::NodeError;
-
-/// What `coop show` tells.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CoopInfo {
-    /// Cooperative id: SHA-256 of the genesis body, hex.
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// Steward identity ids.
-    pub stewards: Vec<String>,
-    /// Approvals needed for governance and requests.
-    pub threshold: u32,
-    /// The log operator's identity id.
-    pub operator: String,
-    /// Witness identity ids.
-    pub witnesses: Vec<String>,
-    /// Cosignatures a checkpoint needs.
-    pub witness_quorum: u32,
-    /// True when nobody independent cosigns checkpoints (one steward).
-    pub unwitnessed: bool,
-    /// Members and their roles.
-    pub members: Vec<MemberInfo>,
-    /// Operations in the log.
-    pub size: u64,
-    /// The newest checkpoint.
-    pub latest_checkpoint: Option<CheckpointInfo>,
-    /// Evidence of misbehaviour this node has kept (equivocation, split view,
-    /// inconsistent checkpoints, sequence gaps); empty when all is well.
-    pub evidence: Vec<EvidenceInfo>,
-}
-
-/// One piece of kept evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EvidenceInfo {
-    /// Its kind (`evidence.equivocation`, ...).
-    pub code: String,
-    /// What it shows, for people.
-    pub summary: String,
-}
-
-/// A member as `coop show` lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberInfo {
-    /// Identity id.
-    pub id: String,
-    /// Role.
-    pub role: datacoop_core::Role,
-}
-
-/// A checkpoint as shown to people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckpointInfo {
-    /// Tree size.
-    pub size: u64,
-    /// Root hash, hex.
-    pub root: String,
-    /// Signature lines (operator and witnesses).
-    pub signatures: usize,
-}
-
-/// One line of `log show`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LogEntry {
-    /// Position in the log.
-    pub index: u64,
-    /// Operation id, hex.
-    pub id: String,
-    /// Kind of operation.
-    pub kind: String,
-    /// Author identity id.
-    pub author: String,
-    /// The author's clock at signing (display only).
-    pub claimed_time: u64,
-    /// Log time, once a quorum checkpoint covers it.
-    pub log_time: Option<u64>,
-}
-
-/// The result of `log verify`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VerifySummary {
-    /// Operations verified.
-    pub operations: u64,
-    /// Checkpoints verified.
-    pub checkpoints: usize,
-    /// Size of the newest checkpoint.
-    pub latest_checkpoint: u64,
-    /// Root of the whole tree, hex.
-    pub root: String,
-    /// Whether checkpoints are independently witnessed.
-    pub unwitnessed: bool,
-}
-
-/// One of this member's consents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsentView {
-    /// The consent operation's id (the ISO/IEC TS 27560 record id).
-    pub record_id: String,
-    /// The local dataset name.
-    pub dataset: String,
-    /// The dataset's category.
-    pub category: Option<String>,
-    /// Purposes allowed.
-    pub purposes: Vec<Purpose>,
-    /// `auto` or `ask`.
-    pub mode: String,
-    /// Longest access period accepted, in days.
-    pub max_days: Option<u64>,
-    /// Whether it still holds.
-    pub withdrawn: bool,
-    /// The record as W3C DPV JSON (shape of the DPV "consent-27560" guide).
-    pub record: serde_json::Value,
-}
 
 /// A node's copy of the log.
 pub struct Ledger {
@@ -293,8 +183,13 @@ impl Ledger {
         Ok(ids)
     }
 
-    /// The cooperative as `coop show` presents it.
-    pub fn info(&self) -> CoopInfo {
+    /// The cooperative's name.
+    pub fn name(&self) -> String {
+        self.log.state().name().to_owned()
+    }
+
+    /// The cooperative as `coop show` presents it to the identity `me`.
+    pub fn info(&self, me: &[u8; 32]) -> CoopInfo {
         let evidence = match self.log.evidence() {
             Ok(kept) => kept
                 .iter()
@@ -309,18 +204,37 @@ impl Ledger {
             }],
         };
         let state = self.log.state();
-        let mut members: Vec<MemberInfo> = state
+        // Stewards first, then everyone else once, each group in id order.
+        let mut others: Vec<MemberInfo> = state
             .members()
             .iter()
+            .filter(|(key, _)| !state.is_steward(key))
             .map(|(key, role)| MemberInfo {
                 id: hex_key(key),
                 role: *role,
             })
             .collect();
+        others.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut members: Vec<MemberInfo> = state
+            .stewards()
+            .iter()
+            .map(|key| MemberInfo {
+                id: hex_key(key),
+                role: datacoop_core::Role::Steward,
+            })
+            .collect();
         members.sort_by(|a, b| a.id.cmp(&b.id));
+        members.extend(others);
+        let roles = self.roles_of(me);
+        let role = if roles.contains(&datacoop_core::Role::Steward) {
+            Some(datacoop_core::Role::Steward)
+        } else {
+            roles.first().copied()
+        };
         CoopInfo {
             id: hex::encode(state.coop()),
             name: state.name().to_owned(),
+            role,
             stewards: state.stewards().iter().map(hex_key).collect(),
             threshold: state.threshold(),
             operator: hex_key(&state.operator()),
@@ -332,7 +246,7 @@ impl Ledger {
             latest_checkpoint: self.log.latest_checkpoint().map(|c| CheckpointInfo {
                 size: c.checkpoint.size,
                 root: hex::encode(c.checkpoint.root),
-                signatures: c.signatures.len(),
+                signatures: u32::try_from(c.signatures.len()).unwrap_or(u32::MAX),
             }),
             evidence,
         }
@@ -363,7 +277,7 @@ impl Ledger {
                 Ok(LogEntry {
                     index,
                     id: op.id().to_hex(),
-                    kind: format!("{:?}", header.kind),
+                    kind: header.kind,
                     author: hex_key(&header.author),
                     claimed_time: header.claimed_time,
                     log_time: self.log.log_time(index),
@@ -389,7 +303,7 @@ impl Ledger {
         .map_err(NodeError::LogInvalid)?;
         Ok(VerifySummary {
             operations: report.operations,
-            checkpoints: report.checkpoints,
+            checkpoints: report.checkpoints as u64,
             latest_checkpoint: report.latest_checkpoint,
             root: hex::encode(report.root),
             unwitnessed: report.witnessing == Witnessing::Unwitnessed,
@@ -563,8 +477,8 @@ impl Ledger {
                 category: record.category.as_ref().map(|c| c.to_string()),
                 purposes: purposes.clone(),
                 mode: match mode {
-                    ConsentMode::Always => "auto".into(),
-                    ConsentMode::Ask => "ask".into(),
+                    ConsentMode::Always => Inclusion::Auto,
+                    ConsentMode::Ask => Inclusion::Ask,
                 },
                 max_days: max_period_secs.map(|s| s / 86_400),
                 withdrawn: record.withdrawal.is_some(),

@@ -11,7 +11,7 @@
 //! ```no_run
 //! # async fn example() -> Result<(), datacoop_node::NodeError> {
 //! use std::sync::Arc;
-//! use datacoop_node::{Home, Session, SessionOptions, api::Request};
+//! use datacoop_node::{Home, Session, SessionOptions, api::Whoami};
 //! use datacoop_vault::{CancellationToken, NoProgress};
 //! use secrecy::SecretString;
 //!
@@ -23,10 +23,10 @@
 //!     |_owner| {},
 //! )
 //! .await?;
-//! let response = session
-//!     .call(Request::Whoami, Arc::new(NoProgress), &CancellationToken::new())
+//! let me = session
+//!     .call(Whoami {}, Arc::new(NoProgress), &CancellationToken::new())
 //!     .await?;
-//! println!("{response:?}");
+//! println!("{} ({})", me.identity.name, me.identity.id);
 //! session.close().await;
 //! # Ok(()) }
 //! ```
@@ -42,6 +42,7 @@ mod node;
 mod owner;
 mod save;
 mod session;
+pub mod views;
 
 pub use datacoop_crypto::KdfCost;
 
@@ -65,3 +66,4 @@ pub use node::{Node, absolute, init, restore};
 pub use owner::{HomeState, Launch, Owner, OwnerOptions, StopReport};
 pub use save::{save_recovery_kit, write_owner_only};
 pub use session::{Session, SessionOptions, with_exclusive_home};
+pub use views::*;

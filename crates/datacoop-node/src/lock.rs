@@ -12,6 +12,7 @@ use crate::{Home, NodeError};
 /// What kind of process owns a home.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum OwnerKind {
     /// A one-shot CLI command; it finishes soon and serves no socket.
     Cli,

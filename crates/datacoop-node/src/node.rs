@@ -1,3 +1,7 @@
+//! An unlocked home and every use case that runs on it: the identity's secrets, the
+//! vault and the cooperative's log. [`crate::api`] names the operations; each is a method
+//! here taking its arguments and returning its answer.
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -8,9 +12,16 @@ use datacoop_crypto::{
 use datacoop_vault::{AddMode, CancellationToken, ExportMode, ProgressSink, Vault};
 use secrecy::SecretString;
 
-use crate::api::{DataListing, Passphrase, RecoveryExport, Request, Response, Whoami};
+use crate::api::{
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
+    DataRecipient, LogProof, LogShow, LogVerify, Passphrase, RecoveryExport, Whoami,
+};
 use crate::coop::{Ledger, dataset_id};
 use crate::events::{Event, Events};
+use crate::views::{
+    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, LogEntry, NewRecoveryKit, Profile,
+    Proof, Recipient, Recorded, VerifySummary,
+};
 use datacoop_ledger::ConsentMode;
 
 fn parse_purposes(names: &[String]) -> Result<Vec<datacoop_core::Purpose>, NodeError> {
@@ -24,6 +35,10 @@ fn parse_purposes(names: &[String]) -> Result<Vec<datacoop_core::Purpose>, NodeE
     Ok(purposes)
 }
 use crate::{Home, NodeError};
+
+fn poisoned() -> NodeError {
+    NodeError::Protocol("the log is unavailable after an earlier failure".into())
+}
 
 /// An unlocked home: the identity's secrets and the open vault. Every use case runs here,
 /// whether asked by the CLI in-process, over the control socket, or by the desktop app.
@@ -98,114 +113,122 @@ impl Node {
         self.secrets.identity().public()
     }
 
-    /// Runs one use case.
-    pub async fn handle(
+    /// `whoami`: the identity, its roles and the home.
+    pub async fn whoami(
         &self,
-        request: Request,
-        progress: Arc<dyn ProgressSink>,
-        cancel: &CancellationToken,
-    ) -> Result<Response, NodeError> {
-        Ok(match request {
-            Request::Ping => Response::Pong,
-            Request::Activate | Request::Subscribe => {
-                return Err(NodeError::NotHere { op: request.op() });
-            }
-            Request::Whoami => Response::Whoami(Whoami {
-                identity: self.identity(),
-                roles: self.roles(),
-                home: self.home.root().to_owned(),
-            }),
-            Request::DataAdd {
-                dataset,
-                category,
-                paths,
-                age,
-            } => {
-                let dataset = DatasetName::new(&dataset)?;
-                let category = category.map(|c| c.parse::<Category>()).transpose()?;
-                let mode = if age {
-                    AddMode::AgeEncrypted
-                } else {
-                    AddMode::Plain
-                };
-                let report = self
-                    .vault
-                    .add(&dataset, category.as_ref(), &paths, mode, progress, cancel)
-                    .await?;
-                self.events.emit(Event::DatasetsChanged {
-                    dataset: dataset.to_string(),
-                });
-                Response::Added(report)
-            }
-            Request::DataList { dataset } => {
-                let mut datasets = self.vault.datasets()?;
-                let entries = match dataset {
-                    Some(name) => {
-                        let name = DatasetName::new(&name)?;
-                        datasets.retain(|d| d.name == name);
-                        if datasets.is_empty() {
-                            return Err(datacoop_vault::VaultError::UnknownDataset {
-                                name: name.to_string(),
-                            }
-                            .into());
-                        }
-                        self.vault.entries(&name)?
-                    }
-                    None => Vec::new(),
-                };
-                Response::Listing(DataListing { datasets, entries })
-            }
-            Request::DataExport { dataset, out, age } => {
-                let dataset = DatasetName::new(&dataset)?;
-                let mode = if age {
-                    ExportMode::Age
-                } else {
-                    ExportMode::Plain
-                };
-                Response::Exported(
-                    self.vault
-                        .export(&dataset, &out, mode, progress, cancel)
-                        .await?,
-                )
-            }
-            Request::DataRecipient { dataset, category } => {
-                let dataset = DatasetName::new(&dataset)?;
-                let category = category.map(|c| c.parse::<Category>()).transpose()?;
-                if category.is_some() && self.vault.ensure_dataset(&dataset, category.as_ref())? {
-                    self.events.emit(Event::DatasetsChanged {
-                        dataset: dataset.to_string(),
-                    });
-                }
-                Response::Recipient {
-                    recipient: self.vault.recipient(&dataset)?,
-                }
-            }
-            Request::CoopCreate { .. }
-            | Request::CoopShow
-            | Request::LogShow { .. }
-            | Request::LogVerify
-            | Request::LogProof { .. }
-            | Request::ConsentSet { .. }
-            | Request::ConsentShow
-            | Request::ConsentWithdraw { .. } => {
-                let writes = matches!(
-                    request,
-                    Request::CoopCreate { .. }
-                        | Request::ConsentSet { .. }
-                        | Request::ConsentWithdraw { .. }
-                );
-                let response = self.handle_coop(request)?;
-                if writes {
-                    self.events.emit(Event::LogAppended {
-                        size: self.log_size(),
-                    });
-                }
-                response
-            }
-            Request::RecoveryExport { passphrase } => {
-                Response::RecoveryKit(self.recovery_kit(passphrase).await?)
-            }
+        _op: Whoami,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Profile, NodeError> {
+        Ok(Profile {
+            identity: self.identity(),
+            roles: self.roles(),
+            home: self.home.root().to_owned(),
         })
+    }
+
+    /// `data add`: encrypts files into a dataset, creating it if a category is given.
+    pub async fn data_add(
+        &self,
+        op: DataAdd,
+        progress: Arc<dyn ProgressSink>,
+        cancel: CancellationToken,
+    ) -> Result<AddReport, NodeError> {
+        let dataset = DatasetName::new(&op.dataset)?;
+        let category = op.category.map(|c| c.parse::<Category>()).transpose()?;
+        let mode = if op.age {
+            AddMode::AgeEncrypted
+        } else {
+            AddMode::Plain
+        };
+        let report = self
+            .vault
+            .add(
+                &dataset,
+                category.as_ref(),
+                &op.paths,
+                mode,
+                progress,
+                &cancel,
+            )
+            .await?;
+        self.events.emit(Event::DatasetsChanged {
+            dataset: dataset.to_string(),
+        });
+        Ok(report)
+    }
+
+    /// `data ls`: the datasets, or one dataset and its files.
+    pub async fn data_list(
+        &self,
+        op: DataList,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<DataListing, NodeError> {
+        let mut datasets = self.vault.datasets()?;
+        let entries = match op.dataset {
+            Some(name) => {
+                let name = DatasetName::new(&name)?;
+                datasets.retain(|d| d.name == name);
+                if datasets.is_empty() {
+                    return Err(datacoop_vault::VaultError::UnknownDataset {
+                        name: name.to_string(),
+                    }
+                    .into());
+                }
+                self.vault.entries(&name)?
+            }
+            None => Vec::new(),
+        };
+        Ok(DataListing { datasets, entries })
+    }
+
+    /// `data export`: decrypts (or copies the ciphertext of) a dataset into a folder.
+    pub async fn data_export(
+        &self,
+        op: DataExport,
+        progress: Arc<dyn ProgressSink>,
+        cancel: CancellationToken,
+    ) -> Result<ExportReport, NodeError> {
+        let dataset = DatasetName::new(&op.dataset)?;
+        let mode = if op.age {
+            ExportMode::Age
+        } else {
+            ExportMode::Plain
+        };
+        Ok(self
+            .vault
+            .export(&dataset, &op.out, mode, progress, &cancel)
+            .await?)
+    }
+
+    /// `data recipient`: the dataset's current age recipient.
+    pub async fn data_recipient(
+        &self,
+        op: DataRecipient,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Recipient, NodeError> {
+        let dataset = DatasetName::new(&op.dataset)?;
+        let category = op.category.map(|c| c.parse::<Category>()).transpose()?;
+        if category.is_some() && self.vault.ensure_dataset(&dataset, category.as_ref())? {
+            self.events.emit(Event::DatasetsChanged {
+                dataset: dataset.to_string(),
+            });
+        }
+        Ok(Recipient {
+            recipient: self.vault.recipient(&dataset)?,
+        })
+    }
+
+    /// `recovery export`: a new recovery kit and its phrase.
+    pub async fn recovery_export(
+        &self,
+        op: RecoveryExport,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<NewRecoveryKit, NodeError> {
+        self.recovery_kit(op.passphrase).await
     }
 
     /// Makes a recovery kit and its phrase. `passphrase` must be the identity's when the
@@ -214,16 +237,211 @@ impl Node {
     pub async fn recovery_kit(
         &self,
         passphrase: Option<Passphrase>,
-    ) -> Result<RecoveryExport, NodeError> {
+    ) -> Result<NewRecoveryKit, NodeError> {
         if let Some(passphrase) = passphrase {
             self.check_passphrase(passphrase.to_secret()).await?;
         }
         let phrase = RecoveryPhrase::generate()?;
         let kit = RecoveryKit::seal(&self.secrets, &phrase, self.kdf_cost)?;
-        Ok(RecoveryExport {
+        Ok(NewRecoveryKit {
             kit: kit.to_text(),
             phrase: phrase.expose().to_owned(),
         })
+    }
+
+    /// `coop create`: founds a cooperative with this identity as steward, operator and
+    /// witness.
+    pub async fn coop_create(
+        &self,
+        op: CoopCreate,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<CoopInfo, NodeError> {
+        self.check_ledger_damage(false)?;
+        let identity = self.secrets.identity();
+        let mut guard = self.ledger.lock().map_err(|_| poisoned())?;
+        if let Some(ledger) = guard.as_ref() {
+            return Err(NodeError::AlreadyInCoop {
+                name: ledger.name(),
+            });
+        }
+        let ledger = Ledger::create(
+            self.home.root(),
+            &identity,
+            &op.name,
+            op.threshold,
+            op.witness_quorum,
+            now(),
+        )?;
+        let info = ledger.info(&self.me());
+        let size = ledger.size();
+        *guard = Some(ledger);
+        drop(guard);
+        self.events.emit(Event::LogAppended { size });
+        Ok(info)
+    }
+
+    /// `coop show`: the cooperative as this identity sees it.
+    pub async fn coop_show(
+        &self,
+        _op: CoopShow,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<CoopInfo, NodeError> {
+        let me = self.me();
+        self.with_ledger(false, |ledger| Ok(ledger.info(&me)))
+    }
+
+    /// `log show`: operations from an index on.
+    pub async fn log_show(
+        &self,
+        op: LogShow,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Vec<LogEntry>, NodeError> {
+        self.with_ledger(false, |ledger| ledger.entries(op.from))
+    }
+
+    /// `log verify`: checks every signature, the tree and the checkpoints.
+    pub async fn log_verify(
+        &self,
+        _op: LogVerify,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<VerifySummary, NodeError> {
+        self.with_ledger(true, |ledger| ledger.verify())
+    }
+
+    /// `log proof`: the offline-verifiable proof bundle of one operation.
+    pub async fn log_proof(
+        &self,
+        op: LogProof,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Proof, NodeError> {
+        self.with_ledger(false, |ledger| {
+            Ok(Proof {
+                text: ledger.proof(&op.id)?,
+            })
+        })
+    }
+
+    /// `consent set`: records consent for one of this member's datasets.
+    pub async fn consent_set(
+        &self,
+        op: ConsentSet,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Recorded, NodeError> {
+        let allow = parse_purposes(&op.allow)?;
+        let deny = parse_purposes(&op.deny)?;
+        if let Some(both) = allow.iter().find(|p| deny.contains(p)) {
+            return Err(NodeError::ConflictingPurpose {
+                purpose: both.to_string(),
+            });
+        }
+        if allow.is_empty() {
+            return Err(NodeError::Input(datacoop_core::CoreError::UnknownPurpose {
+                given: String::new(),
+                known: datacoop_core::Purpose::ALL.map(|p| p.name()).join(", "),
+            }));
+        }
+        let (name, category) = self.local_dataset(&op.dataset)?;
+        let id = dataset_id(&self.secrets.key_hasher(), name.as_str());
+        let mode = if op.ask {
+            ConsentMode::Ask
+        } else {
+            ConsentMode::Always
+        };
+        let max_period = op.max_days.map(|d| d.saturating_mul(86_400));
+        let identity = self.secrets.identity();
+        let operation = self.with_ledger(false, |ledger| {
+            ledger.set_consent(&identity, id, &category, allow, mode, max_period, now())
+        })?;
+        self.log_appended();
+        Ok(Recorded {
+            operation: operation.to_hex(),
+        })
+    }
+
+    /// `consent show`: this member's consents, oldest first.
+    pub async fn consent_show(
+        &self,
+        _op: ConsentShow,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Vec<ConsentView>, NodeError> {
+        let hasher = self.secrets.key_hasher();
+        let names: Vec<(datacoop_ledger::Hash, String)> = self
+            .vault
+            .datasets()?
+            .into_iter()
+            .map(|d| (dataset_id(&hasher, d.name.as_str()), d.name.to_string()))
+            .collect();
+        let identity = self.secrets.identity();
+        self.with_ledger(false, |ledger| {
+            ledger.consents(&identity, |id| {
+                names.iter().find(|(h, _)| h == id).map(|(_, n)| n.clone())
+            })
+        })
+    }
+
+    /// `consent withdraw`: withdraws the consent in force for a dataset.
+    pub async fn consent_withdraw(
+        &self,
+        op: ConsentWithdraw,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Recorded, NodeError> {
+        let (name, _) = self.local_dataset(&op.dataset)?;
+        let id = dataset_id(&self.secrets.key_hasher(), name.as_str());
+        let identity = self.secrets.identity();
+        let withdrawn = self.with_ledger(false, |ledger| {
+            ledger.withdraw_consent(&identity, &id, now())
+        })?;
+        match withdrawn {
+            Some(operation) => {
+                self.log_appended();
+                Ok(Recorded {
+                    operation: operation.to_hex(),
+                })
+            }
+            None => Err(NodeError::NoConsent {
+                dataset: name.to_string(),
+            }),
+        }
+    }
+
+    /// Fails with what is wrong with the log if it could not be opened; `verify` first
+    /// names the damaged operation.
+    fn check_ledger_damage(&self, verify: bool) -> Result<(), NodeError> {
+        let Some((code, message)) = &self.ledger_damage else {
+            return Ok(());
+        };
+        if verify {
+            Ledger::verify_damaged(self.home.root())?;
+        }
+        Err(NodeError::Remote {
+            code: code.clone(),
+            message: format!("the cooperative's log is damaged: {message}"),
+        })
+    }
+
+    /// Runs `work` on the log (`input.no_cooperative` when the home is in none).
+    fn with_ledger<T>(
+        &self,
+        verify_damage: bool,
+        work: impl FnOnce(&mut Ledger) -> Result<T, NodeError>,
+    ) -> Result<T, NodeError> {
+        self.check_ledger_damage(verify_damage)?;
+        let mut guard = self.ledger.lock().map_err(|_| poisoned())?;
+        work(guard.as_mut().ok_or(NodeError::NotInCoop)?)
+    }
+
+    fn log_appended(&self) {
+        self.events.emit(Event::LogAppended {
+            size: self.log_size(),
+        });
     }
 
     fn log_size(&self) -> u64 {
@@ -234,124 +452,13 @@ impl Node {
             .unwrap_or(0)
     }
 
-    fn handle_coop(&self, request: Request) -> Result<Response, NodeError> {
-        let identity = self.secrets.identity();
-        if let Some((code, message)) = &self.ledger_damage {
-            if request == Request::LogVerify {
-                Ledger::verify_damaged(self.home.root())?;
-            }
-            return Err(NodeError::Remote {
-                code: code.clone(),
-                message: format!("the cooperative's log is damaged: {message}"),
-            });
-        }
-        let mut guard = self.ledger.lock().map_err(|_| {
-            NodeError::Protocol("the log is unavailable after an earlier failure".into())
-        })?;
-        if let Request::CoopCreate {
-            name,
-            threshold,
-            witness_quorum,
-        } = &request
-        {
-            if let Some(ledger) = guard.as_ref() {
-                return Err(NodeError::AlreadyInCoop {
-                    name: ledger.info().name,
-                });
-            }
-            let ledger = Ledger::create(
-                self.home.root(),
-                &identity,
-                name,
-                *threshold,
-                *witness_quorum,
-                now(),
-            )?;
-            let info = ledger.info();
-            *guard = Some(ledger);
-            return Ok(Response::Coop(info));
-        }
-        let ledger = guard.as_mut().ok_or(NodeError::NotInCoop)?;
-        Ok(match request {
-            Request::CoopShow => Response::Coop(ledger.info()),
-            Request::LogShow { from } => Response::Log {
-                entries: ledger.entries(from)?,
-            },
-            Request::LogVerify => Response::Verified(ledger.verify()?),
-            Request::LogProof { id } => Response::Proof {
-                text: ledger.proof(&id)?,
-            },
-            Request::ConsentSet {
-                dataset,
-                allow,
-                deny,
-                max_days,
-                ask,
-            } => {
-                let allow = parse_purposes(&allow)?;
-                let deny = parse_purposes(&deny)?;
-                if let Some(both) = allow.iter().find(|p| deny.contains(p)) {
-                    return Err(NodeError::ConflictingPurpose {
-                        purpose: both.to_string(),
-                    });
-                }
-                if allow.is_empty() {
-                    return Err(NodeError::Input(datacoop_core::CoreError::UnknownPurpose {
-                        given: String::new(),
-                        known: datacoop_core::Purpose::ALL.map(|p| p.name()).join(", "),
-                    }));
-                }
-                let (name, category) = self.local_dataset(&dataset)?;
-                let id = dataset_id(&self.secrets.key_hasher(), name.as_str());
-                let mode = if ask {
-                    ConsentMode::Ask
-                } else {
-                    ConsentMode::Always
-                };
-                let max_period = max_days.map(|d| d.saturating_mul(86_400));
-                let op =
-                    ledger.set_consent(&identity, id, &category, allow, mode, max_period, now())?;
-                Response::ConsentRecorded {
-                    operation: op.to_hex(),
-                }
-            }
-            Request::ConsentShow => {
-                let hasher = self.secrets.key_hasher();
-                let names: Vec<(datacoop_ledger::Hash, String)> = self
-                    .vault
-                    .datasets()?
-                    .into_iter()
-                    .map(|d| (dataset_id(&hasher, d.name.as_str()), d.name.to_string()))
-                    .collect();
-                let consents = ledger.consents(&identity, |id| {
-                    names.iter().find(|(h, _)| h == id).map(|(_, n)| n.clone())
-                })?;
-                Response::Consents { consents }
-            }
-            Request::ConsentWithdraw { dataset } => {
-                let (name, _) = self.local_dataset(&dataset)?;
-                let id = dataset_id(&self.secrets.key_hasher(), name.as_str());
-                match ledger.withdraw_consent(&identity, &id, now())? {
-                    Some(op) => Response::ConsentRecorded {
-                        operation: op.to_hex(),
-                    },
-                    None => {
-                        return Err(NodeError::NoConsent {
-                            dataset: name.to_string(),
-                        });
-                    }
-                }
-            }
-            other => {
-                return Err(NodeError::Protocol(format!(
-                    "not a cooperative request: {other:?}"
-                )));
-            }
-        })
+    /// This identity's key, as the log names it.
+    fn me(&self) -> [u8; 32] {
+        self.secrets.identity().verification_key().to_bytes()
     }
 
     fn roles(&self) -> Vec<datacoop_core::Role> {
-        let me = self.secrets.identity().verification_key().to_bytes();
+        let me = self.me();
         self.ledger
             .lock()
             .ok()

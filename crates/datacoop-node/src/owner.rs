@@ -33,9 +33,10 @@ use tokio::sync::RwLock;
 use tokio::task::JoinHandle;
 use tokio_util::task::TaskTracker;
 
-use crate::api::{RecoveryExport, Request, Response};
+use crate::api::{Op, Request, Runner};
 use crate::control::{self, ControlClient};
 use crate::events::{Event, Events, JobKind, JobOutcome, Subscription};
+use crate::views::CreatedIdentity;
 use crate::{Home, HomeLock, Node, NodeError, OwnerInfo, OwnerKind, Ownership};
 
 /// How long locking or stopping waits for cancelled work before closing regardless.
@@ -230,15 +231,15 @@ impl Owner {
         self.shared.running()
     }
 
-    /// Runs one request as a tracked job, as a request through the control socket would
-    /// run. `cancel` stops it; so do locking and stopping the owner.
-    pub async fn call(
+    /// Runs one operation as a tracked job, as a request through the control socket
+    /// would run. `cancel` stops it; so do locking and stopping the owner.
+    pub async fn call<O: Op>(
         &self,
-        request: Request,
+        op: O,
         progress: Arc<dyn ProgressSink>,
         cancel: CancellationToken,
-    ) -> Result<Response, NodeError> {
-        self.shared.call(request, progress, cancel).await
+    ) -> Result<O::Output, NodeError> {
+        self.shared.run(op, progress, cancel).await
     }
 
     /// Creates the identity, unlocks it and makes its first recovery kit (show the kit
@@ -247,7 +248,7 @@ impl Owner {
         &self,
         name: &str,
         passphrase: SecretString,
-    ) -> Result<(PublicIdentity, RecoveryExport), NodeError> {
+    ) -> Result<CreatedIdentity, NodeError> {
         let mut slot = self.shared.slot.write().await;
         let home = self.shared.home.clone();
         let cost = self.shared.kdf_cost;
@@ -269,7 +270,7 @@ impl Owner {
             }
         };
         let identity = self.fill(&mut slot, node);
-        Ok((identity, kit))
+        Ok(CreatedIdentity { identity, kit })
     }
 
     /// Rebuilds the identity from a recovery kit and its phrase, seals it under a new
@@ -310,23 +311,6 @@ impl Owner {
     /// forgets the keys. Says what it stopped.
     pub async fn lock(&self) -> StopReport {
         self.shared.lock().await
-    }
-
-    /// Makes a new recovery kit, for someone who gives the passphrase again
-    /// (`auth.wrong_passphrase` otherwise; `auth.locked` while locked).
-    pub async fn recovery_kit(
-        &self,
-        passphrase: &SecretString,
-    ) -> Result<RecoveryExport, NodeError> {
-        let passphrase = Some(crate::api::Passphrase::new(passphrase));
-        self.shared
-            .run(
-                JobKind::Request {
-                    op: "recovery_export".into(),
-                },
-                |node, _| async move { node.recovery_kit(passphrase).await },
-            )
-            .await
     }
 
     /// Stops: the socket stops accepting, followers are let go, the running work is
@@ -397,54 +381,24 @@ impl Shared {
             .unwrap_or_default()
     }
 
-    /// Runs one request (from the socket or in-process).
-    pub(crate) async fn call(
+    /// Answers one request from the control socket.
+    pub(crate) async fn answer(
         &self,
         request: Request,
         progress: Arc<dyn ProgressSink>,
         cancel: CancellationToken,
-    ) -> Result<Response, NodeError> {
+    ) -> Result<serde_json::Value, NodeError> {
         match request {
-            Request::Ping => return Ok(Response::Pong),
-            Request::Activate => {
-                return match &self.on_activate {
-                    Some(activate) => {
-                        activate();
-                        Ok(Response::Pong)
-                    }
-                    None => Err(NodeError::NotHere { op: "activate" }),
-                };
-            }
-            _ => {}
+            Request::Ping => Ok(serde_json::Value::Null),
+            Request::Activate => match &self.on_activate {
+                Some(activate) => {
+                    activate();
+                    Ok(serde_json::Value::Null)
+                }
+                None => Err(NodeError::NotHere { op: "activate" }),
+            },
+            request => request.dispatch(self, progress, cancel).await,
         }
-        let kind = request.job_kind();
-        let long = kind.is_long();
-        let job = self.next_job.fetch_add(1, Ordering::Relaxed);
-        let progress: Arc<dyn ProgressSink> = if long {
-            Arc::new(FollowedSink {
-                inner: progress,
-                events: self.events.clone(),
-                job,
-                throttle: ProgressThrottle::new(PROGRESS_INTERVAL),
-            })
-        } else {
-            progress
-        };
-        self.run_job(job, kind, cancel, |node, cancel| async move {
-            node.handle(request, progress, &cancel).await
-        })
-        .await
-    }
-
-    /// Runs `work` on the unlocked node as a job nobody else numbered yet.
-    async fn run<T, F, Fut>(&self, kind: JobKind, work: F) -> Result<T, NodeError>
-    where
-        F: FnOnce(Arc<Node>, CancellationToken) -> Fut,
-        Fut: Future<Output = Result<T, NodeError>>,
-    {
-        let job = self.next_job.fetch_add(1, Ordering::Relaxed);
-        self.run_job(job, kind, CancellationToken::new(), work)
-            .await
     }
 
     async fn run_job<T, F, Fut>(
@@ -526,6 +480,32 @@ impl Shared {
     }
 }
 
+impl Runner for Shared {
+    async fn run<O: Op>(
+        &self,
+        op: O,
+        progress: Arc<dyn ProgressSink>,
+        cancel: CancellationToken,
+    ) -> Result<O::Output, NodeError> {
+        let kind = op.kind();
+        let job = self.next_job.fetch_add(1, Ordering::Relaxed);
+        let progress: Arc<dyn ProgressSink> = if kind.is_long() {
+            Arc::new(FollowedSink {
+                inner: progress,
+                events: self.events.clone(),
+                job,
+                throttle: ProgressThrottle::new(PROGRESS_INTERVAL),
+            })
+        } else {
+            progress
+        };
+        self.run_job(job, kind, cancel, |node, cancel| async move {
+            op.run(&node, progress, cancel).await
+        })
+        .await
+    }
+}
+
 /// Keeps a job in the list of running work while it runs, and tells followers when a
 /// long one starts.
 struct JobRegistration<'a> {
@@ -582,7 +562,7 @@ async fn activate(home: &Home, owner: OwnerInfo) -> Result<Launch, NodeError> {
     let asked = async {
         ControlClient::connect(&home.control_socket())
             .await?
-            .call(&Request::Activate, &NoProgress)
+            .call_raw(&Request::Activate, &NoProgress)
             .await
     };
     match asked.await {

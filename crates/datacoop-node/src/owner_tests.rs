@@ -9,9 +9,10 @@ use datacoop_crypto::KdfCost;
 use secrecy::SecretString;
 
 use super::*;
-use crate::api::{Request, Response};
+use crate::api::{CoopCreate, DataAdd, DataList, Op, Passphrase, RecoveryExport, Request, Whoami};
 use crate::control::{self, ControlClient};
 use crate::save_recovery_kit;
+use crate::views::CreatedIdentity;
 use crate::{Home, NodeError, OwnerInfo, OwnerKind};
 
 fn options(kind: OwnerKind, on_activate: Option<Arc<dyn Fn() + Send + Sync>>) -> OwnerOptions {
@@ -34,10 +35,17 @@ async fn owned(home: &Home, activations: Arc<AtomicUsize>) -> Owner {
     }
 }
 
-async fn remote(home: &Home, request: Request) -> Result<Response, NodeError> {
+async fn remote<O: Op>(home: &Home, op: O) -> Result<O::Output, NodeError> {
     ControlClient::connect(&home.control_socket())
         .await?
-        .call(&request, &NoProgress)
+        .call(op, &NoProgress)
+        .await
+}
+
+async fn remote_raw(home: &Home, request: Request) -> Result<serde_json::Value, NodeError> {
+    ControlClient::connect(&home.control_socket())
+        .await?
+        .call_raw(&request, &NoProgress)
         .await
 }
 
@@ -52,19 +60,20 @@ async fn owns_from_launch_through_create_lock_and_unlock() {
     assert_eq!(owner.kind, OwnerKind::App);
 
     // Before an identity exists, the socket answers pings and refuses the rest.
-    assert_eq!(remote(&home, Request::Ping).await.unwrap(), Response::Pong);
-    let err = remote(&home, Request::Whoami).await.unwrap_err();
+    assert_eq!(
+        remote_raw(&home, Request::Ping).await.unwrap(),
+        serde_json::Value::Null
+    );
+    let err = remote(&home, Whoami {}).await.unwrap_err();
     assert_eq!(err.code(), "auth.locked");
 
     let pass = SecretString::from("correct horse battery staple");
-    let (identity, kit) = app.create(" Ada ", pass).await.unwrap();
+    let CreatedIdentity { identity, kit } = app.create(" Ada ", pass).await.unwrap();
     assert_eq!(identity.name, "Ada");
     assert_eq!(kit.phrase.split_whitespace().count(), 24);
     assert!(kit.kit.contains(&identity.id.to_string()));
     assert!(matches!(app.state().await, HomeState::Unlocked { .. }));
-    let Response::Whoami(me) = remote(&home, Request::Whoami).await.unwrap() else {
-        panic!("expected whoami");
-    };
+    let me = remote(&home, Whoami {}).await.unwrap();
     assert_eq!(me.identity.id, identity.id);
 
     // A second create is refused; the identity stays.
@@ -77,7 +86,7 @@ async fn owns_from_launch_through_create_lock_and_unlock() {
     let report = app.lock().await;
     assert!(report.cancelled.is_empty() && report.in_time, "{report:?}");
     assert_eq!(app.state().await, HomeState::Locked);
-    let err = remote(&home, Request::Whoami).await.unwrap_err();
+    let err = remote(&home, Whoami {}).await.unwrap_err();
     assert_eq!(err.code(), "auth.locked");
 
     let wrong = app.unlock(&SecretString::from("wrong")).await.unwrap_err();
@@ -143,7 +152,7 @@ async fn a_home_served_by_datacoop_serve_is_reported_as_taken() {
         _ => panic!("a home owned by serve must be reported as taken"),
     }
     // serve has no window to bring forward.
-    let err = remote(&home, Request::Activate).await.unwrap_err();
+    let err = remote_raw(&home, Request::Activate).await.unwrap_err();
     assert_eq!(err.code(), "input.not_here");
     serve.shutdown().await;
     assert!(!home.control_socket().exists());
@@ -154,7 +163,7 @@ async fn saves_a_whole_kit_owner_only_and_keeps_existing_files() {
     let dir = tempfile::tempdir().unwrap();
     let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
     let app = owned(&home, Arc::new(AtomicUsize::new(0))).await;
-    let (_, kit) = app
+    let CreatedIdentity { kit, .. } = app
         .create("Ada", SecretString::from("correct horse battery staple"))
         .await
         .unwrap();
@@ -196,40 +205,49 @@ async fn a_recovery_kit_needs_the_passphrase_again_except_in_process() {
     app.create("Ada", pass.clone()).await.unwrap();
 
     // Through the socket: refused without the passphrase or with a wrong one.
-    let err = remote(&home, Request::RecoveryExport { passphrase: None })
+    let err = remote(&home, RecoveryExport { passphrase: None })
         .await
         .unwrap_err();
     assert_eq!(err.code(), control::PASSPHRASE_REQUIRED);
-    let wrong = crate::api::Passphrase::new(&SecretString::from("nope"));
+    let wrong = Passphrase::new(&SecretString::from("nope"));
     let err = remote(
         &home,
-        Request::RecoveryExport {
+        RecoveryExport {
             passphrase: Some(wrong),
         },
     )
     .await
     .unwrap_err();
     assert_eq!(err.code(), "auth.wrong_passphrase");
-    let right = crate::api::Passphrase::new(&pass);
-    let Response::RecoveryKit(kit) = remote(
+    let right = Passphrase::new(&pass);
+    let kit = remote(
         &home,
-        Request::RecoveryExport {
+        RecoveryExport {
             passphrase: Some(right),
         },
     )
     .await
-    .unwrap() else {
-        panic!("expected a kit");
-    };
+    .unwrap();
     assert_eq!(kit.phrase.split_whitespace().count(), 24);
 
-    // In the window: the same rule through OwnedHome::recovery_kit.
+    // In the window: the same rule, through the owner.
+    let kit_for = |passphrase: &str| RecoveryExport {
+        passphrase: Some(Passphrase::new(&SecretString::from(passphrase.to_owned()))),
+    };
+    let quick = || Arc::new(NoProgress);
     let err = app
-        .recovery_kit(&SecretString::from("nope"))
+        .call(kit_for("nope"), quick(), CancellationToken::new())
         .await
         .unwrap_err();
     assert_eq!(err.code(), "auth.wrong_passphrase");
-    let kit = app.recovery_kit(&pass).await.unwrap();
+    let kit = app
+        .call(
+            kit_for("correct horse battery staple"),
+            quick(),
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap();
     // The phrase shown opens the kit shown, and it holds this identity.
     let opened = datacoop_crypto::RecoveryKit::from_text(&kit.kit)
         .unwrap()
@@ -241,9 +259,9 @@ async fn a_recovery_kit_needs_the_passphrase_again_except_in_process() {
     let me = identity.id;
     assert_eq!(opened.identity().public().id, me);
     // A passphrase never shows in logs.
-    let request = Request::RecoveryExport {
-        passphrase: Some(crate::api::Passphrase::new(&pass)),
-    };
+    let request = Request::from(RecoveryExport {
+        passphrase: Some(Passphrase::new(&pass)),
+    });
     assert!(!format!("{request:?}").contains("horse"));
     app.shutdown().await;
 }
@@ -257,8 +275,8 @@ async fn unlocked_app(dir: &tempfile::TempDir) -> (Home, Owner) {
     (home, app)
 }
 
-fn add_request(path: &std::path::Path) -> Request {
-    Request::DataAdd {
+fn add_request(path: &std::path::Path) -> DataAdd {
+    DataAdd {
         dataset: "d".into(),
         category: Some("fitness".into()),
         paths: vec![path.to_owned()],
@@ -322,17 +340,14 @@ async fn locking_while_an_add_runs_through_the_socket_cancels_it_waits_and_says_
     app.unlock(&SecretString::from("correct horse battery staple"))
         .await
         .unwrap();
-    let Response::Listing(listing) = app
+    let listing = app
         .call(
-            Request::DataList { dataset: None },
+            DataList::default(),
             Arc::new(NoProgress),
             CancellationToken::new(),
         )
         .await
-        .unwrap()
-    else {
-        panic!("expected a listing");
-    };
+        .unwrap();
     assert!(listing.datasets.is_empty(), "{listing:?}");
     app.shutdown().await;
 }
@@ -380,7 +395,7 @@ async fn followers_in_process_and_through_the_socket_see_the_same_add() {
     // Writing to the log is an event too; quick requests are not announced.
     remote(
         &home,
-        Request::CoopCreate {
+        CoopCreate {
             name: "Runners".into(),
             threshold: None,
             witness_quorum: None,

@@ -8,7 +8,7 @@ use datacoop_crypto::{CryptoError, KdfCost};
 use datacoop_vault::{CancellationToken, ProgressSink};
 use secrecy::SecretString;
 
-use crate::api::{Request, Response};
+use crate::api::Op;
 use crate::control::{ControlClient, RemoteEvents};
 use crate::events::Events;
 use crate::{Home, HomeLock, Node, NodeError, OwnerInfo, OwnerKind, Ownership};
@@ -127,19 +127,19 @@ impl Session {
         })
     }
 
-    /// Runs one request.
-    pub async fn call(
+    /// Runs one operation, here or on the owner.
+    pub async fn call<O: Op>(
         &self,
-        request: Request,
+        op: O,
         progress: Arc<dyn ProgressSink>,
         cancel: &CancellationToken,
-    ) -> Result<Response, NodeError> {
+    ) -> Result<O::Output, NodeError> {
         match self {
-            Session::Local { node, .. } => node.handle(request, progress, cancel).await,
+            Session::Local { node, .. } => op.run(node, progress, cancel.clone()).await,
             Session::Remote(client) => {
                 // Dropping the call closes the connection, which cancels it in the owner.
                 tokio::select! {
-                    result = client.call(&request, progress.as_ref()) => result,
+                    result = client.call(op, progress.as_ref()) => result,
                     () = cancel.cancelled() => Err(datacoop_vault::VaultError::Cancelled.into()),
                 }
             }

@@ -34,16 +34,20 @@ impl DatasetRecord {
 
 /// One stored file: the manifest entry. Names and media types live only here, sealed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Entry {
     /// The dataset it belongs to.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub dataset: DatasetName,
     /// Its path relative to what was added, with `/` separators.
     pub name: String,
     /// Guessed from the name.
     pub media_type: String,
     /// Plaintext size in bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
     /// Ciphertext size in bytes (what peers see).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub stored_size: u64,
     /// BLAKE3 of the plaintext, hex.
     pub plaintext_hash: String,
@@ -52,26 +56,34 @@ pub struct Entry {
     /// The epoch whose key encrypted it.
     pub epoch: u32,
     /// Unix seconds when it was added.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub added_at: u64,
 }
 
 /// What `data ls` shows for a dataset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DatasetSummary {
     /// The dataset's name.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub name: DatasetName,
     /// Its public category.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub category: Category,
     /// Number of files.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub items: u64,
     /// Plaintext bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
     /// Ciphertext bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub stored_size: u64,
     /// The current epoch.
     pub current_epoch: u32,
     /// The current epoch's age recipient.
     pub recipient: String,
     /// Unix seconds of creation.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub created_at: u64,
 }

@@ -53,27 +53,36 @@ pub enum ExportMode {
 
 /// What [`Vault::add`] did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AddReport {
     /// The dataset added to.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub dataset: DatasetName,
     /// Whether the dataset was created by this call.
     pub created: bool,
     /// Files stored.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub files: u64,
     /// Plaintext bytes stored.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub bytes: u64,
     /// Files that replaced an earlier file of the same name.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub replaced: u64,
 }
 
 /// What [`Vault::export`] did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExportReport {
     /// Files written.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub files: u64,
     /// Bytes written.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub bytes: u64,
     /// The folder written to.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub out: PathBuf,
 }
 

@@ -1,4 +1,4 @@
-// Generated from src-tauri/src/dto.rs by the `bindings_are_current` test
+// Generated from the Rust types by src-tauri's `bindings_are_current` test
 // (DATACOOP_UPDATE_BINDINGS=1 cargo test bindings). Do not edit by hand.
 
 export type AppStatus = { "state": "no_identity", 
@@ -17,7 +17,7 @@ home: string,
 /**
  * Whose home it is.
  */
-identity: IdentityView, } | { "state": "in_use", 
+identity: PublicIdentity, } | { "state": "in_use", 
 /**
  * The home folder.
  */
@@ -25,7 +25,7 @@ home: string,
 /**
  * What owns it.
  */
-owner_kind: OwnerKindView, 
+owner_kind: OwnerKind, 
 /**
  * Its process id.
  */
@@ -43,15 +43,29 @@ code: string,
  */
 message: string, };
 
-export type OwnerKindView = "cli" | "serve" | "app";
-
-export type IdentityView = { 
+export type CommandError = { 
 /**
- * The identity id (64 hex digits).
+ * Stable code (`auth.wrong_passphrase`, `input.invalid_name`, ...).
+ */
+code: string, 
+/**
+ * The node's message.
+ */
+message: string, };
+
+export type OwnerKind = "cli" | "serve" | "app";
+
+export type PublicIdentity = { 
+/**
+ * The identity id (ed25519 verification key).
  */
 id: string, 
 /**
- * The display name.
+ * The x25519 public key others seal secrets to, as hex.
+ */
+x25519_public: string, 
+/**
+ * The display name chosen at `init`.
  */
 name: string, };
 
@@ -59,29 +73,39 @@ export type CreatedIdentity = {
 /**
  * The new identity.
  */
-identity: IdentityView, 
+identity: PublicIdentity, 
 /**
- * The recovery kit's text, to save as a file.
+ * The kit file's text.
  */
 kit: string, 
 /**
- * The 24-word recovery phrase.
+ * The 24-word phrase.
  */
 phrase: string, };
 
-export type RecoveryKitView = { 
+export type NewRecoveryKit = { 
 /**
- * The kit's text, to save as a file.
+ * The kit file's text.
  */
 kit: string, 
 /**
- * The 24-word recovery phrase.
+ * The 24-word phrase.
  */
 phrase: string, };
 
-export type DatasetView = { 
+export type DataListing = { 
 /**
- * Its name.
+ * Datasets (only the one asked for, when one was).
+ */
+datasets: Array<DatasetSummary>, 
+/**
+ * Files of the dataset asked for; empty when none was.
+ */
+entries: Array<Entry>, };
+
+export type DatasetSummary = { 
+/**
+ * The dataset's name.
  */
 name: string, 
 /**
@@ -101,47 +125,95 @@ size: number,
  */
 stored_size: number, 
 /**
+ * The current epoch.
+ */
+current_epoch: number, 
+/**
+ * The current epoch's age recipient.
+ */
+recipient: string, 
+/**
  * Unix seconds of creation.
  */
 created_at: number, };
 
-export type EntryView = { 
+export type Entry = { 
 /**
- * Its path inside the dataset, with `/` separators.
+ * The dataset it belongs to.
+ */
+dataset: string, 
+/**
+ * Its path relative to what was added, with `/` separators.
  */
 name: string, 
 /**
- * Its media type.
+ * Guessed from the name.
  */
 media_type: string, 
 /**
- * Plaintext bytes.
+ * Plaintext size in bytes.
  */
 size: number, 
 /**
- * Ciphertext bytes.
+ * Ciphertext size in bytes (what peers see).
  */
 stored_size: number, 
 /**
- * Unix seconds when it was added.
- */
-added_at: number, 
-/**
- * BLAKE3 of the plaintext, hex: what export checks.
+ * BLAKE3 of the plaintext, hex.
  */
 plaintext_hash: string, 
 /**
- * BLAKE3 of the ciphertext, hex: the blob's address, what peers would store.
+ * BLAKE3 of the ciphertext: the blob's address, hex.
  */
 blob_hash: string, 
 /**
- * The key epoch that encrypted it.
+ * The epoch whose key encrypted it.
  */
-epoch: number, };
-
-export type CoopView = { 
+epoch: number, 
 /**
- * Cooperative id (hex).
+ * Unix seconds when it was added.
+ */
+added_at: number, };
+
+export type AddReport = { 
+/**
+ * The dataset added to.
+ */
+dataset: string, 
+/**
+ * Whether the dataset was created by this call.
+ */
+created: boolean, 
+/**
+ * Files stored.
+ */
+files: number, 
+/**
+ * Plaintext bytes stored.
+ */
+bytes: number, 
+/**
+ * Files that replaced an earlier file of the same name.
+ */
+replaced: number, };
+
+export type ExportReport = { 
+/**
+ * Files written.
+ */
+files: number, 
+/**
+ * Bytes written.
+ */
+bytes: number, 
+/**
+ * The folder written to.
+ */
+out: string, };
+
+export type CoopInfo = { 
+/**
+ * Cooperative id: SHA-256 of the genesis body, hex.
  */
 id: string, 
 /**
@@ -149,93 +221,103 @@ id: string,
  */
 name: string, 
 /**
- * This identity's role in it, if it is a member.
+ * The asking identity's role in it: `steward` if it is one, else its member role;
+ * none if it is not in it.
  */
-role: RoleView | null, 
+role: Role | null, 
 /**
- * People in it: stewards and members.
+ * Steward identity ids.
  */
-members: number, 
+stewards: Array<string>, 
 /**
- * Who they are: identity id (hex) and role, stewards first.
- */
-people: Array<PersonView>, 
-/**
- * Approvals needed for governance and requests (k).
+ * Approvals needed for governance and requests.
  */
 threshold: number, 
 /**
- * Operations in the log.
+ * The log operator's identity id.
  */
-log_size: number, 
+operator: string, 
 /**
- * Size of the newest checkpoint, if any.
+ * Witness identity ids.
  */
-checkpoint_size: number | null, 
+witnesses: Array<string>, 
 /**
- * True when nobody independent cosigns checkpoints.
+ * Cosignatures a checkpoint needs.
+ */
+witness_quorum: number, 
+/**
+ * True when nobody independent cosigns checkpoints (one steward).
  */
 unwitnessed: boolean, 
 /**
- * Evidence of tampering this node holds, for people; empty when all is well.
+ * Everyone in it, once each, stewards first.
  */
-evidence: Array<string>, };
+members: Array<MemberInfo>, 
+/**
+ * Operations in the log.
+ */
+size: number, 
+/**
+ * The newest checkpoint.
+ */
+latest_checkpoint: CheckpointInfo | null, 
+/**
+ * Evidence of misbehaviour this node has kept (equivocation, split view,
+ * inconsistent checkpoints, sequence gaps); empty when all is well.
+ */
+evidence: Array<EvidenceInfo>, };
 
-export type RoleView = "member" | "steward" | "trainer";
+export type Role = "member" | "steward" | "trainer";
 
-export type PersonView = { 
+export type MemberInfo = { 
 /**
  * Identity id (hex): their fingerprint.
  */
 id: string, 
 /**
- * Their role.
+ * Their role (`steward` for stewards).
  */
-role: RoleView, };
+role: Role, };
 
-export type ConsentDto = { 
+export type CheckpointInfo = { 
 /**
- * The consent operation's id (hex): the ISO/IEC TS 27560 record id.
+ * Tree size.
  */
-record_id: string, 
+size: number, 
 /**
- * The local dataset name.
+ * Root hash, hex.
  */
-dataset: string, 
+root: string, 
 /**
- * Purposes allowed (names from `PURPOSES`).
+ * Signature lines (operator and witnesses).
  */
-purposes: Array<string>, 
-/**
- * Included automatically, or asked each time.
- */
-mode: ConsentModeView, 
-/**
- * Longest access period accepted, in days; none means no limit of its own.
- */
-max_days: number | null, 
-/**
- * Whether it was withdrawn (or replaced by a newer consent).
- */
-withdrawn: boolean, };
+signatures: number, };
 
-export type ConsentModeView = "auto" | "ask";
+export type EvidenceInfo = { 
+/**
+ * Its kind (`evidence.equivocation`, ...).
+ */
+code: string, 
+/**
+ * What it shows, for people.
+ */
+summary: string, };
 
-export type LogEntryView = { 
+export type LogEntry = { 
 /**
  * Position in the log.
  */
 index: number, 
 /**
- * Operation id (hex).
+ * Operation id, hex.
  */
 id: string, 
 /**
- * Kind (`Genesis`, `ConsentSet`, ...).
+ * Kind of operation (`Genesis`, `ConsentSet`, ...).
  */
-kind: string, 
+kind: OpKind, 
 /**
- * Author identity id (hex).
+ * Author identity id.
  */
 author: string, 
 /**
@@ -247,7 +329,9 @@ claimed_time: number,
  */
 log_time: number | null, };
 
-export type VerifyView = { 
+export type OpKind = "Genesis" | "Proposal" | "ProposalApproval" | "Invite" | "Join" | "JoinAcceptance" | "Leave" | "DatasetAnnounce" | "ConsentSet" | "ConsentWithdraw" | "AskAnswer" | "AccessRequest" | "RequestApproval" | "RequestDenial" | "Grant" | "Revocation" | "ErasureNotice" | "PinRelease";
+
+export type VerifySummary = { 
 /**
  * Operations verified.
  */
@@ -261,13 +345,63 @@ checkpoints: number,
  */
 latest_checkpoint: number, 
 /**
- * Root of the whole tree (hex).
+ * Root of the whole tree, hex.
  */
 root: string, 
 /**
  * Whether nobody independent cosigns checkpoints.
  */
 unwitnessed: boolean, };
+
+export type Proof = { 
+/**
+ * The bundle's text.
+ */
+text: string, };
+
+export type ConsentView = { 
+/**
+ * The consent operation's id (the ISO/IEC TS 27560 record id).
+ */
+record_id: string, 
+/**
+ * The local dataset name.
+ */
+dataset: string, 
+/**
+ * The dataset's category.
+ */
+category: string | null, 
+/**
+ * Purposes allowed.
+ */
+purposes: Array<Purpose>, 
+/**
+ * Included automatically, or asked each time.
+ */
+mode: Inclusion, 
+/**
+ * Longest access period accepted, in days; none means no limit of its own.
+ */
+max_days: number | null, 
+/**
+ * Whether it was withdrawn (or replaced by a newer consent).
+ */
+withdrawn: boolean, 
+/**
+ * The record as W3C DPV JSON (shape of the DPV "consent-27560" guide).
+ */
+record: unknown, };
+
+export type Inclusion = "auto" | "ask";
+
+export type Purpose = "ScientificResearch" | "NonCommercialResearch" | "CommercialResearch" | "ResearchAndDevelopment" | "ServiceOptimisation" | "ModelTraining";
+
+export type Recorded = { 
+/**
+ * The operation's id, hex.
+ */
+operation: string, };
 
 export type Progress = { 
 /**
@@ -376,51 +510,111 @@ cancelled: Array<JobKind>,
  */
 in_time: boolean, };
 
-export type AddResult = { 
+export type DataList = { 
 /**
- * The dataset.
+ * Restrict to this dataset and list its files.
+ */
+dataset: string | null, };
+
+export type DataAdd = { 
+/**
+ * Dataset name.
  */
 dataset: string, 
 /**
- * Whether it was created.
+ * Category, required when the dataset is new.
  */
-created: boolean, 
+category: string | null, 
 /**
- * Files stored.
+ * Absolute paths of files and folders.
  */
-files: number, 
+paths: string[], 
 /**
- * Bytes stored.
+ * Whether the files are already age-encrypted to the dataset's recipient.
  */
-bytes: number, 
-/**
- * Files that replaced one of the same name.
- */
-replaced: number, };
+age: boolean, };
 
-export type ExportResult = { 
+export type DataExport = { 
 /**
- * Files written.
+ * Dataset name.
  */
-files: number, 
+dataset: string, 
 /**
- * Bytes written.
+ * Target folder.
  */
-bytes: number, 
+out: string, 
 /**
- * The folder written to.
+ * Write ciphertext and epoch identities instead of plaintext.
  */
-out: string, };
+age: boolean, };
 
-export type CommandError = { 
+export type RecoveryExport = { 
 /**
- * Stable code (`auth.wrong_passphrase`, `input.invalid_name`, ...).
+ * The identity's passphrase. Required when the request crosses the control socket
+ * or comes from the window: a running owner makes a kit (a copy of the keys) only
+ * for someone who knows the passphrase. A one-shot command proved it by unlocking.
  */
-code: string, 
+passphrase?: string, };
+
+export type CoopShow = Record<string, never>;
+
+export type CoopCreate = { 
 /**
- * The node's message.
+ * The cooperative's name.
  */
-message: string, };
+name: string, 
+/**
+ * Approvals needed (k); default 1.
+ */
+threshold: number | null, 
+/**
+ * Cosignatures a checkpoint needs (q); default a majority of witnesses.
+ */
+witness_quorum: number | null, };
+
+export type ConsentShow = Record<string, never>;
+
+export type ConsentSet = { 
+/**
+ * Dataset name.
+ */
+dataset: string, 
+/**
+ * Purposes allowed (names of [`datacoop_core::Purpose`]).
+ */
+allow: Array<string>, 
+/**
+ * Purposes explicitly denied (must not overlap `allow`).
+ */
+deny: Array<string>, 
+/**
+ * Longest access period accepted, days.
+ */
+max_days: number | null, 
+/**
+ * Ask each time instead of including automatically.
+ */
+ask: boolean, };
+
+export type ConsentWithdraw = { 
+/**
+ * Dataset name.
+ */
+dataset: string, };
+
+export type LogShow = { 
+/**
+ * First index.
+ */
+from: number, };
+
+export type LogVerify = Record<string, never>;
+
+export type LogProof = { 
+/**
+ * Operation id or unique prefix (8+ hex digits).
+ */
+id: string, };
 
 /** Categories offered for new datasets (any lowercase slug is accepted). */
 export const CATEGORY_SUGGESTIONS = ["fitness", "health-records", "sleep", "nutrition", "location", "messages", "photos", "voice", "browsing", "purchases", "finance", "writing", "code"] as const;

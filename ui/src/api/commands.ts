@@ -1,10 +1,13 @@
-// Typed wrappers over the app's Tauri commands (src-tauri/src/lib.rs). Argument names are
-// camelCase here; Tauri maps them to the commands' snake_case parameters.
+// Typed wrappers over the app's Tauri commands (src-tauri/src/commands.rs). Each command
+// takes the node operation's own arguments (`request`) and answers its output, both typed
+// in ./bindings (generated from the Rust types). Argument names are camelCase here; Tauri
+// maps them to the commands' snake_case parameters.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
-  Event as NodeEvent, StopReport, AddResult, AppStatus, ConsentDto, CoopView, CreatedIdentity, LogEntryView, VerifyView, DatasetView, EntryView, ExportResult,
-  IdentityView, Progress, RecoveryKitView,
+  Event as NodeEvent, StopReport, AddReport, AppStatus, ConsentView, CoopInfo, CreatedIdentity, LogEntry,
+  VerifySummary, DatasetSummary, Entry, ExportReport, PublicIdentity, Progress, NewRecoveryKit,
+  ConsentSet, Recorded, Proof,
 } from "./bindings";
 
 let nextJob = 1;
@@ -14,14 +17,20 @@ export function newJob(): number {
   return nextJob++;
 }
 
+function progressChannel(onProgress: (p: Progress) => void): Channel<Progress> {
+  const channel = new Channel<Progress>();
+  channel.onmessage = onProgress;
+  return channel;
+}
+
 export const api = {
   appState: () => invoke<AppStatus>("app_state"),
   retryHome: () => invoke<AppStatus>("retry_home"),
   createIdentity: (name: string, passphrase: string) =>
     invoke<CreatedIdentity>("create_identity", { name, passphrase }),
   restoreIdentity: (kit: string, phrase: string, passphrase: string) =>
-    invoke<IdentityView>("restore_identity", { kit, phrase, passphrase }),
-  unlock: (passphrase: string) => invoke<IdentityView>("unlock", { passphrase }),
+    invoke<PublicIdentity>("restore_identity", { kit, phrase, passphrase }),
+  unlock: (passphrase: string) => invoke<PublicIdentity>("unlock", { passphrase }),
   lock: () => invoke<StopReport>("lock"),
   /** Calls `onEvent` with each of the node's events from now on. */
   followEvents: (onEvent: (e: NodeEvent) => void) => {
@@ -29,37 +38,39 @@ export const api = {
     channel.onmessage = onEvent;
     return invoke<null>("follow_events", { onEvent: channel });
   },
-  listDatasets: () => invoke<DatasetView[]>("list_datasets"),
-  listEntries: (dataset: string) => invoke<EntryView[]>("list_entries", { dataset }),
-  addPaths: (
-    job: number,
-    dataset: string,
-    category: string | null,
-    paths: string[],
-    onProgress: (p: Progress) => void,
-  ) => {
-    const channel = new Channel<Progress>();
-    channel.onmessage = onProgress;
-    return invoke<AddResult>("add_paths", { job, dataset, category, paths, onProgress: channel });
-  },
-  exportDataset: (job: number, dataset: string, out: string, onProgress: (p: Progress) => void) => {
-    const channel = new Channel<Progress>();
-    channel.onmessage = onProgress;
-    return invoke<ExportResult>("export_dataset", { job, dataset, out, onProgress: channel });
-  },
-  newRecoveryKit: (passphrase: string) => invoke<RecoveryKitView>("new_recovery_kit", { passphrase }),
+  listDatasets: async (): Promise<DatasetSummary[]> =>
+    (await invoke<{ datasets: DatasetSummary[] }>("data_list", { request: {} })).datasets,
+  listEntries: async (dataset: string): Promise<Entry[]> =>
+    (await invoke<{ entries: Entry[] }>("data_list", { request: { dataset } })).entries,
+  addPaths: (job: number, dataset: string, category: string | null, paths: string[], onProgress: (p: Progress) => void) =>
+    invoke<AddReport>("data_add", {
+      job, request: { dataset, category, paths, age: false }, onProgress: progressChannel(onProgress),
+    }),
+  exportDataset: (job: number, dataset: string, out: string, onProgress: (p: Progress) => void) =>
+    invoke<ExportReport>("data_export", {
+      job, request: { dataset, out, age: false }, onProgress: progressChannel(onProgress),
+    }),
+  newRecoveryKit: (passphrase: string) =>
+    invoke<NewRecoveryKit>("recovery_export", { request: { passphrase } }),
   saveRecoveryKit: (path: string, kit: string, replace: boolean) =>
     invoke<null>("save_recovery_kit", { path, kit, replace }),
-  coopStatus: () => invoke<CoopView | null>("coop_status"),
-  coopCreate: (name: string) => invoke<CoopView>("coop_create", { name }),
-  consentList: () => invoke<ConsentDto[]>("consent_list"),
-  consentSet: (dataset: string, allow: string[], maxDays: number | null, ask: boolean) =>
-    invoke<string>("consent_set", { dataset, allow, maxDays, ask }),
-  consentWithdraw: (dataset: string) => invoke<string>("consent_withdraw", { dataset }),
-  logEntries: (from: number) => invoke<LogEntryView[]>("log_entries", { from }),
-  logVerify: () => invoke<VerifyView>("log_verify"),
-  logProof: (id: string) => invoke<string>("log_proof", { id }),
+  /** The cooperative, or null when this home is in none. */
+  coopStatus: () => invoke<CoopInfo | null>("coop_show", { request: {} }),
+  coopCreate: (name: string) => invoke<CoopInfo>("coop_create", { request: { name } }),
+  consentList: async (): Promise<ConsentView[]> =>
+    (await invoke<ConsentView[] | null>("consent_show", { request: {} })) ?? [],
+  consentSet: async (dataset: string, allow: string[], maxDays: number | null, ask: boolean): Promise<string> => {
+    const request: ConsentSet = { dataset, allow, deny: [], max_days: maxDays, ask };
+    return (await invoke<Recorded>("consent_set", { request })).operation;
+  },
+  consentWithdraw: async (dataset: string): Promise<string> =>
+    (await invoke<Recorded>("consent_withdraw", { request: { dataset } })).operation,
+  logEntries: async (from: number): Promise<LogEntry[]> =>
+    (await invoke<LogEntry[] | null>("log_show", { request: { from } })) ?? [],
+  logVerify: () => invoke<VerifySummary>("log_verify", { request: {} }),
+  logProof: async (id: string): Promise<string> =>
+    (await invoke<Proof>("log_proof", { request: { id } })).text,
   saveLogProof: (id: string, path: string, replace: boolean) =>
-    invoke<null>("save_log_proof", { id, path, replace }),
+    invoke<null>("save_log_proof", { request: { id }, path, replace }),
   cancelJob: (job: number) => invoke<boolean>("cancel_job", { job }),
 };

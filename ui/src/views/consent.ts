@@ -2,7 +2,7 @@
 // the DPV term below), the longest access period, automatic or ask-me, and a sentence
 // that says what the choice will do. Saving and withdrawing are signed log operations.
 
-import { type ConsentDto, type DatasetView, PURPOSES } from "../api/bindings";
+import { type ConsentView, type DatasetSummary, PURPOSES } from "../api/bindings";
 import { api } from "../api/commands";
 import { consentSentence, DURATIONS, inForce, type PurposeName } from "../consent";
 import { h, mount, reveal } from "../dom";
@@ -47,7 +47,7 @@ function empty(title: string, text: string, action: string, onAction: () => void
     h("button", { class: "primary", onclick: onAction }, action));
 }
 
-function datasetConsent(d: DatasetView, i: number, current: ConsentDto | null): HTMLElement {
+function datasetConsent(d: DatasetSummary, i: number, current: ConsentView | null): HTMLElement {
   const c = en.consent;
   const id = (what: string) => `consent-${i}-${what}`;
   const boxes = PURPOSES.map((p) => {

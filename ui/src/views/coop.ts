@@ -1,7 +1,7 @@
 // The Cooperative section: start one, or see the one this home belongs to (people and
 // their fingerprints, how decisions are made, the log's state, evidence).
 
-import type { CoopView } from "../api/bindings";
+import type { CoopInfo } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount, reveal } from "../dom";
 import { errorMessage } from "../errors";
@@ -9,7 +9,7 @@ import { formatCount } from "../format";
 import { en } from "../i18n/en";
 
 /** The form that starts a cooperative; `onCreated` gets it once it is on the log. */
-export function coopCreateForm(onCreated: (coop: CoopView) => void): HTMLElement {
+export function coopCreateForm(onCreated: (coop: CoopInfo) => void): HTMLElement {
   const name = h("input", { id: "coop-name", maxlength: 64, "aria-describedby": "coop-name-hint", "data-focus": true });
   const error = h("p", { class: "error", id: "coop-error", role: "alert", hidden: true });
   const submit = h("button", { type: "submit", class: "primary", id: "coop-create" }, en.coop.create);
@@ -75,7 +75,7 @@ export function cooperativeView(me: string, onChanged: () => void): HTMLElement 
     body);
 }
 
-function coopDetails(coop: CoopView, me: string): HTMLElement {
+function coopDetails(coop: CoopInfo, me: string): HTMLElement {
   const c = en.cooperative;
   const role = coop.role ? en.status.role[coop.role] : en.status.notMember;
   return h("div", {},
@@ -85,22 +85,22 @@ function coopDetails(coop: CoopView, me: string): HTMLElement {
         h("dt", {}, c.you), h("dd", { id: "coop-role" }, role),
         h("dt", {}, c.id), h("dd", { class: "mono small" }, coop.id)),
       h("p", {}, c.approvals(coop.threshold)),
-      h("p", {}, c.logSize(coop.log_size, formatCount(coop.log_size))),
+      h("p", {}, c.logSize(coop.size, formatCount(coop.size))),
       h("p", { class: coop.unwitnessed ? "muted" : undefined, id: "coop-witnessing" },
         !coop.unwitnessed
           ? c.witnessed
-          : coop.people.filter((p) => p.role === "steward").length <= 1
+          : coop.stewards.length <= 1
             ? c.unwitnessedAlone
             : c.unwitnessed)),
     h("section", { class: "card", "aria-labelledby": "coop-people-title" },
       h("h2", { id: "coop-people-title" }, c.people),
-      h("ul", { class: "people", id: "coop-people" }, coop.people.map((p) =>
+      h("ul", { class: "people", id: "coop-people" }, coop.members.map((p) =>
         h("li", {},
           h("span", {}, `${en.status.role[p.role]}${p.id === me ? c.you_marker : ""}`),
           h("span", { class: "mono small" }, h("span", { class: "visually-hidden" }, c.fingerprint), p.id))))),
     coop.evidence.length
       ? h("section", { class: "card evidence-card", role: "alert", "aria-labelledby": "coop-evidence-title" },
         h("h2", { id: "coop-evidence-title", class: "evidence" }, c.evidence),
-        h("ul", {}, coop.evidence.map((e) => h("li", {}, e))))
+        h("ul", {}, coop.evidence.map((e) => h("li", {}, e.summary))))
       : h("p", { class: "success", id: "coop-no-evidence" }, c.noEvidence));
 }

@@ -2,7 +2,7 @@
 // drop) and exporting, each with a progress panel.
 
 import { open } from "@tauri-apps/plugin-dialog";
-import { CATEGORY_SUGGESTIONS, type DatasetView, type EntryView } from "../api/bindings";
+import { CATEGORY_SUGGESTIONS, type DatasetSummary, type Entry } from "../api/bindings";
 import { api, newJob } from "../api/commands";
 import { h, mount, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
@@ -42,7 +42,7 @@ export function myDataView(ctx: DataContext): HTMLElement {
     addSlot,
     list,
   );
-  let datasets: DatasetView[] = [];
+  let datasets: DatasetSummary[] = [];
 
   const showAdd = (preset: string | null, paths: string[] = []) =>
     openAddPanel(ctx, addSlot, notice, datasets, preset, paths, () => void load());
@@ -95,7 +95,7 @@ function openAddPanel(
   ctx: DataContext,
   slot: HTMLElement,
   notice: HTMLElement,
-  datasets: DatasetView[],
+  datasets: DatasetSummary[],
   preset: string | null,
   paths: string[],
   reload: () => void,
@@ -128,7 +128,7 @@ interface AddHooks {
   done(message: string | null): void;
 }
 
-function addPanel(ctx: DataContext, datasets: DatasetView[], preset: string | null, initial: string[], hooks: AddHooks): HTMLElement {
+function addPanel(ctx: DataContext, datasets: DatasetSummary[], preset: string | null, initial: string[], hooks: AddHooks): HTMLElement {
   const NEW = "\u0000new";
   const select = h("select", { id: "add-dataset", "data-focus": preset === null },
     datasets.map((d) => h("option", { value: d.name, selected: d.name === preset }, `${d.name} (${d.category})`)),
@@ -242,14 +242,14 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
   const addSlot = h("div");
   const notice = h("p", { class: "success", id: "add-result", role: "status", hidden: true });
   const exportSlot = h("div");
-  let summary: DatasetView | null = null;
+  let summary: DatasetSummary | null = null;
 
   const showAdd = (paths: string[] = []) =>
     openAddPanel(ctx, addSlot, notice, summary ? [summary] : [], name, paths, () => void load());
   ctx.setDropTarget((paths) => showAdd(paths));
 
   const load = async () => {
-    let entries: EntryView[];
+    let entries: Entry[];
     try {
       const all = await api.listDatasets();
       summary = all.find((d) => d.name === name) ?? null;

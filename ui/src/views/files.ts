@@ -2,7 +2,7 @@
 // thousands of files stay quick) that works from the keyboard, and the details of the
 // file picked in it.
 
-import type { EntryView } from "../api/bindings";
+import type { Entry } from "../api/bindings";
 import { h, mount } from "../dom";
 import { formatBytes, formatDate } from "../format";
 import { en } from "../i18n/en";
@@ -21,7 +21,7 @@ export interface FileList {
 }
 
 /** The table of `entries`; picking a row (click, Enter or Space) shows it in `details`. */
-export function fileList(entries: EntryView[], details: HTMLElement): FileList {
+export function fileList(entries: Entry[], details: HTMLElement): FileList {
   const c = en.dataset.columns;
   const body = h("tbody");
   const head = h("thead", {}, h("tr", {},
@@ -149,7 +149,7 @@ export function fileList(entries: EntryView[], details: HTMLElement): FileList {
   };
 }
 
-function showDetails(details: HTMLElement, e: EntryView): void {
+function showDetails(details: HTMLElement, e: Entry): void {
   // The details are announced, not focused: the focus stays in the list.
   const d = en.dataset.details;
   const item = (label: string, value: string, mono = false, id?: string) => [

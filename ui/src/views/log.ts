@@ -2,7 +2,7 @@
 // verifies the whole log, and an offline-checkable proof for any operation.
 
 import { save } from "@tauri-apps/plugin-dialog";
-import type { LogEntryView } from "../api/bindings";
+import type { LogEntry } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount, reveal } from "../dom";
 import { errorCode, errorMessage, isCommandError } from "../errors";
@@ -24,7 +24,7 @@ export function logView(me: string, toCooperative: () => void): HTMLElement {
       }
       const entries = await api.logEntries(0);
       let shown = 0;
-      const onProof = (e: LogEntryView) => {
+      const onProof = (e: LogEntry) => {
         // Only the proof asked for last may draw, whatever order the answers come in.
         const mine = ++shown;
         void showProof(proofSlot, e, coop.unwitnessed, () => mine === shown);
@@ -70,7 +70,7 @@ function verifyCard(): HTMLElement {
   return h("section", { class: "card" }, button, result);
 }
 
-function timeline(entries: LogEntryView[], me: string, onProof: (e: LogEntryView) => void): HTMLElement {
+function timeline(entries: LogEntry[], me: string, onProof: (e: LogEntry) => void): HTMLElement {
   const l = en.log;
   const c = l.columns;
   return h("div", { class: "table-wrap log-wrap" }, h("table", { class: "files log", id: "log-table" },
@@ -94,7 +94,7 @@ function timeline(entries: LogEntryView[], me: string, onProof: (e: LogEntryView
 
 async function showProof(
   slot: HTMLElement,
-  e: LogEntryView,
+  e: LogEntry,
   unwitnessed: boolean,
   current: () => boolean,
 ): Promise<void> {

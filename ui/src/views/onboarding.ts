@@ -1,7 +1,7 @@
 // First run (welcome, create, recovery kit), unlock, and the screens for a home that
 // cannot be used.
 
-import type { AppStatus, CoopView, CreatedIdentity, IdentityView, OwnerKindView } from "../api/bindings";
+import type { AppStatus, CoopInfo, CreatedIdentity, PublicIdentity, OwnerKind } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
@@ -25,7 +25,7 @@ export function welcomeView(onStart: () => void, onRestore: () => void): HTMLEle
   );
 }
 
-export function restoreView(onBack: () => void, onRestored: (identity: IdentityView) => void): HTMLElement {
+export function restoreView(onBack: () => void, onRestored: (identity: PublicIdentity) => void): HTMLElement {
   const kit = h("textarea", { id: "restore-kit", rows: 6, spellcheck: false, required: true, "data-focus": true, placeholder: en.restore.kitPlaceholder });
   const phrase = h("textarea", { id: "restore-phrase", rows: 2, spellcheck: false, autocomplete: "off", required: true });
   const pass = h("input", { id: "restore-passphrase", type: "password", autocomplete: "new-password", required: true });
@@ -158,7 +158,7 @@ export function kitView(created: CreatedIdentity, onDone: () => void): HTMLEleme
 }
 
 /** After the kit: found a cooperative now, or later. */
-export function coopStepView(onDone: (coop: CoopView | null) => void): HTMLElement {
+export function coopStepView(onDone: (coop: CoopInfo | null) => void): HTMLElement {
   return h("main", { class: "onboarding", id: "main" },
     h("div", { class: "wide" },
       h("h1", { tabindex: -1 }, en.coop.title),
@@ -169,7 +169,7 @@ export function coopStepView(onDone: (coop: CoopView | null) => void): HTMLEleme
         h("button", { class: "secondary", id: "coop-later", onclick: () => onDone(null) }, en.coop.later))));
 }
 
-export function unlockView(home: string, onUnlocked: (identity: IdentityView) => void): HTMLElement {
+export function unlockView(home: string, onUnlocked: (identity: PublicIdentity) => void): HTMLElement {
   const pass = h("input", { id: "unlock-passphrase", type: "password", autocomplete: "current-password", "data-focus": true, "aria-describedby": "unlock-error" });
   const error = h("p", { class: "error", id: "unlock-error", role: "alert", hidden: true });
   const submit = h("button", { id: "unlock-submit", type: "submit", class: "primary" }, en.unlock.submit);
@@ -202,7 +202,7 @@ export function unlockView(home: string, onUnlocked: (identity: IdentityView) =>
   );
 }
 
-export function inUseView(home: string, kind: OwnerKindView, pid: number, onStatus: (s: AppStatus) => void): HTMLElement {
+export function inUseView(home: string, kind: OwnerKind, pid: number, onStatus: (s: AppStatus) => void): HTMLElement {
   const what = kind === "serve" ? en.inUse.serve(pid) : kind === "cli" ? en.inUse.cli(pid) : en.inUse.app(pid);
   return page(
     h("h1", { tabindex: -1, "data-focus": true }, en.inUse.title),

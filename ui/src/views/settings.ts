@@ -1,6 +1,6 @@
 // Settings: data folder, theme, a new recovery kit, about.
 
-import type { IdentityView } from "../api/bindings";
+import type { PublicIdentity } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount, reveal } from "../dom";
 import { refuseField } from "../forms";
@@ -10,7 +10,7 @@ import { kitPanel } from "./kit";
 
 export const VERSION = "0.1.0";
 
-export function settingsView(home: string, identity: IdentityView): HTMLElement {
+export function settingsView(home: string, identity: PublicIdentity): HTMLElement {
   const current = loadTheme();
   const choices: ThemeChoice[] = ["system", "light", "dark"];
   return h("div", { class: "page" },

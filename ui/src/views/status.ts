@@ -1,7 +1,7 @@
 // The top bar's status area: which cooperative, the log's latest checkpoint and whether
 // anyone independent witnesses it, and any evidence of tampering, in red.
 
-import type { CoopView } from "../api/bindings";
+import type { CoopInfo } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount } from "../dom";
 import { errorMessage } from "../errors";
@@ -9,17 +9,17 @@ import { formatCount } from "../format";
 import { en } from "../i18n/en";
 
 /** What the status area says about `coop` (null: in no cooperative). */
-export function statusLines(coop: CoopView | null): { coop: string; log: string | null; evidence: string[] } {
+export function statusLines(coop: CoopInfo | null): { coop: string; log: string | null; evidence: string[] } {
   const s = en.status;
   if (!coop) return { coop: s.noCoop, log: null, evidence: [] };
   const role = coop.role ? s.role[coop.role] : s.notMember;
-  const checkpoint = coop.checkpoint_size === null
+  const checkpoint = coop.latest_checkpoint === null
     ? s.noCheckpoint
-    : s.checkpoint(formatCount(coop.checkpoint_size));
+    : s.checkpoint(formatCount(coop.latest_checkpoint.size));
   return {
     coop: s.coop(coop.name, role),
     log: `${checkpoint} · ${coop.unwitnessed ? s.unwitnessed : s.witnessed}`,
-    evidence: coop.evidence,
+    evidence: coop.evidence.map((e) => e.summary),
   };
 }
 

@@ -1,0 +1,241 @@
+//! What the use cases answer: one set of types, serialised once. The CLI prints them with
+//! `--json`, the control socket carries them, and the desktop app receives them (its
+//! TypeScript declarations are generated from these types with the `ts` feature).
+//! Shapes: `docs/JSON.md`.
+
+use std::path::PathBuf;
+
+use datacoop_core::{Purpose, Role};
+use datacoop_crypto::PublicIdentity;
+use datacoop_ledger::OpKind;
+use serde::{Deserialize, Serialize};
+
+pub use datacoop_vault::{AddReport, DatasetSummary, Entry, ExportReport};
+
+/// What `whoami` shows: this node's identity and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Profile {
+    /// Public keys and name.
+    #[serde(flatten)]
+    pub identity: PublicIdentity,
+    /// Roles in the cooperative (none until the node joins one).
+    pub roles: Vec<Role>,
+    /// The home folder.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub home: PathBuf,
+}
+
+/// What `data ls` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DataListing {
+    /// Datasets (only the one asked for, when one was).
+    pub datasets: Vec<DatasetSummary>,
+    /// Files of the dataset asked for; empty when none was.
+    pub entries: Vec<Entry>,
+}
+
+/// A dataset's current age recipient (`age1...`): what `age -r` encrypts to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Recipient {
+    /// `age1...`.
+    pub recipient: String,
+}
+
+/// A recovery kit and the phrase that opens it. Show the phrase once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NewRecoveryKit {
+    /// The kit file's text.
+    pub kit: String,
+    /// The 24-word phrase.
+    pub phrase: String,
+}
+
+impl std::fmt::Debug for NewRecoveryKit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewRecoveryKit(..)")
+    }
+}
+
+/// A new identity and its first recovery kit (show the kit and phrase once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CreatedIdentity {
+    /// The new identity.
+    pub identity: PublicIdentity,
+    /// Its recovery kit.
+    #[serde(flatten)]
+    pub kit: NewRecoveryKit,
+}
+
+/// An operation recorded on the cooperative's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Recorded {
+    /// The operation's id, hex.
+    pub operation: String,
+}
+
+/// The offline-verifiable proof bundle of one operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Proof {
+    /// The bundle's text.
+    pub text: String,
+}
+
+/// What `coop show` tells, as the asking identity sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CoopInfo {
+    /// Cooperative id: SHA-256 of the genesis body, hex.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The asking identity's role in it: `steward` if it is one, else its member role;
+    /// none if it is not in it.
+    pub role: Option<Role>,
+    /// Steward identity ids.
+    pub stewards: Vec<String>,
+    /// Approvals needed for governance and requests.
+    pub threshold: u32,
+    /// The log operator's identity id.
+    pub operator: String,
+    /// Witness identity ids.
+    pub witnesses: Vec<String>,
+    /// Cosignatures a checkpoint needs.
+    pub witness_quorum: u32,
+    /// True when nobody independent cosigns checkpoints (one steward).
+    pub unwitnessed: bool,
+    /// Everyone in it, once each, stewards first.
+    pub members: Vec<MemberInfo>,
+    /// Operations in the log.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+    /// The newest checkpoint.
+    pub latest_checkpoint: Option<CheckpointInfo>,
+    /// Evidence of misbehaviour this node has kept (equivocation, split view,
+    /// inconsistent checkpoints, sequence gaps); empty when all is well.
+    pub evidence: Vec<EvidenceInfo>,
+}
+
+/// One piece of kept evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EvidenceInfo {
+    /// Its kind (`evidence.equivocation`, ...).
+    pub code: String,
+    /// What it shows, for people.
+    pub summary: String,
+}
+
+/// Someone in the cooperative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct MemberInfo {
+    /// Identity id (hex): their fingerprint.
+    pub id: String,
+    /// Their role (`steward` for stewards).
+    pub role: Role,
+}
+
+/// A checkpoint as shown to people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CheckpointInfo {
+    /// Tree size.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+    /// Root hash, hex.
+    pub root: String,
+    /// Signature lines (operator and witnesses).
+    pub signatures: u32,
+}
+
+/// One operation of the log, as `log show` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LogEntry {
+    /// Position in the log.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub index: u64,
+    /// Operation id, hex.
+    pub id: String,
+    /// Kind of operation (`Genesis`, `ConsentSet`, ...).
+    pub kind: OpKind,
+    /// Author identity id.
+    pub author: String,
+    /// The author's clock at signing, Unix seconds (display only).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub claimed_time: u64,
+    /// Log time once a quorum checkpoint covers it, Unix seconds.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub log_time: Option<u64>,
+}
+
+/// What verifying the whole log found (a failure is an error).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct VerifySummary {
+    /// Operations verified.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub operations: u64,
+    /// Checkpoints verified.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub checkpoints: u64,
+    /// Size of the newest checkpoint.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub latest_checkpoint: u64,
+    /// Root of the whole tree, hex.
+    pub root: String,
+    /// Whether nobody independent cosigns checkpoints.
+    pub unwitnessed: bool,
+}
+
+/// How a matching request treats a member's dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum Inclusion {
+    /// Included without asking.
+    Auto,
+    /// Asked each time.
+    Ask,
+}
+
+impl Inclusion {
+    /// `auto` or `ask`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Inclusion::Auto => "auto",
+            Inclusion::Ask => "ask",
+        }
+    }
+}
+
+/// One of this member's consents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConsentView {
+    /// The consent operation's id (the ISO/IEC TS 27560 record id).
+    pub record_id: String,
+    /// The local dataset name.
+    pub dataset: String,
+    /// The dataset's category.
+    pub category: Option<String>,
+    /// Purposes allowed.
+    pub purposes: Vec<Purpose>,
+    /// Included automatically, or asked each time.
+    pub mode: Inclusion,
+    /// Longest access period accepted, in days; none means no limit of its own.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub max_days: Option<u64>,
+    /// Whether it was withdrawn (or replaced by a newer consent).
+    pub withdrawn: bool,
+    /// The record as W3C DPV JSON (shape of the DPV "consent-27560" guide).
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    pub record: serde_json::Value,
+}

@@ -1,0 +1,115 @@
+//! The TypeScript the window is written against, generated from the Rust types it
+//! receives and sends (`ui/src/api/bindings.ts`; the `bindings_are_current` test keeps it
+//! in step). Edit the Rust types, then regenerate.
+
+use datacoop_node::api::{
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
+    LogProof, LogShow, LogVerify, RecoveryExport,
+};
+use datacoop_node::{
+    AddReport, CheckpointInfo, ConsentView, CoopInfo, CreatedIdentity, DataListing, DatasetSummary,
+    Entry, Event, EvidenceInfo, ExportReport, Inclusion, JobKind, JobOutcome, LogEntry, MemberInfo,
+    NewRecoveryKit, OwnerKind, Progress, Proof, Recorded, StopReport, VerifySummary,
+};
+use ts_rs::TS;
+
+use crate::shell::{AppStatus, CommandError};
+
+/// The TypeScript module generated from the types the window uses.
+pub fn typescript_bindings() -> String {
+    let mut out = String::from(
+        "// Generated from the Rust types by src-tauri's `bindings_are_current` test\n\
+         // (DATACOOP_UPDATE_BINDINGS=1 cargo test bindings). Do not edit by hand.\n\n",
+    );
+    for decl in [
+        // The shell's own.
+        AppStatus::decl(),
+        CommandError::decl(),
+        // What the node answers.
+        OwnerKind::decl(),
+        datacoop_crypto::PublicIdentity::decl(),
+        CreatedIdentity::decl(),
+        NewRecoveryKit::decl(),
+        DataListing::decl(),
+        DatasetSummary::decl(),
+        Entry::decl(),
+        AddReport::decl(),
+        ExportReport::decl(),
+        CoopInfo::decl(),
+        datacoop_core::Role::decl(),
+        MemberInfo::decl(),
+        CheckpointInfo::decl(),
+        EvidenceInfo::decl(),
+        LogEntry::decl(),
+        datacoop_ledger::OpKind::decl(),
+        VerifySummary::decl(),
+        Proof::decl(),
+        ConsentView::decl(),
+        Inclusion::decl(),
+        datacoop_core::Purpose::decl(),
+        Recorded::decl(),
+        Progress::decl(),
+        Event::decl(),
+        JobKind::decl(),
+        JobOutcome::decl(),
+        StopReport::decl(),
+        // What the window asks.
+        DataList::decl(),
+        DataAdd::decl(),
+        DataExport::decl(),
+        RecoveryExport::decl(),
+        CoopShow::decl(),
+        CoopCreate::decl(),
+        ConsentShow::decl(),
+        ConsentSet::decl(),
+        ConsentWithdraw::decl(),
+        LogShow::decl(),
+        LogVerify::decl(),
+        LogProof::decl(),
+    ] {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    let suggestions: Vec<String> = datacoop_core::CATEGORY_SUGGESTIONS
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect();
+    out.push_str(&format!(
+        "/** Categories offered for new datasets (any lowercase slug is accepted). */\n\
+         export const CATEGORY_SUGGESTIONS = [{}] as const;\n",
+        suggestions.join(", ")
+    ));
+    let purposes: Vec<String> = datacoop_core::Purpose::ALL
+        .iter()
+        .map(|p| format!("{{ name: \"{}\", dpv: \"{}\" }}", p.name(), p.dpv_term()))
+        .collect();
+    out.push_str(&format!(
+        "\n/** Purposes a consent can allow, and the W3C DPV term each is recorded as. */\n\
+         export const PURPOSES = [{}] as const;\n",
+        purposes.join(", ")
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindings_are_current() {
+        let path =
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/api/bindings.ts");
+        let generated = typescript_bindings();
+        if std::env::var_os("DATACOOP_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).expect("write bindings");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "ui/src/api/bindings.ts is out of date with the Rust types: run \
+             `DATACOOP_UPDATE_BINDINGS=1 cargo test bindings` in src-tauri and commit the result"
+        );
+    }
+}

@@ -1,0 +1,259 @@
+//! The window's commands: one-line adapters from the window's call to an operation of
+//! `datacoop-node` (arguments are the operations' own types; answers are their outputs).
+//! Cooperative reads answer `null` when the home is in no cooperative.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use datacoop_crypto::PublicIdentity;
+use datacoop_node::api::{
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
+    LogProof, LogShow, LogVerify, RecoveryExport,
+};
+use datacoop_node::{
+    AddReport, ConsentView, CoopInfo, CreatedIdentity, DataListing, Event, ExportReport, LogEntry,
+    NewRecoveryKit, NodeError, Progress, ProgressSink, ProgressThrottle, Proof, Recorded,
+    StopReport, VerifySummary,
+};
+use secrecy::SecretString;
+use tauri::State;
+use tauri::ipc::Channel;
+
+use crate::shell::{AppStatus, CommandError, Ctx};
+
+type Answer<T> = Result<T, CommandError>;
+
+#[tauri::command]
+pub async fn app_state(ctx: State<'_, Ctx>) -> Answer<AppStatus> {
+    Ok(ctx.status().await)
+}
+
+/// Tries again to take a home that was in use or could not be opened (after the person
+/// stopped `datacoop serve`, say), without restarting the app.
+#[tauri::command]
+pub async fn retry_home(ctx: State<'_, Ctx>) -> Answer<AppStatus> {
+    Ok(ctx.retry().await)
+}
+
+#[tauri::command]
+pub async fn create_identity(
+    ctx: State<'_, Ctx>,
+    name: String,
+    passphrase: String,
+) -> Answer<CreatedIdentity> {
+    let passphrase = SecretString::from(passphrase);
+    Ok(ctx.owned()?.create(&name, passphrase).await?)
+}
+
+#[tauri::command]
+pub async fn restore_identity(
+    ctx: State<'_, Ctx>,
+    kit: String,
+    phrase: String,
+    passphrase: String,
+) -> Answer<PublicIdentity> {
+    let (phrase, passphrase) = (SecretString::from(phrase), SecretString::from(passphrase));
+    Ok(ctx.owned()?.restore(kit, phrase, passphrase).await?)
+}
+
+#[tauri::command]
+pub async fn unlock(ctx: State<'_, Ctx>, passphrase: String) -> Answer<PublicIdentity> {
+    Ok(ctx.owned()?.unlock(&SecretString::from(passphrase)).await?)
+}
+
+/// Locks, cancelling (and waiting for) what runs on the node, from the window or the
+/// command line; says what it stopped.
+#[tauri::command]
+pub async fn lock(ctx: State<'_, Ctx>) -> Answer<StopReport> {
+    Ok(ctx.owned()?.lock().await)
+}
+
+/// Forwards the node's events to the window until the window goes away.
+#[tauri::command]
+pub async fn follow_events(ctx: State<'_, Ctx>, on_event: Channel<Event>) -> Answer<()> {
+    let mut events = ctx.owned()?.subscribe();
+    tauri::async_runtime::spawn(async move {
+        while let Some(event) = events.next().await {
+            if on_event.send(event).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn data_list(ctx: State<'_, Ctx>, request: DataList) -> Answer<DataListing> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn data_add(
+    ctx: State<'_, Ctx>,
+    job: u32,
+    request: DataAdd,
+    on_progress: Channel<Progress>,
+) -> Answer<AddReport> {
+    ctx.call(request, Some(job), ChannelSink::new(on_progress))
+        .await
+}
+
+#[tauri::command]
+pub async fn data_export(
+    ctx: State<'_, Ctx>,
+    job: u32,
+    request: DataExport,
+    on_progress: Channel<Progress>,
+) -> Answer<ExportReport> {
+    ctx.call(request, Some(job), ChannelSink::new(on_progress))
+        .await
+}
+
+#[tauri::command]
+pub async fn recovery_export(
+    ctx: State<'_, Ctx>,
+    request: RecoveryExport,
+) -> Answer<NewRecoveryKit> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn save_recovery_kit(path: PathBuf, kit: String, replace: bool) -> Answer<()> {
+    let path = datacoop_node::absolute(path);
+    blocking(move || datacoop_node::save_recovery_kit(&path, &kit, replace)).await
+}
+
+#[tauri::command]
+pub async fn coop_show(ctx: State<'_, Ctx>, request: CoopShow) -> Answer<Option<CoopInfo>> {
+    ctx.in_coop(request).await
+}
+
+#[tauri::command]
+pub async fn coop_create(ctx: State<'_, Ctx>, request: CoopCreate) -> Answer<CoopInfo> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn consent_show(
+    ctx: State<'_, Ctx>,
+    request: ConsentShow,
+) -> Answer<Option<Vec<ConsentView>>> {
+    ctx.in_coop(request).await
+}
+
+#[tauri::command]
+pub async fn consent_set(ctx: State<'_, Ctx>, request: ConsentSet) -> Answer<Recorded> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn consent_withdraw(ctx: State<'_, Ctx>, request: ConsentWithdraw) -> Answer<Recorded> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn log_show(ctx: State<'_, Ctx>, request: LogShow) -> Answer<Option<Vec<LogEntry>>> {
+    ctx.in_coop(request).await
+}
+
+#[tauri::command]
+pub async fn log_verify(ctx: State<'_, Ctx>, request: LogVerify) -> Answer<VerifySummary> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn log_proof(ctx: State<'_, Ctx>, request: LogProof) -> Answer<Proof> {
+    ctx.quick(request).await
+}
+
+/// Saves an operation's proof bundle to a file of the person's choosing.
+#[tauri::command]
+pub async fn save_log_proof(
+    ctx: State<'_, Ctx>,
+    request: LogProof,
+    path: PathBuf,
+    replace: bool,
+) -> Answer<()> {
+    let Proof { text } = ctx.quick(request).await?;
+    let path = datacoop_node::absolute(path);
+    blocking(move || datacoop_node::write_owner_only(&path, &text, replace)).await
+}
+
+#[tauri::command]
+pub fn cancel_job(ctx: State<'_, Ctx>, job: u32) -> bool {
+    ctx.cancel(job)
+}
+
+/// Runs file work off the async workers.
+async fn blocking(work: impl FnOnce() -> Result<(), NodeError> + Send + 'static) -> Answer<()> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| CommandError::new("io.failed", e.to_string()))?
+        .map_err(CommandError::from)
+}
+
+/// How often progress reaches the window at most.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Forwards progress to the window at most every [`PROGRESS_INTERVAL`], and always the
+/// first and the last report.
+pub struct ChannelSink {
+    channel: Channel<Progress>,
+    throttle: ProgressThrottle,
+}
+
+impl ChannelSink {
+    /// A sink that reports to `channel`.
+    pub fn new(channel: Channel<Progress>) -> Arc<Self> {
+        Arc::new(ChannelSink {
+            channel,
+            throttle: ProgressThrottle::new(PROGRESS_INTERVAL),
+        })
+    }
+}
+
+impl ProgressSink for ChannelSink {
+    fn report(&self, progress: &Progress) {
+        if self.throttle.due(progress) {
+            let _ = self.channel.send(progress.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    #[test]
+    fn progress_is_throttled_but_keeps_the_last_report() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink_seen = seen.clone();
+        let channel: Channel<Progress> = Channel::new(move |body| {
+            if let tauri::ipc::InvokeResponseBody::Json(json) = body {
+                sink_seen.lock().unwrap().push(json);
+            }
+            Ok(())
+        });
+        let sink = ChannelSink::new(channel);
+        let mut p = Progress {
+            current: "a".into(),
+            files_done: 0,
+            files_total: 3,
+            bytes_done: 0,
+            bytes_total: 300,
+        };
+        for i in 0..100u64 {
+            p.bytes_done = i;
+            sink.report(&p);
+        }
+        p.files_done = 3;
+        p.bytes_done = 300;
+        sink.report(&p);
+        let seen = seen.lock().unwrap();
+        assert!(seen.len() >= 2 && seen.len() < 10, "{} reports", seen.len());
+        assert!(seen.last().unwrap().contains("\"bytes_done\":300"));
+    }
+}
