@@ -26,6 +26,7 @@ pub fn typescript_bindings() -> String {
         AppStatus::decl(),
         CommandError::decl(),
         // What the node answers.
+        datacoop_node::Code::decl(),
         OwnerKind::decl(),
         datacoop_crypto::PublicIdentity::decl(),
         CreatedIdentity::decl(),

@@ -12,8 +12,8 @@ use datacoop_node::api::{
     LogProof, LogShow, LogVerify, RecoveryExport,
 };
 use datacoop_node::{
-    AddReport, ConsentView, CoopInfo, CreatedIdentity, DataListing, Event, ExportReport, LogEntry,
-    NewRecoveryKit, NodeError, Progress, ProgressSink, ProgressThrottle, Proof, Recorded,
+    AddReport, Code, ConsentView, CoopInfo, CreatedIdentity, DataListing, Event, ExportReport,
+    LogEntry, NewRecoveryKit, NodeError, Progress, ProgressSink, ProgressThrottle, Proof, Recorded,
     StopReport, VerifySummary,
 };
 use secrecy::SecretString;
@@ -189,7 +189,7 @@ pub fn cancel_job(ctx: State<'_, Ctx>, job: u32) -> bool {
 async fn blocking(work: impl FnOnce() -> Result<(), NodeError> + Send + 'static) -> Answer<()> {
     tauri::async_runtime::spawn_blocking(work)
         .await
-        .map_err(|e| CommandError::new("io.failed", e.to_string()))?
+        .map_err(|e| CommandError::new(Code::IoFailed, e.to_string()))?
         .map_err(CommandError::from)
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use datacoop_crypto::PublicIdentity;
 use datacoop_node::api::Op;
 use datacoop_node::{
-    CancellationToken, Home, HomeState, Launch, NodeError, Owner, OwnerInfo, OwnerKind,
+    CancellationToken, Code, Home, HomeState, Launch, NodeError, Owner, OwnerInfo, OwnerKind,
     OwnerOptions, ProgressSink,
 };
 use serde::Serialize;
@@ -49,7 +49,7 @@ pub enum AppStatus {
         /// The home folder.
         home: String,
         /// Why, as a stable code.
-        code: String,
+        code: Code,
         /// Why, for people.
         message: String,
     },
@@ -59,16 +59,16 @@ pub enum AppStatus {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CommandError {
     /// Stable code (`auth.wrong_passphrase`, `input.invalid_name`, ...).
-    pub code: String,
+    pub code: Code,
     /// The node's message.
     pub message: String,
 }
 
 impl CommandError {
     /// An error the shell itself reports.
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         CommandError {
-            code: code.to_owned(),
+            code,
             message: message.into(),
         }
     }
@@ -77,7 +77,7 @@ impl CommandError {
 impl From<NodeError> for CommandError {
     fn from(e: NodeError) -> Self {
         CommandError {
-            code: e.code().to_owned(),
+            code: e.code(),
             message: e.to_string(),
         }
     }
@@ -146,7 +146,7 @@ impl Ctx {
         let holding = self
             .holding
             .read()
-            .map_err(|_| CommandError::new("control.protocol", "the app's state is unusable"))?;
+            .map_err(|_| CommandError::new(Code::ControlProtocol, "the app's state is unusable"))?;
         match &*holding {
             Holding::Owned(owned) => Ok(owned.clone()),
             Holding::InUse(owner) => Err(NodeError::OwnedBy {
@@ -173,14 +173,14 @@ impl Ctx {
             Ok(Holding::Unavailable(e)) => {
                 return AppStatus::Unavailable {
                     home,
-                    code: e.code.clone(),
+                    code: e.code,
                     message: e.message.clone(),
                 };
             }
             Err(_) => {
                 return AppStatus::Unavailable {
                     home,
-                    code: "control.protocol".into(),
+                    code: Code::ControlProtocol,
                     message: "the app's state is unusable".into(),
                 };
             }
@@ -227,7 +227,7 @@ impl Ctx {
     pub async fn in_coop<O: Op>(&self, op: O) -> Result<Option<O::Output>, CommandError> {
         match self.quick(op).await {
             Ok(output) => Ok(Some(output)),
-            Err(e) if e.code == NodeError::NotInCoop.code() => Ok(None),
+            Err(e) if e.code == Code::InputNoCooperative => Ok(None),
             Err(e) => Err(e),
         }
     }

@@ -1,24 +1,26 @@
 // Turns a command's error into a sentence from the catalogue.
 
-import type { CommandError } from "./api/bindings";
+import type { Code, CommandError } from "./api/bindings";
 import { en } from "./i18n/en";
 
 export function isCommandError(e: unknown): e is CommandError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
 
-/** A message for people: the catalogue's text for known codes, else the node's own words. */
+/** Codes whose own message (which file, which operation) helps beside the catalogue's. */
+const DETAILED = /^(io|ledger|integrity|keystore|control)\.|^(unknown|usage)$/;
+
+/** A message for people: the catalogue's text for the code, with the node's details for
+ * low-level failures; the error's own words when it carries no code. */
 export function errorMessage(e: unknown): string {
   if (isCommandError(e)) {
-    const known = en.errors[e.code];
-    if (typeof known === "string") return known;
-    const generic = en.errors.generic as (m: string) => string;
-    return generic(e.message);
+    const known: string | undefined = en.errors[e.code];
+    if (known === undefined) return en.errorDetail(en.errors.unknown, e.message);
+    return DETAILED.test(e.code) ? en.errorDetail(known, e.message) : known;
   }
-  const generic = en.errors.generic as (m: string) => string;
-  return generic(e instanceof Error ? e.message : String(e));
+  return en.errorGeneric(e instanceof Error ? e.message : String(e));
 }
 
-export function errorCode(e: unknown): string | null {
+export function errorCode(e: unknown): Code | null {
   return isCommandError(e) ? e.code : null;
 }

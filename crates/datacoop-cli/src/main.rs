@@ -2,6 +2,7 @@
 //! Every use case runs in `datacoop-node`.
 
 mod cli;
+mod error;
 mod output;
 mod progress;
 mod secrets;
@@ -26,6 +27,7 @@ use crate::cli::{
     Cli, Command, ConsentCommand, ConsentModeArg, CoopCommand, DataCommand, LogCommand,
     RecoveryCommand,
 };
+use crate::error::CliError;
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -50,7 +52,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+            if let Some(hint) = e.hint() {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::from(e.exit_code())
         }
     }
 }
@@ -66,7 +71,7 @@ fn tell_waiting(owner: &OwnerInfo) {
     eprintln!("waiting for {owner} to finish with this home...");
 }
 
-async fn run(cli: Cli) -> Result<(), NodeError> {
+async fn run(cli: Cli) -> Result<(), CliError> {
     let home = Home::resolve(cli.home.clone())?;
     let passphrase_file = cli.passphrase_file.clone();
     match cli.command {
@@ -76,7 +81,8 @@ async fn run(cli: Cli) -> Result<(), NodeError> {
             if home.is_initialised() {
                 return Err(NodeError::AlreadyInitialised {
                     home: home.root().to_owned(),
-                });
+                }
+                .into());
             }
             let passphrase = secrets::new_passphrase(passphrase_file.as_deref())?;
             let identity = datacoop_node::with_exclusive_home(
@@ -96,9 +102,9 @@ async fn run(cli: Cli) -> Result<(), NodeError> {
             Ok(())
         }
         Command::Recovery(RecoveryCommand::Restore { file, phrase_file }) => {
-            let kit = std::fs::read_to_string(&file).map_err(|e| NodeError::Remote {
-                code: "input.recovery_kit_unreadable".into(),
-                message: format!("cannot read the recovery kit {}: {e}", file.display()),
+            let kit = std::fs::read_to_string(&file).map_err(|source| CliError::KitUnreadable {
+                path: file.clone(),
+                source,
             })?;
             let phrase = secrets::recovery_phrase(phrase_file.as_deref())?;
             let passphrase = secrets::new_passphrase(passphrase_file.as_deref())?;
@@ -124,13 +130,10 @@ async fn run(cli: Cli) -> Result<(), NodeError> {
             phrase_out: Some(phrase_out),
         }) if absolute(out.clone()) == absolute(phrase_out.clone()) => {
             // Checked before anything is asked or made: the phrase would land on the kit.
-            Err(NodeError::Remote {
-                code: "usage".into(),
-                message: format!(
-                    "--out and --phrase-out both name {}: the kit and its phrase must go to different files (and are best kept apart)",
-                    out.display()
-                ),
-            })
+            Err(CliError::Usage(format!(
+                "--out and --phrase-out both name {}: the kit and its phrase must go to different files (and are best kept apart)",
+                out.display()
+            )))
         }
         Command::Serve => serve(&home, passphrase_file).await,
         Command::Events(flag) => {
@@ -182,12 +185,14 @@ async fn stop_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-async fn serve(home: &Home, passphrase_file: Option<std::path::PathBuf>) -> Result<(), NodeError> {
+async fn serve(home: &Home, passphrase_file: Option<std::path::PathBuf>) -> Result<(), CliError> {
     if !home.is_initialised() {
-        return Err(datacoop_crypto::CryptoError::KeystoreMissing {
-            path: home.keystore(),
-        }
-        .into());
+        return Err(
+            NodeError::from(datacoop_crypto::CryptoError::KeystoreMissing {
+                path: home.keystore(),
+            })
+            .into(),
+        );
     }
     let options = OwnerOptions {
         kind: OwnerKind::Serve,
@@ -203,7 +208,8 @@ async fn serve(home: &Home, passphrase_file: Option<std::path::PathBuf>) -> Resu
             return Err(NodeError::OwnedBy {
                 home: home.root().to_owned(),
                 owner,
-            });
+            }
+            .into());
         }
     };
     eprintln!(
@@ -261,7 +267,7 @@ async fn run_in_session(
     session: &Session,
     command: Command,
     passphrase_file: Option<&Path>,
-) -> Result<(), NodeError> {
+) -> Result<(), CliError> {
     match command {
         Command::Whoami(flag) => output::whoami(quick(session, Whoami {}).await?, flag.json),
         Command::Recovery(RecoveryCommand::Export { out, phrase_out }) => {
@@ -355,14 +361,14 @@ async fn run_in_session(
         Command::Init { .. }
         | Command::Serve
         | Command::Events(_)
-        | Command::Recovery(RecoveryCommand::Restore { .. }) => Err(NodeError::Protocol(
-            "handled before opening the home".into(),
-        )),
+        | Command::Recovery(RecoveryCommand::Restore { .. }) => {
+            Err(NodeError::Protocol("handled before opening the home".into()).into())
+        }
     }
 }
 
 /// Prints the owner's events as they happen until Ctrl-C or the owner stops.
-async fn follow_events(session: &Session, json: bool) -> Result<(), NodeError> {
+async fn follow_events(session: &Session, json: bool) -> Result<(), CliError> {
     let mut events = session.subscribe().await?;
     eprintln!("following events; stop with Ctrl-C");
     loop {

@@ -32,7 +32,9 @@ use datacoop_node::{
 };
 use indicatif::HumanBytes;
 
-fn print_json(value: &impl serde::Serialize) -> Result<(), NodeError> {
+use crate::error::CliError;
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| NodeError::Protocol(e.to_string()))?;
     outln!("{text}");
@@ -60,7 +62,7 @@ pub fn restored(home: &Home, identity: &PublicIdentity) {
     );
 }
 
-pub fn whoami(me: Profile, json: bool) -> Result<(), NodeError> {
+pub fn whoami(me: Profile, json: bool) -> Result<(), CliError> {
     if json {
         return print_json(&me);
     }
@@ -84,7 +86,7 @@ pub fn recovery_kit(
     kit: NewRecoveryKit,
     out: &Path,
     phrase_out: Option<&Path>,
-) -> Result<(), NodeError> {
+) -> Result<(), CliError> {
     // Never over an existing file, and never through a name planted in advance.
     let write = |path: &Path, text: &str| {
         datacoop_crypto::write_new_atomically(path, text.as_bytes()).map_err(NodeError::from)
@@ -108,7 +110,7 @@ pub fn recovery_kit(
     Ok(())
 }
 
-pub fn added(report: AddReport) -> Result<(), NodeError> {
+pub fn added(report: AddReport) -> Result<(), CliError> {
     let created = if report.created { " (new dataset)" } else { "" };
     eprintln!(
         "Added {} file(s), {}, to {}{created}{}.",
@@ -127,12 +129,12 @@ pub fn added(report: AddReport) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn recipient(Recipient { recipient }: Recipient) -> Result<(), NodeError> {
+pub fn recipient(Recipient { recipient }: Recipient) -> Result<(), CliError> {
     outln!("{recipient}");
     Ok(())
 }
 
-pub fn listing(listing: DataListing, json: bool) -> Result<(), NodeError> {
+pub fn listing(listing: DataListing, json: bool) -> Result<(), CliError> {
     if json {
         return print_json(&listing);
     }
@@ -173,7 +175,7 @@ pub fn listing(listing: DataListing, json: bool) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn exported(report: ExportReport) -> Result<(), NodeError> {
+pub fn exported(report: ExportReport) -> Result<(), CliError> {
     eprintln!(
         "Wrote {} file(s), {}, to {}.",
         report.files,
@@ -187,7 +189,7 @@ fn short(id: &str) -> &str {
     &id[..id.len().min(12)]
 }
 
-pub fn coop_created(info: CoopInfo) -> Result<(), NodeError> {
+pub fn coop_created(info: CoopInfo) -> Result<(), CliError> {
     outln!("{}", info.id);
     eprintln!(
         "Founded cooperative {:?}. You are its steward, log operator and witness.{}",
@@ -201,7 +203,7 @@ pub fn coop_created(info: CoopInfo) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn coop(info: CoopInfo, json: bool) -> Result<(), NodeError> {
+pub fn coop(info: CoopInfo, json: bool) -> Result<(), CliError> {
     if json {
         return print_json(&info);
     }
@@ -249,7 +251,7 @@ pub fn coop(info: CoopInfo, json: bool) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn log(entries: Vec<LogEntry>, json: bool) -> Result<(), NodeError> {
+pub fn log(entries: Vec<LogEntry>, json: bool) -> Result<(), CliError> {
     if json {
         return print_json(&entries);
     }
@@ -275,7 +277,7 @@ pub fn log(entries: Vec<LogEntry>, json: bool) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn verified(summary: VerifySummary) -> Result<(), NodeError> {
+pub fn verified(summary: VerifySummary) -> Result<(), CliError> {
     outln!(
         "verified {} operation(s) and {} checkpoint(s); root {}",
         summary.operations,
@@ -288,18 +290,18 @@ pub fn verified(summary: VerifySummary) -> Result<(), NodeError> {
     Ok(())
 }
 
-pub fn proof(Proof { text }: Proof) -> Result<(), NodeError> {
+pub fn proof(Proof { text }: Proof) -> Result<(), CliError> {
     out!("{text}");
     Ok(())
 }
 
-pub fn consent_recorded(Recorded { operation }: Recorded) -> Result<(), NodeError> {
+pub fn consent_recorded(Recorded { operation }: Recorded) -> Result<(), CliError> {
     outln!("{operation}");
     eprintln!("Recorded on the cooperative's log.");
     Ok(())
 }
 
-pub fn consents(consents: Vec<ConsentView>, json: bool) -> Result<(), NodeError> {
+pub fn consents(consents: Vec<ConsentView>, json: bool) -> Result<(), CliError> {
     if json {
         return print_json(&consents);
     }
@@ -354,7 +356,7 @@ pub fn stopped(report: &datacoop_node::StopReport) {
 }
 
 /// One event: a JSON document on its own line, or a line for people.
-pub fn event(event: &datacoop_node::Event, json: bool) -> Result<(), NodeError> {
+pub fn event(event: &datacoop_node::Event, json: bool) -> Result<(), CliError> {
     use datacoop_node::{Event, JobOutcome};
     if json {
         let text = serde_json::to_string(event).map_err(|e| NodeError::Protocol(e.to_string()))?;

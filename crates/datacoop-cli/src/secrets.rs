@@ -4,18 +4,14 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::Result;
-use datacoop_node::NodeError;
+use crate::error::CliError;
 use secrecy::{ExposeSecret, SecretString};
 
-fn usage(message: String) -> NodeError {
-    NodeError::Remote {
-        code: "usage".into(),
-        message,
-    }
+fn usage(message: String) -> CliError {
+    CliError::Usage(message)
 }
 
-fn read_secret_file(path: &Path, what: &str) -> Result<SecretString, NodeError> {
+fn read_secret_file(path: &Path, what: &str) -> Result<SecretString, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         usage(format!(
             "cannot read the {what} file {}: {e}",
@@ -37,7 +33,7 @@ fn interactive() -> bool {
 }
 
 /// The passphrase for an existing home.
-pub fn passphrase(file: Option<&Path>) -> Result<SecretString, NodeError> {
+pub fn passphrase(file: Option<&Path>) -> Result<SecretString, CliError> {
     if let Some(file) = file {
         return read_secret_file(file, "passphrase");
     }
@@ -56,7 +52,7 @@ pub fn passphrase(file: Option<&Path>) -> Result<SecretString, NodeError> {
 }
 
 /// A new passphrase, asked twice on a terminal.
-pub fn new_passphrase(file: Option<&Path>) -> Result<SecretString, NodeError> {
+pub fn new_passphrase(file: Option<&Path>) -> Result<SecretString, CliError> {
     if file.is_some() || std::env::var_os("DATACOOP_PASSPHRASE").is_some() || !interactive() {
         let value = passphrase(file)?;
         if value.expose_secret().is_empty() {
@@ -83,7 +79,7 @@ pub fn new_passphrase(file: Option<&Path>) -> Result<SecretString, NodeError> {
 }
 
 /// A recovery phrase for `recovery restore`.
-pub fn recovery_phrase(file: Option<&Path>) -> Result<SecretString, NodeError> {
+pub fn recovery_phrase(file: Option<&Path>) -> Result<SecretString, CliError> {
     if let Some(file) = file {
         return read_secret_file(file, "recovery phrase");
     }

@@ -1,3 +1,4 @@
+use crate::Code;
 use thiserror::Error;
 
 /// Invalid domain input: every variant is the user's input being wrong, never I/O.
@@ -49,13 +50,13 @@ pub enum CoreError {
 
 impl CoreError {
     /// A stable machine-readable code; the UI and CLI map it to messages.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            CoreError::UnknownPurpose { .. } => "input.unknown_purpose",
-            CoreError::InvalidCategory { .. } => "input.invalid_category",
-            CoreError::InvalidDatasetName { .. } => "input.invalid_dataset_name",
-            CoreError::InvalidDuration { .. } => "input.invalid_duration",
-            CoreError::UnknownRole { .. } => "input.unknown_role",
+            CoreError::UnknownPurpose { .. } => Code::InputUnknownPurpose,
+            CoreError::InvalidCategory { .. } => Code::InputInvalidCategory,
+            CoreError::InvalidDatasetName { .. } => Code::InputInvalidDatasetName,
+            CoreError::InvalidDuration { .. } => Code::InputInvalidDuration,
+            CoreError::UnknownRole { .. } => Code::InputUnknownRole,
         }
     }
 }

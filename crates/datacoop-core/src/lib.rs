@@ -20,6 +20,7 @@
 //! ```
 
 mod category;
+mod code;
 mod dataset;
 mod duration;
 mod error;
@@ -27,6 +28,7 @@ mod purpose;
 mod role;
 
 pub use category::{CATEGORY_SUGGESTIONS, Category};
+pub use code::{Code, UnknownCode};
 pub use dataset::DatasetName;
 pub use duration::{format_duration, parse_duration};
 pub use error::CoreError;

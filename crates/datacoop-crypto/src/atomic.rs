@@ -136,7 +136,7 @@ mod tests {
 
         let err = write_new_atomically(dir.path(), b"new").unwrap_err();
         assert!(
-            ["input.file_exists", "io.failed"].contains(&err.code()),
+            ["input.file_exists", "io.failed"].contains(&err.code().as_str()),
             "{err}"
         );
         // Nothing was left behind by the refused writes.

@@ -1,3 +1,4 @@
+use datacoop_core::Code;
 use std::io;
 use std::path::PathBuf;
 
@@ -7,7 +8,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum CryptoError {
     /// No keystore file where one was expected.
-    #[error("no keystore at {path}: this home has not been initialised (run `datacoop init`)")]
+    #[error("no keystore at {path}: this home holds no identity yet")]
     KeystoreMissing {
         /// The expected keystore path.
         path: PathBuf,
@@ -68,20 +69,20 @@ pub enum CryptoError {
 
 impl CryptoError {
     /// A stable machine-readable code; the UI and CLI map it to messages and exit codes.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            CryptoError::KeystoreMissing { .. } => "home.not_initialised",
-            CryptoError::KeystoreCorrupt { .. } => "keystore.corrupt",
-            CryptoError::WrongPassphrase => "auth.wrong_passphrase",
-            CryptoError::WrongRecoveryPhrase => "auth.wrong_recovery_phrase",
-            CryptoError::InvalidRecoveryPhrase { .. } => "auth.invalid_recovery_phrase",
-            CryptoError::RecoveryKitCorrupt { .. } => "input.recovery_kit_corrupt",
-            CryptoError::SealBroken => "integrity.seal_broken",
-            CryptoError::InvalidKey(_) => "input.invalid_key",
-            CryptoError::Random(_) => "io.random",
-            CryptoError::FileExists { .. } => "input.file_exists",
-            CryptoError::Io { source, .. } if is_disk_full(source) => "io.disk_full",
-            CryptoError::Io { .. } => "io.failed",
+            CryptoError::KeystoreMissing { .. } => Code::HomeNotInitialised,
+            CryptoError::KeystoreCorrupt { .. } => Code::KeystoreCorrupt,
+            CryptoError::WrongPassphrase => Code::AuthWrongPassphrase,
+            CryptoError::WrongRecoveryPhrase => Code::AuthWrongRecoveryPhrase,
+            CryptoError::InvalidRecoveryPhrase { .. } => Code::AuthInvalidRecoveryPhrase,
+            CryptoError::RecoveryKitCorrupt { .. } => Code::InputRecoveryKitCorrupt,
+            CryptoError::SealBroken => Code::IntegritySealBroken,
+            CryptoError::InvalidKey(_) => Code::InputInvalidKey,
+            CryptoError::Random(_) => Code::IoRandom,
+            CryptoError::FileExists { .. } => Code::InputFileExists,
+            CryptoError::Io { source, .. } if is_disk_full(source) => Code::IoDiskFull,
+            CryptoError::Io { .. } => Code::IoFailed,
         }
     }
 

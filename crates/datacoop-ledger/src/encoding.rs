@@ -95,14 +95,14 @@ mod tests {
             decode::<Sample>("sample", &trailing)
                 .err()
                 .map(|e| e.code()),
-            Some("ledger.encoding")
+            Some(datacoop_core::Code::LedgerEncoding)
         );
         // Wrong version.
         let mut v2 = bytes.clone();
         v2[0] = 2;
         assert_eq!(
             decode::<Sample>("sample", &v2).err().map(|e| e.code()),
-            Some("ledger.unsupported_version")
+            Some(datacoop_core::Code::LedgerUnsupportedVersion)
         );
         // Bool other than 0/1.
         let mut badbool = bytes;

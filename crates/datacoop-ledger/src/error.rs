@@ -1,5 +1,6 @@
 //! The crate's one error type.
 
+use datacoop_core::Code;
 use thiserror::Error;
 
 use crate::op::OpId;
@@ -190,33 +191,33 @@ pub enum LedgerError {
 
 impl LedgerError {
     /// A stable machine-readable code; context wrappers report their cause's code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            LedgerError::Encoding { .. } => "ledger.encoding",
-            LedgerError::NonCanonical { .. } => "ledger.non_canonical",
-            LedgerError::UnsupportedVersion { .. } => "ledger.unsupported_version",
-            LedgerError::BadSignature { .. } => "ledger.bad_signature",
-            LedgerError::BadKey { .. } => "ledger.bad_key",
-            LedgerError::WrongCoop => "ledger.wrong_coop",
-            LedgerError::BodyHashMismatch => "ledger.body_hash_mismatch",
-            LedgerError::KindMismatch { .. } => "ledger.kind_mismatch",
-            LedgerError::BodyMissing => "ledger.body_missing",
-            LedgerError::SequenceGap { .. } => "ledger.sequence_gap",
-            LedgerError::Equivocation { .. } => "ledger.equivocation",
-            LedgerError::BrokenChain => "ledger.broken_chain",
-            LedgerError::DuplicateOperation { .. } => "ledger.duplicate_operation",
-            LedgerError::Unauthorized { .. } => "ledger.unauthorized",
-            LedgerError::InvalidGovernance { .. } => "ledger.invalid_governance",
-            LedgerError::InvalidGenesis { .. } => "ledger.invalid_genesis",
-            LedgerError::InvalidBody { .. } => "ledger.invalid_body",
-            LedgerError::InvalidReference { .. } => "ledger.invalid_reference",
-            LedgerError::InvalidNote { .. } => "ledger.invalid_note",
-            LedgerError::CheckpointMismatch { .. } => "ledger.checkpoint_mismatch",
-            LedgerError::Truncated { .. } => "ledger.truncated",
-            LedgerError::InvalidProof { .. } => "ledger.invalid_proof",
-            LedgerError::NotFound { .. } => "ledger.not_found",
-            LedgerError::Evidence { .. } => "ledger.evidence",
-            LedgerError::Store { .. } => "ledger.store",
+            LedgerError::Encoding { .. } => Code::LedgerEncoding,
+            LedgerError::NonCanonical { .. } => Code::LedgerNonCanonical,
+            LedgerError::UnsupportedVersion { .. } => Code::LedgerUnsupportedVersion,
+            LedgerError::BadSignature { .. } => Code::LedgerBadSignature,
+            LedgerError::BadKey { .. } => Code::LedgerBadKey,
+            LedgerError::WrongCoop => Code::LedgerWrongCoop,
+            LedgerError::BodyHashMismatch => Code::LedgerBodyHashMismatch,
+            LedgerError::KindMismatch { .. } => Code::LedgerKindMismatch,
+            LedgerError::BodyMissing => Code::LedgerBodyMissing,
+            LedgerError::SequenceGap { .. } => Code::LedgerSequenceGap,
+            LedgerError::Equivocation { .. } => Code::LedgerEquivocation,
+            LedgerError::BrokenChain => Code::LedgerBrokenChain,
+            LedgerError::DuplicateOperation { .. } => Code::LedgerDuplicateOperation,
+            LedgerError::Unauthorized { .. } => Code::LedgerUnauthorized,
+            LedgerError::InvalidGovernance { .. } => Code::LedgerInvalidGovernance,
+            LedgerError::InvalidGenesis { .. } => Code::LedgerInvalidGenesis,
+            LedgerError::InvalidBody { .. } => Code::LedgerInvalidBody,
+            LedgerError::InvalidReference { .. } => Code::LedgerInvalidReference,
+            LedgerError::InvalidNote { .. } => Code::LedgerInvalidNote,
+            LedgerError::CheckpointMismatch { .. } => Code::LedgerCheckpointMismatch,
+            LedgerError::Truncated { .. } => Code::LedgerTruncated,
+            LedgerError::InvalidProof { .. } => Code::LedgerInvalidProof,
+            LedgerError::NotFound { .. } => Code::LedgerNotFound,
+            LedgerError::Evidence { .. } => Code::LedgerEvidence,
+            LedgerError::Store { .. } => Code::LedgerStore,
             LedgerError::AtOperation { source, .. } | LedgerError::AtCheckpoint { source, .. } => {
                 source.code()
             }

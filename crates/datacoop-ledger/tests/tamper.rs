@@ -174,7 +174,7 @@ fn dropped_operation_is_found() {
     let e = verify_log(&mem(&t, &cps), &VerifyOptions::default()).unwrap_err();
     assert!(
         matches!(
-            e.code(),
+            e.code().as_str(),
             "ledger.checkpoint_mismatch" | "ledger.sequence_gap" | "ledger.invalid_reference"
         ),
         "{e}"

@@ -22,6 +22,7 @@ use crate::NodeError;
 use crate::api::{Op, RecoveryExport, Request};
 use crate::events::Event;
 use crate::owner::Shared;
+use datacoop_core::Code;
 
 const MAX_REQUEST: usize = 1 << 20;
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -33,7 +34,7 @@ enum Reply {
     Progress(Progress),
     Done(serde_json::Value),
     Error {
-        code: String,
+        code: Code,
         message: String,
     },
     /// The subscription is in place: events follow.
@@ -44,7 +45,7 @@ enum Reply {
 impl Reply {
     fn error(e: &NodeError) -> Reply {
         Reply::Error {
-            code: e.code().to_owned(),
+            code: e.code(),
             message: e.to_string(),
         }
     }
@@ -81,16 +82,13 @@ fn refuse_kit_without_passphrase(request: &Request) -> Result<(), NodeError> {
         Request::RecoveryExport(RecoveryExport { passphrase: None })
     ) {
         return Err(NodeError::Remote {
-            code: PASSPHRASE_REQUIRED.to_owned(),
+            code: Code::AuthPassphraseRequired,
             message: "making a recovery kit through a running datacoop needs your passphrase"
                 .to_owned(),
         });
     }
     Ok(())
 }
-
-/// The error code for a recovery kit asked through the socket without the passphrase.
-pub const PASSPHRASE_REQUIRED: &str = "auth.passphrase_required";
 
 /// Serves requests on `listener` until the owner stops. Each connection is a task on the
 /// owner's connection tracker, so that stopping can wait for them.
@@ -139,7 +137,7 @@ async fn serve_one(stream: UnixStream, owner: Arc<Shared>) -> std::io::Result<()
         Ok(r) => r,
         Err(e) => {
             let reply = Reply::Error {
-                code: "control.protocol".into(),
+                code: Code::ControlProtocol,
                 message: format!("malformed request: {e}"),
             };
             return write_line(&mut write, &reply).await;

@@ -119,7 +119,7 @@ impl Ledger {
                     .add_cosignature(checkpoint.checkpoint.size, &cosig)?,
                 WitnessOutcome::Evidence(_) => {
                     return Err(NodeError::Protocol(
-                        "this node's own log is inconsistent with its last checkpoint; run `datacoop log verify`".into(),
+                        "this node's own log is inconsistent with its last checkpoint: verify the whole log to find what changed".into(),
                     ));
                 }
             }
@@ -199,7 +199,7 @@ impl Ledger {
                 })
                 .collect(),
             Err(e) => vec![EvidenceInfo {
-                code: e.code().to_owned(),
+                code: e.code().to_string(),
                 summary: format!("kept evidence could not be read: {e}"),
             }],
         };

@@ -1,7 +1,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use datacoop_core::CoreError;
+use datacoop_core::{Code, CoreError};
 use datacoop_crypto::CryptoError;
 use datacoop_vault::VaultError;
 use thiserror::Error;
@@ -22,9 +22,7 @@ pub enum NodeError {
     #[error(transparent)]
     Vault(#[from] VaultError),
     /// `init` or `restore` on a home that already has an identity.
-    #[error(
-        "{home} already holds a datacoop identity; use another --home or the existing identity"
-    )]
+    #[error("{home} already holds a datacoop identity")]
     AlreadyInitialised {
         /// The home folder.
         home: PathBuf,
@@ -41,9 +39,7 @@ pub enum NodeError {
     )]
     NotOperator,
     /// The home is not in a cooperative.
-    #[error(
-        "this home is not in a cooperative yet: found one with `datacoop coop create NAME` (joining arrives with the network)"
-    )]
+    #[error("this home is not in a cooperative yet")]
     NotInCoop,
     /// The home already belongs to a cooperative (one per home in v1).
     #[error("this home already belongs to cooperative {name:?}; one cooperative per home")]
@@ -73,7 +69,7 @@ pub enum NodeError {
     },
     /// The home has data but no keystore: only a recovery kit can open it again.
     #[error(
-        "{home} holds datacoop data but its keystore is missing; restore your identity with `datacoop recovery restore KIT` (a new identity could not open this data)"
+        "{home} holds datacoop data but its keystore is missing: only its identity's recovery kit can open that data again (a new identity could not)"
     )]
     KeystoreLost {
         /// The home folder.
@@ -87,7 +83,7 @@ pub enum NodeError {
     },
     /// A recovery kit for another identity than the one this home holds.
     #[error(
-        "this recovery kit restores identity {kit}, but {home} belongs to identity {home_identity}; restore into an empty --home"
+        "this recovery kit restores identity {kit}, but {home} belongs to identity {home_identity}"
     )]
     KitForAnotherIdentity {
         /// The kit's identity.
@@ -98,7 +94,7 @@ pub enum NodeError {
         home_identity: String,
     },
     /// Another process owns the home and will not share it.
-    #[error("{home} is in use by {owner}; stop it first or use another --home")]
+    #[error("{home} is in use by {owner}")]
     OwnedBy {
         /// The home folder.
         home: PathBuf,
@@ -119,7 +115,7 @@ pub enum NodeError {
     #[error("{message}")]
     Remote {
         /// The error's code.
-        code: String,
+        code: Code,
         /// The error's message.
         message: String,
     },
@@ -180,38 +176,38 @@ fn not_here_reason(op: &str) -> &'static str {
 
 impl NodeError {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> Code {
         match self {
             NodeError::Input(e) => e.code(),
             NodeError::Crypto(e) => e.code(),
             NodeError::Vault(e) => e.code(),
-            NodeError::AlreadyInitialised { .. } => "home.already_initialised",
-            NodeError::KeystoreLost { .. } => "home.already_initialised",
-            NodeError::KitForAnotherIdentity { .. } => "input.kit_for_another_identity",
-            NodeError::InvalidName { .. } => "input.invalid_name",
+            NodeError::AlreadyInitialised { .. } => Code::HomeAlreadyInitialised,
+            NodeError::KeystoreLost { .. } => Code::HomeKeystoreLost,
+            NodeError::KitForAnotherIdentity { .. } => Code::InputKitForAnotherIdentity,
+            NodeError::InvalidName { .. } => Code::InputInvalidName,
             NodeError::Ledger(e) => e.code(),
-            NodeError::LogInvalid(_) => "integrity.log",
-            NodeError::NotOperator => "coop.not_operator",
-            NodeError::NotInCoop => "input.no_cooperative",
-            NodeError::AlreadyInCoop { .. } => "input.already_in_cooperative",
-            NodeError::BadId { .. } => "input.bad_id",
-            NodeError::NoConsent { .. } => "input.no_consent",
-            NodeError::ConflictingPurpose { .. } => "input.conflicting_purpose",
-            NodeError::OwnedBy { .. } => "home.owned",
-            NodeError::OwnerUnreachable { .. } => "home.owner_unreachable",
-            NodeError::Remote { code, .. } => code,
-            NodeError::Locked { .. } => "auth.locked",
-            NodeError::NotHere { .. } => "input.not_here",
-            NodeError::Protocol(_) => "control.protocol",
-            NodeError::FileExists { .. } => "input.file_exists",
-            NodeError::Io { .. } => "io.failed",
+            NodeError::LogInvalid(_) => Code::IntegrityLog,
+            NodeError::NotOperator => Code::CoopNotOperator,
+            NodeError::NotInCoop => Code::InputNoCooperative,
+            NodeError::AlreadyInCoop { .. } => Code::InputAlreadyInCooperative,
+            NodeError::BadId { .. } => Code::InputBadId,
+            NodeError::NoConsent { .. } => Code::InputNoConsent,
+            NodeError::ConflictingPurpose { .. } => Code::InputConflictingPurpose,
+            NodeError::OwnedBy { .. } => Code::HomeOwned,
+            NodeError::OwnerUnreachable { .. } => Code::HomeOwnerUnreachable,
+            NodeError::Remote { code, .. } => *code,
+            NodeError::Locked { .. } => Code::AuthLocked,
+            NodeError::NotHere { .. } => Code::InputNotHere,
+            NodeError::Protocol(_) => Code::ControlProtocol,
+            NodeError::FileExists { .. } => Code::InputFileExists,
+            NodeError::Io { .. } => Code::IoFailed,
         }
     }
 
     /// The CLI exit code for this error (see `CLI.md`): 2 bad input, 3 authentication,
     /// 4 owner unreachable, 1 everything else.
-    pub fn exit_code(&self) -> i32 {
-        exit_code_for(self.code())
+    pub fn exit_code(&self) -> u8 {
+        self.code().exit_code()
     }
 
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
@@ -223,21 +219,37 @@ impl NodeError {
     }
 }
 
-/// Maps an error code to the CLI exit code.
-pub fn exit_code_for(code: &str) -> i32 {
-    if code.starts_with("auth.") {
-        3
-    } else if code.starts_with("input.")
-        || code == "home.not_initialised"
-        || code == "home.already_initialised"
-        || code == "usage"
-        || code == "ledger.invalid_genesis"
-        || code == "ledger.invalid_body"
-    {
-        2
-    } else if code == "home.owner_unreachable" || code == "home.owned" {
-        4
-    } else {
-        1
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Library messages say what went wrong; which command or flag to use next is the
+    /// CLI's advice, and the window has its own words.
+    #[test]
+    fn messages_name_no_commands_or_flags() {
+        let home = PathBuf::from("/home/ada/.datacoop");
+        let errors = [
+            NodeError::AlreadyInitialised { home: home.clone() },
+            NodeError::NotInCoop,
+            NodeError::KeystoreLost { home: home.clone() },
+            NodeError::KitForAnotherIdentity {
+                kit: "aa".into(),
+                home,
+                home_identity: "bb".into(),
+            },
+            CryptoError::KeystoreMissing {
+                path: PathBuf::from("/k"),
+            }
+            .into(),
+            VaultError::CategoryRequired {
+                name: "runs".into(),
+            }
+            .into(),
+        ];
+        for e in errors {
+            let text = e.to_string();
+            assert!(!text.contains("--"), "{text}");
+            assert!(!text.contains("`datacoop"), "{text}");
+        }
     }
 }

@@ -124,7 +124,7 @@ pub enum JobOutcome {
     /// It failed.
     Failed {
         /// The error's code.
-        code: String,
+        code: datacoop_core::Code,
     },
 }
 
@@ -203,7 +203,7 @@ mod tests {
                 dataset: "runs".into(),
             },
             outcome: JobOutcome::Failed {
-                code: "io.disk_full".into(),
+                code: datacoop_core::Code::IoDiskFull,
             },
         };
         assert_eq!(

@@ -18,7 +18,7 @@
 //! let home = Home::resolve(Some("/tmp/ada".into()))?;
 //! let session = Session::open(
 //!     &home,
-//!     || Ok(SecretString::from("passphrase")),
+//!     || Ok::<_, datacoop_node::NodeError>(SecretString::from("passphrase")),
 //!     SessionOptions::default(),
 //!     |_owner| {},
 //! )
@@ -57,8 +57,9 @@ pub fn kdf_cost_from_env() -> KdfCost {
         .unwrap_or(KdfCost::Default)
 }
 pub use control::RemoteEvents;
+pub use datacoop_core::Code;
 pub use datacoop_vault::{CancellationToken, NoProgress, Progress, ProgressSink, ProgressThrottle};
-pub use error::{NodeError, exit_code_for};
+pub use error::NodeError;
 pub use events::{Event, Events, JobKind, JobOutcome, Subscription};
 pub use home::Home;
 pub use lock::{HomeLock, OwnerInfo, OwnerKind, Ownership};

@@ -50,7 +50,7 @@ pub struct Node {
     ledger: std::sync::Mutex<Option<Ledger>>,
     /// Why the log could not be opened, if it could not: the vault stays usable and
     /// cooperative commands report this (`log verify` names the damaged operation).
-    ledger_damage: Option<(String, String)>,
+    ledger_damage: Option<(datacoop_core::Code, String)>,
     events: Events,
 }
 
@@ -76,7 +76,7 @@ impl Node {
             Ok(ledger) => (ledger, None),
             Err(e) => {
                 tracing::warn!("the cooperative's log could not be opened: {e}");
-                (None, Some((e.code().to_owned(), e.to_string())))
+                (None, Some((e.code(), e.to_string())))
             }
         };
         Ok(Node {
@@ -422,7 +422,7 @@ impl Node {
             Ledger::verify_damaged(self.home.root())?;
         }
         Err(NodeError::Remote {
-            code: code.clone(),
+            code: *code,
             message: format!("the cooperative's log is damaged: {message}"),
         })
     }

@@ -58,9 +58,6 @@ pub struct OwnerOptions {
     pub on_activate: Option<Arc<dyn Fn() + Send + Sync>>,
 }
 
-/// Where a launch gets the passphrase to unlock with.
-type PassphraseSource = Box<dyn FnOnce() -> Result<SecretString, NodeError> + Send>;
-
 /// The outcome of [`Owner::launch`].
 pub enum Launch {
     /// This process owns the home now.
@@ -132,25 +129,31 @@ impl Owner {
     /// Takes `home` as a long-running owner that starts locked (the app), waiting up to
     /// `options.patience` while a one-shot command holds it.
     pub async fn launch(home: &Home, options: OwnerOptions) -> Result<Launch, NodeError> {
-        Owner::launch_with(home, options, None).await
+        Owner::launch_with(
+            home,
+            options,
+            None::<fn() -> Result<SecretString, NodeError>>,
+        )
+        .await
     }
 
     /// Takes `home` like [`Owner::launch`], and unlocks the identity with the passphrase
     /// `passphrase` gives (asked only once the home is ours) before the owner publishes
-    /// itself (`serve`).
-    pub async fn launch_unlocked(
+    /// itself (`serve`). A passphrase source that fails (the caller's own error type)
+    /// fails the launch with its error.
+    pub async fn launch_unlocked<E: From<NodeError>>(
         home: &Home,
         options: OwnerOptions,
-        passphrase: impl FnOnce() -> Result<SecretString, NodeError> + Send + 'static,
-    ) -> Result<Launch, NodeError> {
-        Owner::launch_with(home, options, Some(Box::new(passphrase))).await
+        passphrase: impl FnOnce() -> Result<SecretString, E>,
+    ) -> Result<Launch, E> {
+        Owner::launch_with(home, options, Some(passphrase)).await
     }
 
-    async fn launch_with(
+    async fn launch_with<E: From<NodeError>>(
         home: &Home,
         options: OwnerOptions,
-        passphrase: Option<PassphraseSource>,
-    ) -> Result<Launch, NodeError> {
+        passphrase: Option<impl FnOnce() -> Result<SecretString, E>>,
+    ) -> Result<Launch, E> {
         let for_lock = home.clone();
         let patience = options.patience;
         let ownership = tokio::task::spawn_blocking(move || {
@@ -163,7 +166,7 @@ impl Owner {
             Ownership::Taken(owner)
                 if owner.kind == OwnerKind::App && options.kind == OwnerKind::App =>
             {
-                return activate(home, owner).await;
+                return Ok(activate(home, owner).await?);
             }
             Ownership::Taken(owner) => return Ok(Launch::Taken(owner)),
         };
@@ -440,9 +443,7 @@ impl Shared {
             let outcome = match &result {
                 Ok(_) => JobOutcome::Done,
                 Err(NodeError::Vault(VaultError::Cancelled)) => JobOutcome::Cancelled,
-                Err(e) => JobOutcome::Failed {
-                    code: e.code().to_owned(),
-                },
+                Err(e) => JobOutcome::Failed { code: e.code() },
             };
             self.events.emit(Event::JobFinished { job, kind, outcome });
         }

@@ -10,10 +10,10 @@ use secrecy::SecretString;
 
 use super::*;
 use crate::api::{CoopCreate, DataAdd, DataList, Op, Passphrase, RecoveryExport, Request, Whoami};
-use crate::control::{self, ControlClient};
+use crate::control::ControlClient;
 use crate::save_recovery_kit;
 use crate::views::CreatedIdentity;
-use crate::{Home, NodeError, OwnerInfo, OwnerKind};
+use crate::{Code, Home, NodeError, OwnerInfo, OwnerKind};
 
 fn options(kind: OwnerKind, on_activate: Option<Arc<dyn Fn() + Send + Sync>>) -> OwnerOptions {
     OwnerOptions {
@@ -137,7 +137,7 @@ async fn a_home_served_by_datacoop_serve_is_reported_as_taken() {
     crate::init(&home, "Ada", &SecretString::from(pass), KdfCost::Cheap).unwrap();
     let Launch::Owned(serve) =
         Owner::launch_unlocked(&home, options(OwnerKind::Serve, None), move || {
-            Ok(SecretString::from(pass))
+            Ok::<_, NodeError>(SecretString::from(pass))
         })
         .await
         .unwrap()
@@ -208,7 +208,7 @@ async fn a_recovery_kit_needs_the_passphrase_again_except_in_process() {
     let err = remote(&home, RecoveryExport { passphrase: None })
         .await
         .unwrap_err();
-    assert_eq!(err.code(), control::PASSPHRASE_REQUIRED);
+    assert_eq!(err.code(), Code::AuthPassphraseRequired);
     let wrong = Passphrase::new(&SecretString::from("nope"));
     let err = remote(
         &home,
@@ -426,7 +426,7 @@ async fn a_one_shot_session_has_no_events_to_follow() {
     crate::init(&home, "Ada", &SecretString::from(pass), KdfCost::Cheap).unwrap();
     let session = crate::Session::open(
         &home,
-        || Ok(SecretString::from(pass)),
+        || Ok::<_, NodeError>(SecretString::from(pass)),
         crate::SessionOptions {
             kdf_cost: KdfCost::Cheap,
             ..Default::default()

@@ -46,17 +46,19 @@ impl Default for SessionOptions {
 
 impl Session {
     /// Opens `home` for one command. Asks for the passphrase only when it has to unlock
-    /// the keystore itself; `on_wait` is told when another command holds the home.
-    pub async fn open(
+    /// the keystore itself; `on_wait` is told when another command holds the home. A
+    /// passphrase source that fails (the caller's own error type) fails the open with its
+    /// error.
+    pub async fn open<E: From<NodeError>>(
         home: &Home,
-        passphrase: impl FnOnce() -> Result<SecretString, NodeError>,
+        passphrase: impl FnOnce() -> Result<SecretString, E>,
         options: SessionOptions,
         on_wait: impl FnMut(&OwnerInfo) + Send + 'static,
-    ) -> Result<Session, NodeError> {
+    ) -> Result<Session, E> {
         if !home.is_initialised() {
-            return Err(CryptoError::KeystoreMissing {
+            return Err(NodeError::from(CryptoError::KeystoreMissing {
                 path: home.keystore(),
-            }
+            })
             .into());
         }
         let home_for_lock = home.clone();
@@ -78,7 +80,8 @@ impl Session {
                         "it still held the home after {}s",
                         options.patience.as_secs()
                     ),
-                });
+                }
+                .into());
             }
             Ownership::Taken(owner) => owner,
         };
@@ -102,23 +105,25 @@ impl Session {
                         home: home.root().to_owned(),
                         owner: now,
                         reason: e.to_string(),
-                    }),
+                    }
+                    .into()),
                 }
             }
             Ownership::Taken(_) => Err(NodeError::OwnerUnreachable {
                 home: home.root().to_owned(),
                 owner,
                 reason: first_failure.to_string(),
-            }),
+            }
+            .into()),
         }
     }
 
-    async fn open_local(
+    async fn open_local<E: From<NodeError>>(
         home: &Home,
         lock: HomeLock,
-        passphrase: impl FnOnce() -> Result<SecretString, NodeError>,
+        passphrase: impl FnOnce() -> Result<SecretString, E>,
         options: SessionOptions,
-    ) -> Result<Session, NodeError> {
+    ) -> Result<Session, E> {
         let passphrase = passphrase()?;
         let node = Node::open(home, &passphrase, options.kdf_cost, Events::new()).await?;
         Ok(Session::Local {

@@ -1,3 +1,4 @@
+use datacoop_core::Code;
 use std::io;
 use std::path::PathBuf;
 
@@ -21,7 +22,7 @@ pub enum VaultError {
         name: String,
     },
     /// A new dataset needs a category.
-    #[error("dataset {name:?} is new: give it a category with --category (for example fitness)")]
+    #[error("dataset {name:?} is new and needs a category (for example fitness)")]
     CategoryRequired {
         /// The dataset name.
         name: String,
@@ -135,30 +136,30 @@ pub enum VaultError {
 
 impl VaultError {
     /// A stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
             VaultError::Input(e) => e.code(),
             VaultError::Crypto(e) => e.code(),
-            VaultError::UnknownDataset { .. } => "input.unknown_dataset",
-            VaultError::CategoryRequired { .. } => "input.category_required",
-            VaultError::CategoryMismatch { .. } => "input.category_mismatch",
-            VaultError::NothingToAdd { .. } => "input.nothing_to_add",
-            VaultError::DuplicateName { .. } => "input.duplicate_name",
+            VaultError::UnknownDataset { .. } => Code::InputUnknownDataset,
+            VaultError::CategoryRequired { .. } => Code::InputCategoryRequired,
+            VaultError::CategoryMismatch { .. } => Code::InputCategoryMismatch,
+            VaultError::NothingToAdd { .. } => Code::InputNothingToAdd,
+            VaultError::DuplicateName { .. } => Code::InputDuplicateName,
             VaultError::Unreadable { source, .. } if source.kind() == io::ErrorKind::NotFound => {
-                "input.not_found"
+                Code::InputNotFound
             }
-            VaultError::Unreadable { .. } => "io.unreadable",
-            VaultError::ChangedWhileAdding { .. } => "io.changed_while_adding",
-            VaultError::DatasetChanged { .. } => "io.dataset_changed",
-            VaultError::NotForThisDataset { .. } => "input.not_for_this_dataset",
-            VaultError::Integrity { .. } => "integrity.blob",
-            VaultError::DiskFull { .. } => "io.disk_full",
-            VaultError::Cancelled => "cancelled",
-            VaultError::ExportTargetExists { .. } => "input.export_target_exists",
-            VaultError::Meta(_) => "io.meta",
-            VaultError::Record(_) => "integrity.record",
-            VaultError::Blobs(_) => "io.blobs",
-            VaultError::Io { .. } => "io.failed",
+            VaultError::Unreadable { .. } => Code::IoUnreadable,
+            VaultError::ChangedWhileAdding { .. } => Code::IoChangedWhileAdding,
+            VaultError::DatasetChanged { .. } => Code::IoDatasetChanged,
+            VaultError::NotForThisDataset { .. } => Code::InputNotForThisDataset,
+            VaultError::Integrity { .. } => Code::IntegrityBlob,
+            VaultError::DiskFull { .. } => Code::IoDiskFull,
+            VaultError::Cancelled => Code::Cancelled,
+            VaultError::ExportTargetExists { .. } => Code::InputExportTargetExists,
+            VaultError::Meta(_) => Code::IoMeta,
+            VaultError::Record(_) => Code::IntegrityRecord,
+            VaultError::Blobs(_) => Code::IoBlobs,
+            VaultError::Io { .. } => Code::IoFailed,
         }
     }
 

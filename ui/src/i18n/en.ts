@@ -1,6 +1,8 @@
 // Every string the window shows, in one place, ready for translation.
 // Functions take the variable parts; numbers and sizes are formatted by the caller (Intl).
 
+import type { Code } from "../api/bindings";
+
 export const en = {
   appName: "datacoop",
   loading: "Loading…",
@@ -423,32 +425,121 @@ export const en = {
     you_marker: " (you)",
   },
 
+  /** One message per error code: a code without one fails the type check. */
   errors: {
-    "auth.wrong_passphrase":
-      "That passphrase does not open this identity. Check Caps Lock and try again.",
-    "auth.locked": "datacoop is locked. Unlock it first.",
-    "input.invalid_name": "Use 1 to 64 printable characters for your name.",
-    "input.invalid_dataset_name":
-      "Dataset names use letters, digits, - _ and . only, and do not start with a dot.",
+    "usage": "That request is not valid.",
+    "cancelled": "Cancelled.",
+    "input.unknown_purpose": "Choose at least one purpose from the list.",
     "input.invalid_category":
       "Categories are lowercase words joined by hyphens, e.g. health-records.",
-    "home.already_initialised": "This data folder already holds an identity.",
+    "input.invalid_dataset_name":
+      "Dataset names use letters, digits, - _ and . only, and do not start with a dot.",
+    "input.invalid_duration":
+      "That is not a period datacoop understands; use a number of days.",
+    "input.unknown_role": "That is not a role in a cooperative.",
+    "home.not_initialised": "This data folder holds no identity yet.",
+    "keystore.corrupt":
+      "The keystore in this data folder is damaged. Restore your identity from its recovery kit.",
+    "auth.wrong_passphrase":
+      "That passphrase does not open this identity. Check Caps Lock and try again.",
     "auth.wrong_recovery_phrase":
       "These 24 words do not open this recovery kit. Check each word, or the kit you pasted.",
     "auth.invalid_recovery_phrase":
       "That is not a valid recovery phrase: check the spelling and that all 24 words are there.",
     "input.recovery_kit_corrupt":
       "That text is not a complete datacoop recovery kit. Paste the whole file, from its first line to the END line.",
+    "input.recovery_kit_unreadable": "That recovery kit file cannot be read.",
+    "integrity.seal_broken":
+      "Something stored here was changed or damaged and cannot be opened.",
+    "input.invalid_key": "That key is not valid.",
+    "io.random": "This computer could not provide random numbers for new keys.",
+    "input.file_exists":
+      "A file with that name is already there; datacoop does not replace it. Choose another name.",
+    "io.disk_full": "The disk is full. Free some space and try again; nothing was lost.",
+    "io.failed": "A file could not be read or written.",
+    "input.unknown_dataset": "There is no dataset with that name.",
+    "input.category_required": "Choose a category for the new dataset.",
+    "input.category_mismatch":
+      "That dataset already has another category; a dataset's category never changes.",
+    "input.nothing_to_add": "There were no files to add there.",
+    "input.duplicate_name": "Two of the files would have the same name in the dataset.",
+    "input.not_found": "That file or folder does not exist.",
+    "io.unreadable": "A file could not be read; nothing of it was stored.",
+    "io.changed_while_adding":
+      "A file changed while it was being added; add it again once it is complete.",
+    "io.dataset_changed": "The dataset changed meanwhile; try again.",
+    "input.not_for_this_dataset": "That file was not encrypted for this dataset.",
+    "integrity.blob": "Stored data failed its integrity check: it was changed or damaged.",
+    "input.export_target_exists":
+      "That folder already holds files of this dataset; datacoop does not replace them. Choose an empty folder.",
+    "io.meta": "datacoop's own records could not be read or written.",
+    "integrity.record": "One of datacoop's own records is damaged.",
+    "io.blobs": "The encrypted data store could not be used.",
+    "ledger.encoding": "The cooperative's log holds an operation that cannot be read.",
+    "ledger.non_canonical":
+      "The cooperative's log holds an operation encoded the wrong way.",
+    "ledger.unsupported_version":
+      "The cooperative's log holds an operation from a newer datacoop. Update datacoop.",
+    "ledger.bad_signature":
+      "An operation in the cooperative's log has an invalid signature.",
+    "ledger.bad_key": "An operation in the cooperative's log names an invalid key.",
+    "ledger.wrong_coop": "An operation belongs to another cooperative.",
+    "ledger.body_hash_mismatch":
+      "An operation in the cooperative's log does not match its signed header.",
+    "ledger.kind_mismatch":
+      "An operation in the cooperative's log is not of the kind it claims.",
+    "ledger.body_missing":
+      "An operation in the cooperative's log is missing its contents.",
+    "ledger.sequence_gap": "The cooperative's log is missing an operation.",
+    "ledger.equivocation":
+      "Someone signed two different operations in the same place of the log.",
+    "ledger.broken_chain":
+      "The cooperative's log is broken: an operation does not follow the one before it.",
+    "ledger.duplicate_operation": "That operation is already on the log.",
+    "ledger.unauthorized": "You are not allowed to do that in this cooperative.",
+    "ledger.invalid_governance":
+      "That change to how the cooperative decides is not valid.",
+    "ledger.invalid_genesis": "Those settings cannot found a cooperative.",
+    "ledger.invalid_body": "That operation is not valid.",
+    "ledger.invalid_reference":
+      "That operation refers to something that is not on the log.",
+    "ledger.invalid_note": "A checkpoint of the cooperative's log cannot be read.",
+    "ledger.checkpoint_mismatch":
+      "The cooperative's log does not match its own checkpoint: it was changed.",
+    "ledger.truncated":
+      "The cooperative's log is shorter than a checkpoint this computer saw: it was cut.",
+    "ledger.invalid_proof": "A proof of the cooperative's log does not verify.",
+    "ledger.not_found": "There is no such operation on the log.",
+    "ledger.evidence": "Evidence of tampering kept by this computer cannot be read.",
+    "ledger.store": "The cooperative's log could not be read or written.",
+    "home.already_initialised": "This data folder already holds an identity.",
+    "home.keystore_lost":
+      "This data folder holds data but its keystore is gone. Restore your identity from its recovery kit.",
     "input.kit_for_another_identity":
       "This recovery kit belongs to another identity than the one this data folder holds.",
-    "home.owned": "Another program is using this data folder.",
-    "input.file_exists": "A file with that name is already there; datacoop does not replace it. Choose another name.",
-    "input.already_in_cooperative": "This identity already belongs to a cooperative.",
+    "input.invalid_name": "Use 1 to 64 printable characters for your name.",
+    "integrity.log": "The cooperative's log does not verify: it was changed or damaged.",
+    "coop.not_operator":
+      "Only the cooperative's log operator can write to its log for now.",
     "input.no_cooperative": "Start a cooperative first.",
+    "input.already_in_cooperative": "This identity already belongs to a cooperative.",
+    "input.bad_id": "No operation matches that id.",
+    "input.no_consent": "There is no consent in force for that dataset.",
+    "input.conflicting_purpose": "A purpose cannot be both allowed and denied.",
+    "home.owned": "Another program is using this data folder.",
+    "home.owner_unreachable":
+      "Another program holds this data folder but does not answer.",
+    "auth.locked": "datacoop is locked. Unlock it first.",
     "auth.passphrase_required": "Type your passphrase to make a recovery kit.",
-    cancelled: "Cancelled.",
-    generic: (message: string) => `Something went wrong: ${message}`,
-  } as Record<string, string | ((m: string) => string)>,
+    "input.not_here": "That is not available here.",
+    "control.protocol":
+      "datacoop could not understand one of its own answers. Restart it and try again.",
+    "unknown": "Something went wrong.",
+  } satisfies Record<Code, string>,
+  /** Added after the message for codes whose details help (which file, which operation). */
+  errorDetail: (message: string, detail: string) => `${message} (${detail})`,
+  /** For failures that carry no code at all. */
+  errorGeneric: (message: string) => `Something went wrong: ${message}`,
 };
 
 export type Catalogue = typeof en;
