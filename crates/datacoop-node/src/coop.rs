@@ -14,8 +14,8 @@ use crate::views::{
 use datacoop_core::{Category, Purpose};
 use datacoop_crypto::{Identity, KeyedHasher};
 use datacoop_ledger::{
-    Body, ConsentMode, Genesis, Hash, LedgerError, Log, OpId, OpKind, Operation, SignedCheckpoint,
-    SledStore, VerifyOptions, Witness, WitnessOutcome, Witnessing, verify_log,
+    Body, ConsentMode, CoopState, Genesis, Hash, LedgerError, Log, OpId, OpKind, Operation,
+    SignedCheckpoint, SledStore, VerifyOptions, Witness, WitnessOutcome, Witnessing, verify_log,
 };
 
 /// A node's copy of the log.
@@ -259,13 +259,12 @@ impl Ledger {
 
     /// The roles `key` holds in the cooperative.
     pub fn roles_of(&self, key: &[u8; 32]) -> Vec<datacoop_core::Role> {
-        let state = self.log.state();
-        let mut roles: Vec<datacoop_core::Role> =
-            state.members().get(key).copied().into_iter().collect();
-        if state.is_steward(key) && !roles.contains(&datacoop_core::Role::Steward) {
-            roles.push(datacoop_core::Role::Steward);
-        }
-        roles
+        roles_in(self.log.state(), key)
+    }
+
+    /// The cooperative's current state.
+    pub fn state(&self) -> &CoopState {
+        self.log.state()
     }
 
     /// Operations from index `from` on.
@@ -487,6 +486,16 @@ impl Ledger {
         }
         Ok(views)
     }
+}
+
+/// The roles `key` holds in a cooperative in `state`: the one rule, for every caller.
+pub fn roles_in(state: &CoopState, key: &[u8; 32]) -> Vec<datacoop_core::Role> {
+    let mut roles: Vec<datacoop_core::Role> =
+        state.members().get(key).copied().into_iter().collect();
+    if state.is_steward(key) && !roles.contains(&datacoop_core::Role::Steward) {
+        roles.push(datacoop_core::Role::Steward);
+    }
+    roles
 }
 
 /// A dataset's public id on the log: a keyed hash of its local name, so the name stays

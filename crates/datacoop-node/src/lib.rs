@@ -37,6 +37,7 @@ pub mod coop;
 mod error;
 mod events;
 mod home;
+pub mod ledger_handle;
 mod lock;
 mod node;
 mod owner;

@@ -18,6 +18,7 @@ use crate::api::{
 };
 use crate::coop::{Ledger, dataset_id};
 use crate::events::{Event, Events};
+use crate::ledger_handle::LedgerHandle;
 use crate::views::{
     AddReport, ConsentView, CoopInfo, DataListing, ExportReport, LogEntry, NewRecoveryKit, Profile,
     Proof, Recipient, Recorded, VerifySummary,
@@ -36,10 +37,6 @@ fn parse_purposes(names: &[String]) -> Result<Vec<datacoop_core::Purpose>, NodeE
 }
 use crate::{Home, NodeError};
 
-fn poisoned() -> NodeError {
-    NodeError::Protocol("the log is unavailable after an earlier failure".into())
-}
-
 /// An unlocked home: the identity's secrets and the open vault. Every use case runs here,
 /// whether asked by the CLI in-process, over the control socket, or by the desktop app.
 pub struct Node {
@@ -47,7 +44,7 @@ pub struct Node {
     secrets: KeystoreSecrets,
     vault: Vault,
     kdf_cost: KdfCost,
-    ledger: std::sync::Mutex<Option<Ledger>>,
+    ledger: LedgerHandle,
     /// Why the log could not be opened, if it could not: the vault stays usable and
     /// cooperative commands report this (`log verify` names the damaged operation).
     ledger_damage: Option<(datacoop_core::Code, String)>,
@@ -72,11 +69,22 @@ impl Node {
     ) -> Result<Self, NodeError> {
         let secrets = Keystore::unlock(&home.keystore(), passphrase)?;
         let vault = Vault::open(&home.vault_dir(), &secrets).await?;
-        let (ledger, ledger_damage) = match Ledger::open(home.root()) {
+        let root = home.root().to_owned();
+        let opened = tokio::task::spawn_blocking(move || Ledger::open(&root))
+            .await
+            .map_err(|e| NodeError::Protocol(e.to_string()))?;
+        let (ledger, ledger_damage) = match opened {
             Ok(ledger) => (ledger, None),
             Err(e) => {
                 tracing::warn!("the cooperative's log could not be opened: {e}");
                 (None, Some((e.code(), e.to_string())))
+            }
+        };
+        let ledger = match LedgerHandle::start(ledger) {
+            Ok(ledger) => ledger,
+            Err(e) => {
+                vault.close().await;
+                return Err(e);
             }
         };
         Ok(Node {
@@ -84,7 +92,7 @@ impl Node {
             secrets,
             vault,
             kdf_cost,
-            ledger: std::sync::Mutex::new(ledger),
+            ledger,
             ledger_damage,
             events,
         })
@@ -257,26 +265,30 @@ impl Node {
         _progress: Arc<dyn ProgressSink>,
         _cancel: CancellationToken,
     ) -> Result<CoopInfo, NodeError> {
-        self.check_ledger_damage(false)?;
+        self.check_ledger_damage(false).await?;
         let identity = self.secrets.identity();
-        let mut guard = self.ledger.lock().map_err(|_| poisoned())?;
-        if let Some(ledger) = guard.as_ref() {
-            return Err(NodeError::AlreadyInCoop {
-                name: ledger.name(),
-            });
-        }
-        let ledger = Ledger::create(
-            self.home.root(),
-            &identity,
-            &op.name,
-            op.threshold,
-            op.witness_quorum,
-            now(),
-        )?;
-        let info = ledger.info(&self.me());
-        let size = ledger.size();
-        *guard = Some(ledger);
-        drop(guard);
+        let (home, me) = (self.home.root().to_owned(), self.me());
+        let (info, size) = self
+            .ledger
+            .run(move |slot| {
+                if let Some(ledger) = slot.as_ref() {
+                    return Err(NodeError::AlreadyInCoop {
+                        name: ledger.name(),
+                    });
+                }
+                let ledger = Ledger::create(
+                    &home,
+                    &identity,
+                    &op.name,
+                    op.threshold,
+                    op.witness_quorum,
+                    now(),
+                )?;
+                let answer = (ledger.info(&me), ledger.size());
+                *slot = Some(ledger);
+                Ok(answer)
+            })
+            .await?;
         self.events.emit(Event::LogAppended { size });
         Ok(info)
     }
@@ -289,7 +301,8 @@ impl Node {
         _cancel: CancellationToken,
     ) -> Result<CoopInfo, NodeError> {
         let me = self.me();
-        self.with_ledger(false, |ledger| Ok(ledger.info(&me)))
+        self.with_ledger(false, move |ledger| Ok(ledger.info(&me)))
+            .await
     }
 
     /// `log show`: operations from an index on.
@@ -299,7 +312,8 @@ impl Node {
         _progress: Arc<dyn ProgressSink>,
         _cancel: CancellationToken,
     ) -> Result<Vec<LogEntry>, NodeError> {
-        self.with_ledger(false, |ledger| ledger.entries(op.from))
+        self.with_ledger(false, move |ledger| ledger.entries(op.from))
+            .await
     }
 
     /// `log verify`: checks every signature, the tree and the checkpoints.
@@ -309,7 +323,7 @@ impl Node {
         _progress: Arc<dyn ProgressSink>,
         _cancel: CancellationToken,
     ) -> Result<VerifySummary, NodeError> {
-        self.with_ledger(true, |ledger| ledger.verify())
+        self.with_ledger(true, |ledger| ledger.verify()).await
     }
 
     /// `log proof`: the offline-verifiable proof bundle of one operation.
@@ -319,11 +333,12 @@ impl Node {
         _progress: Arc<dyn ProgressSink>,
         _cancel: CancellationToken,
     ) -> Result<Proof, NodeError> {
-        self.with_ledger(false, |ledger| {
+        self.with_ledger(false, move |ledger| {
             Ok(Proof {
                 text: ledger.proof(&op.id)?,
             })
         })
+        .await
     }
 
     /// `consent set`: records consent for one of this member's datasets.
@@ -355,9 +370,11 @@ impl Node {
         };
         let max_period = op.max_days.map(|d| d.saturating_mul(86_400));
         let identity = self.secrets.identity();
-        let operation = self.with_ledger(false, |ledger| {
-            ledger.set_consent(&identity, id, &category, allow, mode, max_period, now())
-        })?;
+        let operation = self
+            .with_ledger(false, move |ledger| {
+                ledger.set_consent(&identity, id, &category, allow, mode, max_period, now())
+            })
+            .await?;
         self.log_appended();
         Ok(Recorded {
             operation: operation.to_hex(),
@@ -379,11 +396,12 @@ impl Node {
             .map(|d| (dataset_id(&hasher, d.name.as_str()), d.name.to_string()))
             .collect();
         let identity = self.secrets.identity();
-        self.with_ledger(false, |ledger| {
+        self.with_ledger(false, move |ledger| {
             ledger.consents(&identity, |id| {
                 names.iter().find(|(h, _)| h == id).map(|(_, n)| n.clone())
             })
         })
+        .await
     }
 
     /// `consent withdraw`: withdraws the consent in force for a dataset.
@@ -396,9 +414,11 @@ impl Node {
         let (name, _) = self.local_dataset(&op.dataset)?;
         let id = dataset_id(&self.secrets.key_hasher(), name.as_str());
         let identity = self.secrets.identity();
-        let withdrawn = self.with_ledger(false, |ledger| {
-            ledger.withdraw_consent(&identity, &id, now())
-        })?;
+        let withdrawn = self
+            .with_ledger(false, move |ledger| {
+                ledger.withdraw_consent(&identity, &id, now())
+            })
+            .await?;
         match withdrawn {
             Some(operation) => {
                 self.log_appended();
@@ -414,12 +434,16 @@ impl Node {
 
     /// Fails with what is wrong with the log if it could not be opened; `verify` first
     /// names the damaged operation.
-    fn check_ledger_damage(&self, verify: bool) -> Result<(), NodeError> {
+    async fn check_ledger_damage(&self, verify: bool) -> Result<(), NodeError> {
         let Some((code, message)) = &self.ledger_damage else {
             return Ok(());
         };
         if verify {
-            Ledger::verify_damaged(self.home.root())?;
+            // Reads the whole store: not on the async workers.
+            let root = self.home.root().to_owned();
+            tokio::task::spawn_blocking(move || Ledger::verify_damaged(&root))
+                .await
+                .map_err(|e| NodeError::Protocol(e.to_string()))??;
         }
         Err(NodeError::Remote {
             code: *code,
@@ -427,15 +451,22 @@ impl Node {
         })
     }
 
-    /// Runs `work` on the log (`input.no_cooperative` when the home is in none).
-    fn with_ledger<T>(
+    /// Runs `work` on the log's thread (`input.no_cooperative` when the home is in none).
+    async fn with_ledger<T: Send + 'static>(
         &self,
         verify_damage: bool,
-        work: impl FnOnce(&mut Ledger) -> Result<T, NodeError>,
+        work: impl FnOnce(&mut Ledger) -> Result<T, NodeError> + Send + 'static,
     ) -> Result<T, NodeError> {
-        self.check_ledger_damage(verify_damage)?;
-        let mut guard = self.ledger.lock().map_err(|_| poisoned())?;
-        work(guard.as_mut().ok_or(NodeError::NotInCoop)?)
+        self.check_ledger_damage(verify_damage).await?;
+        self.ledger
+            .run(move |slot| work(slot.as_mut().ok_or(NodeError::NotInCoop)?))
+            .await
+    }
+
+    /// The cooperative's log: where network tasks will read the current state and send
+    /// their work.
+    pub fn ledger(&self) -> &LedgerHandle {
+        &self.ledger
     }
 
     fn log_appended(&self) {
@@ -445,11 +476,7 @@ impl Node {
     }
 
     fn log_size(&self) -> u64 {
-        self.ledger
-            .lock()
-            .ok()
-            .and_then(|guard| guard.as_ref().map(Ledger::size))
-            .unwrap_or(0)
+        self.ledger.snapshot().size
     }
 
     /// This identity's key, as the log names it.
@@ -460,9 +487,9 @@ impl Node {
     fn roles(&self) -> Vec<datacoop_core::Role> {
         let me = self.me();
         self.ledger
-            .lock()
-            .ok()
-            .and_then(|guard| guard.as_ref().map(|l| l.roles_of(&me)))
+            .snapshot()
+            .state
+            .map(|state| crate::coop::roles_in(&state, &me))
             .unwrap_or_default()
     }
 
@@ -479,8 +506,9 @@ impl Node {
         Ok((name, summary.category))
     }
 
-    /// Closes the vault cleanly.
+    /// Closes the log and the vault cleanly.
     pub async fn close(self) {
+        self.ledger.close().await;
         self.vault.close().await;
     }
 }

@@ -1,0 +1,194 @@
+//! The cooperative's log as a service. One thread owns the [`Ledger`] and runs the work
+//! sent to it in order: sled writes and whole-log verification never run on the async
+//! workers, and writes never interleave. After each job that changed the log it publishes
+//! a [`LogSnapshot`] (the [`CoopState`] and the size) on a `watch` channel, so readers that
+//! need only the current state (roles and members for the window, and later the access
+//! check on every blob request) never wait on a writer. The shape is iroh-blobs' `Store`:
+//! a cheap, cloneable handle to one actor.
+
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use datacoop_ledger::CoopState;
+use tokio::sync::{oneshot, watch};
+
+use crate::NodeError;
+use crate::coop::Ledger;
+
+/// The cooperative as of the newest operation this node holds.
+#[derive(Debug, Clone, Default)]
+pub struct LogSnapshot {
+    /// The cooperative's state; `None` while the home is in no cooperative.
+    pub state: Option<Arc<CoopState>>,
+    /// Operations in the log.
+    pub size: u64,
+}
+
+type Job = Box<dyn FnOnce(&mut Option<Ledger>) + Send>;
+
+enum Message {
+    Run(Job),
+    Stop,
+}
+
+/// A handle to the thread that owns the log. Clones share it.
+#[derive(Clone)]
+pub struct LedgerHandle {
+    jobs: std::sync::mpsc::Sender<Message>,
+    snapshot: watch::Receiver<LogSnapshot>,
+    thread: Arc<Mutex<Option<JoinHandle<()>>>>,
+}
+
+fn snapshot_of(ledger: &Option<Ledger>) -> LogSnapshot {
+    match ledger {
+        Some(ledger) => LogSnapshot {
+            state: Some(Arc::new(ledger.state().clone())),
+            size: ledger.size(),
+        },
+        None => LogSnapshot::default(),
+    }
+}
+
+fn unavailable() -> NodeError {
+    NodeError::Protocol("the cooperative's log stopped after an earlier failure".into())
+}
+
+impl LedgerHandle {
+    /// Starts the thread that owns `ledger` (`None`: the home is in no cooperative yet).
+    pub fn start(ledger: Option<Ledger>) -> Result<Self, NodeError> {
+        let (jobs, inbox) = std::sync::mpsc::channel::<Message>();
+        let (publish, snapshot) = watch::channel(snapshot_of(&ledger));
+        let thread = std::thread::Builder::new()
+            .name("datacoop-ledger".into())
+            .spawn(move || {
+                let mut ledger = ledger;
+                while let Ok(Message::Run(job)) = inbox.recv() {
+                    let before = ledger.as_ref().map(Ledger::size);
+                    job(&mut ledger);
+                    if ledger.as_ref().map(Ledger::size) != before {
+                        publish.send_replace(snapshot_of(&ledger));
+                    }
+                }
+                // Dropping the ledger here flushes and closes its store.
+            })
+            .map_err(|e| NodeError::Protocol(format!("cannot start the log's thread: {e}")))?;
+        Ok(LedgerHandle {
+            jobs,
+            snapshot,
+            thread: Arc::new(Mutex::new(Some(thread))),
+        })
+    }
+
+    /// Runs `work` on the log, after the work sent before it.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Option<Ledger>) -> Result<T, NodeError> + Send + 'static,
+    ) -> Result<T, NodeError> {
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move |ledger| {
+            let _ = answer.send(work(ledger));
+        });
+        self.jobs
+            .send(Message::Run(job))
+            .map_err(|_| unavailable())?;
+        answered.await.map_err(|_| unavailable())?
+    }
+
+    /// The newest snapshot, without waiting.
+    pub fn snapshot(&self) -> LogSnapshot {
+        self.snapshot.borrow().clone()
+    }
+
+    /// Follows the snapshots as the log grows.
+    pub fn watch(&self) -> watch::Receiver<LogSnapshot> {
+        self.snapshot.clone()
+    }
+
+    /// Finishes the work already sent, closes the log and waits for its thread. Work sent
+    /// afterwards, through any clone, fails.
+    pub async fn close(&self) {
+        let _ = self.jobs.send(Message::Stop);
+        let thread = self.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(thread) = thread {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use datacoop_crypto::KeystoreSecrets;
+
+    use super::*;
+
+    fn founded(dir: &std::path::Path) -> (LedgerHandle, datacoop_crypto::Identity) {
+        let secrets = KeystoreSecrets::try_generate("Ada").unwrap();
+        let identity = secrets.identity();
+        let ledger = Ledger::create(dir, &identity, "Runners", None, None, 1_700_000_000).unwrap();
+        (LedgerHandle::start(Some(ledger)).unwrap(), identity)
+    }
+
+    /// Readers see the snapshot of the last finished write without queueing behind the
+    /// write in progress; writes run one after another, in the order sent.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn readers_never_wait_on_a_writer_and_writes_run_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let (log, _identity) = founded(dir.path());
+        let size = log.snapshot().size;
+        assert!(size >= 1);
+        let name = log.snapshot().state.unwrap().name().to_owned();
+        assert_eq!(name, "Runners");
+
+        // A slow job holds the log's thread...
+        let (started, is_started) = oneshot::channel();
+        let slow = tokio::spawn({
+            let log = log.clone();
+            async move {
+                log.run(move |_| {
+                    let _ = started.send(());
+                    std::thread::sleep(Duration::from_secs(1));
+                    Ok(1)
+                })
+                .await
+            }
+        });
+        is_started.await.unwrap();
+        // ...and the snapshot is read while it still runs (behind a lock, this read
+        // would wait for it).
+        let read = log.snapshot();
+        assert!(!slow.is_finished(), "the read waited for the slow job");
+        assert_eq!(read.size, size);
+        let second = log.run(|_| Ok(2)).await.unwrap();
+        assert_eq!(slow.await.unwrap().unwrap(), 1);
+        assert_eq!(second, 2);
+        log.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_publishes_a_new_snapshot_and_a_closed_log_refuses_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let (log, identity) = founded(dir.path());
+        let mut follower = log.watch();
+        let before = log.snapshot().size;
+        log.run(move |ledger| {
+            let ledger = ledger.as_mut().ok_or(NodeError::NotInCoop)?;
+            ledger.publish(
+                &identity,
+                datacoop_ledger::Body::DatasetAnnounce {
+                    dataset: [7; 32],
+                    category: "fitness".parse().unwrap(),
+                },
+                1_700_000_100,
+            )
+        })
+        .await
+        .unwrap();
+        follower.changed().await.unwrap();
+        assert_eq!(follower.borrow().size, before + 1);
+        log.close().await;
+        let err = log.run(|_| Ok(())).await.unwrap_err();
+        assert_eq!(err.code(), "control.protocol");
+    }
+}
