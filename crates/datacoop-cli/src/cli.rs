@@ -1,3 +1,5 @@
+//! The command line's arguments (clap), as `CLI.md` names them.
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};

@@ -1,3 +1,5 @@
+//! The progress bar long commands draw on stderr.
+
 use std::io::IsTerminal;
 use std::sync::Mutex;
 

@@ -1,3 +1,5 @@
+//! What a use case can fail with: [`NodeError`], each variant with its stable [`Code`].
+
 use std::io;
 use std::path::PathBuf;
 

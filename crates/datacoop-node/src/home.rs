@@ -1,3 +1,5 @@
+//! A home folder and the files in it: keystore, vault, log, lock, control socket.
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

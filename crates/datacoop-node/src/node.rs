@@ -596,3 +596,7 @@ pub fn restore(
 pub fn absolute(path: PathBuf) -> PathBuf {
     std::path::absolute(&path).unwrap_or(path)
 }
+
+#[cfg(test)]
+#[path = "node_tests.rs"]
+mod tests;

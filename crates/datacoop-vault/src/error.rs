@@ -1,3 +1,5 @@
+//! What the vault can fail with: [`VaultError`], each variant with its stable code.
+
 use datacoop_core::Code;
 use std::io;
 use std::path::PathBuf;

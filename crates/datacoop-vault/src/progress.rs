@@ -1,3 +1,5 @@
+//! Progress reports for long work, where they go, and how often they are passed on.
+
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 

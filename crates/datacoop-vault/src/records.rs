@@ -1,3 +1,5 @@
+//! What the vault keeps in sled, sealed: datasets and their files' manifest entries.
+
 use datacoop_core::{Category, DatasetName};
 use serde::{Deserialize, Serialize};
 

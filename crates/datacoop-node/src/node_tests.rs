@@ -1,0 +1,151 @@
+//! Every use case, in-process: the typed operations run on a node the test opened itself,
+//! the way a one-shot command runs them.
+
+use std::sync::Arc;
+
+use datacoop_core::Role;
+use datacoop_crypto::KdfCost;
+use datacoop_ledger::OpKind;
+use secrecy::SecretString;
+
+use crate::api::{
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
+    DataRecipient, LogProof, LogShow, LogVerify, Op, Whoami,
+};
+use crate::{Code, Home, Inclusion, NoProgress, NodeError, Session, SessionOptions};
+
+async fn run<O: Op>(session: &Session, op: O) -> Result<O::Output, NodeError> {
+    session
+        .call(op, Arc::new(NoProgress), &crate::CancellationToken::new())
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_use_case_runs_in_process_with_typed_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+    let pass = "pass phrase";
+    crate::init(&home, "Ada", &SecretString::from(pass), KdfCost::Cheap).unwrap();
+    let options = SessionOptions {
+        kdf_cost: KdfCost::Cheap,
+        ..Default::default()
+    };
+    let session = Session::open(
+        &home,
+        || Ok::<_, NodeError>(SecretString::from(pass)),
+        options,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(matches!(session, Session::Local { .. }));
+
+    let me = run(&session, Whoami {}).await.unwrap();
+    assert_eq!(me.identity.name, "Ada");
+    assert!(me.roles.is_empty());
+
+    // The vault: add, list, recipient, export.
+    let file = dir.path().join("run.csv");
+    std::fs::write(&file, b"km,minutes\n5,27\n").unwrap();
+    let add = DataAdd {
+        dataset: "runs".into(),
+        category: Some("fitness".into()),
+        paths: vec![file.clone()],
+        age: false,
+    };
+    let added = run(&session, add).await.unwrap();
+    assert!(added.created);
+    assert_eq!((added.files, added.bytes), (1, 16));
+    let listing = run(
+        &session,
+        DataList {
+            dataset: Some("runs".into()),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(listing.datasets.len(), 1);
+    assert_eq!(listing.entries[0].name, "run.csv");
+    let recipient = DataRecipient {
+        dataset: "runs".into(),
+        category: None,
+    };
+    assert!(
+        run(&session, recipient)
+            .await
+            .unwrap()
+            .recipient
+            .starts_with("age1")
+    );
+    let out = dir.path().join("back");
+    let export = DataExport {
+        dataset: "runs".into(),
+        out: out.clone(),
+        age: false,
+    };
+    assert_eq!(run(&session, export).await.unwrap().files, 1);
+    assert_eq!(
+        std::fs::read(out.join("run.csv")).unwrap(),
+        std::fs::read(&file).unwrap()
+    );
+
+    // The log, before and after founding a cooperative.
+    let err = run(&session, CoopShow {}).await.unwrap_err();
+    assert_eq!(err.code(), Code::InputNoCooperative);
+    let create = CoopCreate {
+        name: "Runners".into(),
+        threshold: None,
+        witness_quorum: None,
+    };
+    let coop = run(&session, create.clone()).await.unwrap();
+    assert_eq!(coop.role, Some(Role::Steward));
+    assert_eq!(coop.members.len(), 1);
+    let again = run(&session, create).await.unwrap_err();
+    assert_eq!(again.code(), Code::InputAlreadyInCooperative);
+    let me = run(&session, Whoami {}).await.unwrap();
+    assert_eq!(me.roles, vec![Role::Steward]);
+
+    let consent = ConsentSet {
+        dataset: "runs".into(),
+        allow: vec!["ModelTraining".into()],
+        deny: Vec::new(),
+        max_days: Some(30),
+        ask: true,
+    };
+    let recorded = run(&session, consent).await.unwrap();
+    let consents = run(&session, ConsentShow {}).await.unwrap();
+    assert_eq!(consents.len(), 1);
+    assert_eq!(consents[0].record_id, recorded.operation);
+    assert_eq!(consents[0].mode, Inclusion::Ask);
+    assert_eq!(consents[0].max_days, Some(30));
+    let withdraw = ConsentWithdraw {
+        dataset: "runs".into(),
+    };
+    run(&session, withdraw.clone()).await.unwrap();
+    let err = run(&session, withdraw).await.unwrap_err();
+    assert_eq!(err.code(), Code::InputNoConsent);
+
+    let entries = run(&session, LogShow { from: 0 }).await.unwrap();
+    let kinds: Vec<OpKind> = entries.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            OpKind::Genesis,
+            OpKind::DatasetAnnounce,
+            OpKind::ConsentSet,
+            OpKind::ConsentWithdraw
+        ]
+    );
+    let verified = run(&session, LogVerify {}).await.unwrap();
+    assert_eq!(verified.operations, 4);
+    let proof = LogProof {
+        id: entries[2].id[..12].to_owned(),
+    };
+    assert!(!run(&session, proof).await.unwrap().text.is_empty());
+    let bad = LogProof { id: "zz".into() };
+    assert_eq!(
+        run(&session, bad).await.unwrap_err().code(),
+        Code::InputBadId
+    );
+    session.close().await;
+}
