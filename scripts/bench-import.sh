@@ -18,7 +18,7 @@ work=${BENCH_DIR:-/var/tmp/datacoop-bench}
 rm -rf "$work" && mkdir -p "$work"
 trap 'pkill -f "datacoop.*serve" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
-cargo build --workspace --release -q
+cargo build --workspace --release -q --features "$DATACOOP_TEST_FEATURES"
 bin="$CARGO_TARGET_DIR/release/datacoop"
 command -v age >/dev/null || { echo "bench: install the Debian package age" >&2; exit 1; }
 

@@ -18,7 +18,7 @@ command -v xvfb-run >/dev/null || { echo "e2e: xvfb-run missing (apt-get install
 # What `npx tauri build --debug --no-bundle` does: the app with the bundled front end;
 # and the datacoop command, which one test uses. Features are resolved workspace-wide
 # (as in every build here) so no shared dependency is built twice.
-features=(--workspace --features datacoop-app/custom-protocol)
+features=(--workspace --features "datacoop-app/custom-protocol,$DATACOOP_TEST_FEATURES")
 cargo build "${features[@]}" --bins
 export DATACOOP_APP="$CARGO_TARGET_DIR/debug/datacoop-app"
 export DATACOOP_CLI="$CARGO_TARGET_DIR/debug/datacoop"

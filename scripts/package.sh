@@ -23,7 +23,13 @@ esac
 
 start=$(date +%s)
 ( cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build )
-features=(--workspace --features datacoop-app/custom-protocol)
+if [ "$profile" = release ]; then
+  features=(--workspace --release --features datacoop-app/custom-protocol)
+else
+  # The build the window tests made, which honours DATACOOP_INSECURE_KDF_LOG_N; the
+  # release package never does.
+  features=(--workspace --features "datacoop-app/custom-protocol,$DATACOOP_TEST_FEATURES")
+fi
 if [ "$profile" = release ]; then
   ui/node_modules/.bin/tauri build --bundles deb
 else
@@ -64,7 +70,7 @@ trap cleanup EXIT
 dpkg-deb -x "$deb" "$work/root"
 home="$work/home"
 cargo build "${features[@]}" --bins --quiet
-cli="$CARGO_TARGET_DIR/debug/datacoop"
+cli="$CARGO_TARGET_DIR/$profile/datacoop"
 DATACOOP_PASSPHRASE=package-check DATACOOP_INSECURE_KDF_LOG_N=10 \
   "$cli" --home "$home" init --name "Package check" >/dev/null 2>&1 || fail "datacoop init failed"
 setsid xvfb-run -a "$work/root/usr/bin/datacoop-app" --home "$home" >"$work/app.log" 2>&1 &

@@ -8,14 +8,15 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 # The libraries, the CLI and its scenarios.
 cargo fmt --all -- --check
-cargo clippy --workspace --all-targets -- -D warnings
+features=(--workspace --features "$DATACOOP_TEST_FEATURES")
+cargo clippy "${features[@]}" --all-targets -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --profile ci
+  cargo nextest run "${features[@]}" --profile ci
 else
   echo "test: cargo-nextest not found, using cargo test" >&2
-  cargo test --workspace --all-targets
+  cargo test "${features[@]}" --all-targets
 fi
-cargo test --workspace --doc
+cargo test "${features[@]}" --doc
 
 # The desktop app: front-end checks and unit tests (the shell's own tests, including the
 # check that the generated TypeScript bindings match the Rust types, ran above), then

@@ -304,10 +304,19 @@ async fn run_in_session(
             output::listing(quick(session, DataList { dataset }).await?, json.json)
         }
         Command::Data(DataCommand::Export { dataset, out, age }) => {
+            // The epoch identities are the dataset's keys: a running owner hands them out
+            // only for the passphrase, as it does a recovery kit.
+            let passphrase = match session {
+                Session::Remote(_) if age => {
+                    Some(Passphrase::new(&secrets::passphrase(passphrase_file)?))
+                }
+                _ => None,
+            };
             let op = DataExport {
                 dataset,
                 out: absolute(out),
                 age,
+                passphrase,
             };
             output::exported(long_call(session, op, "Decrypting").await?)
         }

@@ -135,6 +135,7 @@ codes! {
     AuthPassphraseRequired = "auth.passphrase_required", 3;
     InputNotHere = "input.not_here", 2;
     ControlProtocol = "control.protocol", 1;
+    ControlBusy = "control.busy", 1;
     Unknown = "unknown", 1;
 }
 

@@ -131,6 +131,14 @@ impl Identity {
     }
 }
 
+impl Drop for Identity {
+    fn drop(&mut self) {
+        // The x25519 secret wipes itself (x25519-dalek's `zeroize` feature); the ed25519
+        // key has no drop of its own.
+        zeroize::Zeroize::zeroize(&mut self.signing);
+    }
+}
+
 impl fmt::Debug for Identity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Identity")

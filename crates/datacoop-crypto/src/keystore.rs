@@ -197,6 +197,39 @@ impl Keystore {
         })?;
         KeystoreSecrets::decode(&plaintext).map_err(corrupt)
     }
+
+    /// Seals the keystore at `path` again under the same passphrase at `cost` (atomically:
+    /// the old file stays until the new one is complete).
+    pub fn reseal(
+        path: &Path,
+        passphrase: &SecretString,
+        cost: KdfCost,
+    ) -> Result<(), CryptoError> {
+        let secrets = Keystore::unlock(path, passphrase)?;
+        Keystore::create(path, &secrets, passphrase, cost)
+    }
+
+    /// The scrypt work factor (log2 N) the keystore at `path` is sealed with, read from
+    /// its age header; `None` if the header names none.
+    pub fn work_factor(path: &Path) -> Result<Option<u8>, CryptoError> {
+        let sealed =
+            fs::read(path).map_err(|e| CryptoError::io("cannot read keystore", path, e))?;
+        Ok(scrypt_work_factor(&sealed))
+    }
+}
+
+/// The work factor in an age file's `-> scrypt SALT LOG_N` stanza.
+fn scrypt_work_factor(sealed: &[u8]) -> Option<u8> {
+    let header_end = sealed
+        .windows(4)
+        .position(|w| w == b"\n---")
+        .unwrap_or(sealed.len());
+    let header = std::str::from_utf8(&sealed[..header_end]).ok()?;
+    header
+        .lines()
+        .find_map(|line| line.strip_prefix("-> scrypt "))
+        .and_then(|args| args.split(' ').nth(1))
+        .and_then(|log_n| log_n.parse().ok())
 }
 
 #[cfg(test)]
@@ -213,6 +246,13 @@ mod tests {
         let secrets = KeystoreSecrets::generate("Ada");
         Keystore::create(&path, &secrets, &pass("pw"), KdfCost::Cheap).unwrap();
         (dir, path, secrets)
+    }
+
+    #[test]
+    fn the_work_factor_is_read_from_the_header() {
+        let (_dir, path, _) = sealed_store();
+        assert_eq!(Keystore::work_factor(&path).unwrap(), Some(10));
+        assert_eq!(scrypt_work_factor(b"not age at all"), None);
     }
 
     #[test]

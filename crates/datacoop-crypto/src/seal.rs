@@ -92,6 +92,13 @@ impl KeyedHasher {
 mod tests {
     use super::*;
 
+    /// The metadata key inside the cipher is wiped when the cipher goes.
+    #[test]
+    fn the_cipher_wipes_its_key_on_drop() {
+        fn wipes_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        wipes_on_drop::<XChaCha20Poly1305>();
+    }
+
     #[test]
     fn sealed_values_are_bound_to_their_place() {
         let cipher = ValueCipher::new(Zeroizing::new([1; 32]));

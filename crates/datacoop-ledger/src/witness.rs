@@ -149,13 +149,29 @@ pub fn log_time(cosignatures: &[Cosignature], witnesses: &[[u8; 32]], quorum: u3
 }
 
 /// A witness: remembers the last checkpoint it cosigned and only cosigns consistent
-/// extensions of it.
-#[derive(Debug)]
+/// extensions of it. Its key is wiped when it is dropped and never printed.
 pub struct Witness {
     key: SigningKey,
     operator: [u8; 32],
     origin: String,
     last: Option<SignedCheckpoint>,
+}
+
+impl std::fmt::Debug for Witness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Witness")
+            .field("key", &hex::encode(self.key.verification_key().to_bytes()))
+            .field("operator", &hex::encode(self.operator))
+            .field("origin", &self.origin)
+            .field("last", &self.last.as_ref().map(|c| c.checkpoint.size))
+            .finish()
+    }
+}
+
+impl Drop for Witness {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.key);
+    }
 }
 
 impl Witness {
@@ -246,4 +262,19 @@ pub enum WitnessOutcome {
     Cosigned(Cosignature),
     /// It refused, with proof of misbehaviour.
     Evidence(Evidence),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A witness's key (the seed of a steward's signing key) never shows in logs.
+    #[test]
+    fn debug_never_prints_the_key() {
+        let seed = [0x5a; 32];
+        let witness = Witness::new(SigningKey::from(seed), "o".into(), [1; 32], None);
+        let shown = format!("{witness:?}");
+        assert!(!shown.contains(&hex::encode(seed)), "{shown}");
+        assert!(!shown.to_lowercase().contains("seed"), "{shown}");
+    }
 }

@@ -196,6 +196,11 @@ pub struct DataExport {
     /// Write ciphertext and epoch identities instead of plaintext.
     #[serde(default)]
     pub age: bool,
+    /// The identity's passphrase: required with `age` through the control socket, since
+    /// the epoch identities are the dataset's keys (as for a recovery kit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
+    pub passphrase: Option<Passphrase>,
 }
 
 /// The dataset's current age recipient, creating the dataset if `category` is given.
@@ -354,6 +359,7 @@ mod tests {
             dataset: "d".into(),
             out: PathBuf::from("/o"),
             age: true,
+            passphrase: None,
         });
         round_trips(DataRecipient {
             dataset: "d".into(),

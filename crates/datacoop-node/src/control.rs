@@ -19,12 +19,17 @@ use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc;
 
 use crate::NodeError;
-use crate::api::{Op, RecoveryExport, Request};
+use crate::api::{DataExport, Op, RecoveryExport, Request};
 use crate::events::Event;
 use crate::owner::Shared;
 use datacoop_core::Code;
 
+/// The longest request line accepted.
 const MAX_REQUEST: usize = 1 << 20;
+/// How long a client may take to send its request line.
+const REQUEST_PATIENCE: Duration = Duration::from_secs(10);
+/// Connections served at once (followers included); more are refused, saying why.
+const MAX_CONNECTIONS: usize = 64;
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
 /// One line from the server.
@@ -66,33 +71,37 @@ pub fn bind(path: &Path) -> Result<UnixListener, NodeError> {
     Ok(listener)
 }
 
-/// The uid that may use the control socket: the owner of the home folder, which must be
-/// the user this process runs as.
-pub(crate) fn owner_uid(home: &crate::Home) -> Result<u32, NodeError> {
+/// The uid that may use the control socket: this process's effective uid, read from the
+/// socket file the kernel just created with it (std has no safe `geteuid`).
+pub(crate) fn effective_uid(socket: &Path) -> Result<u32, NodeError> {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(home.root())
+    std::fs::symlink_metadata(socket)
         .map(|m| m.uid())
-        .map_err(|e| NodeError::io("cannot read", home.root(), e))
+        .map_err(|e| NodeError::io("cannot read", socket, e))
 }
 
-/// A recovery kit is a copy of the keys: through the socket, only for the passphrase.
-fn refuse_kit_without_passphrase(request: &Request) -> Result<(), NodeError> {
-    if matches!(
-        request,
-        Request::RecoveryExport(RecoveryExport { passphrase: None })
-    ) {
-        return Err(NodeError::Remote {
-            code: Code::AuthPassphraseRequired,
-            message: "making a recovery kit through a running datacoop needs your passphrase"
-                .to_owned(),
-        });
-    }
-    Ok(())
+/// A recovery kit is a copy of the keys, and an `--age` export hands out the epoch keys:
+/// through the socket, only for someone who gives the passphrase.
+fn refuse_secrets_without_passphrase(request: &Request) -> Result<(), NodeError> {
+    let what = match request {
+        Request::RecoveryExport(RecoveryExport { passphrase: None }) => "making a recovery kit",
+        Request::DataExport(DataExport {
+            age: true,
+            passphrase: None,
+            ..
+        }) => "exporting a dataset's keys (--age)",
+        _ => return Ok(()),
+    };
+    Err(NodeError::Remote {
+        code: Code::AuthPassphraseRequired,
+        message: format!("{what} through a running datacoop needs your passphrase"),
+    })
 }
 
 /// Serves requests on `listener` until the owner stops. Each connection is a task on the
 /// owner's connection tracker, so that stopping can wait for them.
 pub(crate) async fn serve(listener: UnixListener, owner: Arc<Shared>, owner_uid: u32) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
         let accepted = tokio::select! {
             () = owner.stopping.cancelled() => break,
@@ -114,11 +123,22 @@ pub(crate) async fn serve(listener: UnixListener, owner: Arc<Shared>, owner_uid:
             tracing::warn!("refused a control connection from another user");
             continue;
         }
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            // Told, not left hanging; the connection closes at once.
+            tracing::warn!("refused a control connection: {MAX_CONNECTIONS} already open");
+            let (_, mut write) = stream.into_split();
+            let busy = Reply::error(&NodeError::Busy {
+                connections: MAX_CONNECTIONS,
+            });
+            let _ = tokio::time::timeout(REQUEST_PATIENCE, write_line(&mut write, &busy)).await;
+            continue;
+        };
         let owner = owner.clone();
         owner.connections.clone().spawn(async move {
             if let Err(e) = serve_one(stream, owner).await {
                 tracing::debug!("control connection ended: {e}");
             }
+            drop(slot);
         });
     }
 }
@@ -127,11 +147,27 @@ async fn serve_one(stream: UnixStream, owner: Arc<Shared>) -> std::io::Result<()
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
     let mut line = String::new();
-    let n = tokio::io::AsyncReadExt::take(&mut reader, MAX_REQUEST as u64)
-        .read_line(&mut line)
-        .await?;
+    let mut limited = tokio::io::AsyncReadExt::take(&mut reader, MAX_REQUEST as u64);
+    let read = limited.read_line(&mut line);
+    let n = match tokio::time::timeout(REQUEST_PATIENCE, read).await {
+        Ok(n) => n?,
+        Err(_) => {
+            let reply = Reply::Error {
+                code: Code::ControlProtocol,
+                message: format!("no request within {}s", REQUEST_PATIENCE.as_secs()),
+            };
+            return write_line(&mut write, &reply).await;
+        }
+    };
     if n == 0 {
         return Ok(());
+    }
+    if !line.ends_with('\n') {
+        let reply = Reply::Error {
+            code: Code::ControlProtocol,
+            message: format!("a request is one line of at most {MAX_REQUEST} bytes"),
+        };
+        return write_line(&mut write, &reply).await;
     }
     let request: Request = match serde_json::from_str(&line) {
         Ok(r) => r,
@@ -143,16 +179,17 @@ async fn serve_one(stream: UnixStream, owner: Arc<Shared>) -> std::io::Result<()
             return write_line(&mut write, &reply).await;
         }
     };
-    if let Err(e) = refuse_kit_without_passphrase(&request) {
+    if let Err(e) = refuse_secrets_without_passphrase(&request) {
         return write_line(&mut write, &Reply::error(&e)).await;
     }
-    // The client hanging up cancels its request.
+    // The client hanging up cancels its request; so does anything it sends after the
+    // request line (the protocol has nothing more to say), read into a small buffer.
     let cancel = CancellationToken::new();
     let hang_up = {
         let cancel = cancel.clone();
         tokio::spawn(async move {
-            let mut rest = Vec::new();
-            let _ = tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut rest).await;
+            let mut scratch = [0u8; 64];
+            let _ = tokio::io::AsyncReadExt::read(&mut reader, &mut scratch).await;
             cancel.cancel();
         })
     };

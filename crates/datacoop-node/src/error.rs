@@ -135,6 +135,14 @@ pub enum NodeError {
         /// The request.
         op: &'static str,
     },
+    /// The owner already serves as many control connections as it allows.
+    #[error(
+        "the datacoop that owns this home is serving {connections} connections already; try again"
+    )]
+    Busy {
+        /// The limit.
+        connections: usize,
+    },
     /// The control protocol was violated.
     #[error("control socket: {0}")]
     Protocol(String),
@@ -200,6 +208,7 @@ impl NodeError {
             NodeError::Remote { code, .. } => *code,
             NodeError::Locked { .. } => Code::AuthLocked,
             NodeError::NotHere { .. } => Code::InputNotHere,
+            NodeError::Busy { .. } => Code::ControlBusy,
             NodeError::Protocol(_) => Code::ControlProtocol,
             NodeError::FileExists { .. } => Code::InputFileExists,
             NodeError::Io { .. } => Code::IoFailed,

@@ -47,16 +47,34 @@ pub mod views;
 
 pub use datacoop_crypto::KdfCost;
 
-/// Scrypt cost for new keystores and recovery kits: age's calibrated default, unless
-/// `DATACOOP_INSECURE_KDF_LOG_N` lowers it — for tests and throwaway demo homes only,
-/// since it weakens the passphrase's protection. Shared by the CLI and the desktop app.
+/// Whether this build honours `DATACOOP_INSECURE_KDF_LOG_N`: only builds made for test
+/// suites and benchmarks (the `insecure-test-kdf` feature). Release builds and the
+/// packages lack it, and say they ignore the variable.
+pub const INSECURE_KDF_HONOURED: bool = cfg!(feature = "insecure-test-kdf");
+
+/// Scrypt cost for new keystores and recovery kits: age's calibrated default, unless a
+/// build made for tests is told otherwise by `DATACOOP_INSECURE_KDF_LOG_N`. Shared by
+/// the CLI and the desktop app.
 pub fn kdf_cost_from_env() -> KdfCost {
-    std::env::var("DATACOOP_INSECURE_KDF_LOG_N")
-        .ok()
-        .and_then(|v| v.parse::<u8>().ok())
-        .map(KdfCost::LogN)
-        .unwrap_or(KdfCost::Default)
+    let value = std::env::var("DATACOOP_INSECURE_KDF_LOG_N").ok();
+    kdf_cost_for(value.as_deref(), INSECURE_KDF_HONOURED)
 }
+
+/// The cost `value` (of `DATACOOP_INSECURE_KDF_LOG_N`) asks for, in a build that does or
+/// does not `honour` it.
+pub fn kdf_cost_for(value: Option<&str>, honour: bool) -> KdfCost {
+    match value.map(str::trim) {
+        None | Some("") => KdfCost::Default,
+        Some(v) if honour => v.parse::<u8>().map_or(KdfCost::Default, KdfCost::LogN),
+        Some(_) => {
+            tracing::warn!(
+                "DATACOOP_INSECURE_KDF_LOG_N is ignored: this build of datacoop never weakens passphrases"
+            );
+            KdfCost::Default
+        }
+    }
+}
+
 pub use control::RemoteEvents;
 pub use datacoop_core::Code;
 pub use datacoop_vault::{CancellationToken, NoProgress, Progress, ProgressSink, ProgressThrottle};
@@ -64,7 +82,7 @@ pub use error::NodeError;
 pub use events::{Event, Events, JobKind, JobOutcome, Subscription};
 pub use home::Home;
 pub use lock::{HomeLock, OwnerInfo, OwnerKind, Ownership};
-pub use node::{Node, absolute, init, restore};
+pub use node::{MIN_WORK_FACTOR, Node, absolute, init, restore};
 pub use owner::{HomeState, Launch, Owner, OwnerOptions, StopReport};
 pub use save::{save_recovery_kit, write_owner_only};
 pub use session::{Session, SessionOptions, with_exclusive_home};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use datacoop_core::{Category, DatasetName};
 use datacoop_crypto::{
-    KdfCost, Keystore, KeystoreSecrets, PublicIdentity, RecoveryKit, RecoveryPhrase,
+    Identity, KdfCost, Keystore, KeystoreSecrets, PublicIdentity, RecoveryKit, RecoveryPhrase,
 };
 use datacoop_vault::{AddMode, CancellationToken, ExportMode, ProgressSink, Vault};
 use secrecy::SecretString;
@@ -42,6 +42,9 @@ use crate::{Home, NodeError};
 pub struct Node {
     home: Home,
     secrets: KeystoreSecrets,
+    /// The one copy of the signing identity this node uses (wiped when the last clone
+    /// goes); jobs on the log's thread hold clones of it.
+    identity: Arc<Identity>,
     vault: Vault,
     kdf_cost: KdfCost,
     ledger: LedgerHandle,
@@ -68,6 +71,9 @@ impl Node {
         events: Events,
     ) -> Result<Self, NodeError> {
         let secrets = Keystore::unlock(&home.keystore(), passphrase)?;
+        if kdf_cost == KdfCost::Default {
+            reseal_if_weak(home, passphrase).await?;
+        }
         let vault = Vault::open(&home.vault_dir(), &secrets).await?;
         let root = home.root().to_owned();
         let opened = tokio::task::spawn_blocking(move || Ledger::open(&root))
@@ -89,6 +95,7 @@ impl Node {
         };
         Ok(Node {
             home: home.clone(),
+            identity: Arc::new(secrets.identity()),
             secrets,
             vault,
             kdf_cost,
@@ -118,7 +125,7 @@ impl Node {
 
     /// The public identity.
     pub fn identity(&self) -> PublicIdentity {
-        self.secrets.identity().public()
+        self.identity.public()
     }
 
     /// `whoami`: the identity, its roles and the home.
@@ -198,6 +205,9 @@ impl Node {
         progress: Arc<dyn ProgressSink>,
         cancel: CancellationToken,
     ) -> Result<ExportReport, NodeError> {
+        if let Some(passphrase) = op.passphrase {
+            self.check_passphrase(passphrase.to_secret()).await?;
+        }
         let dataset = DatasetName::new(&op.dataset)?;
         let mode = if op.age {
             ExportMode::Age
@@ -266,7 +276,7 @@ impl Node {
         _cancel: CancellationToken,
     ) -> Result<CoopInfo, NodeError> {
         self.check_ledger_damage(false).await?;
-        let identity = self.secrets.identity();
+        let identity = self.identity.clone();
         let (home, me) = (self.home.root().to_owned(), self.me());
         let (info, size) = self
             .ledger
@@ -369,7 +379,7 @@ impl Node {
             ConsentMode::Always
         };
         let max_period = op.max_days.map(|d| d.saturating_mul(86_400));
-        let identity = self.secrets.identity();
+        let identity = self.identity.clone();
         let operation = self
             .with_ledger(false, move |ledger| {
                 ledger.set_consent(&identity, id, &category, allow, mode, max_period, now())
@@ -395,7 +405,7 @@ impl Node {
             .into_iter()
             .map(|d| (dataset_id(&hasher, d.name.as_str()), d.name.to_string()))
             .collect();
-        let identity = self.secrets.identity();
+        let identity = self.identity.clone();
         self.with_ledger(false, move |ledger| {
             ledger.consents(&identity, |id| {
                 names.iter().find(|(h, _)| h == id).map(|(_, n)| n.clone())
@@ -413,7 +423,7 @@ impl Node {
     ) -> Result<Recorded, NodeError> {
         let (name, _) = self.local_dataset(&op.dataset)?;
         let id = dataset_id(&self.secrets.key_hasher(), name.as_str());
-        let identity = self.secrets.identity();
+        let identity = self.identity.clone();
         let withdrawn = self
             .with_ledger(false, move |ledger| {
                 ledger.withdraw_consent(&identity, &id, now())
@@ -481,7 +491,7 @@ impl Node {
 
     /// This identity's key, as the log names it.
     fn me(&self) -> [u8; 32] {
-        self.secrets.identity().verification_key().to_bytes()
+        self.identity.verification_key().to_bytes()
     }
 
     fn roles(&self) -> Vec<datacoop_core::Role> {
@@ -511,6 +521,25 @@ impl Node {
         self.ledger.close().await;
         self.vault.close().await;
     }
+}
+
+/// Keystores sealed with a work factor below this (log2 N) were made by a build for tests
+/// told to be cheap; an ordinary unlock seals them again at the default.
+pub const MIN_WORK_FACTOR: u8 = 16;
+
+/// Seals the keystore again at the default cost if it is below [`MIN_WORK_FACTOR`].
+async fn reseal_if_weak(home: &Home, passphrase: &SecretString) -> Result<(), NodeError> {
+    let path = home.keystore();
+    let weak = matches!(Keystore::work_factor(&path)?, Some(n) if n < MIN_WORK_FACTOR);
+    if !weak {
+        return Ok(());
+    }
+    tracing::warn!("the keystore was sealed with a weak passphrase cost; sealing it again");
+    let passphrase = passphrase.clone();
+    tokio::task::spawn_blocking(move || Keystore::reseal(&path, &passphrase, KdfCost::Default))
+        .await
+        .map_err(|e| NodeError::Protocol(e.to_string()))??;
+    Ok(())
 }
 
 /// Creates a new identity in `home`. The caller must own the home.

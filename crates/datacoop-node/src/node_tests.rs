@@ -82,6 +82,7 @@ async fn every_use_case_runs_in_process_with_typed_answers() {
         dataset: "runs".into(),
         out: out.clone(),
         age: false,
+        passphrase: None,
     };
     assert_eq!(run(&session, export).await.unwrap().files, 1);
     assert_eq!(
@@ -148,4 +149,43 @@ async fn every_use_case_runs_in_process_with_typed_answers() {
         Code::InputBadId
     );
     session.close().await;
+}
+
+/// A build without the `insecure-test-kdf` feature ignores the variable (and says so);
+/// a build for tests honours it.
+#[test]
+fn only_builds_for_tests_honour_the_weak_kdf_variable() {
+    use crate::kdf_cost_for;
+    assert_eq!(kdf_cost_for(Some("1"), false), KdfCost::Default);
+    assert_eq!(kdf_cost_for(Some("10"), false), KdfCost::Default);
+    assert_eq!(kdf_cost_for(None, false), KdfCost::Default);
+    assert_eq!(kdf_cost_for(Some("10"), true), KdfCost::LogN(10));
+    assert_eq!(kdf_cost_for(Some("ten"), true), KdfCost::Default);
+    assert_eq!(kdf_cost_for(Some(""), true), KdfCost::Default);
+}
+
+/// A keystore left weak by such a build is sealed again at the default cost the first
+/// time an ordinary build unlocks it, and still opens with the same passphrase.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unlocking_a_weak_keystore_seals_it_again_at_the_default_cost() {
+    use datacoop_crypto::Keystore;
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+    let pass = SecretString::from("pass phrase");
+    crate::init(&home, "Ada", &pass, KdfCost::LogN(10)).unwrap();
+    assert_eq!(Keystore::work_factor(&home.keystore()).unwrap(), Some(10));
+    // A node opened for tests (cheap cost asked) leaves it as it is...
+    let node = crate::Node::open(&home, &pass, KdfCost::LogN(10), crate::Events::new())
+        .await
+        .unwrap();
+    node.close().await;
+    assert_eq!(Keystore::work_factor(&home.keystore()).unwrap(), Some(10));
+    // ...an ordinary one seals it again.
+    let node = crate::Node::open(&home, &pass, KdfCost::Default, crate::Events::new())
+        .await
+        .unwrap();
+    node.close().await;
+    let now = Keystore::work_factor(&home.keystore()).unwrap().unwrap();
+    assert!(now >= crate::MIN_WORK_FACTOR, "work factor {now}");
+    Keystore::unlock(&home.keystore(), &pass).unwrap();
 }

@@ -180,7 +180,7 @@ impl Owner {
             None => None,
         };
         let listener = control::bind(&home.control_socket())?;
-        let owner_uid = control::owner_uid(home)?;
+        let owner_uid = control::effective_uid(&home.control_socket())?;
         let shared = Arc::new(Shared {
             home: home.clone(),
             kind: options.kind,

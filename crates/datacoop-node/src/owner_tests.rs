@@ -9,7 +9,9 @@ use datacoop_crypto::KdfCost;
 use secrecy::SecretString;
 
 use super::*;
-use crate::api::{CoopCreate, DataAdd, DataList, Op, Passphrase, RecoveryExport, Request, Whoami};
+use crate::api::{
+    CoopCreate, DataAdd, DataExport, DataList, Op, Passphrase, RecoveryExport, Request, Whoami,
+};
 use crate::control::ControlClient;
 use crate::save_recovery_kit;
 use crate::views::CreatedIdentity;
@@ -438,4 +440,132 @@ async fn a_one_shot_session_has_no_events_to_follow() {
     let err = session.subscribe().await.err().unwrap();
     assert_eq!(err.code(), "input.not_here");
     session.close().await;
+}
+
+/// A one-line control client in Perl (perl-base is part of every Debian system), so it
+/// can run as another user: prints the owner's first line, or "closed".
+const PERL_CLIENT: &str = r#"
+use IO::Socket::UNIX;
+$SIG{PIPE} = 'IGNORE';
+my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or do { print "cannot connect: $!\n"; exit 0 };
+print $s "{\"op\":\"ping\"}\n";
+my $line = <$s>;
+print(defined $line ? $line : "closed\n");
+"#;
+
+fn perl_ping(socket: &std::path::Path, uid: Option<u32>) -> String {
+    use std::os::unix::process::CommandExt;
+    let mut perl = std::process::Command::new("perl");
+    perl.arg("-e").arg(PERL_CLIENT).arg(socket);
+    if let Some(uid) = uid {
+        perl.uid(uid).gid(uid);
+    }
+    let out = perl.output().expect("perl runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Even with the socket's permissions opened up by mistake, a process of another user is
+/// refused: the owner compares the peer's uid with its own effective uid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_of_another_user_is_refused_even_through_an_open_socket() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let me = std::fs::metadata(dir.path()).unwrap().uid();
+    if me != 0 {
+        eprintln!("skipped: running a client as another user needs root (uid {me})");
+        return;
+    }
+    let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+    let app = owned(&home, Arc::new(AtomicUsize::new(0))).await;
+    let socket = home.control_socket();
+    for (path, mode) in [
+        (dir.path(), 0o711),
+        (home.root(), 0o711),
+        (socket.as_path(), 0o666),
+    ] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let socket_for_perl = socket.clone();
+    let ours = tokio::task::spawn_blocking(move || perl_ping(&socket_for_perl, None))
+        .await
+        .unwrap();
+    assert_eq!(ours, r#"{"done":null}"#, "the client itself works");
+    let theirs = tokio::task::spawn_blocking(move || perl_ping(&socket, Some(65534)))
+        .await
+        .unwrap();
+    assert_eq!(theirs, "closed", "another user was answered: {theirs}");
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_socket_bounds_what_it_reads_and_how_many_it_serves() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+    let app = owned(&home, Arc::new(AtomicUsize::new(0))).await;
+    let socket = home.control_socket();
+    let first_line = |stream: tokio::net::UnixStream| async move {
+        let mut line = String::new();
+        BufReader::new(stream).read_line(&mut line).await.unwrap();
+        line
+    };
+
+    // A request line longer than the limit is refused without being kept.
+    let mut long = tokio::net::UnixStream::connect(&socket).await.unwrap();
+    let junk = vec![b'x'; (1 << 20) + 10];
+    let _ = long.write_all(&junk).await;
+    let answer = first_line(long).await;
+    assert!(answer.contains("at most"), "{answer}");
+
+    // Connections beyond the limit are told the owner is busy.
+    let mut idle = Vec::new();
+    for _ in 0..64 {
+        idle.push(tokio::net::UnixStream::connect(&socket).await.unwrap());
+    }
+    // Accepted in order: give the server a moment to take all 64.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let extra = tokio::net::UnixStream::connect(&socket).await.unwrap();
+    let answer = first_line(extra).await;
+    assert!(answer.contains("control.busy"), "{answer}");
+    drop(idle);
+    // Once they have gone, the owner answers again.
+    let mut again = None;
+    for _ in 0..50 {
+        match remote_raw(&home, Request::Ping).await {
+            Ok(pong) => {
+                again = Some(pong);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    assert_eq!(again, Some(serde_json::Value::Null));
+    app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_age_export_through_the_socket_needs_the_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home, app) = unlocked_app(&dir).await;
+    let file = dir.path().join("run.csv");
+    std::fs::write(&file, b"km\n5\n").unwrap();
+    remote(&home, add_request(&file)).await.unwrap();
+    let export = |out: &str, passphrase: Option<&str>| DataExport {
+        dataset: "d".into(),
+        out: dir.path().join(out),
+        age: true,
+        passphrase: passphrase.map(|p| Passphrase::new(&SecretString::from(p.to_owned()))),
+    };
+    let err = remote(&home, export("a", None)).await.unwrap_err();
+    assert_eq!(err.code(), Code::AuthPassphraseRequired);
+    assert!(!dir.path().join("a").exists());
+    let err = remote(&home, export("b", Some("nope"))).await.unwrap_err();
+    assert_eq!(err.code(), Code::AuthWrongPassphrase);
+    assert!(!dir.path().join("b").exists());
+    let done = remote(&home, export("c", Some("correct horse battery staple")))
+        .await
+        .unwrap();
+    assert_eq!(done.files, 1);
+    assert!(dir.path().join("c/epoch-keys.txt").exists());
+    app.shutdown().await;
 }

@@ -534,6 +534,7 @@ export const en = {
     "input.not_here": "That is not available here.",
     "control.protocol":
       "datacoop could not understand one of its own answers. Restart it and try again.",
+    "control.busy": "datacoop is busy with many requests at once. Try again in a moment.",
     "unknown": "Something went wrong.",
   } satisfies Record<Code, string>,
   /** Added after the message for codes whose details help (which file, which operation). */
