@@ -503,6 +503,19 @@ fn stock_age_decrypts_our_export_and_we_import_what_it_encrypts() {
         .unwrap();
     assert!(status.success());
     assert_eq!(fs::read(&plain).unwrap(), noise(1_500_000, 7));
+    // The stored ciphertext (exported byte for byte) names one recipient, an X25519 one
+    // the epoch key opens, besides age's own random "grease" stanzas: the dataset's
+    // recipient and nobody else.
+    let bytes = fs::read(&sealed).unwrap();
+    let header_end = bytes.windows(4).position(|w| w == b"\n---").unwrap();
+    let header = String::from_utf8_lossy(&bytes[..header_end]).into_owned();
+    let stanzas: Vec<&str> = header
+        .lines()
+        .filter(|l| l.starts_with("-> "))
+        .filter(|l| !l.split(' ').nth(1).unwrap_or("").ends_with("-grease"))
+        .collect();
+    assert_eq!(stanzas.len(), 1, "{header}");
+    assert!(stanzas[0].starts_with("-> X25519 "), "{header}");
 
     // The other way: Go age encrypts to the dataset's recipient, we import and export it.
     let recipient = env.ok(&["data", "recipient", "--dataset", "diary"]);
@@ -584,6 +597,40 @@ fn stock_age_decrypts_our_export_and_we_import_what_it_encrypts() {
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("stranger.age"), "{}", stderr(&out));
+    assert_eq!(
+        env.ls_json(Some("diary"))["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        before
+    );
+
+    // Encrypted to the dataset *and* to someone else: the dataset's key opens it, but
+    // the other recipient could read it wherever it is stored. Refused, nothing added.
+    let shared = env.path("shared.age");
+    let status = go_age()
+        .args([
+            "-r",
+            recipient.trim(),
+            "-r",
+            other_recipient.trim(),
+            "-o",
+            shared.to_str().unwrap(),
+            original.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = env.run(&[
+        "data",
+        "add",
+        "--age",
+        shared.to_str().unwrap(),
+        "--dataset",
+        "diary",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 recipient stanzas"), "{}", stderr(&out));
     assert_eq!(
         env.ls_json(Some("diary"))["entries"]
             .as_array()

@@ -34,6 +34,7 @@
 //! # }
 //! ```
 
+mod age_header;
 mod error;
 mod files;
 pub mod meta;

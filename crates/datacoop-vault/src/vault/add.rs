@@ -408,14 +408,30 @@ impl EncodeJob {
         })
     }
 
-    /// Stores an age file as is, after decrypting it fully to prove it is intact and
-    /// encrypted to this dataset's key.
-    fn check_and_copy(&self, file: File, sink: ChannelWriter) -> Result<Encoded, VaultError> {
+    /// Stores an age file as is, after checking that it is encrypted to this dataset's
+    /// recipient alone (anyone else named in its header could read it wherever the
+    /// ciphertext goes) and decrypting it fully to prove it is intact.
+    fn check_and_copy(&self, mut file: File, sink: ChannelWriter) -> Result<Encoded, VaultError> {
         let not_ours = |reason: String| VaultError::NotForThisDataset {
             path: self.path.clone(),
             dataset: self.dataset.clone(),
             reason,
         };
+        let unreadable = |e: io::Error| VaultError::Unreadable {
+            path: self.path.clone(),
+            source: e,
+        };
+        let stanzas = match crate::age_header::recipient_stanzas(&mut file) {
+            Ok(stanzas) => stanzas,
+            Err(e) => {
+                sink.fail(&io::Error::other("unreadable"));
+                return Err(unreadable(e));
+            }
+        };
+        if let Err(reason) = crate::age_header::only_one_x25519(&stanzas) {
+            sink.fail(&io::Error::other("refused"));
+            return Err(not_ours(reason));
+        }
         let tee = SharedTee::new(TeeReader {
             inner: file,
             copy: sink,
