@@ -630,7 +630,11 @@ fn stock_age_decrypts_our_export_and_we_import_what_it_encrypts() {
         "diary",
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("2 recipient stanzas"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("2 recipient stanzas"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(
         env.ls_json(Some("diary"))["entries"]
             .as_array()

@@ -69,7 +69,11 @@ mod tests {
         assert_eq!(one.position(), 0);
         assert!(only_one_x25519(&stanzas).is_ok());
         let two = recipient_stanzas(&mut header(&["X25519", "X25519"])).unwrap();
-        assert!(only_one_x25519(&two).unwrap_err().contains("2 recipient stanzas"));
+        assert!(
+            only_one_x25519(&two)
+                .unwrap_err()
+                .contains("2 recipient stanzas")
+        );
         let scrypt = recipient_stanzas(&mut header(&["scrypt"])).unwrap();
         assert!(only_one_x25519(&scrypt).unwrap_err().contains("scrypt"));
         let mixed = recipient_stanzas(&mut header(&["X25519", "ssh-ed25519"])).unwrap();

@@ -334,3 +334,77 @@ async fn cancelling_many_adds_mid_file_always_ends_cleanly() {
     }
     assert!(f.vault.datasets().unwrap().is_empty());
 }
+
+/// Export writes each file through a fresh random partial name: a stored file that looks
+/// like a partial copy is exported like any other, a look-alike already in the target
+/// folder is left alone, and the folders made are the owner's only.
+#[tokio::test(flavor = "multi_thread")]
+async fn export_never_trusts_or_removes_a_name_it_did_not_create() {
+    let f = fixture().await;
+    let folder = f.dir.path().join("x");
+    fs::create_dir(&folder).unwrap();
+    fs::write(folder.join("a"), b"the file").unwrap();
+    fs::write(folder.join(".a.datacoop-partial"), b"its look-alike").unwrap();
+    fs::write(folder.join("b"), b"another").unwrap();
+    f.add_with(&[folder], Arc::new(NoProgress), &CancellationToken::new())
+        .await
+        .unwrap();
+    let out = f.dir.path().join("out");
+    fs::create_dir_all(out.join("x")).unwrap();
+    // Someone's own file, named as the old export named its partial copies.
+    fs::write(out.join("x/.b.datacoop-partial"), b"not yours").unwrap();
+    f.vault
+        .export(
+            &f.dataset,
+            &out,
+            ExportMode::Plain,
+            Arc::new(NoProgress),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(fs::read(out.join("x/a")).unwrap(), b"the file");
+    assert_eq!(
+        fs::read(out.join("x/.a.datacoop-partial")).unwrap(),
+        b"its look-alike"
+    );
+    assert_eq!(fs::read(out.join("x/b")).unwrap(), b"another");
+    assert_eq!(
+        fs::read(out.join("x/.b.datacoop-partial")).unwrap(),
+        b"not yours"
+    );
+    let mut left: Vec<String> = fs::read_dir(out.join("x"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [".a.datacoop-partial", ".b.datacoop-partial", "a", "b"]
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let fresh = f.dir.path().join("fresh");
+        f.vault
+            .export(
+                &f.dataset,
+                &fresh,
+                ExportMode::Plain,
+                Arc::new(NoProgress),
+                &CancellationToken::new(),
+            )
+            .await
+            .unwrap();
+        for dir in [fresh.clone(), fresh.join("x")] {
+            let mode = fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700, "{}", dir.display());
+        }
+        let mode = fs::metadata(fresh.join("x/a"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}

@@ -38,7 +38,7 @@ impl Vault {
         if mode == ExportMode::Age && keys_file.exists() {
             return Err(VaultError::ExportTargetExists { path: keys_file });
         }
-        fs::create_dir_all(out).map_err(|e| VaultError::io("cannot create", out, e))?;
+        create_private_dirs(out)?;
         let mut state = Progress {
             current: String::new(),
             files_done: 0,
@@ -112,21 +112,13 @@ impl Vault {
                 "its ciphertext is missing from the blob store".into(),
             ));
         }
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| VaultError::io("cannot create", parent, e))?;
-        }
-        let partial = target.with_file_name(format!(
-            ".{}.datacoop-partial",
-            target
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        ));
+        let folder = target.parent().unwrap_or(target);
+        create_private_dirs(folder)?;
         let reader = tokio_util::io::SyncIoBridge::new(self.blobs.store().reader(hash));
         let job = DecodeJob {
             key: key.clone(),
             mode,
-            partial: partial.clone(),
+            folder: folder.to_owned(),
             target: target.to_owned(),
             expected_plaintext: entry.plaintext_hash.clone(),
             expected_blob: entry.blob_hash.clone(),
@@ -135,16 +127,11 @@ impl Vault {
         let result = tokio::task::spawn_blocking(move || job.run(reader))
             .await
             .map_err(|e| VaultError::Blobs(format!("decryption task failed: {e}")))?;
+        // A failed file's partial copy was removed when the job dropped it.
         match result {
             Ok(n) => Ok(n),
-            Err(DecodeFailure::Integrity(reason)) => {
-                let _ = fs::remove_file(&partial);
-                Err(integrity(reason))
-            }
-            Err(DecodeFailure::Other(e)) => {
-                let _ = fs::remove_file(&partial);
-                Err(e)
-            }
+            Err(DecodeFailure::Integrity(reason)) => Err(integrity(reason)),
+            Err(DecodeFailure::Other(e)) => Err(e),
         }
     }
 }
@@ -158,7 +145,8 @@ enum DecodeFailure {
 struct DecodeJob {
     key: EpochKey,
     mode: ExportMode,
-    partial: PathBuf,
+    /// Where the target goes: the partial file is made beside it.
+    folder: PathBuf,
     target: PathBuf,
     expected_plaintext: String,
     expected_blob: String,
@@ -170,39 +158,30 @@ impl DecodeJob {
         let io_err = |action: &'static str, path: &Path, e: io::Error| {
             DecodeFailure::Other(VaultError::io(action, path, e))
         };
-        // A partial file left by an export that was killed is ours to replace.
-        let _ = fs::remove_file(&self.partial);
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            // Decrypted personal data: readable by its owner only.
-            options.mode(0o600);
-        }
-        let mut out = options
-            .open(&self.partial)
-            .map_err(|e| io_err("cannot create", &self.partial, e))?;
+        // A new name nobody could have planted (random, created exclusively, 0600:
+        // decrypted personal data is its owner's only), removed on any failure. A file
+        // that merely looks like a partial copy is never touched.
+        let mut partial = tempfile::Builder::new()
+            .prefix(".datacoop-partial-")
+            .tempfile_in(&self.folder)
+            .map_err(|e| io_err("cannot create a file in", &self.folder, e))?;
         let written = match self.mode {
-            ExportMode::Plain => self.decrypt(reader, &mut out)?,
-            ExportMode::Age => self.copy_verified(reader, &mut out)?,
+            ExportMode::Plain => self.decrypt(reader, partial.as_file_mut())?,
+            ExportMode::Age => self.copy_verified(reader, partial.as_file_mut())?,
         };
-        out.sync_all()
-            .map_err(|e| io_err("cannot write", &self.partial, e))?;
-        drop(out);
-        // Link, then unlink: unlike rename, this never replaces a file that appeared at
-        // the target since the export started.
-        match fs::hard_link(&self.partial, &self.target) {
-            Ok(()) => {
-                let _ = fs::remove_file(&self.partial);
-                Ok(written)
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+        partial
+            .as_file()
+            .sync_all()
+            .map_err(|e| io_err("cannot write", &self.target, e))?;
+        // Never replaces a file that appeared at the target since the export started.
+        match partial.persist_noclobber(&self.target) {
+            Ok(_) => Ok(written),
+            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
                 Err(DecodeFailure::Other(VaultError::ExportTargetExists {
                     path: self.target.clone(),
                 }))
             }
-            Err(e) => Err(io_err("cannot write", &self.target, e)),
+            Err(e) => Err(io_err("cannot write", &self.target, e.error)),
         }
     }
 
@@ -226,7 +205,7 @@ impl DecodeJob {
             };
             hasher.update(&buf[..n]);
             out.write_all(&buf[..n]).map_err(|e| {
-                DecodeFailure::Other(VaultError::io("cannot write", &self.partial, e))
+                DecodeFailure::Other(VaultError::io("cannot write", &self.target, e))
             })?;
             total += n as u64;
         }
@@ -258,4 +237,19 @@ impl DecodeJob {
         }
         Ok(n)
     }
+}
+
+/// Creates `dir` and any missing parents readable by their owner only (0700), whatever
+/// the umask: the folders of an export name the member's files.
+fn create_private_dirs(dir: &Path) -> Result<(), VaultError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| VaultError::io("cannot create", dir, e))
 }
