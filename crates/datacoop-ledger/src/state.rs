@@ -44,6 +44,25 @@ struct Proposal {
     effective_at: Option<u64>,
 }
 
+/// Where an access request stands (rule set 2, see [`RULES`]).
+#[derive(Debug, Clone, Default)]
+struct RequestState {
+    /// Stewards who approved it, in log order, each once.
+    approvals: Vec<KeyBytes>,
+    /// The log index of the approval that made it approved (the k-th distinct one).
+    approved_at: Option<u64>,
+    /// The log index of the denial that ended it.
+    denied_at: Option<u64>,
+}
+
+/// The rule set [`CoopState::apply`] enforces. Rule set 2 (this one): an access request
+/// becomes approved at its k-th distinct steward approval, a denial before that ends it,
+/// and a grant is valid only for an approved request. Rule set 1 accepted a grant for
+/// any request; no released version wrote access requests or grants, so every log valid
+/// under rule set 1 is valid under rule set 2. Changing a rule bumps this number and says
+/// how logs written under the old one verify (`docs/LEDGER-NOTES.md`).
+pub const RULES: u32 = 2;
+
 #[derive(Debug, Clone, Copy)]
 struct OpInfo {
     index: u64,
@@ -71,6 +90,7 @@ pub struct CoopState {
     joins: HashMap<OpId, (KeyBytes, Role)>,
     datasets: HashMap<Hash, Category>,
     withdrawals: HashMap<OpId, OpId>,
+    requests: HashMap<OpId, RequestState>,
     erased: HashSet<OpId>,
     missing_bodies: HashMap<OpId, u64>,
     epochs: Vec<KeyEpoch>,
@@ -132,6 +152,27 @@ impl CoopState {
     pub fn members(&self) -> &HashMap<KeyBytes, Role> {
         &self.members
     }
+    /// The log index at which access request `request` became approved (its k-th
+    /// distinct steward approval), if it has.
+    pub fn request_approved_at(&self, request: &OpId) -> Option<u64> {
+        self.requests.get(request).and_then(|r| r.approved_at)
+    }
+
+    /// Whether access request `request` was denied before it was approved.
+    pub fn request_denied(&self, request: &OpId) -> bool {
+        self.requests
+            .get(request)
+            .is_some_and(|r| r.denied_at.is_some())
+    }
+
+    fn request(&self, request: &OpId) -> Result<&RequestState, LedgerError> {
+        self.requests
+            .get(request)
+            .ok_or_else(|| LedgerError::InvalidReference {
+                reason: "unknown request".into(),
+            })
+    }
+
     /// Whether `key` is a steward.
     pub fn is_steward(&self, key: &KeyBytes) -> bool {
         self.stewards.contains(key)
@@ -494,12 +535,73 @@ impl CoopState {
             Body::AskAnswer { request, .. } => {
                 self.info(request, OpKind::AccessRequest, "request")?;
             }
-            Body::AccessRequest { .. } => {}
-            Body::RequestApproval { request } | Body::RequestDenial { request, .. } => {
+            Body::AccessRequest { .. } => {
+                self.requests.insert(id, RequestState::default());
+            }
+            Body::RequestApproval { request } => {
                 self.info(request, OpKind::AccessRequest, "request")?;
+                let state = self.request(request)?;
+                if state.denied_at.is_some() {
+                    return Err(LedgerError::InvalidGovernance {
+                        reason: "the request was denied".into(),
+                    });
+                }
+                if state.approvals.contains(&h.author) {
+                    return Err(LedgerError::InvalidGovernance {
+                        reason: "this steward already approved the request".into(),
+                    });
+                }
+                // Approvals from stewards removed since do not count (as for proposals).
+                let counted = state
+                    .approvals
+                    .iter()
+                    .filter(|a| self.stewards.contains(a))
+                    .count()
+                    + 1;
+                let now_approved =
+                    state.approved_at.is_none() && counted >= self.threshold as usize;
+                let index = self.len;
+                if let Some(state) = self.requests.get_mut(request) {
+                    state.approvals.push(h.author);
+                    if now_approved {
+                        state.approved_at = Some(index);
+                    }
+                }
+            }
+            Body::RequestDenial { request, .. } => {
+                self.info(request, OpKind::AccessRequest, "request")?;
+                let state = self.request(request)?;
+                if state.approved_at.is_some() {
+                    return Err(LedgerError::InvalidGovernance {
+                        reason: "the request is already approved; revoke its grants instead".into(),
+                    });
+                }
+                if state.denied_at.is_some() {
+                    return Err(LedgerError::InvalidGovernance {
+                        reason: "the request was already denied".into(),
+                    });
+                }
+                let index = self.len;
+                if let Some(state) = self.requests.get_mut(request) {
+                    state.denied_at = Some(index);
+                }
             }
             Body::Grant { request, .. } => {
                 self.info(request, OpKind::AccessRequest, "request")?;
+                let state = self.request(request)?;
+                if state.approved_at.is_none() {
+                    return Err(LedgerError::InvalidGovernance {
+                        reason: if state.denied_at.is_some() {
+                            "the request was denied".into()
+                        } else {
+                            format!(
+                                "the request has {} of the {} steward approvals it needs",
+                                state.approvals.len(),
+                                self.threshold
+                            )
+                        },
+                    });
+                }
             }
             Body::Revocation { grant, .. } | Body::PinRelease { grant, .. } => {
                 self.info(grant, OpKind::Grant, "grant")?;

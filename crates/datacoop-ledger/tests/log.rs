@@ -877,6 +877,7 @@ fn trainer_request_flow_and_role_rules() {
         },
     );
     coop.append(&s0, Body::RequestApproval { request });
+    coop.append(&s1, Body::RequestApproval { request });
     let (_, grant) = coop.append(
         &s0,
         Body::Grant {
@@ -990,10 +991,23 @@ fn trainer_request_flow_and_role_rules() {
         coop.log.append(op).unwrap_err().code(),
         "ledger.invalid_body"
     );
+    // A request nobody approved yet can be denied.
+    let (_, unanswered) = coop.append(
+        &trainer,
+        Body::AccessRequest {
+            purpose: Purpose::ScientificResearch,
+            categories: vec!["fitness".parse::<Category>().unwrap()],
+            period_secs: 86_400,
+            license: "CC-BY-4.0".into(),
+            credits: 0,
+            deadline: T0 + 86_400,
+            request_key: [8; 32],
+        },
+    );
     coop.append(
         &s1,
         Body::RequestDenial {
-            request,
+            request: unanswered,
             reason: "late".into(),
         },
     );
@@ -1080,4 +1094,99 @@ fn the_log_keeps_evidence_it_sees() {
     .unwrap();
     assert!(coop.log.observe_checkpoint(&bogus).is_err());
     assert_eq!(coop.log.evidence().unwrap().len(), 4);
+}
+
+/// A request for access is approved by the k-th distinct steward approval (k = 2 here),
+/// and only then can a grant name it; a denial before that ends it for good.
+#[test]
+fn a_grant_needs_k_distinct_approvals_and_a_denial_ends_the_request() {
+    let mut coop = Coop::new(MemStore::new());
+    let (s0, s1, s2) = (
+        coop.stewards[0].clone(),
+        coop.stewards[1].clone(),
+        coop.stewards[2].clone(),
+    );
+    let trainer = key(61);
+    let (_, invite) = coop.append(
+        &s0,
+        Body::Invite {
+            secret_hash: sha256(&[7; 32]),
+            role: Role::Trainer,
+            expires: T0 + 10,
+        },
+    );
+    let (_, join) = coop.append(
+        &trainer,
+        Body::Join {
+            invite,
+            secret: [7; 32],
+            endpoint_key: [2; 32],
+        },
+    );
+    coop.append(&s1, Body::JoinAcceptance { join });
+    let ask = |deadline: u64| Body::AccessRequest {
+        purpose: Purpose::ScientificResearch,
+        categories: vec!["fitness".parse::<Category>().unwrap()],
+        period_secs: 86_400,
+        license: "CC-BY-4.0".into(),
+        credits: 5,
+        deadline,
+        request_key: [9; 32],
+    };
+    let grant = |request: OpId| Body::Grant {
+        request,
+        capability_hash: [3; 32],
+        window_start: T0,
+        window_end: T0 + 100,
+        epochs: vec![0],
+        credits: 5,
+    };
+    let refused = |coop: &mut Coop<MemStore>, k: &ed25519_consensus::SigningKey, body: Body| {
+        let op = coop.log.make_operation(k, body, T0);
+        coop.log.append(op).unwrap_err()
+    };
+
+    let (_, request) = coop.append(&trainer, ask(T0 + 100));
+    coop.append(&s0, Body::RequestApproval { request });
+    // One approval of two: no grant yet.
+    let e = refused(&mut coop, &s0, grant(request));
+    assert_eq!(e.code(), "ledger.invalid_governance");
+    assert!(e.to_string().contains("1 of the 2"), "{e}");
+    // The same steward approving again does not count twice; it is refused.
+    let e = refused(&mut coop, &s0, Body::RequestApproval { request });
+    assert_eq!(e.code(), "ledger.invalid_governance");
+    assert_eq!(coop.log.state().request_approved_at(&request), None);
+    let (approved_at, _) = coop.append(&s1, Body::RequestApproval { request });
+    assert_eq!(
+        coop.log.state().request_approved_at(&request),
+        Some(approved_at)
+    );
+    coop.append(&s0, grant(request));
+    // Approved requests are not denied afterwards.
+    let e = refused(
+        &mut coop,
+        &s2,
+        Body::RequestDenial {
+            request,
+            reason: "late".into(),
+        },
+    );
+    assert_eq!(e.code(), "ledger.invalid_governance");
+
+    // A denial before the k-th approval ends the request.
+    let (_, second) = coop.append(&trainer, ask(T0 + 200));
+    coop.append(&s0, Body::RequestApproval { request: second });
+    coop.append(
+        &s2,
+        Body::RequestDenial {
+            request: second,
+            reason: "not for this purpose".into(),
+        },
+    );
+    assert!(coop.log.state().request_denied(&second));
+    let e = refused(&mut coop, &s1, Body::RequestApproval { request: second });
+    assert!(e.to_string().contains("denied"), "{e}");
+    let e = refused(&mut coop, &s0, grant(second));
+    assert!(e.to_string().contains("denied"), "{e}");
+    assert_eq!(RULES, 2);
 }

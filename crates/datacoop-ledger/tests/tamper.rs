@@ -490,3 +490,61 @@ fn sled_crash_leaves_a_consistent_log() {
     let log = Log::open(store).unwrap();
     assert_eq!(log.tree().root(), report.root);
 }
+
+/// A stored log whose grant lost one of the approvals it needed (k = 2) does not verify:
+/// `verify_log` applies the same rules as appending, and names the grant.
+#[test]
+fn a_grant_without_the_approvals_it_needs_does_not_verify() {
+    let mut coop = Coop::new(MemStore::new());
+    let (s0, s1) = (coop.stewards[0].clone(), coop.stewards[1].clone());
+    let trainer = key(62);
+    let (_, invite) = coop.append(
+        &s0,
+        Body::Invite {
+            secret_hash: sha256(&[8; 32]),
+            role: datacoop_core::Role::Trainer,
+            expires: T0 + 10,
+        },
+    );
+    let (_, join) = coop.append(
+        &trainer,
+        Body::Join {
+            invite,
+            secret: [8; 32],
+            endpoint_key: [3; 32],
+        },
+    );
+    coop.append(&s0, Body::JoinAcceptance { join });
+    let (_, request) = coop.append(
+        &trainer,
+        Body::AccessRequest {
+            purpose: datacoop_core::Purpose::ScientificResearch,
+            categories: vec!["fitness".parse().unwrap()],
+            period_secs: 86_400,
+            license: "CC-BY-4.0".into(),
+            credits: 1,
+            deadline: T0 + 100,
+            request_key: [9; 32],
+        },
+    );
+    coop.append(&s0, Body::RequestApproval { request });
+    // s1's only operation: its approval, the second of two.
+    let (approval, _) = coop.append(&s1, Body::RequestApproval { request });
+    coop.append(
+        &s0,
+        Body::Grant {
+            request,
+            capability_hash: [3; 32],
+            window_start: T0,
+            window_end: T0 + 100,
+            epochs: vec![0],
+            credits: 1,
+        },
+    );
+    let ops = coop.log.into_store().ops.clone();
+    verify_log(&mem(&ops, &[]), &VerifyOptions::default()).unwrap();
+    let grant = id_of(ops.last().unwrap());
+    let mut without = ops.clone();
+    without.remove(approval as usize);
+    expect(&without, &[], "ledger.invalid_governance", &grant);
+}
