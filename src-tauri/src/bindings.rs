@@ -35,6 +35,8 @@ pub fn typescript_bindings() -> String {
         DatasetSummary::decl(),
         Entry::decl(),
         AddReport::decl(),
+        datacoop_node::Skipped::decl(),
+        datacoop_node::SkipReason::decl(),
         ExportReport::decl(),
         CoopInfo::decl(),
         datacoop_core::Role::decl(),

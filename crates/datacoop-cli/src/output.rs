@@ -126,6 +126,7 @@ pub fn added(report: AddReport) -> Result<(), CliError> {
             String::new()
         }
     );
+    skipped("and did not add them", &report.skipped);
     Ok(())
 }
 
@@ -175,6 +176,17 @@ pub fn listing(listing: DataListing, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Says what was found but not added or exported, one line each.
+fn skipped(what: &str, skipped: &[datacoop_node::Skipped]) {
+    if skipped.is_empty() {
+        return;
+    }
+    eprintln!("Skipped {} file(s) {what}:", skipped.len());
+    for s in skipped {
+        eprintln!("  {}: {}", s.name, s.reason);
+    }
+}
+
 pub fn exported(report: ExportReport) -> Result<(), CliError> {
     eprintln!(
         "Wrote {} file(s), {}, to {}.",
@@ -182,6 +194,7 @@ pub fn exported(report: ExportReport) -> Result<(), CliError> {
         HumanBytes(report.bytes),
         report.out.display()
     );
+    skipped("that cannot be written as paths here", &report.skipped);
     Ok(())
 }
 

@@ -90,6 +90,7 @@ codes! {
     InputNotForThisDataset = "input.not_for_this_dataset", 2;
     IntegrityBlob = "integrity.blob", 1;
     InputExportTargetExists = "input.export_target_exists", 2;
+    InputLinkInExportTarget = "input.link_in_export_target", 2;
     IoMeta = "io.meta", 1;
     IntegrityRecord = "integrity.record", 1;
     IoBlobs = "io.blobs", 1;

@@ -10,7 +10,7 @@ use datacoop_crypto::PublicIdentity;
 use datacoop_ledger::OpKind;
 use serde::{Deserialize, Serialize};
 
-pub use datacoop_vault::{AddReport, DatasetSummary, Entry, ExportReport};
+pub use datacoop_vault::{AddReport, DatasetSummary, Entry, ExportReport, SkipReason, Skipped};
 
 /// What `whoami` shows: this node's identity and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

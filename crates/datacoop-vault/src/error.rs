@@ -77,6 +77,12 @@ pub enum VaultError {
         /// The dataset name.
         name: String,
     },
+    /// A folder inside an export's target is a symbolic link.
+    #[error("{path} is a symbolic link; datacoop does not write an export through links")]
+    LinkInExportTarget {
+        /// The link.
+        path: PathBuf,
+    },
     /// A file given to `add --age` is not age-encrypted to this dataset's recipient.
     #[error("{path} is not an age file encrypted to dataset {dataset:?}'s recipient ({reason})")]
     NotForThisDataset {
@@ -158,6 +164,7 @@ impl VaultError {
             VaultError::DiskFull { .. } => Code::IoDiskFull,
             VaultError::Cancelled => Code::Cancelled,
             VaultError::ExportTargetExists { .. } => Code::InputExportTargetExists,
+            VaultError::LinkInExportTarget { .. } => Code::InputLinkInExportTarget,
             VaultError::Meta(_) => Code::IoMeta,
             VaultError::Record(_) => Code::IntegrityRecord,
             VaultError::Blobs(_) => Code::IoBlobs,

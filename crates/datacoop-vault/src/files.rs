@@ -1,8 +1,57 @@
-//! Turning the paths a user gives into the list of files to add.
+//! Turning the paths a user gives into the list of files to add, and the one naming
+//! rule both add and export follow.
+//!
+//! A name is the file's path relative to what was given, with `/` between parts. Inside
+//! the folders given, symbolic links are never followed (one could lead anywhere, such as
+//! `~/.ssh`); a name export could not write back as the same path (a part with `\`) and
+//! a name that is a file and a folder at once (`a` beside `a/b`) are skipped at add. What
+//! was skipped is reported, never silently dropped.
 
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use crate::VaultError;
+
+/// A file that was not added or not exported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Skipped {
+    /// Its name in the dataset (or the one it would have had).
+    pub name: String,
+    /// Why.
+    pub reason: SkipReason,
+}
+
+/// Why a file was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// A symbolic link inside a folder given: never followed.
+    SymbolicLink,
+    /// A name with a part export could not write as the same path (it contains `\`).
+    UnsupportedName,
+    /// The name is a file where another file needs a folder, or the other way round.
+    NameConflict,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SkipReason::SymbolicLink => "a symbolic link, which datacoop never follows",
+            SkipReason::UnsupportedName => "its name contains \\, which a path cannot hold",
+            SkipReason::NameConflict => "it would be a file and a folder at once",
+        })
+    }
+}
+
+/// What [`collect_sources`] found.
+pub(crate) struct Collected {
+    pub(crate) sources: Vec<Source>,
+    pub(crate) skipped: Vec<Skipped>,
+}
 
 /// A file to add and the name it gets in the dataset.
 pub(crate) struct Source {
@@ -13,8 +62,9 @@ pub(crate) struct Source {
 
 /// Expands files and folders into files, named relative to what was given: a file keeps
 /// its own name, a folder's files are named `folder/sub/file`.
-pub(crate) fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>, VaultError> {
+pub(crate) fn collect_sources(paths: &[PathBuf]) -> Result<Collected, VaultError> {
     let mut sources = Vec::new();
+    let mut skipped = Vec::new();
     for given in paths {
         let meta = std::fs::metadata(given).map_err(|source| VaultError::Unreadable {
             path: given.clone(),
@@ -25,9 +75,12 @@ pub(crate) fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>, VaultErr
             sources.push(source_for(given, &base, meta.len())?);
             continue;
         }
-        let before = sources.len();
+        let before = sources.len() + skipped.len();
+        // The folder given may itself be a link (the person chose it); nothing under it
+        // is followed.
         for item in walkdir::WalkDir::new(given)
-            .follow_links(true)
+            .follow_links(false)
+            .follow_root_links(true)
             .sort_by_file_name()
         {
             let item = item.map_err(|e| VaultError::Unreadable {
@@ -39,6 +92,13 @@ pub(crate) fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>, VaultErr
                     .into_io_error()
                     .unwrap_or_else(|| std::io::Error::other("file system loop")),
             })?;
+            if item.path_is_symlink() && item.depth() > 0 {
+                skipped.push(Skipped {
+                    name: source_for(item.path(), &base, 0)?.name,
+                    reason: SkipReason::SymbolicLink,
+                });
+                continue;
+            }
             if item.file_type().is_file() {
                 let len = item
                     .metadata()
@@ -52,13 +112,59 @@ pub(crate) fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>, VaultErr
                 sources.push(source_for(item.path(), &base, len)?);
             }
         }
-        if sources.len() == before {
+        if sources.len() + skipped.len() == before {
             return Err(VaultError::NothingToAdd {
                 path: given.clone(),
             });
         }
     }
-    Ok(sources)
+    // One naming rule: parts export can write back as themselves.
+    let (sources, unsupported): (Vec<Source>, Vec<Source>) = sources
+        .into_iter()
+        .partition(|s| s.name.split('/').all(|part| !part.contains('\\')));
+    skipped.extend(unsupported.into_iter().map(|s| Skipped {
+        name: s.name,
+        reason: SkipReason::UnsupportedName,
+    }));
+    Ok(Collected { sources, skipped })
+}
+
+/// Keeps the sources whose names can live beside `existing` names and each other: a name
+/// may not be a file where another needs a folder (`a` and `a/b`). Earlier names win; a
+/// name equal to an existing one replaces it and is kept.
+pub(crate) fn without_conflicts<'a>(
+    existing: impl IntoIterator<Item = &'a str>,
+    sources: Vec<Source>,
+) -> (Vec<Source>, Vec<Skipped>) {
+    let mut files: BTreeSet<String> = BTreeSet::new();
+    let mut folders: BTreeSet<String> = BTreeSet::new();
+    fn take(name: &str, files: &mut BTreeSet<String>, folders: &mut BTreeSet<String>) {
+        files.insert(name.to_owned());
+        for (i, _) in name.match_indices('/') {
+            folders.insert(name[..i].to_owned());
+        }
+    }
+    for name in existing {
+        take(name, &mut files, &mut folders);
+    }
+    let mut kept = Vec::new();
+    let mut skipped = Vec::new();
+    for source in sources {
+        let name = source.name.as_str();
+        let under_a_file = name
+            .match_indices('/')
+            .any(|(i, _)| files.contains(&name[..i]));
+        if folders.contains(name) || under_a_file {
+            skipped.push(Skipped {
+                name: source.name.clone(),
+                reason: SkipReason::NameConflict,
+            });
+            continue;
+        }
+        take(name, &mut files, &mut folders);
+        kept.push(source);
+    }
+    (kept, skipped)
 }
 
 fn source_for(path: &Path, base: &Path, size: u64) -> Result<Source, VaultError> {
@@ -106,12 +212,76 @@ mod tests {
         std::fs::write(folder.join("2025/b.csv"), b"22").unwrap();
         let single = dir.path().join("c.txt");
         std::fs::write(&single, b"333").unwrap();
-        let sources = collect_sources(&[folder, single]).unwrap();
-        let names: Vec<_> = sources.iter().map(|s| (s.name.as_str(), s.size)).collect();
+        let collected = collect_sources(&[folder, single]).unwrap();
+        assert!(collected.skipped.is_empty());
+        let names: Vec<_> = collected
+            .sources
+            .iter()
+            .map(|s| (s.name.as_str(), s.size))
+            .collect();
         assert_eq!(
             names,
             [("runs/2025/b.csv", 2), ("runs/a.csv", 1), ("c.txt", 3)]
         );
+    }
+
+    /// Links inside a folder are not followed wherever they point, and say so; a name
+    /// with a backslash is skipped too. The folder given may itself be a link.
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_are_skipped_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = dir.path().join("ssh");
+        std::fs::create_dir(&secrets).unwrap();
+        std::fs::write(secrets.join("id_ed25519"), b"PRIVATE").unwrap();
+        let photos = dir.path().join("photos");
+        std::fs::create_dir(&photos).unwrap();
+        std::fs::write(photos.join("cat.jpg"), b"meow").unwrap();
+        std::fs::write(photos.join("win\\dows.txt"), b"x").unwrap();
+        std::os::unix::fs::symlink(&secrets, photos.join("keys")).unwrap();
+        std::os::unix::fs::symlink(secrets.join("id_ed25519"), photos.join("key")).unwrap();
+        let chosen = dir.path().join("chosen");
+        std::os::unix::fs::symlink(&photos, &chosen).unwrap();
+        let collected = collect_sources(&[chosen]).unwrap();
+        let names: Vec<_> = collected.sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["chosen/cat.jpg"]);
+        let skipped: Vec<_> = collected
+            .skipped
+            .iter()
+            .map(|s| (s.name.as_str(), s.reason))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("chosen/key", SkipReason::SymbolicLink),
+                ("chosen/keys", SkipReason::SymbolicLink),
+                ("chosen/win\\dows.txt", SkipReason::UnsupportedName),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_is_never_a_file_and_a_folder_at_once() {
+        let source = |name: &str| Source {
+            path: PathBuf::from(name),
+            name: name.to_owned(),
+            size: 0,
+        };
+        let (kept, skipped) = without_conflicts(
+            ["a", "docs/x.txt"],
+            vec![
+                source("a/b"),
+                source("docs"),
+                source("docs/y.txt"),
+                source("a"),
+                source("c/d"),
+                source("c"),
+            ],
+        );
+        let kept: Vec<_> = kept.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(kept, ["docs/y.txt", "a", "c/d"]);
+        let skipped: Vec<_> = skipped.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(skipped, ["a/b", "docs", "c"]);
     }
 
     #[test]

@@ -45,6 +45,7 @@ mod sealed;
 mod vault;
 
 pub use error::VaultError;
+pub use files::{SkipReason, Skipped};
 pub use progress::{NoProgress, Progress, ProgressSink, ProgressThrottle};
 pub use records::{DatasetSummary, Entry};
 /// How long work is asked to stop: the work checks it between chunks.

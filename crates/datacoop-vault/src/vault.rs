@@ -20,7 +20,9 @@ use iroh_blobs::store::fs::FsStore;
 use iroh_blobs::store::mem::MemStore;
 use tokio::sync::mpsc;
 
-use crate::files::{Source, collect_sources, safe_join};
+use crate::files::{
+    Collected, SkipReason, Skipped, Source, collect_sources, safe_join, without_conflicts,
+};
 use crate::meta::{MemMeta, MetaStore, MetaWrite, SledMeta};
 use crate::pipe::{ChannelWriter, HaltOnError, TeeReader};
 use crate::records::{DatasetRecord, EpochRecord};
@@ -69,6 +71,9 @@ pub struct AddReport {
     /// Files that replaced an earlier file of the same name.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub replaced: u64,
+    /// What was found but not added, and why (symbolic links, names export could not
+    /// write back).
+    pub skipped: Vec<Skipped>,
 }
 
 /// What [`Vault::export`] did.
@@ -84,6 +89,9 @@ pub struct ExportReport {
     /// The folder written to.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub out: PathBuf,
+    /// Stored files whose names cannot be written as paths here (from an older version's
+    /// add); everything else was exported.
+    pub skipped: Vec<Skipped>,
 }
 
 enum Blobs {

@@ -239,22 +239,94 @@ async fn an_add_racing_a_cancelled_creator_records_nothing_orphaned() {
     assert!(vault.entries(&dataset).unwrap().is_empty());
 }
 
+/// A link inside a folder, broken or not, is never followed: it is reported as skipped
+/// and the rest is added. A folder of nothing but links adds nothing and creates no
+/// dataset.
 #[tokio::test(flavor = "multi_thread")]
-async fn an_unreadable_entry_in_a_folder_stops_before_storing_anything() {
+async fn links_in_a_folder_are_reported_and_never_followed() {
     let f = fixture().await;
     let folder = f.dir.path().join("folder");
     fs::create_dir_all(&folder).unwrap();
     fs::write(folder.join("ok.txt"), b"fine").unwrap();
     std::os::unix::fs::symlink("/nonexistent/target", folder.join("broken-link")).unwrap();
-    let err = f
+    std::os::unix::fs::symlink("/etc", folder.join("etc")).unwrap();
+    let report = f
         .add_with(&[folder], Arc::new(NoProgress), &CancellationToken::new())
         .await
+        .unwrap();
+    assert_eq!(report.files, 1);
+    let skipped: Vec<_> = report.skipped.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(skipped, ["folder/broken-link", "folder/etc"]);
+    assert_eq!(f.names(), ["folder/ok.txt"]);
+
+    let only_links = f.dir.path().join("links");
+    fs::create_dir_all(&only_links).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", only_links.join("passwd")).unwrap();
+    let other = DatasetName::new("other").unwrap();
+    let err = f
+        .vault
+        .add(
+            &other,
+            Some(&f.category),
+            &[only_links],
+            AddMode::Plain,
+            Arc::new(NoProgress),
+            &CancellationToken::new(),
+        )
+        .await
         .unwrap_err();
-    assert!(err.to_string().contains("broken-link"), "{err}");
-    assert!(
-        f.vault.datasets().unwrap().is_empty(),
-        "no dataset is created on failure"
+    assert_eq!(err.code(), "input.nothing_to_add", "{err}");
+    assert_eq!(f.vault.datasets().unwrap().len(), 1, "no empty dataset");
+}
+
+/// A name a path cannot hold, or one that is a file where another needs a folder, is
+/// skipped at add and said so; a dataset with such a name (from an older version) still
+/// exports everything else.
+#[tokio::test(flavor = "multi_thread")]
+async fn one_odd_name_never_stops_the_rest() {
+    let f = fixture().await;
+    let folder = f.dir.path().join("zip");
+    fs::create_dir_all(folder.join("a")).unwrap();
+    fs::write(folder.join("a/b.txt"), b"inside").unwrap();
+    fs::write(folder.join("c\\d.txt"), b"windows").unwrap();
+    let report = f
+        .add_with(&[folder], Arc::new(NoProgress), &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.files, 1);
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(
+        report.skipped[0].reason,
+        datacoop_vault::SkipReason::UnsupportedName
     );
+    // Now a file named like the folder the dataset already has.
+    let clash = f.dir.path().join("other");
+    fs::create_dir_all(clash.join("zip")).unwrap();
+    fs::write(clash.join("zip/a"), b"a file where a folder is").unwrap();
+    let report = f
+        .add_with(
+            &[clash.join("zip")],
+            Arc::new(NoProgress),
+            &CancellationToken::new(),
+        )
+        .await;
+    let err = report.unwrap_err();
+    assert_eq!(err.code(), "input.nothing_to_add", "{err}");
+    assert_eq!(f.names(), ["zip/a/b.txt"]);
+    let out = f.dir.path().join("out");
+    let exported = f
+        .vault
+        .export(
+            &f.dataset,
+            &out,
+            ExportMode::Plain,
+            Arc::new(NoProgress),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(exported.files, 1);
+    assert_eq!(fs::read(out.join("zip/a/b.txt")).unwrap(), b"inside");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -407,4 +479,35 @@ async fn export_never_trusts_or_removes_a_name_it_did_not_create() {
             & 0o777;
         assert_eq!(mode, 0o600);
     }
+}
+
+/// A folder inside the export folder that links elsewhere is never written through.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn export_never_writes_through_a_link_in_its_folder() {
+    let f = fixture().await;
+    let folder = f.dir.path().join("x");
+    fs::create_dir(&folder).unwrap();
+    fs::write(folder.join("secret.txt"), b"plaintext").unwrap();
+    f.add_with(&[folder], Arc::new(NoProgress), &CancellationToken::new())
+        .await
+        .unwrap();
+    let elsewhere = f.dir.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    let out = f.dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("x")).unwrap();
+    let err = f
+        .vault
+        .export(
+            &f.dataset,
+            &out,
+            ExportMode::Plain,
+            Arc::new(NoProgress),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "input.link_in_export_target", "{err}");
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
 }

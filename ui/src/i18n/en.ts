@@ -229,6 +229,8 @@ export const en = {
     exportSubmit: "Export",
     exported: (files: string, size: string, out: string) =>
       `Exported ${files} files (${size}) to ${out}.`,
+    exportSkipped: (count: string, names: string) =>
+      ` ${count} could not be written as files here and were left out: ${names}.`,
     exportPathMissing: "Enter or choose a folder.",
   },
 
@@ -253,6 +255,8 @@ export const en = {
     categoryMissing: "Choose a category for the new dataset.",
     added: (files: string, size: string, dataset: string) =>
       `Added ${files} files (${size}) to “${dataset}”.`,
+    addSkipped: (count: string, names: string) =>
+      ` Skipped ${count} (links are never followed; names must be possible as paths): ${names}.`,
   },
 
   progress: {
@@ -472,6 +476,8 @@ export const en = {
     "integrity.blob": "Stored data failed its integrity check: it was changed or damaged.",
     "input.export_target_exists":
       "That folder already holds files of this dataset; datacoop does not replace them. Choose an empty folder.",
+    "input.link_in_export_target":
+      "A folder inside the export folder is a link to somewhere else; datacoop does not write through links. Choose another folder.",
     "io.meta": "datacoop's own records could not be read or written.",
     "integrity.record": "One of datacoop's own records is damaged.",
     "io.blobs": "The encrypted data store could not be used.",

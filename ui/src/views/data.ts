@@ -185,7 +185,10 @@ function addPanel(ctx: DataContext, datasets: DatasetSummary[], preset: string |
         const r = await api.addPaths(job, dataset, isNew ? category.value.trim() : null, list, panel.update);
         panel.end();
         mount(progressSlot);
-        hooks.done(en.add.added(formatCount(r.files), formatBytes(r.bytes), r.dataset));
+        const skipped = r.skipped.length
+          ? en.add.addSkipped(formatCount(r.skipped.length), r.skipped.map((s) => s.name).join(", "))
+          : "";
+        hooks.done(en.add.added(formatCount(r.files), formatBytes(r.bytes), r.dataset) + skipped);
       } catch (err) {
         panel.end();
         mount(progressSlot);
@@ -300,7 +303,10 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
       try {
         const r = await api.exportDataset(job, name, target, panel.update);
         exportResult.hidden = false;
-        exportResult.textContent = en.dataset.exported(formatCount(r.files), formatBytes(r.bytes), r.out);
+        const skipped = r.skipped.length
+          ? en.dataset.exportSkipped(formatCount(r.skipped.length), r.skipped.map((s) => s.name).join(", "))
+          : "";
+        exportResult.textContent = en.dataset.exported(formatCount(r.files), formatBytes(r.bytes), r.out) + skipped;
         reveal(exportResult);
       } catch (err) {
         exportError.hidden = false;

@@ -18,7 +18,10 @@ impl Vault {
         progress: Arc<dyn ProgressSink>,
         cancel: &CancellationToken,
     ) -> Result<AddReport, VaultError> {
-        let mut sources = collect_sources(paths)?;
+        let Collected {
+            mut sources,
+            mut skipped,
+        } = collect_sources(paths)?;
         if mode == AddMode::AgeEncrypted {
             for source in &mut sources {
                 if let Some(stripped) = source.name.strip_suffix(".age")
@@ -35,6 +38,18 @@ impl Vault {
                 name: duplicate.name.clone(),
             });
         }
+        let existing = match self.require_dataset(dataset) {
+            Ok(_) => self.entries(dataset)?,
+            Err(_) => Vec::new(),
+        };
+        let (sources, conflicts) =
+            without_conflicts(existing.iter().map(|e| e.name.as_str()), sources);
+        skipped.extend(conflicts);
+        if sources.is_empty() {
+            return Err(VaultError::NothingToAdd {
+                path: paths.first().cloned().unwrap_or_default(),
+            });
+        }
         let created = self.ensure_dataset(dataset, category)?;
         let record = self.require_dataset(dataset)?;
         let (epoch, key) = Self::current_epoch_key(&record)?;
@@ -44,6 +59,7 @@ impl Vault {
             files: 0,
             bytes: 0,
             replaced: 0,
+            skipped,
         };
         let stored = self
             .store_sources(
