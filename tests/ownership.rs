@@ -433,3 +433,90 @@ fn events_need_a_running_owner() {
         stderr(&out)
     );
 }
+
+/// The README's promise, through a running owner: after adds (plain and `--age`), a
+/// cooperative and consent operations made through `serve`, no plaintext, no file name
+/// and no dataset name is anywhere under the home.
+#[test]
+fn through_serve_the_home_holds_no_plaintext_and_no_names() {
+    let env = Env::new();
+    env.init();
+    let server = Server::start(&env);
+    let folder = env.path("walrus-folder");
+    fs::create_dir_all(folder.join("heartbeat-notes")).unwrap();
+    fs::write(
+        folder.join("heartbeat-notes/quokka-diary.txt"),
+        b"zebra plaintext line one\n",
+    )
+    .unwrap();
+    let name_args = ["--dataset", "privatediary", "--category", "writing"];
+    let mut add: Vec<&str> = vec!["data", "add", folder.to_str().unwrap()];
+    add.extend(name_args);
+    env.ok(&add);
+    let recipient = env.ok(&["data", "recipient", "--dataset", "privatediary"]);
+    let plain = env.path("narwhal-ageonly.txt");
+    fs::write(&plain, b"okapi plaintext via age\n").unwrap();
+    let sealed = env.path("narwhal-ageonly.txt.age");
+    let age = ["/usr/bin/age", "/usr/local/bin/age"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("the Go `age` CLI (Debian package `age`) is needed: scripts/setup.sh installs it");
+    let status = Command::new(age)
+        .args(["-r", recipient.trim(), "-o"])
+        .arg(&sealed)
+        .arg(&plain)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    env.ok(&[
+        "data",
+        "add",
+        "--age",
+        sealed.to_str().unwrap(),
+        "--dataset",
+        "privatediary",
+    ]);
+    env.ok(&["coop", "create", "Runners United"]);
+    env.ok(&[
+        "consent",
+        "set",
+        "--dataset",
+        "privatediary",
+        "--allow",
+        "ModelTraining",
+    ]);
+    env.ok(&["consent", "withdraw", "--dataset", "privatediary"]);
+    assert_eq!(
+        env.ls_json(Some("privatediary"))["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    server.stop();
+    let needles: [&[u8]; 8] = [
+        b"zebra plaintext",
+        b"okapi plaintext",
+        b"walrus-folder",
+        b"heartbeat-notes",
+        b"quokka-diary",
+        b"narwhal-ageonly",
+        b"privatediary",
+        b"text/plain",
+    ];
+    for file in common::files_under(&env.home) {
+        let bytes = fs::read(&file).unwrap();
+        for needle in needles {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{} contains {:?}",
+                file.display(),
+                String::from_utf8_lossy(needle)
+            );
+        }
+        let path = file.to_string_lossy();
+        for needle in ["walrus", "heartbeat", "quokka", "narwhal", "privatediary"] {
+            assert!(!path.contains(needle), "{path}");
+        }
+    }
+}
