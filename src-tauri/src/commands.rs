@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use datacoop_crypto::PublicIdentity;
+use datacoop_node::absolute;
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
     LogProof, LogShow, LogVerify, RecoveryExport,
@@ -92,9 +93,10 @@ pub async fn data_list(ctx: State<'_, Ctx>, request: DataList) -> Answer<DataLis
 pub async fn data_add(
     ctx: State<'_, Ctx>,
     job: u32,
-    request: DataAdd,
+    mut request: DataAdd,
     on_progress: Channel<Progress>,
 ) -> Answer<AddReport> {
+    request.paths = request.paths.into_iter().map(absolute).collect();
     ctx.call(request, Some(job), ChannelSink::new(on_progress))
         .await
 }
@@ -103,9 +105,10 @@ pub async fn data_add(
 pub async fn data_export(
     ctx: State<'_, Ctx>,
     job: u32,
-    request: DataExport,
+    mut request: DataExport,
     on_progress: Channel<Progress>,
 ) -> Answer<ExportReport> {
+    request.out = absolute(request.out);
     ctx.call(request, Some(job), ChannelSink::new(on_progress))
         .await
 }

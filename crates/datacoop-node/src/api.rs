@@ -132,6 +132,28 @@ pub(crate) trait Runner: Sync {
     ) -> impl Future<Output = Result<O::Output, NodeError>> + Send;
 }
 
+/// A recovery kit is a copy of the keys, and an `--age` export hands out the epoch keys:
+/// a long-running owner runs them (from the socket or the window alike) only for someone
+/// who gives the passphrase. A one-shot command proved it by unlocking.
+pub(crate) fn refuse_secrets_without_passphrase(op: &dyn std::any::Any) -> Result<(), NodeError> {
+    let what = if let Some(RecoveryExport { passphrase: None }) = op.downcast_ref() {
+        "making a recovery kit"
+    } else if let Some(DataExport {
+        age: true,
+        passphrase: None,
+        ..
+    }) = op.downcast_ref()
+    {
+        "exporting a dataset's keys (--age)"
+    } else {
+        return Ok(());
+    };
+    Err(NodeError::Remote {
+        code: datacoop_core::Code::AuthPassphraseRequired,
+        message: format!("{what} through a running datacoop needs your passphrase"),
+    })
+}
+
 fn to_json(output: impl Serialize) -> Result<serde_json::Value, NodeError> {
     serde_json::to_value(output).map_err(|e| NodeError::Protocol(e.to_string()))
 }

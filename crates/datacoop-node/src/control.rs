@@ -19,7 +19,7 @@ use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc;
 
 use crate::NodeError;
-use crate::api::{DataExport, Op, RecoveryExport, Request};
+use crate::api::{Op, Request};
 use crate::events::Event;
 use crate::owner::Shared;
 use datacoop_core::Code;
@@ -78,24 +78,6 @@ pub(crate) fn effective_uid(socket: &Path) -> Result<u32, NodeError> {
     std::fs::symlink_metadata(socket)
         .map(|m| m.uid())
         .map_err(|e| NodeError::io("cannot read", socket, e))
-}
-
-/// A recovery kit is a copy of the keys, and an `--age` export hands out the epoch keys:
-/// through the socket, only for someone who gives the passphrase.
-fn refuse_secrets_without_passphrase(request: &Request) -> Result<(), NodeError> {
-    let what = match request {
-        Request::RecoveryExport(RecoveryExport { passphrase: None }) => "making a recovery kit",
-        Request::DataExport(DataExport {
-            age: true,
-            passphrase: None,
-            ..
-        }) => "exporting a dataset's keys (--age)",
-        _ => return Ok(()),
-    };
-    Err(NodeError::Remote {
-        code: Code::AuthPassphraseRequired,
-        message: format!("{what} through a running datacoop needs your passphrase"),
-    })
 }
 
 /// Serves requests on `listener` until the owner stops. Each connection is a task on the
@@ -179,9 +161,6 @@ async fn serve_one(stream: UnixStream, owner: Arc<Shared>) -> std::io::Result<()
             return write_line(&mut write, &reply).await;
         }
     };
-    if let Err(e) = refuse_secrets_without_passphrase(&request) {
-        return write_line(&mut write, &Reply::error(&e)).await;
-    }
     // The client hanging up cancels its request; so does anything it sends after the
     // request line (the protocol has nothing more to say), read into a small buffer.
     let cancel = CancellationToken::new();

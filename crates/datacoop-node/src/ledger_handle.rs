@@ -24,7 +24,9 @@ pub struct LogSnapshot {
     pub size: u64,
 }
 
-type Job = Box<dyn FnOnce(&mut Option<Ledger>) + Send>;
+/// Runs on the log's thread and returns how to hand its answer over, which the thread does
+/// only after publishing the snapshot: whoever gets an answer sees its write.
+type Job = Box<dyn FnOnce(&mut Option<Ledger>) -> Box<dyn FnOnce() + Send> + Send>;
 
 enum Message {
     Run(Job),
@@ -64,10 +66,11 @@ impl LedgerHandle {
                 let mut ledger = ledger;
                 while let Ok(Message::Run(job)) = inbox.recv() {
                     let before = ledger.as_ref().map(Ledger::size);
-                    job(&mut ledger);
+                    let deliver = job(&mut ledger);
                     if ledger.as_ref().map(Ledger::size) != before {
                         publish.send_replace(snapshot_of(&ledger));
                     }
+                    deliver();
                 }
                 // Dropping the ledger here flushes and closes its store.
             })
@@ -86,7 +89,10 @@ impl LedgerHandle {
     ) -> Result<T, NodeError> {
         let (answer, answered) = oneshot::channel();
         let job: Job = Box::new(move |ledger| {
-            let _ = answer.send(work(ledger));
+            let result = work(ledger);
+            Box::new(move || {
+                let _ = answer.send(result);
+            })
         });
         self.jobs
             .send(Message::Run(job))
@@ -185,6 +191,8 @@ mod tests {
         })
         .await
         .unwrap();
+        // Published before the answer came back: no waiting needed.
+        assert_eq!(log.snapshot().size, before + 1);
         follower.changed().await.unwrap();
         assert_eq!(follower.borrow().size, before + 1);
         log.close().await;

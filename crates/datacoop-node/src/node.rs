@@ -71,8 +71,11 @@ impl Node {
         events: Events,
     ) -> Result<Self, NodeError> {
         let secrets = Keystore::unlock(&home.keystore(), passphrase)?;
-        if kdf_cost == KdfCost::Default {
-            reseal_if_weak(home, passphrase).await?;
+        if kdf_cost == KdfCost::Default
+            && let Err(e) = reseal_if_weak(home, passphrase).await
+        {
+            // The data must still open (a full disk, a read-only home); try next time.
+            tracing::warn!("could not seal the weak keystore again: {e}");
         }
         let vault = Vault::open(&home.vault_dir(), &secrets).await?;
         let root = home.root().to_owned();

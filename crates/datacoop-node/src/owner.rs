@@ -488,6 +488,7 @@ impl Runner for Shared {
         progress: Arc<dyn ProgressSink>,
         cancel: CancellationToken,
     ) -> Result<O::Output, NodeError> {
+        crate::api::refuse_secrets_without_passphrase(&op)?;
         let kind = op.kind();
         let job = self.next_job.fetch_add(1, Ordering::Relaxed);
         let progress: Arc<dyn ProgressSink> = if kind.is_long() {

@@ -238,6 +238,11 @@ async fn a_recovery_kit_needs_the_passphrase_again_except_in_process() {
     };
     let quick = || Arc::new(NoProgress);
     let err = app
+        .call(RecoveryExport::default(), quick(), CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::AuthPassphraseRequired);
+    let err = app
         .call(kit_for("nope"), quick(), CancellationToken::new())
         .await
         .unwrap_err();
