@@ -220,16 +220,10 @@ impl Keystore {
 
 /// The work factor in an age file's `-> scrypt SALT LOG_N` stanza.
 fn scrypt_work_factor(sealed: &[u8]) -> Option<u8> {
-    let header_end = sealed
-        .windows(4)
-        .position(|w| w == b"\n---")
-        .unwrap_or(sealed.len());
-    let header = std::str::from_utf8(&sealed[..header_end]).ok()?;
-    header
-        .lines()
-        .find_map(|line| line.strip_prefix("-> scrypt "))
-        .and_then(|args| args.split(' ').nth(1))
-        .and_then(|log_n| log_n.parse().ok())
+    crate::age_stanzas(sealed)
+        .into_iter()
+        .find(|stanza| stanza.first().is_some_and(|t| t == "scrypt"))
+        .and_then(|stanza| stanza.get(2)?.parse().ok())
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@
 //! assert_eq!(wrong.code(), "auth.wrong_passphrase");
 //! ```
 
+mod age_header;
 mod atomic;
 mod epoch;
 mod error;
@@ -29,6 +30,7 @@ mod keystore;
 mod recovery;
 mod seal;
 
+pub use age_header::age_stanzas;
 pub use atomic::{write_atomically, write_new_atomically};
 pub use epoch::EpochKey;
 pub use error::CryptoError;

@@ -1107,23 +1107,7 @@ fn a_grant_needs_k_distinct_approvals_and_a_denial_ends_the_request() {
         coop.stewards[2].clone(),
     );
     let trainer = key(61);
-    let (_, invite) = coop.append(
-        &s0,
-        Body::Invite {
-            secret_hash: sha256(&[7; 32]),
-            role: Role::Trainer,
-            expires: T0 + 10,
-        },
-    );
-    let (_, join) = coop.append(
-        &trainer,
-        Body::Join {
-            invite,
-            secret: [7; 32],
-            endpoint_key: [2; 32],
-        },
-    );
-    coop.append(&s1, Body::JoinAcceptance { join });
+    coop.join_trainer(&trainer, 7);
     let ask = |deadline: u64| Body::AccessRequest {
         purpose: Purpose::ScientificResearch,
         categories: vec!["fitness".parse::<Category>().unwrap()],

@@ -498,23 +498,7 @@ fn a_grant_without_the_approvals_it_needs_does_not_verify() {
     let mut coop = Coop::new(MemStore::new());
     let (s0, s1) = (coop.stewards[0].clone(), coop.stewards[1].clone());
     let trainer = key(62);
-    let (_, invite) = coop.append(
-        &s0,
-        Body::Invite {
-            secret_hash: sha256(&[8; 32]),
-            role: datacoop_core::Role::Trainer,
-            expires: T0 + 10,
-        },
-    );
-    let (_, join) = coop.append(
-        &trainer,
-        Body::Join {
-            invite,
-            secret: [8; 32],
-            endpoint_key: [3; 32],
-        },
-    );
-    coop.append(&s0, Body::JoinAcceptance { join });
+    coop.join_trainer(&trainer, 8);
     let (_, request) = coop.append(
         &trainer,
         Body::AccessRequest {

@@ -19,15 +19,9 @@ pub(crate) fn recipient_stanzas<R: Read + Seek>(file: &mut R) -> io::Result<Vec<
         .take(MAX_HEADER as u64)
         .read_to_end(&mut header)?;
     file.seek(SeekFrom::Start(0))?;
-    let end = header
-        .windows(4)
-        .position(|w| w == b"\n---")
-        .unwrap_or(header.len());
-    let text = String::from_utf8_lossy(&header[..end]);
-    Ok(text
-        .lines()
-        .filter_map(|line| line.strip_prefix("-> "))
-        .map(|args| args.split(' ').next().unwrap_or_default().to_owned())
+    Ok(datacoop_crypto::age_stanzas(&header)
+        .into_iter()
+        .map(|stanza| stanza.into_iter().next().unwrap_or_default())
         .collect())
 }
 

@@ -87,6 +87,28 @@ impl<S: LogStore> Coop<S> {
         );
     }
 
+    /// Invites, joins and accepts `trainer` as a trainer (secret `[n; 32]`).
+    pub fn join_trainer(&mut self, trainer: &SigningKey, n: u8) {
+        let (s0, s1) = (self.stewards[0].clone(), self.stewards[1].clone());
+        let (_, invite) = self.append(
+            &s0,
+            Body::Invite {
+                secret_hash: sha256(&[n; 32]),
+                role: Role::Trainer,
+                expires: T0 + 10,
+            },
+        );
+        let (_, join) = self.append(
+            trainer,
+            Body::Join {
+                invite,
+                secret: [n; 32],
+                endpoint_key: [n; 32],
+            },
+        );
+        self.append(&s1, Body::JoinAcceptance { join });
+    }
+
     pub fn consent(&mut self) -> (u64, OpId) {
         let m = self.member.clone();
         self.append(
