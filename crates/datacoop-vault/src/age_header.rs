@@ -5,24 +5,24 @@
 //! carrying "grease" stanzas too (rage adds them): a grease stanza is indistinguishable
 //! from a key wrapped for a reader datacoop does not know.
 
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read};
 
 /// The longest header read: far more than one stanza needs.
 const MAX_HEADER: usize = 64 * 1024;
 
-/// The type of each recipient stanza (`X25519`, `scrypt`, ...), in order. Leaves `file`
-/// at its start again. A file that is not age, or whose header does not end within
-/// [`MAX_HEADER`] bytes, gives the stanzas found (the decryptor then says what is wrong).
-pub(crate) fn recipient_stanzas<R: Read + Seek>(file: &mut R) -> io::Result<Vec<String>> {
+/// Reads the start of `file` (up to [`MAX_HEADER`] bytes) and the type of each
+/// recipient stanza in it (`X25519`, `scrypt`, ...), in order. The bytes read are
+/// returned so that they, not a second reading, are what is then decrypted and stored.
+/// A file that is not age, or whose header does not end within [`MAX_HEADER`] bytes,
+/// gives the stanzas found (the decryptor then says what is wrong).
+pub(crate) fn read_header(file: &mut impl Read) -> io::Result<(Vec<u8>, Vec<String>)> {
     let mut header = Vec::new();
-    file.by_ref()
-        .take(MAX_HEADER as u64)
-        .read_to_end(&mut header)?;
-    file.seek(SeekFrom::Start(0))?;
-    Ok(datacoop_crypto::age_stanzas(&header)
+    file.take(MAX_HEADER as u64).read_to_end(&mut header)?;
+    let stanzas = datacoop_crypto::age_stanzas(&header)
         .into_iter()
         .map(|stanza| stanza.into_iter().next().unwrap_or_default())
-        .collect())
+        .collect();
+    Ok((header, stanzas))
 }
 
 /// Accepts exactly one X25519 stanza (which the dataset's key must then open); says what
@@ -57,20 +57,21 @@ mod tests {
 
     #[test]
     fn one_x25519_stanza_and_nothing_else() {
-        let mut one = header(&["X25519"]);
-        let stanzas = recipient_stanzas(&mut one).unwrap();
+        let one = header(&["X25519"]);
+        let (read, stanzas) = read_header(&mut one.clone()).unwrap();
         assert_eq!(stanzas, ["X25519"]);
-        assert_eq!(one.position(), 0);
+        assert_eq!(read, one.into_inner());
         assert!(only_one_x25519(&stanzas).is_ok());
-        let two = recipient_stanzas(&mut header(&["X25519", "X25519"])).unwrap();
+        let stanzas_of = |mut c: io::Cursor<Vec<u8>>| read_header(&mut c).unwrap().1;
+        let two = stanzas_of(header(&["X25519", "X25519"]));
         assert!(
             only_one_x25519(&two)
                 .unwrap_err()
                 .contains("2 recipient stanzas")
         );
-        let scrypt = recipient_stanzas(&mut header(&["scrypt"])).unwrap();
+        let scrypt = stanzas_of(header(&["scrypt"]));
         assert!(only_one_x25519(&scrypt).unwrap_err().contains("scrypt"));
-        let mixed = recipient_stanzas(&mut header(&["X25519", "ssh-ed25519"])).unwrap();
+        let mixed = stanzas_of(header(&["X25519", "ssh-ed25519"]));
         assert!(only_one_x25519(&mixed).is_err());
         assert!(only_one_x25519(&[]).is_err());
     }

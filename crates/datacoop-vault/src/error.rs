@@ -49,11 +49,13 @@ pub enum VaultError {
         /// The name.
         name: String,
     },
-    /// Nothing to add.
-    #[error("no files found in {path}")]
+    /// Nothing to add: no files, or only files that cannot be added.
+    #[error("no files to add in {path}{}", skipped_note(skipped))]
     NothingToAdd {
         /// The path given.
         path: PathBuf,
+        /// What was found and skipped, and why.
+        skipped: Vec<crate::Skipped>,
     },
     /// A file to add cannot be read.
     #[error("cannot read {path}: {source}")]
@@ -216,6 +218,15 @@ pub(crate) fn is_disk_full_io(e: &io::Error) -> bool {
         e.kind(),
         io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
     ) || looks_like_disk_full(&e.to_string())
+}
+
+/// `: skipped a (why), b (why)` after "no files to add", when some were found.
+fn skipped_note(skipped: &[crate::Skipped]) -> String {
+    if skipped.is_empty() {
+        String::new()
+    } else {
+        format!("; skipped {}", crate::files::describe_skipped(skipped))
+    }
 }
 
 fn looks_like_disk_full(text: &str) -> bool {

@@ -35,6 +35,10 @@ pub enum SkipReason {
     UnsupportedName,
     /// The name is a file where another file needs a folder, or the other way round.
     NameConflict,
+    /// A device, a named pipe or a socket: not a file with contents to keep.
+    NotAFile,
+    /// A name that is not valid UTF-8, which a dataset cannot hold.
+    NotUtf8,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -43,8 +47,25 @@ impl std::fmt::Display for SkipReason {
             SkipReason::SymbolicLink => "a symbolic link, which datacoop never follows",
             SkipReason::UnsupportedName => "its name contains \\, which a path cannot hold",
             SkipReason::NameConflict => "it would be a file and a folder at once",
+            SkipReason::NotAFile => "a device, pipe or socket, not a file",
+            SkipReason::NotUtf8 => "its name is not valid UTF-8",
         })
     }
+}
+
+/// The first few skipped files and why, for a message: `a (why), b (why) and 3 more`.
+pub(crate) fn describe_skipped(skipped: &[Skipped]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = skipped
+        .iter()
+        .take(SHOWN)
+        .map(|s| format!("{} ({})", s.name, s.reason))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if skipped.len() > SHOWN {
+        text.push_str(&format!(" and {} more", skipped.len() - SHOWN));
+    }
+    text
 }
 
 /// What [`collect_sources`] found.
@@ -58,6 +79,40 @@ pub(crate) struct Source {
     pub(crate) path: PathBuf,
     pub(crate) name: String,
     pub(crate) size: u64,
+    /// The file seen when the folder was read: opening the path must give this file.
+    pub(crate) id: FileId,
+    /// Whether the path itself may be a link (a file the person named, not one found in
+    /// a folder).
+    pub(crate) follow: bool,
+}
+
+/// Which file a path is: its device and inode.
+pub(crate) type FileId = (u64, u64);
+
+/// The [`FileId`] of what `meta` describes.
+pub(crate) fn file_id(meta: &std::fs::Metadata) -> FileId {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+/// A name in the dataset, or why a path cannot have one.
+enum Named {
+    Name(String),
+    NotUtf8(String),
+}
+
+fn name_for(path: &Path, base: &Path) -> Named {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    let mut parts = Vec::new();
+    for component in relative.components() {
+        if let Component::Normal(part) = component {
+            match part.to_str() {
+                Some(part) => parts.push(part),
+                None => return Named::NotUtf8(relative.to_string_lossy().into_owned()),
+            }
+        }
+    }
+    Named::Name(parts.join("/"))
 }
 
 /// Expands files and folders into files, named relative to what was given: a file keeps
@@ -71,8 +126,8 @@ pub(crate) fn collect_sources(paths: &[PathBuf]) -> Result<Collected, VaultError
             source,
         })?;
         let base = given.parent().unwrap_or(Path::new("")).to_owned();
-        if meta.is_file() {
-            sources.push(source_for(given, &base, meta.len())?);
+        if !meta.is_dir() {
+            Found::new(&mut sources, &mut skipped).file(given, &base, &meta, true);
             continue;
         }
         let before = sources.len() + skipped.len();
@@ -92,29 +147,26 @@ pub(crate) fn collect_sources(paths: &[PathBuf]) -> Result<Collected, VaultError
                     .into_io_error()
                     .unwrap_or_else(|| std::io::Error::other("file system loop")),
             })?;
-            if item.path_is_symlink() && item.depth() > 0 {
-                skipped.push(Skipped {
-                    name: source_for(item.path(), &base, 0)?.name,
-                    reason: SkipReason::SymbolicLink,
-                });
+            if item.depth() == 0 || item.file_type().is_dir() {
                 continue;
             }
-            if item.file_type().is_file() {
-                let len = item
-                    .metadata()
-                    .map_err(|e| VaultError::Unreadable {
-                        path: item.path().to_owned(),
-                        source: e
-                            .into_io_error()
-                            .unwrap_or_else(|| std::io::Error::other("unreadable")),
-                    })?
-                    .len();
-                sources.push(source_for(item.path(), &base, len)?);
+            let mut found = Found::new(&mut sources, &mut skipped);
+            if item.path_is_symlink() {
+                found.skip(item.path(), &base, SkipReason::SymbolicLink);
+                continue;
             }
+            let meta = item.metadata().map_err(|e| VaultError::Unreadable {
+                path: item.path().to_owned(),
+                source: e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("unreadable")),
+            })?;
+            found.file(item.path(), &base, &meta, false);
         }
         if sources.len() + skipped.len() == before {
             return Err(VaultError::NothingToAdd {
                 path: given.clone(),
+                skipped: Vec::new(),
             });
         }
     }
@@ -129,13 +181,53 @@ pub(crate) fn collect_sources(paths: &[PathBuf]) -> Result<Collected, VaultError
     Ok(Collected { sources, skipped })
 }
 
-/// Keeps the sources whose names can live beside `existing` names and each other: a name
+/// Sorts what a walk meets into files to add and files skipped.
+struct Found<'a> {
+    sources: &'a mut Vec<Source>,
+    skipped: &'a mut Vec<Skipped>,
+}
+
+impl<'a> Found<'a> {
+    fn new(sources: &'a mut Vec<Source>, skipped: &'a mut Vec<Skipped>) -> Self {
+        Found { sources, skipped }
+    }
+
+    fn skip(&mut self, path: &Path, base: &Path, reason: SkipReason) {
+        let (name, reason) = match name_for(path, base) {
+            Named::Name(name) => (name, reason),
+            Named::NotUtf8(name) => (name, SkipReason::NotUtf8),
+        };
+        self.skipped.push(Skipped { name, reason });
+    }
+
+    fn file(&mut self, path: &Path, base: &Path, meta: &std::fs::Metadata, follow: bool) {
+        if !meta.is_file() {
+            return self.skip(path, base, SkipReason::NotAFile);
+        }
+        match name_for(path, base) {
+            Named::Name(name) => self.sources.push(Source {
+                path: path.to_owned(),
+                name,
+                size: meta.len(),
+                id: file_id(meta),
+                follow,
+            }),
+            Named::NotUtf8(name) => self.skipped.push(Skipped {
+                name,
+                reason: SkipReason::NotUtf8,
+            }),
+        }
+    }
+}
+
+/// Keeps the items whose names can live beside `existing` names and each other: a name
 /// may not be a file where another needs a folder (`a` and `a/b`). Earlier names win; a
-/// name equal to an existing one replaces it and is kept.
-pub(crate) fn without_conflicts<'a>(
+/// name equal to an existing one replaces it and is kept. Returns (kept, conflicting).
+pub(crate) fn without_conflicts<'a, T>(
     existing: impl IntoIterator<Item = &'a str>,
-    sources: Vec<Source>,
-) -> (Vec<Source>, Vec<Skipped>) {
+    items: Vec<T>,
+    name_of: impl Fn(&T) -> &str,
+) -> (Vec<T>, Vec<T>) {
     let mut files: BTreeSet<String> = BTreeSet::new();
     let mut folders: BTreeSet<String> = BTreeSet::new();
     fn take(name: &str, files: &mut BTreeSet<String>, folders: &mut BTreeSet<String>) {
@@ -148,42 +240,20 @@ pub(crate) fn without_conflicts<'a>(
         take(name, &mut files, &mut folders);
     }
     let mut kept = Vec::new();
-    let mut skipped = Vec::new();
-    for source in sources {
-        let name = source.name.as_str();
+    let mut conflicting = Vec::new();
+    for item in items {
+        let name = name_of(&item);
         let under_a_file = name
             .match_indices('/')
             .any(|(i, _)| files.contains(&name[..i]));
         if folders.contains(name) || under_a_file {
-            skipped.push(Skipped {
-                name: source.name.clone(),
-                reason: SkipReason::NameConflict,
-            });
+            conflicting.push(item);
             continue;
         }
         take(name, &mut files, &mut folders);
-        kept.push(source);
+        kept.push(item);
     }
-    (kept, skipped)
-}
-
-fn source_for(path: &Path, base: &Path, size: u64) -> Result<Source, VaultError> {
-    let relative = path.strip_prefix(base).unwrap_or(path);
-    let mut parts = Vec::new();
-    for component in relative.components() {
-        if let Component::Normal(part) = component {
-            let part = part.to_str().ok_or_else(|| VaultError::Unreadable {
-                path: path.to_owned(),
-                source: std::io::Error::other("file names must be valid UTF-8"),
-            })?;
-            parts.push(part);
-        }
-    }
-    Ok(Source {
-        path: path.to_owned(),
-        name: parts.join("/"),
-        size,
-    })
+    (kept, conflicting)
 }
 
 /// Where an entry named `name` is written under `root`; names with anything but plain
@@ -260,27 +330,55 @@ mod tests {
         );
     }
 
+    /// A pipe (a read would wait forever) and a name that is not UTF-8 are skipped and
+    /// said, never silently dropped, and do not stop the files beside them.
+    #[test]
+    fn pipes_and_names_that_are_not_utf8_are_reported() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("in");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("ok.txt"), b"1").unwrap();
+        let odd = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+        std::fs::write(folder.join(odd), b"2").unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            folder.join("pipe"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        let collected = collect_sources(std::slice::from_ref(&folder)).unwrap();
+        let names: Vec<_> = collected.sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["in/ok.txt"]);
+        let skipped: Vec<_> = collected
+            .skipped
+            .iter()
+            .map(|s| (s.name.as_str(), s.reason))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("in/caf\u{fffd}.txt", SkipReason::NotUtf8),
+                ("in/pipe", SkipReason::NotAFile)
+            ]
+        );
+        // Named directly, a pipe is skipped too rather than read.
+        let collected = collect_sources(&[folder.join("pipe")]).unwrap();
+        assert!(collected.sources.is_empty());
+        assert_eq!(collected.skipped[0].reason, SkipReason::NotAFile);
+        assert!(describe_skipped(&collected.skipped).contains("pipe (a device, pipe or socket"));
+    }
+
     #[test]
     fn a_name_is_never_a_file_and_a_folder_at_once() {
-        let source = |name: &str| Source {
-            path: PathBuf::from(name),
-            name: name.to_owned(),
-            size: 0,
-        };
         let (kept, skipped) = without_conflicts(
             ["a", "docs/x.txt"],
-            vec![
-                source("a/b"),
-                source("docs"),
-                source("docs/y.txt"),
-                source("a"),
-                source("c/d"),
-                source("c"),
-            ],
+            vec!["a/b", "docs", "docs/y.txt", "a", "c/d", "c"],
+            |name| name,
         );
-        let kept: Vec<_> = kept.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(kept, ["docs/y.txt", "a", "c/d"]);
-        let skipped: Vec<_> = skipped.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(skipped, ["a/b", "docs", "c"]);
     }
 

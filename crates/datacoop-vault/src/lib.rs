@@ -38,6 +38,7 @@ mod age_header;
 mod error;
 mod files;
 pub mod meta;
+mod out_dir;
 mod pipe;
 mod progress;
 mod records;

@@ -24,6 +24,7 @@ use crate::files::{
     Collected, SkipReason, Skipped, Source, collect_sources, safe_join, without_conflicts,
 };
 use crate::meta::{MemMeta, MetaStore, MetaWrite, SledMeta};
+use crate::out_dir::{FileId, OutDir, PersistError};
 use crate::pipe::{ChannelWriter, HaltOnError, TeeReader};
 use crate::records::{DatasetRecord, EpochRecord};
 use crate::sealed::{Namespace, SealedMeta};

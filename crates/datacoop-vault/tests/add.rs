@@ -511,3 +511,122 @@ async fn export_never_writes_through_a_link_in_its_folder() {
     assert_eq!(err.code(), "input.link_in_export_target", "{err}");
     assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
+
+/// Between reading a folder and opening a file in it, the file may be replaced: by a link
+/// to a secret, or by another file. Either is refused by name, and only the files read as
+/// they were seen are stored.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_replaced_after_its_folder_was_read_is_refused() {
+    for replace_with_link in [true, false] {
+        let f = fixture().await;
+        let secret = f.file("id_ed25519", 20);
+        let other = f.file("other", 30);
+        let folder = f.dir.path().join("in");
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("a.txt"), b"first").unwrap();
+        fs::write(folder.join("b.txt"), b"second").unwrap();
+        let target = folder.join("b.txt");
+        let swapped = AtomicBool::new(false);
+        let sink = move |p: &Progress| {
+            if p.current == "in/b.txt" && !swapped.swap(true, Ordering::SeqCst) {
+                fs::remove_file(&target).unwrap();
+                if replace_with_link {
+                    std::os::unix::fs::symlink(&secret, &target).unwrap();
+                } else {
+                    fs::rename(&other, &target).unwrap();
+                }
+            }
+        };
+        let err = f
+            .add_with(&[folder], Arc::new(sink), &CancellationToken::new())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "io.changed_while_adding", "{err}");
+        assert!(err.to_string().contains("b.txt"), "{err}");
+        assert_eq!(f.names(), ["in/a.txt"]);
+    }
+}
+
+/// A folder holding only things that cannot be added says what it skipped and why.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn nothing_to_add_says_what_was_skipped() {
+    let f = fixture().await;
+    let secret = f.file("id_ed25519", 20);
+    let folder = f.dir.path().join("only-links");
+    fs::create_dir(&folder).unwrap();
+    std::os::unix::fs::symlink(&secret, folder.join("key")).unwrap();
+    let err = f
+        .add_with(&[folder], Arc::new(NoProgress), &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "input.nothing_to_add", "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("skipped only-links/key (a symbolic link"),
+        "{message}"
+    );
+}
+
+/// On a folder that does not tell names apart by case, `A.txt` lands on the `a.txt` this
+/// export just wrote. Simulated with a hard link made between the two files: the second
+/// is skipped and reported, the first is intact, and the export finishes.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_name_the_folder_folds_onto_another_is_skipped_not_fatal() {
+    let f = fixture().await;
+    let folder = f.dir.path().join("x");
+    fs::create_dir(&folder).unwrap();
+    fs::write(folder.join("a"), b"first").unwrap();
+    fs::write(folder.join("b"), b"second").unwrap();
+    fs::write(folder.join("c"), b"third").unwrap();
+    f.add_with(&[folder], Arc::new(NoProgress), &CancellationToken::new())
+        .await
+        .unwrap();
+    let out = f.dir.path().join("out");
+    let (written, alias) = (out.join("x/a"), out.join("x/b"));
+    let sink = move |p: &Progress| {
+        if p.current == "x/b" && p.files_done == 1 && !alias.exists() {
+            fs::hard_link(&written, &alias).unwrap();
+        }
+    };
+    let report = f
+        .vault
+        .export(
+            &f.dataset,
+            &out,
+            ExportMode::Plain,
+            Arc::new(sink),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.files, 2);
+    assert_eq!(report.skipped.len(), 1, "{:?}", report.skipped);
+    assert_eq!(report.skipped[0].name, "x/b");
+    assert_eq!(fs::read(out.join("x/a")).unwrap(), b"first");
+    assert_eq!(fs::read(out.join("x/c")).unwrap(), b"third");
+    // A name taken by something this export did not write still stops it.
+    let again = f.dir.path().join("again");
+    fs::create_dir_all(again.join("x")).unwrap();
+    let planted = again.join("x/c");
+    let sink = move |p: &Progress| {
+        if p.current == "x/c" && !planted.exists() {
+            fs::write(&planted, b"someone else's").unwrap();
+        }
+    };
+    let err = f
+        .vault
+        .export(
+            &f.dataset,
+            &again,
+            ExportMode::Plain,
+            Arc::new(sink),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "input.export_target_exists", "{err}");
+    assert_eq!(fs::read(again.join("x/c")).unwrap(), b"someone else's");
+}

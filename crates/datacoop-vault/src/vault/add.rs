@@ -43,11 +43,17 @@ impl Vault {
             Err(_) => Vec::new(),
         };
         let (sources, conflicts) =
-            without_conflicts(existing.iter().map(|e| e.name.as_str()), sources);
-        skipped.extend(conflicts);
+            without_conflicts(existing.iter().map(|e| e.name.as_str()), sources, |s| {
+                s.name.as_str()
+            });
+        skipped.extend(conflicts.into_iter().map(|s| Skipped {
+            name: s.name,
+            reason: SkipReason::NameConflict,
+        }));
         if sources.is_empty() {
             return Err(VaultError::NothingToAdd {
                 path: paths.first().cloned().unwrap_or_default(),
+                skipped,
             });
         }
         let created = self.ensure_dataset(dataset, category)?;
@@ -243,13 +249,11 @@ impl Vault {
         progress: Arc<dyn ProgressSink>,
         cancel: &CancellationToken,
     ) -> Result<Stored, VaultError> {
-        let before = fs::metadata(&source.path).map_err(|e| VaultError::Unreadable {
-            path: source.path.clone(),
-            source: e,
-        })?;
         let (tx, rx) = mpsc::channel::<io::Result<bytes::Bytes>>(4);
         let job = EncodeJob {
             path: source.path.clone(),
+            id: source.id,
+            follow: source.follow,
             dataset: dataset.to_string(),
             key: key.clone(),
             mode,
@@ -282,17 +286,6 @@ impl Vault {
             }
             (Err(encoder), _) => return Err(encoder),
         };
-        let after = fs::metadata(&source.path).map_err(|_| VaultError::ChangedWhileAdding {
-            path: source.path.clone(),
-        })?;
-        let unchanged = before.len() == after.len()
-            && before.modified().ok() == after.modified().ok()
-            && encoded.source_len == after.len();
-        if !unchanged {
-            return Err(VaultError::ChangedWhileAdding {
-                path: source.path.clone(),
-            });
-        }
         Ok(Stored {
             hash: temp_tag.hash(),
             temp_tag,
@@ -336,6 +329,10 @@ struct Encoded {
 /// The blocking half of adding one file: read, encrypt (or check), stream to the store.
 struct EncodeJob {
     path: PathBuf,
+    /// The file the folder walk saw at `path`.
+    id: FileId,
+    /// Whether `path` may be a link (a file named by the person).
+    follow: bool,
     dataset: String,
     key: EpochKey,
     mode: AddMode,
@@ -346,14 +343,58 @@ struct EncodeJob {
 
 impl EncodeJob {
     fn run(self, sink: ChannelWriter) -> Result<Encoded, VaultError> {
-        let file = File::open(&self.path).map_err(|source| VaultError::Unreadable {
+        let changed = || VaultError::ChangedWhileAdding {
+            path: self.path.clone(),
+        };
+        let unreadable = |source| VaultError::Unreadable {
             path: self.path.clone(),
             source,
-        })?;
-        match self.mode {
-            AddMode::Plain => self.encrypt(file, sink),
-            AddMode::AgeEncrypted => self.check_and_copy(file, sink),
+        };
+        let mut options = fs::OpenOptions::new();
+        options.read(true);
+        if !self.follow {
+            // Found in a folder as a file: if it became a link since, it is not opened.
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
         }
+        let file = match options.open(&self.path) {
+            Ok(file) => file,
+            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+                sink.fail(&io::Error::other("changed"));
+                return Err(changed());
+            }
+            Err(e) => {
+                sink.fail(&io::Error::other("unreadable"));
+                return Err(unreadable(e));
+            }
+        };
+        let before = file.metadata().map_err(unreadable)?;
+        if crate::files::file_id(&before) != self.id {
+            // Another file was put in its place since the folder was read.
+            sink.fail(&io::Error::other("changed"));
+            return Err(changed());
+        }
+        let encoded = match self.mode {
+            AddMode::Plain => self.encrypt(&file, sink)?,
+            AddMode::AgeEncrypted => self.check_and_copy(&file, sink)?,
+        };
+        let after = file.metadata().map_err(unreadable)?;
+        // The path must still name the file read: one deleted or replaced meanwhile was
+        // not the person's file as it is now.
+        let now_at_path = if self.follow {
+            fs::metadata(&self.path)
+        } else {
+            fs::symlink_metadata(&self.path)
+        };
+        let still_there = now_at_path.is_ok_and(|m| crate::files::file_id(&m) == self.id);
+        let unchanged = still_there
+            && before.len() == after.len()
+            && before.modified().ok() == after.modified().ok()
+            && encoded.source_len == after.len();
+        if !unchanged {
+            return Err(changed());
+        }
+        Ok(encoded)
     }
 
     fn report(&self, done: u64) {
@@ -362,7 +403,7 @@ impl EncodeJob {
         self.progress.report(&state);
     }
 
-    fn encrypt(&self, mut file: File, sink: ChannelWriter) -> Result<Encoded, VaultError> {
+    fn encrypt(&self, mut file: &File, sink: ChannelWriter) -> Result<Encoded, VaultError> {
         let recipient = self.key.recipient();
         let encryptor =
             age::Encryptor::with_recipients(iter::once(&recipient as &dyn age::Recipient))
@@ -427,7 +468,7 @@ impl EncodeJob {
     /// Stores an age file as is, after checking that it is encrypted to this dataset's
     /// recipient alone (anyone else named in its header could read it wherever the
     /// ciphertext goes) and decrypting it fully to prove it is intact.
-    fn check_and_copy(&self, mut file: File, sink: ChannelWriter) -> Result<Encoded, VaultError> {
+    fn check_and_copy(&self, mut file: &File, sink: ChannelWriter) -> Result<Encoded, VaultError> {
         let not_ours = |reason: String| VaultError::NotForThisDataset {
             path: self.path.clone(),
             dataset: self.dataset.clone(),
@@ -437,8 +478,9 @@ impl EncodeJob {
             path: self.path.clone(),
             source: e,
         };
-        let stanzas = match crate::age_header::recipient_stanzas(&mut file) {
-            Ok(stanzas) => stanzas,
+        // The header is read once: what is checked is what gets decrypted and stored.
+        let (header, stanzas) = match crate::age_header::read_header(&mut file) {
+            Ok(read) => read,
             Err(e) => {
                 sink.fail(&io::Error::other("unreadable"));
                 return Err(unreadable(e));
@@ -449,7 +491,7 @@ impl EncodeJob {
             return Err(not_ours(reason));
         }
         let tee = SharedTee::new(TeeReader {
-            inner: file,
+            inner: io::Cursor::new(header).chain(file),
             copy: sink,
         });
         let (plaintext_len, plaintext_hash) = {
@@ -514,10 +556,13 @@ impl EncodeJob {
 
 /// A [`TeeReader`] shared between the age decryptor and the code that finishes the copy.
 #[derive(Clone)]
-struct SharedTee(std::rc::Rc<std::cell::RefCell<Option<TeeReader<File>>>>);
+struct SharedTee<'f>(std::rc::Rc<std::cell::RefCell<Option<TeeReader<AgeSource<'f>>>>>);
 
-impl SharedTee {
-    fn new(tee: TeeReader<File>) -> Self {
+/// An age file being added: its header, already read and checked, then the rest.
+type AgeSource<'f> = io::Chain<io::Cursor<Vec<u8>>, &'f File>;
+
+impl<'f> SharedTee<'f> {
+    fn new(tee: TeeReader<AgeSource<'f>>) -> Self {
         SharedTee(std::rc::Rc::new(std::cell::RefCell::new(Some(tee))))
     }
 
@@ -527,14 +572,14 @@ impl SharedTee {
         }
     }
 
-    fn into_inner(self) -> Option<TeeReader<File>> {
+    fn into_inner(self) -> Option<TeeReader<AgeSource<'f>>> {
         std::rc::Rc::try_unwrap(self.0)
             .ok()
             .and_then(|cell| cell.into_inner())
     }
 }
 
-impl Read for SharedTee {
+impl Read for SharedTee<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.0.borrow_mut().as_mut() {
             Some(tee) => tee.read(buf),

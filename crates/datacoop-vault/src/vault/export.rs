@@ -6,8 +6,11 @@ use super::*;
 impl Vault {
     /// Decrypts a dataset into `out` (or writes its ciphertext and keys, see [`ExportMode`]).
     ///
-    /// Refuses to overwrite existing files. A file that fails verification stops the
-    /// export with an error naming it; nothing partial of it is left behind.
+    /// Refuses to overwrite existing files and to write through links below `out`. A file
+    /// that fails verification stops the export with an error naming it; nothing partial
+    /// of it is left behind. Names the folder cannot hold apart (a stored name that is a
+    /// file and a folder at once, or two names a case-insensitive folder sees as one) are
+    /// skipped and reported.
     pub async fn export(
         &self,
         dataset: &DatasetName,
@@ -17,37 +20,34 @@ impl Vault {
         cancel: &CancellationToken,
     ) -> Result<ExportReport, VaultError> {
         let record = self.require_dataset(dataset)?;
-        let (entries, skipped) = writable_entries(self.entries(dataset)?);
-        let mut targets = Vec::with_capacity(entries.len());
-        for entry in &entries {
-            let name = match mode {
-                ExportMode::Plain => entry.name.clone(),
-                ExportMode::Age => format!("{}.age", entry.name),
-            };
-            let target = safe_join(out, &name).ok_or_else(|| VaultError::Integrity {
+        let (entries, mut skipped) = writable_entries(self.entries(dataset)?, mode);
+        for (entry, target) in &entries {
+            let path = safe_join(out, target).ok_or_else(|| VaultError::Integrity {
                 dataset: dataset.to_string(),
                 name: entry.name.clone(),
                 reason: "the stored name is not a plain relative path".into(),
             })?;
-            if target.exists() {
-                return Err(VaultError::ExportTargetExists { path: target });
+            // An early answer only: writing never replaces whatever appears meanwhile.
+            if fs::symlink_metadata(&path).is_ok() {
+                return Err(VaultError::ExportTargetExists { path });
             }
-            targets.push(target);
         }
-        let keys_file = out.join("epoch-keys.txt");
-        if mode == ExportMode::Age && keys_file.exists() {
+        let keys_file = out.join(KEYS_FILE);
+        if mode == ExportMode::Age && fs::symlink_metadata(&keys_file).is_ok() {
             return Err(VaultError::ExportTargetExists { path: keys_file });
         }
-        create_private_dirs(out)?;
+        let root = Arc::new(OutDir::create(out)?);
         let mut state = Progress {
             current: String::new(),
             files_done: 0,
             files_total: entries.len() as u64,
             bytes_done: 0,
-            bytes_total: entries.iter().map(|e| e.size).sum(),
+            bytes_total: entries.iter().map(|(e, _)| e.size).sum(),
         };
         let mut written = 0;
-        for (entry, target) in entries.iter().zip(targets) {
+        let mut files = 0;
+        let mut ours: HashSet<FileId> = HashSet::new();
+        for (entry, target) in &entries {
             if cancel.is_cancelled() {
                 return Err(VaultError::Cancelled);
             }
@@ -63,27 +63,36 @@ impl Vault {
                     reason: format!("the key of epoch {} is missing", entry.epoch),
                 })?;
             let key = EpochKey::from_str(&key.secret)?;
-            written += self
-                .export_one(out, entry, &target, &key, mode, cancel)
-                .await?;
+            match self
+                .export_one(&root, entry, target, &key, mode, cancel)
+                .await?
+            {
+                Exported::Written { bytes, id } => {
+                    written += bytes;
+                    files += 1;
+                    ours.insert(id);
+                }
+                // The folder says the name is one this export already wrote: it does not
+                // tell names apart by case.
+                Exported::Taken(Some(id)) if ours.contains(&id) => skipped.push(Skipped {
+                    name: entry.name.clone(),
+                    reason: SkipReason::NameConflict,
+                }),
+                Exported::Taken(_) => {
+                    return Err(VaultError::ExportTargetExists {
+                        path: out.join(target),
+                    });
+                }
+            }
             state.files_done += 1;
             state.bytes_done += entry.size;
             progress.report(&state);
         }
         if mode == ExportMode::Age {
-            let mut text = String::from(
-                "# datacoop epoch identities: decrypt a file with `age -d -i epoch-keys.txt FILE.age`\n",
-            );
-            for epoch in &record.epochs {
-                text.push_str(&format!(
-                    "# dataset {} epoch {}\n{}\n",
-                    record.name, epoch.index, epoch.secret
-                ));
-            }
-            datacoop_crypto::write_new_atomically(&keys_file, text.as_bytes())?;
+            write_keys_file(&root, &record)?;
         }
         Ok(ExportReport {
-            files: entries.len() as u64,
+            files,
             bytes: written,
             out: out.to_owned(),
             skipped,
@@ -92,13 +101,13 @@ impl Vault {
 
     async fn export_one(
         &self,
-        out: &Path,
+        root: &Arc<OutDir>,
         entry: &Entry,
-        target: &Path,
+        target: &str,
         key: &EpochKey,
         mode: ExportMode,
         cancel: &CancellationToken,
-    ) -> Result<u64, VaultError> {
+    ) -> Result<Exported, VaultError> {
         let integrity = |reason: String| VaultError::Integrity {
             dataset: entry.dataset.to_string(),
             name: entry.name.clone(),
@@ -116,15 +125,11 @@ impl Vault {
                 "its ciphertext is missing from the blob store".into(),
             ));
         }
-        let folder = target.parent().unwrap_or(target);
-        refuse_links_below(out, folder)?;
-        create_private_dirs(folder)?;
-        refuse_links_below(out, folder)?;
         let reader = tokio_util::io::SyncIoBridge::new(self.blobs.store().reader(hash));
         let job = DecodeJob {
             key: key.clone(),
             mode,
-            folder: folder.to_owned(),
+            root: root.clone(),
             target: target.to_owned(),
             expected_plaintext: entry.plaintext_hash.clone(),
             expected_blob: entry.blob_hash.clone(),
@@ -135,11 +140,49 @@ impl Vault {
             .map_err(|e| VaultError::Blobs(format!("decryption task failed: {e}")))?;
         // A failed file's partial copy was removed when the job dropped it.
         match result {
-            Ok(n) => Ok(n),
+            Ok(exported) => Ok(exported),
             Err(DecodeFailure::Integrity(reason)) => Err(integrity(reason)),
             Err(DecodeFailure::Other(e)) => Err(e),
         }
     }
+}
+
+/// The file holding the epoch identities next to an `--age` export.
+const KEYS_FILE: &str = "epoch-keys.txt";
+
+fn write_keys_file(root: &OutDir, record: &DatasetRecord) -> Result<(), VaultError> {
+    let mut text = zeroize::Zeroizing::new(String::from(
+        "# datacoop epoch identities: decrypt a file with `age -d -i epoch-keys.txt FILE.age`\n",
+    ));
+    for epoch in &record.epochs {
+        text.push_str(&format!(
+            "# dataset {} epoch {}\n{}\n",
+            record.name, epoch.index, epoch.secret
+        ));
+    }
+    let path = root.path().join(KEYS_FILE);
+    let mut partial = root
+        .partial()
+        .map_err(|e| VaultError::io("cannot create a file in", root.path(), e))?;
+    partial
+        .file_mut()
+        .write_all(text.as_bytes())
+        .map_err(|e| VaultError::io("cannot write", &path, e))?;
+    match partial.persist_new(KEYS_FILE) {
+        Ok(()) => Ok(()),
+        Err(PersistError::Exists(_)) => Err(VaultError::ExportTargetExists { path }),
+        Err(PersistError::Io(e)) => Err(VaultError::io("cannot write", &path, e)),
+    }
+}
+
+/// What became of one file.
+enum Exported {
+    Written {
+        bytes: u64,
+        id: FileId,
+    },
+    /// Its name was taken when it was to be given (by this file, if known).
+    Taken(Option<FileId>),
 }
 
 enum DecodeFailure {
@@ -151,43 +194,40 @@ enum DecodeFailure {
 struct DecodeJob {
     key: EpochKey,
     mode: ExportMode,
-    /// Where the target goes: the partial file is made beside it.
-    folder: PathBuf,
-    target: PathBuf,
+    root: Arc<OutDir>,
+    /// Its path below `root`, `/` between parts.
+    target: String,
     expected_plaintext: String,
     expected_blob: String,
     cancel: CancellationToken,
 }
 
 impl DecodeJob {
-    fn run(self, reader: impl Read) -> Result<u64, DecodeFailure> {
+    fn run(self, reader: impl Read) -> Result<Exported, DecodeFailure> {
+        let (parents, file_name) = match self.target.rsplit_once('/') {
+            Some((parents, name)) => (Some(parents), name),
+            None => (None, self.target.as_str()),
+        };
+        let folder = self
+            .root
+            .folder(parents.into_iter().flat_map(|p| p.split('/')))
+            .map_err(DecodeFailure::Other)?;
+        let path = folder.path().join(file_name);
         let io_err = |action: &'static str, path: &Path, e: io::Error| {
             DecodeFailure::Other(VaultError::io(action, path, e))
         };
-        // A new name nobody could have planted (random, created exclusively, 0600:
-        // decrypted personal data is its owner's only), removed on any failure. A file
-        // that merely looks like a partial copy is never touched.
-        let mut partial = tempfile::Builder::new()
-            .prefix(".datacoop-partial-")
-            .tempfile_in(&self.folder)
-            .map_err(|e| io_err("cannot create a file in", &self.folder, e))?;
-        let written = match self.mode {
-            ExportMode::Plain => self.decrypt(reader, partial.as_file_mut())?,
-            ExportMode::Age => self.copy_verified(reader, partial.as_file_mut())?,
+        let mut partial = folder
+            .partial()
+            .map_err(|e| io_err("cannot create a file in", folder.path(), e))?;
+        let bytes = match self.mode {
+            ExportMode::Plain => self.decrypt(reader, partial.file_mut(), &path)?,
+            ExportMode::Age => self.copy_verified(reader, partial.file_mut(), &path)?,
         };
-        partial
-            .as_file()
-            .sync_all()
-            .map_err(|e| io_err("cannot write", &self.target, e))?;
-        // Never replaces a file that appeared at the target since the export started.
-        match partial.persist_noclobber(&self.target) {
-            Ok(_) => Ok(written),
-            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
-                Err(DecodeFailure::Other(VaultError::ExportTargetExists {
-                    path: self.target.clone(),
-                }))
-            }
-            Err(e) => Err(io_err("cannot write", &self.target, e.error)),
+        let id = partial.id().map_err(|e| io_err("cannot write", &path, e))?;
+        match partial.persist_new(file_name) {
+            Ok(()) => Ok(Exported::Written { bytes, id }),
+            Err(PersistError::Exists(id)) => Ok(Exported::Taken(id)),
+            Err(PersistError::Io(e)) => Err(io_err("cannot write", &path, e)),
         }
     }
 
@@ -195,6 +235,7 @@ impl DecodeJob {
         &self,
         mut from: impl Read,
         out: &mut File,
+        path: &Path,
         hasher: &mut blake3::Hasher,
     ) -> Result<u64, DecodeFailure> {
         let mut buf = vec![0u8; READ_CHUNK];
@@ -210,21 +251,25 @@ impl DecodeJob {
                 Err(e) => return Err(DecodeFailure::Integrity(e.to_string())),
             };
             hasher.update(&buf[..n]);
-            out.write_all(&buf[..n]).map_err(|e| {
-                DecodeFailure::Other(VaultError::io("cannot write", &self.target, e))
-            })?;
+            out.write_all(&buf[..n])
+                .map_err(|e| DecodeFailure::Other(VaultError::io("cannot write", path, e)))?;
             total += n as u64;
         }
     }
 
-    fn decrypt(&self, reader: impl Read, out: &mut File) -> Result<u64, DecodeFailure> {
+    fn decrypt(
+        &self,
+        reader: impl Read,
+        out: &mut File,
+        path: &Path,
+    ) -> Result<u64, DecodeFailure> {
         let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(READ_CHUNK, reader))
             .map_err(|e| DecodeFailure::Integrity(e.to_string()))?;
         let plaintext = decryptor
             .decrypt(iter::once(self.key.age_identity() as &dyn age::Identity))
             .map_err(|e| DecodeFailure::Integrity(e.to_string()))?;
         let mut hasher = blake3::Hasher::new();
-        let n = self.pump(plaintext, out, &mut hasher)?;
+        let n = self.pump(plaintext, out, path, &mut hasher)?;
         if hasher.finalize().to_hex().as_str() != self.expected_plaintext {
             return Err(DecodeFailure::Integrity(
                 "decrypted bytes differ from what was added".into(),
@@ -233,9 +278,14 @@ impl DecodeJob {
         Ok(n)
     }
 
-    fn copy_verified(&self, reader: impl Read, out: &mut File) -> Result<u64, DecodeFailure> {
+    fn copy_verified(
+        &self,
+        reader: impl Read,
+        out: &mut File,
+        path: &Path,
+    ) -> Result<u64, DecodeFailure> {
         let mut hasher = blake3::Hasher::new();
-        let n = self.pump(reader, out, &mut hasher)?;
+        let n = self.pump(reader, out, path, &mut hasher)?;
         if hasher.finalize().to_hex().as_str() != self.expected_blob {
             return Err(DecodeFailure::Integrity(
                 "ciphertext does not match its hash".into(),
@@ -245,25 +295,11 @@ impl DecodeJob {
     }
 }
 
-/// Creates `dir` and any missing parents readable by their owner only (0700), whatever
-/// the umask: the folders of an export name the member's files.
-fn create_private_dirs(dir: &Path) -> Result<(), VaultError> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder
-        .create(dir)
-        .map_err(|e| VaultError::io("cannot create", dir, e))
-}
-
-/// The entries export can write as paths, and the rest: names with a `\` (stored by a
-/// version that accepted them) and names that are a file and a folder at once. One such
-/// name never stops the rest of the dataset from coming back.
-fn writable_entries(entries: Vec<Entry>) -> (Vec<Entry>, Vec<Skipped>) {
+/// The entries export can write as paths, each with its path below the export folder,
+/// and the rest: names with a `\\` (stored by a version that accepted them) and names
+/// whose paths would be a file and a folder at once (`a` beside `a/b`, or with `--age`,
+/// `x` beside `x.age/y`). One such name never stops the rest of the dataset coming back.
+fn writable_entries(entries: Vec<Entry>, mode: ExportMode) -> (Vec<(Entry, String)>, Vec<Skipped>) {
     let (entries, odd): (Vec<Entry>, Vec<Entry>) = entries
         .into_iter()
         .partition(|e| !e.name.split('/').any(|part| part.contains('\\')));
@@ -274,45 +310,22 @@ fn writable_entries(entries: Vec<Entry>) -> (Vec<Entry>, Vec<Skipped>) {
             reason: SkipReason::UnsupportedName,
         })
         .collect();
-    let as_sources = entries
-        .iter()
-        .map(|e| Source {
-            path: PathBuf::new(),
-            name: e.name.clone(),
-            size: e.size,
+    let targets = entries
+        .into_iter()
+        .map(|e| {
+            let target = match mode {
+                ExportMode::Plain => e.name.clone(),
+                ExportMode::Age => format!("{}.age", e.name),
+            };
+            (e, target)
         })
         .collect();
-    let (kept, conflicts) = without_conflicts(std::iter::empty(), as_sources);
-    let kept: HashSet<String> = kept.into_iter().map(|s| s.name).collect();
-    skipped.extend(conflicts);
-    let entries = entries
-        .into_iter()
-        .filter(|e| kept.contains(&e.name))
-        .collect();
-    (entries, skipped)
-}
-
-/// Refuses to write through a symbolic link below the export folder: `out/x` linking to
-/// another folder would put plaintext there. (The export folder itself may be a link the
-/// person chose.) Checked before and after the folders are made; writing relative to an
-/// opened folder (`openat`) would also close the window between check and write.
-fn refuse_links_below(root: &Path, folder: &Path) -> Result<(), VaultError> {
-    let Ok(below) = folder.strip_prefix(root) else {
-        return Ok(());
-    };
-    let mut path = root.to_owned();
-    for part in below.components() {
-        path.push(part);
-        match fs::symlink_metadata(&path) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(VaultError::LinkInExportTarget { path });
-            }
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(VaultError::io("cannot read", &path, e)),
-        }
-    }
-    Ok(())
+    let (kept, conflicts) = without_conflicts(std::iter::empty(), targets, |(_, t)| t);
+    skipped.extend(conflicts.into_iter().map(|(e, _)| Skipped {
+        name: e.name,
+        reason: SkipReason::NameConflict,
+    }));
+    (kept, skipped)
 }
 
 #[cfg(test)]
@@ -336,9 +349,11 @@ mod tests {
     /// Names an older version stored and export cannot write are set aside, not fatal.
     #[test]
     fn odd_stored_names_are_set_aside() {
-        let (kept, skipped) =
-            writable_entries(vec![entry("a"), entry("a/b"), entry("c\\d"), entry("e/f")]);
-        let kept: Vec<_> = kept.iter().map(|e| e.name.as_str()).collect();
+        let (kept, skipped) = writable_entries(
+            vec![entry("a"), entry("a/b"), entry("c\\d"), entry("e/f")],
+            ExportMode::Plain,
+        );
+        let kept: Vec<_> = kept.iter().map(|(e, _)| e.name.as_str()).collect();
         assert_eq!(kept, ["a", "e/f"]);
         let skipped: Vec<_> = skipped
             .iter()
@@ -351,5 +366,20 @@ mod tests {
                 ("a/b", SkipReason::NameConflict)
             ]
         );
+    }
+
+    /// With `--age` every name gains `.age`, which can make two names collide that did
+    /// not before: `x` (written `x.age`) beside `x.age/y` (written `x.age/y.age`).
+    #[test]
+    fn age_names_are_checked_as_written() {
+        let entries = || vec![entry("x"), entry("x.age/y")];
+        let (kept, skipped) = writable_entries(entries(), ExportMode::Plain);
+        assert_eq!(kept.len(), 2);
+        assert!(skipped.is_empty());
+        let (kept, skipped) = writable_entries(entries(), ExportMode::Age);
+        let kept: Vec<_> = kept.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(kept, ["x.age"]);
+        assert_eq!(skipped[0].name, "x.age/y");
+        assert_eq!(skipped[0].reason, SkipReason::NameConflict);
     }
 }
