@@ -842,7 +842,7 @@ async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
     let _one = ONE_WINDOW.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
-    make_folder(dir.path());
+    let files = make_folder(dir.path());
     let app = App::launch(&home).await;
     create_identity(&app, "").await;
     save_kit(&app).await;
@@ -940,6 +940,58 @@ async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
     app.visible("#log-table tr[data-kind='ConsentWithdraw']")
         .await;
     app.quit().await;
+    assert_home_holds_no_plaintext(&home, &files);
+}
+
+/// The README's promise, through the desktop app: after an add, a cooperative and consent
+/// operations made in the window, no byte of the files, no file name and no media type
+/// is anywhere under the home (searched for in every file, and in every path).
+fn assert_home_holds_no_plaintext(home: &Path, files: &BTreeMap<String, Vec<u8>>) {
+    let mut needles: Vec<Vec<u8>> = Vec::new();
+    for data in files.values() {
+        // Three stretches of each file: its start, middle and end.
+        for at in [0, data.len() / 2, data.len() - 32] {
+            needles.push(data[at..at + 32].to_vec());
+        }
+    }
+    let names = [
+        "monday.csv",
+        "tuesday.gpx",
+        "long-run.fit",
+        "week 2",
+        "text/csv",
+    ];
+    needles.extend(names.iter().map(|n| n.as_bytes().to_vec()));
+    let mut stack = vec![home.to_owned()];
+    let mut searched = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let shown = path.to_string_lossy().into_owned();
+            for name in ["monday", "tuesday", "long-run", "week 2"] {
+                assert!(!shown.contains(name), "{shown}");
+            }
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            // The socket and other special files have no bytes to search.
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            searched += bytes.len();
+            for needle in &needles {
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
+                    "{shown} holds {:?}",
+                    String::from_utf8_lossy(needle)
+                );
+            }
+        }
+    }
+    // The ciphertext of the three files, at least, was searched.
+    let plaintext: usize = files.values().map(Vec::len).sum();
+    assert!(searched > plaintext, "searched {searched} bytes");
 }
 
 /// The window follows the node's events: files added from the command line, through the

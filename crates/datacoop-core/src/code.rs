@@ -132,6 +132,7 @@ codes! {
     InputConflictingPurpose = "input.conflicting_purpose", 2;
     HomeOwned = "home.owned", 4;
     HomeOwnerUnreachable = "home.owner_unreachable", 4;
+    HomeStillClosing = "home.still_closing", 1;
     AuthLocked = "auth.locked", 3;
     AuthPassphraseRequired = "auth.passphrase_required", 3;
     InputNotHere = "input.not_here", 2;

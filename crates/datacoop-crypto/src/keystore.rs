@@ -113,16 +113,45 @@ impl std::fmt::Debug for KeystoreSecrets {
     }
 }
 
-/// Seals `plaintext` with age's passphrase (scrypt) recipient.
+/// The lowest scrypt work factor (log2 N) [`KdfCost::Default`] ever seals with. age
+/// calibrates its default from one timing of a small derivation, so a machine that is
+/// busy at that moment could get a cost far below a second; this floor (tens of
+/// milliseconds of work per guess on a fast machine) is what a test or a busy machine
+/// can never go under.
+pub const MIN_WORK_FACTOR: u8 = 16;
+
+/// Seals `plaintext` with age's passphrase (scrypt) recipient; [`KdfCost::Default`]
+/// never below [`MIN_WORK_FACTOR`].
 pub(crate) fn seal_with_passphrase(
     plaintext: &[u8],
     passphrase: &SecretString,
     cost: KdfCost,
 ) -> Result<Vec<u8>, CryptoError> {
-    let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
-    cost.apply(&mut recipient);
-    age::encrypt(&recipient, plaintext)
-        .map_err(|e| CryptoError::InvalidKey(format!("cannot seal with the passphrase: {e}")))
+    let floor = match cost {
+        KdfCost::Default => MIN_WORK_FACTOR,
+        KdfCost::Cheap | KdfCost::LogN(_) => 0,
+    };
+    seal_at_least(plaintext, passphrase, cost, floor)
+}
+
+/// Seals at `cost`, and again at `floor` if that came out lower.
+fn seal_at_least(
+    plaintext: &[u8],
+    passphrase: &SecretString,
+    cost: KdfCost,
+    floor: u8,
+) -> Result<Vec<u8>, CryptoError> {
+    let seal = |cost: KdfCost| {
+        let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
+        cost.apply(&mut recipient);
+        age::encrypt(&recipient, plaintext)
+            .map_err(|e| CryptoError::InvalidKey(format!("cannot seal with the passphrase: {e}")))
+    };
+    let sealed = seal(cost)?;
+    match scrypt_work_factor(&sealed) {
+        Some(n) if n < floor => seal(KdfCost::LogN(floor)),
+        _ => Ok(sealed),
+    }
 }
 
 /// Why opening a passphrase-sealed file failed.
@@ -240,6 +269,19 @@ mod tests {
         let secrets = KeystoreSecrets::generate("Ada");
         Keystore::create(&path, &secrets, &pass("pw"), KdfCost::Cheap).unwrap();
         (dir, path, secrets)
+    }
+
+    #[test]
+    fn a_cost_below_the_floor_is_raised_to_it() {
+        let passphrase = SecretString::from("pass".to_owned());
+        let sealed = seal_at_least(b"x", &passphrase, KdfCost::LogN(10), 12).unwrap();
+        assert_eq!(scrypt_work_factor(&sealed), Some(12));
+        let sealed = seal_at_least(b"x", &passphrase, KdfCost::LogN(11), 10).unwrap();
+        assert_eq!(scrypt_work_factor(&sealed), Some(11));
+        assert!(matches!(
+            open_with_passphrase(&sealed, &passphrase),
+            Ok(plain) if plain.as_slice() == b"x"
+        ));
     }
 
     #[test]

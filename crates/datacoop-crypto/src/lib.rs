@@ -35,7 +35,7 @@ pub use atomic::{write_atomically, write_new_atomically};
 pub use epoch::EpochKey;
 pub use error::CryptoError;
 pub use identity::{Identity, IdentityId, PublicIdentity};
-pub use keystore::{KdfCost, Keystore, KeystoreSecrets};
+pub use keystore::{KdfCost, Keystore, KeystoreSecrets, MIN_WORK_FACTOR};
 pub use recovery::{RecoveryKit, RecoveryPhrase};
 pub use seal::{KeyedHasher, ValueCipher};
 

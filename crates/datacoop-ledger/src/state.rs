@@ -44,24 +44,26 @@ struct Proposal {
     effective_at: Option<u64>,
 }
 
-/// Where an access request stands (rule set 2, see [`RULES`]).
+/// Where an access request stands (rule sets 2 and 3, see [`RULES`]).
 #[derive(Debug, Clone, Default)]
 struct RequestState {
     /// Stewards who approved it, in log order, each once.
     approvals: Vec<KeyBytes>,
-    /// The log index of the approval that made it approved (the k-th distinct one).
+    /// The log index of the approval that made it approved (the k-th distinct one), or
+    /// of the governance change that made its approvals enough.
     approved_at: Option<u64>,
     /// The log index of the denial that ended it.
     denied_at: Option<u64>,
 }
 
-/// The rule set [`CoopState::apply`] enforces. Rule set 2 (this one): an access request
-/// becomes approved at its k-th distinct steward approval, a denial before that ends it,
-/// and a grant is valid only for an approved request. Rule set 1 accepted a grant for
-/// any request; no released version wrote access requests or grants, so every log valid
-/// under rule set 1 is valid under rule set 2. Changing a rule bumps this number and says
-/// how logs written under the old one verify (`docs/LEDGER-NOTES.md`).
-pub const RULES: u32 = 2;
+/// The rule set [`CoopState::apply`] enforces. Since rule set 2, an access request becomes
+/// approved at its k-th distinct approval from a current steward, a denial before that
+/// ends it, and a grant is valid only for an approved request (rule set 1 accepted a
+/// grant for any request). Rule set 3 (this one) also approves a pending request at the
+/// governance change that makes its approvals enough (k lowered). Each accepts every log
+/// the one before accepted; changing a rule bumps this number and says how logs written
+/// under the old one verify (`docs/LEDGER-NOTES.md`).
+pub const RULES: u32 = 3;
 
 #[derive(Debug, Clone, Copy)]
 struct OpInfo {
@@ -163,6 +165,34 @@ impl CoopState {
         self.requests
             .get(request)
             .is_some_and(|r| r.denied_at.is_some())
+    }
+
+    /// How many of a request's approvals are from current stewards.
+    fn current_approvals(&self, request: &RequestState) -> usize {
+        request
+            .approvals
+            .iter()
+            .filter(|a| self.stewards.contains(a))
+            .count()
+    }
+
+    /// Rule set 3: a governance change that makes a pending request's approvals enough
+    /// (a lower k) approves it, at that change. Without this, a request every current
+    /// steward had already approved could never become approved.
+    fn approve_requests_with_enough(&mut self, index: u64) {
+        let threshold = self.threshold as usize;
+        let stewards = &self.stewards;
+        for request in self.requests.values_mut() {
+            let counted = request
+                .approvals
+                .iter()
+                .filter(|a| stewards.contains(a))
+                .count();
+            if request.approved_at.is_none() && request.denied_at.is_none() && counted >= threshold
+            {
+                request.approved_at = Some(index);
+            }
+        }
     }
 
     fn request(&self, request: &OpId) -> Result<&RequestState, LedgerError> {
@@ -470,6 +500,7 @@ impl CoopState {
                     if let Some(m) = params.removed_member {
                         self.members.remove(&m);
                     }
+                    self.approve_requests_with_enough(index);
                     applied = Applied::GovernanceEffective(change);
                 }
             }
@@ -552,12 +583,7 @@ impl CoopState {
                     });
                 }
                 // Approvals from stewards removed since do not count (as for proposals).
-                let counted = state
-                    .approvals
-                    .iter()
-                    .filter(|a| self.stewards.contains(a))
-                    .count()
-                    + 1;
+                let counted = self.current_approvals(state) + 1;
                 let now_approved =
                     state.approved_at.is_none() && counted >= self.threshold as usize;
                 let index = self.len;
@@ -596,7 +622,7 @@ impl CoopState {
                         } else {
                             format!(
                                 "the request has {} of the {} steward approvals it needs",
-                                state.approvals.len(),
+                                self.current_approvals(state),
                                 self.threshold
                             )
                         },

@@ -1096,6 +1096,31 @@ fn the_log_keeps_evidence_it_sees() {
     assert_eq!(coop.log.evidence().unwrap().len(), 4);
 }
 
+/// A trainer's request for fitness data, answered by `deadline`.
+fn access_request(deadline: u64) -> Body {
+    Body::AccessRequest {
+        purpose: Purpose::ScientificResearch,
+        categories: vec!["fitness".parse::<Category>().unwrap()],
+        period_secs: 86_400,
+        license: "CC-BY-4.0".into(),
+        credits: 5,
+        deadline,
+        request_key: [9; 32],
+    }
+}
+
+/// A grant for `request`.
+fn grant_for(request: OpId) -> Body {
+    Body::Grant {
+        request,
+        capability_hash: [3; 32],
+        window_start: T0,
+        window_end: T0 + 100,
+        epochs: vec![0],
+        credits: 5,
+    }
+}
+
 /// A request for access is approved by the k-th distinct steward approval (k = 2 here),
 /// and only then can a grant name it; a denial before that ends it for good.
 #[test]
@@ -1108,32 +1133,15 @@ fn a_grant_needs_k_distinct_approvals_and_a_denial_ends_the_request() {
     );
     let trainer = key(61);
     coop.join_trainer(&trainer, 7);
-    let ask = |deadline: u64| Body::AccessRequest {
-        purpose: Purpose::ScientificResearch,
-        categories: vec!["fitness".parse::<Category>().unwrap()],
-        period_secs: 86_400,
-        license: "CC-BY-4.0".into(),
-        credits: 5,
-        deadline,
-        request_key: [9; 32],
-    };
-    let grant = |request: OpId| Body::Grant {
-        request,
-        capability_hash: [3; 32],
-        window_start: T0,
-        window_end: T0 + 100,
-        epochs: vec![0],
-        credits: 5,
-    };
     let refused = |coop: &mut Coop<MemStore>, k: &ed25519_consensus::SigningKey, body: Body| {
         let op = coop.log.make_operation(k, body, T0);
         coop.log.append(op).unwrap_err()
     };
 
-    let (_, request) = coop.append(&trainer, ask(T0 + 100));
+    let (_, request) = coop.append(&trainer, access_request(T0 + 100));
     coop.append(&s0, Body::RequestApproval { request });
     // One approval of two: no grant yet.
-    let e = refused(&mut coop, &s0, grant(request));
+    let e = refused(&mut coop, &s0, grant_for(request));
     assert_eq!(e.code(), "ledger.invalid_governance");
     assert!(e.to_string().contains("1 of the 2"), "{e}");
     // The same steward approving again does not count twice; it is refused.
@@ -1145,7 +1153,7 @@ fn a_grant_needs_k_distinct_approvals_and_a_denial_ends_the_request() {
         coop.log.state().request_approved_at(&request),
         Some(approved_at)
     );
-    coop.append(&s0, grant(request));
+    coop.append(&s0, grant_for(request));
     // Approved requests are not denied afterwards.
     let e = refused(
         &mut coop,
@@ -1158,7 +1166,7 @@ fn a_grant_needs_k_distinct_approvals_and_a_denial_ends_the_request() {
     assert_eq!(e.code(), "ledger.invalid_governance");
 
     // A denial before the k-th approval ends the request.
-    let (_, second) = coop.append(&trainer, ask(T0 + 200));
+    let (_, second) = coop.append(&trainer, access_request(T0 + 200));
     coop.append(&s0, Body::RequestApproval { request: second });
     coop.append(
         &s2,
@@ -1170,7 +1178,50 @@ fn a_grant_needs_k_distinct_approvals_and_a_denial_ends_the_request() {
     assert!(coop.log.state().request_denied(&second));
     let e = refused(&mut coop, &s1, Body::RequestApproval { request: second });
     assert!(e.to_string().contains("denied"), "{e}");
-    let e = refused(&mut coop, &s0, grant(second));
+    let e = refused(&mut coop, &s0, grant_for(second));
     assert!(e.to_string().contains("denied"), "{e}");
-    assert_eq!(RULES, 2);
+    assert_eq!(RULES, 3);
+}
+
+/// Rule set 3: lowering k approves a pending request whose approvals are now enough, at
+/// the change; approvals from stewards removed since are not counted, in the rule or in
+/// the message saying how many a request has.
+#[test]
+fn lowering_k_approves_a_request_whose_approvals_are_now_enough() {
+    let mut coop = Coop::new(MemStore::new());
+    let (s0, s1, s2) = (
+        coop.stewards[0].clone(),
+        coop.stewards[1].clone(),
+        coop.stewards[2].clone(),
+    );
+    let govern =
+        |coop: &mut Coop<MemStore>, change: Change, by: &[&ed25519_consensus::SigningKey]| {
+            let (_, p) = coop.append(by[0], Body::Proposal { change });
+            let mut last = 0;
+            for k in by {
+                last = coop.append(k, Body::ProposalApproval { proposal: p }).0;
+            }
+            last
+        };
+    govern(&mut coop, Change::SetThreshold(3), &[&s0, &s1]);
+    assert_eq!(coop.log.state().threshold(), 3);
+    let trainer = key(62);
+    coop.join_trainer(&trainer, 7);
+    let (_, first) = coop.append(&trainer, access_request(T0 + 100));
+    coop.append(&s0, Body::RequestApproval { request: first });
+    coop.append(&s2, Body::RequestApproval { request: first });
+    assert_eq!(coop.log.state().request_approved_at(&first), None);
+    // k = 2: two approvals are enough now, so the request is approved at that change.
+    let lowered = govern(&mut coop, Change::SetThreshold(2), &[&s0, &s1, &s2]);
+    assert_eq!(coop.log.state().request_approved_at(&first), Some(lowered));
+
+    // An approval from a steward removed since does not count, and is not counted in
+    // the message either.
+    let (_, second) = coop.append(&trainer, access_request(T0 + 200));
+    coop.append(&s2, Body::RequestApproval { request: second });
+    govern(&mut coop, Change::RemoveSteward(pk(&s2)), &[&s0, &s1]);
+    let op = coop.log.make_operation(&s0, grant_for(second), T0);
+    let e = coop.log.append(op).unwrap_err();
+    assert!(e.to_string().contains("0 of the 2"), "{e}");
+    coop.append(&s1, grant_for(first));
 }

@@ -14,9 +14,10 @@ use std::time::Duration;
 use datacoop_vault::{CancellationToken, Progress, ProgressSink, ProgressThrottle};
 
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc;
+use zeroize::Zeroizing;
 
 use crate::NodeError;
 use crate::api::{Op, Request};
@@ -28,6 +29,11 @@ use datacoop_core::Code;
 const MAX_REQUEST: usize = 1 << 20;
 /// How long a client may take to send its request line.
 const REQUEST_PATIENCE: Duration = Duration::from_secs(10);
+/// How long one reply line may take to leave: a client that stops reading is let go.
+const WRITE_PATIENCE: Duration = Duration::from_secs(30);
+/// Room for a request line without growing (growing would leave copies of a passphrase
+/// it carries in freed memory); longer lines are requests without secrets.
+const LINE_CAPACITY: usize = 4096;
 /// Connections served at once (followers included); more are refused, saying why.
 const MAX_CONNECTIONS: usize = 64;
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -125,14 +131,50 @@ pub(crate) async fn serve(listener: UnixListener, owner: Arc<Shared>, owner_uid:
     }
 }
 
+/// What the client sent before its request line ended.
+enum RequestLine {
+    /// The line, newline included (wiped when dropped: it may carry a passphrase), and
+    /// whether more bytes followed it.
+    Line(Zeroizing<Vec<u8>>, bool),
+    /// The connection closed before sending anything.
+    Closed,
+    /// No newline within [`MAX_REQUEST`] bytes, or the connection closed mid-line.
+    Unterminated,
+}
+
+/// Reads the request line straight from the socket (no buffer outside this one that
+/// would keep a copy of a passphrase).
+async fn read_request_line(read: &mut (impl AsyncRead + Unpin)) -> std::io::Result<RequestLine> {
+    let mut line = Zeroizing::new(Vec::with_capacity(LINE_CAPACITY));
+    let mut chunk = Zeroizing::new([0u8; 1024]);
+    loop {
+        let n = read.read(&mut chunk[..]).await?;
+        if n == 0 {
+            return Ok(if line.is_empty() {
+                RequestLine::Closed
+            } else {
+                RequestLine::Unterminated
+            });
+        }
+        if let Some(end) = chunk[..n].iter().position(|b| *b == b'\n') {
+            line.extend_from_slice(&chunk[..=end]);
+            return Ok(if line.len() > MAX_REQUEST {
+                RequestLine::Unterminated
+            } else {
+                RequestLine::Line(line, end + 1 < n)
+            });
+        }
+        line.extend_from_slice(&chunk[..n]);
+        if line.len() > MAX_REQUEST {
+            return Ok(RequestLine::Unterminated);
+        }
+    }
+}
+
 async fn serve_one(stream: UnixStream, owner: Arc<Shared>) -> std::io::Result<()> {
-    let (read, mut write) = stream.into_split();
-    let mut reader = BufReader::new(read);
-    let mut line = String::new();
-    let mut limited = tokio::io::AsyncReadExt::take(&mut reader, MAX_REQUEST as u64);
-    let read = limited.read_line(&mut line);
-    let n = match tokio::time::timeout(REQUEST_PATIENCE, read).await {
-        Ok(n) => n?,
+    let (mut read, mut write) = stream.into_split();
+    let line = match tokio::time::timeout(REQUEST_PATIENCE, read_request_line(&mut read)).await {
+        Ok(line) => line?,
         Err(_) => {
             let reply = Reply::Error {
                 code: Code::ControlProtocol,
@@ -141,17 +183,18 @@ async fn serve_one(stream: UnixStream, owner: Arc<Shared>) -> std::io::Result<()
             return write_line(&mut write, &reply).await;
         }
     };
-    if n == 0 {
-        return Ok(());
-    }
-    if !line.ends_with('\n') {
-        let reply = Reply::Error {
-            code: Code::ControlProtocol,
-            message: format!("a request is one line of at most {MAX_REQUEST} bytes"),
-        };
-        return write_line(&mut write, &reply).await;
-    }
-    let request: Request = match serde_json::from_str(&line) {
+    let (line, more_followed) = match line {
+        RequestLine::Line(line, more) => (line, more),
+        RequestLine::Closed => return Ok(()),
+        RequestLine::Unterminated => {
+            let reply = Reply::Error {
+                code: Code::ControlProtocol,
+                message: format!("a request is one line of at most {MAX_REQUEST} bytes"),
+            };
+            return write_line(&mut write, &reply).await;
+        }
+    };
+    let request: Request = match serde_json::from_slice(&line) {
         Ok(r) => r,
         Err(e) => {
             let reply = Reply::Error {
@@ -161,14 +204,18 @@ async fn serve_one(stream: UnixStream, owner: Arc<Shared>) -> std::io::Result<()
             return write_line(&mut write, &reply).await;
         }
     };
+    drop(line);
     // The client hanging up cancels its request; so does anything it sends after the
     // request line (the protocol has nothing more to say), read into a small buffer.
     let cancel = CancellationToken::new();
+    if more_followed {
+        cancel.cancel();
+    }
     let hang_up = {
         let cancel = cancel.clone();
         tokio::spawn(async move {
             let mut scratch = [0u8; 64];
-            let _ = tokio::io::AsyncReadExt::read(&mut reader, &mut scratch).await;
+            let _ = read.read(&mut scratch).await;
             cancel.cancel();
         })
     };
@@ -204,9 +251,13 @@ async fn answer(
             let _ = tx.send(reply);
         })
     };
+    // Once a line cannot be written (the client left, or stopped reading), the request
+    // is cancelled and nothing more is written; its end is still waited for.
+    let mut connected = true;
     while let Some(reply) = rx.recv().await {
         let last = !matches!(reply, Reply::Progress(_));
-        if write_line(write, &reply).await.is_err() {
+        if connected && write_line(write, &reply).await.is_err() {
+            connected = false;
             cancel.cancel();
         }
         if last {
@@ -242,10 +293,27 @@ async fn write_line(
     write: &mut (impl AsyncWriteExt + Unpin),
     reply: &Reply,
 ) -> std::io::Result<()> {
+    write_line_within(write, reply, WRITE_PATIENCE).await
+}
+
+/// Writes one reply line, giving up after `patience` (a client that stops reading).
+async fn write_line_within(
+    write: &mut (impl AsyncWriteExt + Unpin),
+    reply: &Reply,
+    patience: Duration,
+) -> std::io::Result<()> {
     let mut bytes = serde_json::to_vec(reply).map_err(std::io::Error::other)?;
     bytes.push(b'\n');
-    write.write_all(&bytes).await?;
-    write.flush().await
+    let sent = async {
+        write.write_all(&bytes).await?;
+        write.flush().await
+    };
+    tokio::time::timeout(patience, sent).await.map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("the client read nothing for {}s", patience.as_secs()),
+        )
+    })?
 }
 
 /// Forwards progress at most every [`PROGRESS_INTERVAL`], and always the final report.
@@ -402,5 +470,41 @@ impl RemoteEvents {
                 "the owner sent something other than an event".into(),
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A client that stops reading cannot hold a connection open forever.
+    #[tokio::test(start_paused = true)]
+    async fn a_reply_nobody_reads_gives_up() {
+        let (mut server, _client) = tokio::io::duplex(64);
+        let reply = Reply::Done(serde_json::Value::String("x".repeat(1024)));
+        let err = write_line_within(&mut server, &reply, Duration::from_secs(5))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+    }
+
+    #[tokio::test]
+    async fn request_lines_are_bounded_and_end_at_a_newline() {
+        async fn read(bytes: &[u8]) -> RequestLine {
+            let mut bytes = bytes;
+            read_request_line(&mut bytes).await.unwrap()
+        }
+        assert!(matches!(
+            read(b"{\"ping\":null}\n").await,
+            RequestLine::Line(line, false) if line.as_slice() == b"{\"ping\":null}\n"
+        ));
+        assert!(matches!(
+            read(b"{}\nmore").await,
+            RequestLine::Line(line, true) if line.as_slice() == b"{}\n"
+        ));
+        assert!(matches!(read(b"").await, RequestLine::Closed));
+        assert!(matches!(read(b"{\"half").await, RequestLine::Unterminated));
+        let long = vec![b'x'; MAX_REQUEST + 10];
+        assert!(matches!(read(&long).await, RequestLine::Unterminated));
     }
 }

@@ -143,6 +143,14 @@ pub enum NodeError {
         /// The limit.
         connections: usize,
     },
+    /// The vault of the last lock is still closing: work it cancelled has not ended.
+    #[error(
+        "the vault is still closing: work stopped when the home was locked has not ended after {seconds}s; try again in a moment"
+    )]
+    StillClosing {
+        /// How long was waited.
+        seconds: u64,
+    },
     /// The control protocol was violated.
     #[error("control socket: {0}")]
     Protocol(String),
@@ -209,6 +217,7 @@ impl NodeError {
             NodeError::Locked { .. } => Code::AuthLocked,
             NodeError::NotHere { .. } => Code::InputNotHere,
             NodeError::Busy { .. } => Code::ControlBusy,
+            NodeError::StillClosing { .. } => Code::HomeStillClosing,
             NodeError::Protocol(_) => Code::ControlProtocol,
             NodeError::FileExists { .. } => Code::InputFileExists,
             NodeError::Io { .. } => Code::IoFailed,

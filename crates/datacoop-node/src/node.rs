@@ -528,7 +528,7 @@ impl Node {
 
 /// Keystores sealed with a work factor below this (log2 N) were made by a build for tests
 /// told to be cheap; an ordinary unlock seals them again at the default.
-pub const MIN_WORK_FACTOR: u8 = 16;
+pub use datacoop_crypto::MIN_WORK_FACTOR;
 
 /// Seals the keystore again at the default cost if it is below [`MIN_WORK_FACTOR`].
 async fn reseal_if_weak(home: &Home, passphrase: &SecretString) -> Result<(), NodeError> {

@@ -123,6 +123,11 @@ pub(crate) struct Shared {
     pub(crate) connections: TaskTracker,
     on_activate: Option<Arc<dyn Fn() + Send + Sync>>,
     lock: Mutex<Option<HomeLock>>,
+    /// Closes the vault of a lock whose work outlasted the patience, once that work ends.
+    /// Nothing opens the vault again before it has finished.
+    closing: tokio::sync::Mutex<Option<JoinHandle<()>>>,
+    /// How long locking waits for cancelled work, and unlocking for a vault still closing.
+    stop_patience: Mutex<Duration>,
 }
 
 impl Owner {
@@ -193,6 +198,8 @@ impl Owner {
             connections: TaskTracker::new(),
             on_activate: options.on_activate,
             lock: Mutex::new(None),
+            closing: tokio::sync::Mutex::new(None),
+            stop_patience: Mutex::new(STOP_PATIENCE),
         });
         let server = tokio::spawn(control::serve(listener, shared.clone(), owner_uid));
         lock.publish(options.kind)?;
@@ -253,6 +260,7 @@ impl Owner {
         passphrase: SecretString,
     ) -> Result<CreatedIdentity, NodeError> {
         let mut slot = self.shared.slot.write().await;
+        self.shared.wait_until_closed().await?;
         let home = self.shared.home.clone();
         let cost = self.shared.kdf_cost;
         let name = name.to_owned();
@@ -286,6 +294,7 @@ impl Owner {
         passphrase: SecretString,
     ) -> Result<PublicIdentity, NodeError> {
         let mut slot = self.shared.slot.write().await;
+        self.shared.wait_until_closed().await?;
         let home = self.shared.home.clone();
         let cost = self.shared.kdf_cost;
         let (restored, passphrase) = tokio::task::spawn_blocking(move || {
@@ -306,6 +315,7 @@ impl Owner {
         if let Some(unlocked) = slot.as_ref() {
             return Ok(unlocked.node.identity());
         }
+        self.shared.wait_until_closed().await?;
         let node = self.open_node(passphrase).await?;
         Ok(self.fill(&mut slot, node))
     }
@@ -322,6 +332,9 @@ impl Owner {
     pub async fn shutdown(&self) -> StopReport {
         self.shared.stopping.cancel();
         let report = self.shared.lock().await;
+        if let Err(e) = self.shared.wait_until_closed().await {
+            tracing::warn!("stopping with the vault still open: {e}");
+        }
         self.shared.connections.close();
         if tokio::time::timeout(STOP_PATIENCE, self.shared.connections.wait())
             .await
@@ -450,6 +463,32 @@ impl Shared {
         result
     }
 
+    fn stop_patience(&self) -> Duration {
+        self.stop_patience
+            .lock()
+            .map(|d| *d)
+            .unwrap_or(STOP_PATIENCE)
+    }
+
+    /// Waits (up to the stop patience) for the vault of an earlier lock to finish
+    /// closing, so that it is never open twice.
+    async fn wait_until_closed(&self) -> Result<(), NodeError> {
+        let mut closing = self.closing.lock().await;
+        let Some(closer) = closing.as_mut() else {
+            return Ok(());
+        };
+        let patience = self.stop_patience();
+        match tokio::time::timeout(patience, closer).await {
+            Ok(_) => {
+                *closing = None;
+                Ok(())
+            }
+            Err(_) => Err(NodeError::StillClosing {
+                seconds: patience.as_secs(),
+            }),
+        }
+    }
+
     async fn lock(&self) -> StopReport {
         // Held until the vault is closed, so that an unlock cannot open it twice.
         let mut slot = self.slot.write().await;
@@ -463,15 +502,27 @@ impl Shared {
         unlocked.cancel.cancel();
         unlocked.work.close();
         let started = Instant::now();
-        let in_time = tokio::time::timeout(STOP_PATIENCE, unlocked.work.wait())
+        let in_time = tokio::time::timeout(self.stop_patience(), unlocked.work.wait())
             .await
             .is_ok();
         match Arc::try_unwrap(unlocked.node) {
             Ok(node) => node.close().await,
-            Err(_) => tracing::warn!(
-                "work still running {:?} after the home was locked; the vault closes when it ends",
-                started.elapsed()
-            ),
+            Err(node) => {
+                tracing::warn!(
+                    "work still running {:?} after the home was locked; the vault closes when it ends",
+                    started.elapsed()
+                );
+                let work = unlocked.work.clone();
+                let closer = tokio::spawn(async move {
+                    work.wait().await;
+                    match Arc::try_unwrap(node) {
+                        Ok(node) => node.close().await,
+                        // Held outside the tracked work: it closes when dropped.
+                        Err(_) => tracing::warn!("the vault closes when its last user ends"),
+                    }
+                });
+                *self.closing.lock().await = Some(closer);
+            }
         }
         self.events.emit(Event::Locked {
             cancelled: cancelled.clone(),

@@ -574,3 +574,45 @@ async fn an_age_export_through_the_socket_needs_the_passphrase() {
     assert!(dir.path().join("c/epoch-keys.txt").exists());
     app.shutdown().await;
 }
+
+/// Work that outlives the lock's patience keeps the vault open; until it ends and the
+/// vault closes, unlocking refuses (saying why) rather than opening the vault a second
+/// time, and afterwards unlocks as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unlocking_waits_for_a_vault_still_closing() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+    let app = owned(&home, Arc::new(AtomicUsize::new(0))).await;
+    let pass = SecretString::from("correct horse battery staple");
+    app.create("Ada", pass.clone()).await.unwrap();
+    *app.shared.stop_patience.lock().unwrap() = Duration::from_millis(200);
+    // A job that ignores its cancellation, holding the node until told.
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    {
+        let slot = app.shared.slot.read().await;
+        let unlocked = slot.as_ref().unwrap();
+        let node = unlocked.node.clone();
+        unlocked.work.spawn(async move {
+            let _ = released.await;
+            drop(node);
+        });
+    }
+    let report = app.lock().await;
+    assert!(!report.in_time, "{report:?}");
+    assert_eq!(app.state().await, HomeState::Locked);
+    let err = app.unlock(&pass).await.unwrap_err();
+    assert_eq!(err.code(), "home.still_closing", "{err}");
+    assert_eq!(app.state().await, HomeState::Locked);
+    release.send(()).unwrap();
+    app.unlock(&pass).await.unwrap();
+    let listing = app
+        .call(
+            DataList { dataset: None },
+            Arc::new(NoProgress),
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert!(listing.datasets.is_empty());
+    app.shutdown().await;
+}

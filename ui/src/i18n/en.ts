@@ -1,7 +1,7 @@
 // Every string the window shows, in one place, ready for translation.
 // Functions take the variable parts; numbers and sizes are formatted by the caller (Intl).
 
-import type { Code } from "../api/bindings";
+import type { Code, SkipReason } from "../api/bindings";
 
 export const en = {
   appName: "datacoop",
@@ -255,9 +255,18 @@ export const en = {
     categoryMissing: "Choose a category for the new dataset.",
     added: (files: string, size: string, dataset: string) =>
       `Added ${files} files (${size}) to “${dataset}”.`,
-    addSkipped: (count: string, names: string) =>
-      ` Skipped ${count} (links are never followed; names must be possible as paths): ${names}.`,
+    addSkipped: (count: string, names: string) => ` Skipped ${count}: ${names}.`,
   },
+
+  /** Why a file was left out of an add or an export, after its name. */
+  skipReasons: {
+    symbolic_link: "a link, which datacoop never follows",
+    unsupported_name: "its name contains \\, which a path cannot hold",
+    name_conflict: "it would be a file and a folder at once",
+    not_a_file: "a device, pipe or socket, not a file",
+    not_utf8: "its name is not valid text",
+  } satisfies Record<SkipReason, string>,
+  skippedItem: (name: string, reason: string) => `${name} (${reason})`,
 
   progress: {
     adding: (dataset: string) => `Adding to “${dataset}”`,
@@ -541,6 +550,7 @@ export const en = {
     "control.protocol":
       "datacoop could not understand one of its own answers. Restart it and try again.",
     "control.busy": "datacoop is busy with many requests at once. Try again in a moment.",
+    "home.still_closing": "Work stopped when datacoop was locked has not finished yet. Try again in a moment.",
     "unknown": "Something went wrong.",
   } satisfies Record<Code, string>,
   /** Added after the message for codes whose details help (which file, which operation). */

@@ -2,7 +2,7 @@
 // drop) and exporting, each with a progress panel.
 
 import { open } from "@tauri-apps/plugin-dialog";
-import { CATEGORY_SUGGESTIONS, type DatasetSummary, type Entry } from "../api/bindings";
+import { CATEGORY_SUGGESTIONS, type DatasetSummary, type Entry, type Skipped } from "../api/bindings";
 import { api, newJob } from "../api/commands";
 import { h, mount, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
@@ -186,7 +186,7 @@ function addPanel(ctx: DataContext, datasets: DatasetSummary[], preset: string |
         panel.end();
         mount(progressSlot);
         const skipped = r.skipped.length
-          ? en.add.addSkipped(formatCount(r.skipped.length), r.skipped.map((s) => s.name).join(", "))
+          ? en.add.addSkipped(formatCount(r.skipped.length), describeSkipped(r.skipped))
           : "";
         hooks.done(en.add.added(formatCount(r.files), formatBytes(r.bytes), r.dataset) + skipped);
       } catch (err) {
@@ -304,7 +304,7 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
         const r = await api.exportDataset(job, name, target, panel.update);
         exportResult.hidden = false;
         const skipped = r.skipped.length
-          ? en.dataset.exportSkipped(formatCount(r.skipped.length), r.skipped.map((s) => s.name).join(", "))
+          ? en.dataset.exportSkipped(formatCount(r.skipped.length), describeSkipped(r.skipped))
           : "";
         exportResult.textContent = en.dataset.exported(formatCount(r.files), formatBytes(r.bytes), r.out) + skipped;
         reveal(exportResult);
@@ -341,4 +341,9 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
     head, notice, addSlot,
     h("h2", {}, en.dataset.files), files, details,
     exportForm);
+}
+
+/** Each skipped file with why, for a result line. */
+function describeSkipped(skipped: Skipped[]): string {
+  return skipped.map((s) => en.skippedItem(s.name, en.skipReasons[s.reason])).join(", ");
 }
