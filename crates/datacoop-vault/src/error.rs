@@ -113,6 +113,16 @@ pub enum VaultError {
         /// What we were doing.
         action: String,
     },
+    /// An add stopped partway; the files before the one it stopped at were stored.
+    #[error("{cause} ({stored} of {total} files were stored before it stopped)")]
+    Interrupted {
+        /// Files stored.
+        stored: u64,
+        /// Files the add was given.
+        total: u64,
+        /// Why it stopped.
+        cause: Box<VaultError>,
+    },
     /// The user cancelled; nothing partial was kept.
     #[error("cancelled; nothing partial was kept")]
     Cancelled,
@@ -120,6 +130,12 @@ pub enum VaultError {
     #[error("{path} already exists; export into an empty folder")]
     ExportTargetExists {
         /// The path.
+        path: PathBuf,
+    },
+    /// The folder to export into is a file.
+    #[error("{path} is a file; an export needs a folder to write into")]
+    ExportTargetNotAFolder {
+        /// The file.
         path: PathBuf,
     },
     /// Metadata storage failed.
@@ -132,7 +148,7 @@ pub enum VaultError {
     #[error("blob store: {0}")]
     Blobs(String),
     /// Other file system errors.
-    #[error("{action} {path}: {source}")]
+    #[error("{action} {path}: {}", datacoop_core::plain_io(source))]
     Io {
         /// What we were doing.
         action: &'static str,
@@ -165,8 +181,10 @@ impl VaultError {
             VaultError::Integrity { .. } => Code::IntegrityBlob,
             VaultError::DiskFull { .. } => Code::IoDiskFull,
             VaultError::Cancelled => Code::Cancelled,
+            VaultError::Interrupted { cause, .. } => cause.code(),
             VaultError::ExportTargetExists { .. } => Code::InputExportTargetExists,
             VaultError::LinkInExportTarget { .. } => Code::InputLinkInExportTarget,
+            VaultError::ExportTargetNotAFolder { .. } => Code::InputNotAFolder,
             VaultError::Meta(_) => Code::IoMeta,
             VaultError::Record(_) => Code::IntegrityRecord,
             VaultError::Blobs(_) => Code::IoBlobs,

@@ -39,6 +39,10 @@ pub enum SkipReason {
     NotAFile,
     /// A name that is not valid UTF-8, which a dataset cannot hold.
     NotUtf8,
+    /// It changed, moved or vanished while it was being read (still being written?).
+    ChangedWhileAdding,
+    /// It could not be read (permission denied, say).
+    Unreadable,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -49,6 +53,10 @@ impl std::fmt::Display for SkipReason {
             SkipReason::NameConflict => "it would be a file and a folder at once",
             SkipReason::NotAFile => "a device, pipe or socket, not a file",
             SkipReason::NotUtf8 => "its name is not valid UTF-8",
+            SkipReason::ChangedWhileAdding => {
+                "it changed while being read; add it again once it is complete"
+            }
+            SkipReason::Unreadable => "it could not be read",
         })
     }
 }

@@ -19,6 +19,8 @@ const PART_LEN: usize = 16;
 pub(crate) enum Namespace {
     Datasets = 1,
     Entries = 2,
+    /// Datasets an add created that have no file yet (the dataset's name as the value).
+    Provisional = 3,
 }
 
 impl Namespace {
@@ -26,6 +28,7 @@ impl Namespace {
         match self {
             Namespace::Datasets => b"datasets",
             Namespace::Entries => b"entries",
+            Namespace::Provisional => b"provisional",
         }
     }
 }

@@ -31,6 +31,7 @@ use crate::sealed::{Namespace, SealedMeta};
 use crate::{CancellationToken, DatasetSummary, Entry, Progress, ProgressSink, VaultError};
 
 mod add;
+mod cleanup;
 mod export;
 
 const TAG_PREFIX: &[u8] = b"dc/blob/";
@@ -118,6 +119,8 @@ pub struct Vault {
     datasets_lock: std::sync::Mutex<()>,
     /// Serialises recording entries and releasing the blobs they replace.
     entries_lock: tokio::sync::Mutex<()>,
+    /// Runs the blob store's garbage collection (none in memory).
+    collector: Option<cleanup::Collector>,
 }
 
 fn now() -> u64 {
@@ -139,16 +142,24 @@ impl Vault {
         fs::create_dir_all(dir).map_err(|e| VaultError::io("cannot create", dir, e))?;
         let meta = SledMeta::open(&dir.join("meta"))?;
         let blob_dir = dir.join("blobs");
+        // The home's owner is the store's only user, so what is in its temporary folder
+        // now was left by an import that was killed: none of it can be finished.
+        cleanup::clear_temp_files(&blob_dir.join("temp"))?;
         let mut options = iroh_blobs::store::fs::options::Options::new(&blob_dir);
-        options.gc = Some(iroh_blobs::store::GcConfig {
-            interval: std::time::Duration::from_secs(300),
-            add_protected: None,
-        });
+        let collector = cleanup::Collector::new();
+        options.gc = Some(collector.config());
         let store = FsStore::load_with_opts(blob_dir.join("blobs.db"), options)
             .await
             .map_err(|e| VaultError::blobs("opening the blob store", e))?;
-        let vault = Vault::assemble(Box::new(meta), Blobs::Fs(store), secrets);
+        let mut vault = Vault::assemble(Box::new(meta), Blobs::Fs(store), secrets);
+        vault.forget_provisional_datasets()?;
         vault.release_unreferenced_blobs().await?;
+        // Ciphertext no entry references (an import killed before its entry was written)
+        // is reclaimed before the vault is used; when there is none, nothing waits.
+        if vault.has_untagged_blobs().await? {
+            collector.run_now().await;
+        }
+        vault.collector = Some(collector);
         Ok(vault)
     }
 
@@ -167,6 +178,7 @@ impl Vault {
             blobs,
             datasets_lock: std::sync::Mutex::new(()),
             entries_lock: tokio::sync::Mutex::new(()),
+            collector: None,
         }
     }
 
@@ -178,6 +190,34 @@ impl Vault {
 
     /// Drops blob tags that no manifest entry refers to: left by a crash between storing
     /// a blob and recording it. Their ciphertext is collected later.
+    /// Drops the datasets an add created and never recorded a file in (it was killed
+    /// before its first file was stored), so their category is not fixed by accident.
+    fn forget_provisional_datasets(&self) -> Result<(), VaultError> {
+        let names: Vec<DatasetName> = self.meta.scan(Namespace::Provisional, &[])?;
+        for name in names {
+            let parts: [&[u8]; 1] = [name.as_str().as_bytes()];
+            let mut writes = vec![MetaWrite::Delete(
+                self.meta.key(Namespace::Provisional, &parts),
+            )];
+            if self.entries(&name)?.is_empty() {
+                tracing::info!("forgetting an empty dataset left by an interrupted add");
+                writes.push(MetaWrite::Delete(
+                    self.meta.key(Namespace::Datasets, &parts),
+                ));
+            }
+            self.meta.apply(writes)?;
+        }
+        Ok(())
+    }
+
+    /// Asks for the blob store's garbage collection to run now, after an add that
+    /// stopped partway (its blobs without an entry are reclaimed).
+    fn collect_garbage_soon(&self) {
+        if let Some(collector) = &self.collector {
+            collector.run_soon();
+        }
+    }
+
     async fn release_unreferenced_blobs(&self) -> Result<(), VaultError> {
         let referenced: HashSet<String> = self
             .meta
@@ -225,6 +265,17 @@ impl Vault {
         name: &DatasetName,
         category: Option<&Category>,
     ) -> Result<bool, VaultError> {
+        self.get_or_create_dataset(name, category, false)
+    }
+
+    /// [`Vault::ensure_dataset`]; a dataset created `provisional` is forgotten at the next
+    /// open unless a file was recorded in it (an add killed before its first file).
+    fn get_or_create_dataset(
+        &self,
+        name: &DatasetName,
+        category: Option<&Category>,
+        provisional: bool,
+    ) -> Result<bool, VaultError> {
         let _serialised = self
             .datasets_lock
             .lock()
@@ -253,12 +304,12 @@ impl Vault {
                         started_at: now(),
                     }],
                 };
-                let write = self.meta.put_write(
-                    Namespace::Datasets,
-                    &[name.as_str().as_bytes()],
-                    &record,
-                )?;
-                self.meta.apply(vec![write])?;
+                let parts: [&[u8]; 1] = [name.as_str().as_bytes()];
+                let mut writes = vec![self.meta.put_write(Namespace::Datasets, &parts, &record)?];
+                if provisional {
+                    writes.push(self.meta.put_write(Namespace::Provisional, &parts, name)?);
+                }
+                self.meta.apply(writes)?;
                 Ok(true)
             }
         }

@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use datacoop_core::{Category, DatasetName};
 use datacoop_crypto::KeystoreSecrets;
-use datacoop_vault::{AddMode, CancellationToken, ExportMode, NoProgress, Progress, Vault};
+use datacoop_vault::{
+    AddMode, CancellationToken, ExportMode, NoProgress, Progress, SkipReason, Skipped, Vault,
+};
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -513,8 +515,8 @@ async fn export_never_writes_through_a_link_in_its_folder() {
 }
 
 /// Between reading a folder and opening a file in it, the file may be replaced: by a link
-/// to a secret, or by another file. Either is refused by name, and only the files read as
-/// they were seen are stored.
+/// to a secret, or by another file. Either is skipped and reported by name, and only the
+/// files read as they were seen are stored.
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_replaced_after_its_folder_was_read_is_refused() {
@@ -538,12 +540,18 @@ async fn a_file_replaced_after_its_folder_was_read_is_refused() {
                 }
             }
         };
-        let err = f
+        let report = f
             .add_with(&[folder], Arc::new(sink), &CancellationToken::new())
             .await
-            .unwrap_err();
-        assert_eq!(err.code(), "io.changed_while_adding", "{err}");
-        assert!(err.to_string().contains("b.txt"), "{err}");
+            .unwrap();
+        assert_eq!(report.files, 1);
+        assert_eq!(
+            report.skipped,
+            [Skipped {
+                name: "in/b.txt".into(),
+                reason: SkipReason::ChangedWhileAdding
+            }]
+        );
         assert_eq!(f.names(), ["in/a.txt"]);
     }
 }
@@ -629,4 +637,93 @@ async fn a_name_the_folder_folds_onto_another_is_skipped_not_fatal() {
         .unwrap_err();
     assert_eq!(err.code(), "input.export_target_exists", "{err}");
     assert_eq!(fs::read(again.join("x/c")).unwrap(), b"someone else's");
+}
+
+/// A file that cannot be read does not stop the rest; the report names it. When every
+/// file fails, the add fails with the first one's own error. (`/proc/self/mem` is a file
+/// whose reading fails, whoever runs the test; permissions would not stop root.)
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_that_fails_alone_is_skipped_and_named() {
+    let f = fixture().await;
+    let readable = f.file("a.txt", 10);
+    let unreadable = PathBuf::from("/proc/self/mem");
+    let report = f
+        .add_with(
+            &[readable, unreadable.clone()],
+            Arc::new(NoProgress),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.files, 1);
+    assert_eq!(
+        report.skipped,
+        [Skipped {
+            name: "mem".into(),
+            reason: SkipReason::Unreadable
+        }]
+    );
+    assert_eq!(f.names(), ["a.txt"]);
+    let err = f
+        .add_with(
+            &[unreadable],
+            Arc::new(NoProgress),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "io.unreadable", "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_add_says_how_many_files_it_stored() {
+    let f = fixture().await;
+    let first = f.file("a-first.bin", 1000);
+    let second = f.file("b-second.bin", 4 << 20);
+    let cancel = CancellationToken::new();
+    let trigger = cancel.clone();
+    let sink = move |p: &Progress| {
+        if p.current == "b-second.bin" && p.bytes_done > 1000 {
+            trigger.cancel();
+        }
+    };
+    let err = f
+        .add_with(&[first, second], Arc::new(sink), &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert!(
+        err.to_string().contains("1 of 2 files were stored"),
+        "{err}"
+    );
+    assert_eq!(f.names(), ["a-first.bin"]);
+}
+
+/// Exporting "into" a file says that it is a file, and touches nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn exporting_into_a_file_says_it_needs_a_folder() {
+    let f = fixture().await;
+    let file = f.file("a.txt", 10);
+    f.add_with(
+        std::slice::from_ref(&file),
+        Arc::new(NoProgress),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let err = f
+        .vault
+        .export(
+            &f.dataset,
+            &file,
+            ExportMode::Plain,
+            Arc::new(NoProgress),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "input.not_a_folder", "{err}");
+    assert!(err.to_string().contains("is a file"), "{err}");
+    assert_eq!(fs::read(&file).unwrap(), vec![7u8; 10]);
 }

@@ -56,7 +56,7 @@ impl Vault {
                 skipped,
             });
         }
-        let created = self.ensure_dataset(dataset, category)?;
+        let created = self.get_or_create_dataset(dataset, category, true)?;
         let record = self.require_dataset(dataset)?;
         let (epoch, key) = Self::current_epoch_key(&record)?;
         let mut report = AddReport {
@@ -79,17 +79,29 @@ impl Vault {
                 cancel,
             )
             .await;
-        if let Err(e) = stored {
-            if created
-                && report.files == 0
-                && let Err(cleanup) = self.forget_empty_dataset(dataset).await
-            {
-                // The add's own error is what the person needs to see.
-                tracing::warn!("could not remove the empty dataset {dataset}: {cleanup}");
-            }
-            return Err(e);
+        let failure = match stored {
+            Ok(None) => return Ok(report),
+            Ok(Some(_)) if report.files > 0 => return Ok(report),
+            // Every file failed on its own: the first one's error says why.
+            Ok(Some(first_failure)) => first_failure,
+            Err(e) => e,
+        };
+        self.collect_garbage_soon();
+        if created
+            && report.files == 0
+            && let Err(cleanup) = self.forget_empty_dataset(dataset).await
+        {
+            // The add's own error is what the person needs to see.
+            tracing::warn!("could not remove the empty dataset {dataset}: {cleanup}");
         }
-        Ok(report)
+        if report.files > 0 {
+            return Err(VaultError::Interrupted {
+                stored: report.files,
+                total: sources.len() as u64,
+                cause: Box::new(failure),
+            });
+        }
+        Err(failure)
     }
 
     /// Drops a dataset record that has no files (after a failed first add). Holds the
@@ -102,15 +114,19 @@ impl Vault {
             .lock()
             .map_err(|_| VaultError::Meta("the dataset lock was poisoned".into()))?;
         if self.entries(dataset)?.is_empty() {
-            let key = self
-                .meta
-                .key(Namespace::Datasets, &[dataset.as_str().as_bytes()]);
-            self.meta.apply(vec![MetaWrite::Delete(key)])?;
+            let parts: [&[u8]; 1] = [dataset.as_str().as_bytes()];
+            self.meta.apply(vec![
+                MetaWrite::Delete(self.meta.key(Namespace::Datasets, &parts)),
+                MetaWrite::Delete(self.meta.key(Namespace::Provisional, &parts)),
+            ])?;
         }
         Ok(())
     }
 
-    /// Stores and records `sources` one by one, counting them in `report`.
+    /// Stores and records `sources` one by one, counting them in `report`. A file that
+    /// fails on its own (it changed while being read, or cannot be read) is skipped and
+    /// reported, and the rest go on; the first such failure is returned. Anything else
+    /// (cancelling, a full disk, the store failing) stops the add.
     #[allow(clippy::too_many_arguments)]
     async fn store_sources(
         &self,
@@ -122,7 +138,8 @@ impl Vault {
         report: &mut AddReport,
         progress: Arc<dyn ProgressSink>,
         cancel: &CancellationToken,
-    ) -> Result<(), VaultError> {
+    ) -> Result<Option<VaultError>, VaultError> {
+        let mut first_failure = None;
         let mut state = Progress {
             current: String::new(),
             files_done: 0,
@@ -137,9 +154,26 @@ impl Vault {
             }
             state.current = source.name.clone();
             progress.report(&state);
-            let stored = self
+            let stored = match self
                 .store_one(source, dataset, key, mode, &state, progress.clone(), cancel)
-                .await?;
+                .await
+            {
+                Ok(stored) => stored,
+                Err(e) => {
+                    let Some(reason) = skip_reason_for(&e) else {
+                        return Err(e);
+                    };
+                    report.skipped.push(Skipped {
+                        name: source.name.clone(),
+                        reason,
+                    });
+                    first_failure.get_or_insert(e);
+                    state.files_done += 1;
+                    state.bytes_done += source.size;
+                    progress.report(&state);
+                    continue;
+                }
+            };
             let entry = Entry {
                 dataset: dataset.clone(),
                 name: source.name.clone(),
@@ -164,7 +198,7 @@ impl Vault {
             state.bytes_done += source.size;
             progress.report(&state);
         }
-        Ok(())
+        Ok(first_failure)
     }
 
     /// Records a stored blob: tag it (so it survives collection), then write its entry.
@@ -212,7 +246,12 @@ impl Vault {
             .await
             .map_err(|e| VaultError::blobs("recording the stored file", e))?;
         let write = self.meta.put_write(Namespace::Entries, &parts, &entry)?;
-        self.meta.apply(vec![write])?;
+        // The dataset's first file makes it a dataset to keep.
+        let kept = MetaWrite::Delete(
+            self.meta
+                .key(Namespace::Provisional, &[entry.dataset.as_str().as_bytes()]),
+        );
+        self.meta.apply(vec![write, kept])?;
         if let Some(previous) = &previous
             && previous.blob_hash != entry.blob_hash
         {
@@ -293,6 +332,19 @@ impl Vault {
             plaintext_hash: encoded.plaintext_hash,
             ciphertext_len: encoded.ciphertext_len,
         })
+    }
+}
+
+/// Why a file that failed on its own was skipped, or `None` when the failure is not the
+/// file's own and stops the add.
+fn skip_reason_for(error: &VaultError) -> Option<SkipReason> {
+    match error {
+        VaultError::ChangedWhileAdding { .. } => Some(SkipReason::ChangedWhileAdding),
+        VaultError::Unreadable { source, .. } if source.kind() == io::ErrorKind::NotFound => {
+            Some(SkipReason::ChangedWhileAdding)
+        }
+        VaultError::Unreadable { .. } => Some(SkipReason::Unreadable),
+        _ => None,
     }
 }
 

@@ -20,6 +20,11 @@ impl Vault {
         cancel: &CancellationToken,
     ) -> Result<ExportReport, VaultError> {
         let record = self.require_dataset(dataset)?;
+        if fs::metadata(out).is_ok_and(|m| !m.is_dir()) {
+            return Err(VaultError::ExportTargetNotAFolder {
+                path: out.to_owned(),
+            });
+        }
         let (entries, mut skipped) = writable_entries(self.entries(dataset)?, mode);
         for (entry, target) in &entries {
             let path = safe_join(out, target).ok_or_else(|| VaultError::Integrity {
@@ -163,7 +168,7 @@ fn write_keys_file(root: &OutDir, record: &DatasetRecord) -> Result<(), VaultErr
     let path = root.path().join(KEYS_FILE);
     let mut partial = root
         .partial()
-        .map_err(|e| VaultError::io("cannot create a file in", root.path(), e))?;
+        .map_err(|e| VaultError::io("cannot write into", root.path(), e))?;
     partial
         .file_mut()
         .write_all(text.as_bytes())
@@ -218,7 +223,7 @@ impl DecodeJob {
         };
         let mut partial = folder
             .partial()
-            .map_err(|e| io_err("cannot create a file in", folder.path(), e))?;
+            .map_err(|e| io_err("cannot write into", folder.path(), e))?;
         let bytes = match self.mode {
             ExportMode::Plain => self.decrypt(reader, partial.file_mut(), &path)?,
             ExportMode::Age => self.copy_verified(reader, partial.file_mut(), &path)?,
