@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "data_export",
     "recovery_export",
     "save_recovery_kit",
+    "passphrase_change",
     "coop_show",
     "coop_create",
     "consent_show",

@@ -682,3 +682,162 @@ fn recovery_export_never_replaces_a_file_and_keeps_kit_and_phrase_apart() {
         .collect();
     assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
 }
+
+/// Replacing an earlier kit is possible when asked; a kit whose phrase could not be
+/// written does not stay behind (nobody could open it), and a kit written where the
+/// person is, by a bare file name, works.
+#[test]
+fn recovery_export_replaces_only_when_asked_and_never_keeps_a_kit_without_its_phrase() {
+    let env = Env::new();
+    env.init();
+    let kit = env.path("kit.txt");
+    fs::write(&kit, b"an earlier kit").unwrap();
+    let phrase = env.path("phrase.txt");
+    env.ok(&[
+        "recovery",
+        "export",
+        "--out",
+        kit.to_str().unwrap(),
+        "--phrase-out",
+        phrase.to_str().unwrap(),
+        "--replace",
+    ]);
+    assert!(
+        fs::read_to_string(&kit)
+            .unwrap()
+            .starts_with("datacoop recovery kit v1")
+    );
+    assert_eq!(
+        fs::read_to_string(&phrase)
+            .unwrap()
+            .split_whitespace()
+            .count(),
+        24
+    );
+
+    let fresh = env.path("fresh-kit.txt");
+    let nowhere = env.path("no-such-folder/phrase.txt");
+    let out = env.run(&[
+        "recovery",
+        "export",
+        "--out",
+        fresh.to_str().unwrap(),
+        "--phrase-out",
+        nowhere.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("was removed again"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!fresh.exists());
+
+    // The README's own command: a bare name, relative to where the person is.
+    let out = env
+        .cmd()
+        .current_dir(env.path(""))
+        .args(["recovery", "export", "--out", "datacoop-recovery-kit.txt"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Your recovery phrase"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env.path("datacoop-recovery-kit.txt").exists());
+}
+
+/// A new passphrase seals the same keys: the old one stops opening the home, the new one
+/// opens it, a wrong current one changes nothing, and a short new one is refused wherever
+/// it comes from (the environment here, not only a prompt).
+#[test]
+fn passphrase_change_reseals_the_same_identity() {
+    let env = Env::new();
+    let id = env.init();
+    let new = "a brand new passphrase";
+    let wrong = env
+        .cmd()
+        .env("DATACOOP_PASSPHRASE", "not the passphrase")
+        .env("DATACOOP_NEW_PASSPHRASE", new)
+        .args(["passphrase", "change"])
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(3), "{}", stderr(&wrong));
+    let short = env
+        .cmd()
+        .env("DATACOOP_NEW_PASSPHRASE", "short")
+        .args(["passphrase", "change"])
+        .output()
+        .unwrap();
+    assert_eq!(short.status.code(), Some(2), "{}", stderr(&short));
+    assert!(stderr(&short).contains("at least 8"), "{}", stderr(&short));
+    env.ok(&["whoami"]);
+
+    let changed = env
+        .cmd()
+        .env("DATACOOP_NEW_PASSPHRASE", new)
+        .args(["passphrase", "change"])
+        .output()
+        .unwrap();
+    assert!(changed.status.success(), "{}", stderr(&changed));
+    assert!(
+        stderr(&changed).contains("new passphrase"),
+        "{}",
+        stderr(&changed)
+    );
+    let old = env.run(&["whoami"]);
+    assert_eq!(old.status.code(), Some(3), "{}", stderr(&old));
+    let me = env
+        .cmd()
+        .env("DATACOOP_PASSPHRASE", new)
+        .args(["whoami"])
+        .output()
+        .unwrap();
+    assert!(me.status.success(), "{}", stderr(&me));
+    assert!(String::from_utf8_lossy(&me.stdout).contains(&id), "{id}");
+}
+
+/// A new identity's passphrase needs 8 characters from the environment too; a consent
+/// allowing 0 days is refused rather than recorded.
+#[test]
+fn short_passphrases_and_zero_day_consents_are_refused() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .env("DATACOOP_PASSPHRASE", "p2")
+        .args(["init", "--name", "Ada"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("at least 8"), "{}", stderr(&out));
+    assert!(!env.home.join("keystore.age").exists());
+    env.init();
+    let file = env.path("run.csv");
+    fs::write(&file, b"km\n5\n").unwrap();
+    env.ok(&[
+        "data",
+        "add",
+        file.to_str().unwrap(),
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ]);
+    env.ok(&["coop", "create", "Runners"]);
+    let out = env.run(&[
+        "consent",
+        "set",
+        "--dataset",
+        "runs",
+        "--allow",
+        "ModelTraining",
+        "--max-days",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("at least 1 day"), "{}", stderr(&out));
+    let shown = env.ok(&["consent", "show", "--json"]);
+    assert!(!shown.contains("ModelTraining"), "{shown}");
+}

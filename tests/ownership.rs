@@ -520,3 +520,68 @@ fn through_serve_the_home_holds_no_plaintext_and_no_names() {
         }
     }
 }
+
+/// `serve` killed while it runs a command: the command says which process stopped before
+/// answering (exit 4), instead of a protocol error.
+#[test]
+fn a_command_whose_serve_is_killed_says_so() {
+    let env = Env::new();
+    env.init();
+    let server = Server::start(&env);
+    let big = env.path("big.bin");
+    fs::write(&big, noise(192 << 20, 7)).unwrap();
+    let mut events = common::bare_cmd()
+        .env("DATACOOP_HOME", &env.home)
+        .args(["events", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let lines = events.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(lines).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // Once the follower is in place, start the add and wait until it is running.
+    std::thread::sleep(Duration::from_millis(500));
+    let client = common::bare_cmd()
+        .env("DATACOOP_HOME", &env.home)
+        .args([
+            "data",
+            "add",
+            big.to_str().unwrap(),
+            "--dataset",
+            "d",
+            "--category",
+            "fitness",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the add never started");
+        if line.contains("\"job_started\"") {
+            break;
+        }
+    }
+    let pid = server.pid();
+    Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    let out = client.wait_with_output().unwrap();
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{message}");
+    assert!(
+        message.contains(&format!("(pid {pid}) stopped before answering")),
+        "{message}"
+    );
+    let _ = events.kill();
+    let _ = events.wait();
+    drop(server);
+}

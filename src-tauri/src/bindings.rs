@@ -4,7 +4,7 @@
 
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    LogProof, LogShow, LogVerify, RecoveryExport,
+    LogProof, LogShow, LogVerify, PassphraseChange, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, CheckpointInfo, ConsentView, CoopInfo, CreatedIdentity, DataListing, DatasetSummary,
@@ -61,6 +61,7 @@ pub fn typescript_bindings() -> String {
         DataAdd::decl(),
         DataExport::decl(),
         RecoveryExport::decl(),
+        PassphraseChange::decl(),
         CoopShow::decl(),
         CoopCreate::decl(),
         ConsentShow::decl(),

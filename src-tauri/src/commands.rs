@@ -10,7 +10,7 @@ use datacoop_crypto::PublicIdentity;
 use datacoop_node::absolute;
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    LogProof, LogShow, LogVerify, RecoveryExport,
+    LogProof, LogShow, LogVerify, PassphraseChange, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, Code, ConsentView, CoopInfo, CreatedIdentity, DataListing, Event, ExportReport,
@@ -125,6 +125,11 @@ pub async fn recovery_export(
 pub async fn save_recovery_kit(path: PathBuf, kit: String, replace: bool) -> Answer<()> {
     let path = datacoop_node::absolute(path);
     blocking(move || datacoop_node::save_recovery_kit(&path, &kit, replace)).await
+}
+
+#[tauri::command]
+pub async fn passphrase_change(ctx: State<'_, Ctx>, request: PassphraseChange) -> Answer<()> {
+    ctx.quick(request).await
 }
 
 #[tauri::command]

@@ -124,6 +124,7 @@ pub fn run() -> i32 {
             commands::data_export,
             commands::recovery_export,
             commands::save_recovery_kit,
+            commands::passphrase_change,
             commands::coop_show,
             commands::coop_create,
             commands::consent_show,

@@ -8,7 +8,7 @@ export function isCommandError(e: unknown): e is CommandError {
 }
 
 /** Codes whose own message (which file, which operation) helps beside the catalogue's. */
-const DETAILED = /^(io|ledger|integrity|keystore|control)\.|^(unknown|usage)$/;
+const DETAILED = /^(io|ledger|integrity|keystore|control)\.|^(unknown|usage|auth\.invalid_recovery_phrase)$/;
 
 /** A message for people: the catalogue's text for the code, with the node's details for
  * low-level failures; the error's own words when it carries no code. */

@@ -21,6 +21,8 @@ describe("checkCreateForm", () => {
   it("requires a name, 8 characters and a matching confirmation", () => {
     expect(checkCreateForm(" ", "longenough", "longenough").problem).toBe("name_missing");
     expect(checkCreateForm("Ada", "short", "short").problem).toBe("too_short");
+    expect(checkCreateForm("Ada", "password", "password").problem).toBe("weak");
+    expect(checkCreateForm("Ada", "aaaaaaaaaaaa", "aaaaaaaaaaaa").problem).toBe("weak");
     expect(checkCreateForm("Ada", "longenough", "longenougH").problem).toBe("mismatch");
     expect(checkCreateForm("Ada", "longenough", "longenough")).toEqual({ ok: true, problem: "none" });
   });

@@ -30,6 +30,9 @@ pub enum Command {
     },
     /// Show your identity id, public keys and roles
     Whoami(JsonFlag),
+    /// Your passphrase, which seals your keys on this computer
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
     /// Recovery kits: restore your identity if you lose this computer or your passphrase
     #[command(subcommand)]
     Recovery(RecoveryCommand),
@@ -135,6 +138,18 @@ pub struct JsonFlag {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum PassphraseCommand {
+    /// Seal your keys under a new passphrase (the current one is asked first); recovery
+    /// kits made before keep working
+    Change {
+        /// Read the new passphrase from this file (else env DATACOOP_NEW_PASSPHRASE, else
+        /// a prompt, twice)
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum RecoveryCommand {
     /// Write a recovery kit (your keys sealed to a new recovery phrase)
     Export {
@@ -144,6 +159,10 @@ pub enum RecoveryCommand {
         /// Write the phrase to this file instead of showing it once on stderr
         #[arg(long, value_name = "FILE")]
         phrase_out: Option<PathBuf>,
+        /// Replace files already at --out and --phrase-out (an earlier kit stops working
+        /// only if you lose the new one: keep the new kit and phrase)
+        #[arg(long)]
+        replace: bool,
     },
     /// Rebuild --home from a kit; the phrase comes from env DATACOOP_RECOVERY_PHRASE,
     /// --phrase-file or a prompt

@@ -22,6 +22,14 @@ pub enum CliError {
         /// Why.
         source: std::io::Error,
     },
+    /// The kit was written but its phrase could not be, so the kit was removed again.
+    #[error("{cause}; the recovery kit {kit} was removed again, since nobody has its phrase")]
+    KitWithoutPhrase {
+        /// The kit removed.
+        kit: PathBuf,
+        /// Why the phrase could not be written.
+        cause: NodeError,
+    },
 }
 
 impl CliError {
@@ -31,6 +39,7 @@ impl CliError {
             CliError::Node(e) => e.code(),
             CliError::Usage(_) => Code::Usage,
             CliError::KitUnreadable { .. } => Code::InputRecoveryKitUnreadable,
+            CliError::KitWithoutPhrase { cause, .. } => cause.code(),
         }
     }
 
@@ -49,6 +58,8 @@ impl CliError {
             Code::HomeKeystoreLost => "restore the identity with `datacoop recovery restore KIT`",
             Code::InputKitForAnotherIdentity => "restore into an empty --home",
             Code::HomeOwned => "stop it first, or use another --home",
+            Code::InputFileExists => "choose another name, or pass --replace to replace it",
+            Code::InputNotAFolder => "give --out a folder's path (it is made if missing)",
             Code::InputCategoryRequired => "give the new dataset a category with --category",
             Code::InputNoCooperative => {
                 "found one with `datacoop coop create NAME` (joining arrives with the network)"

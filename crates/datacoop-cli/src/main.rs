@@ -15,7 +15,8 @@ use std::time::Duration;
 use clap::Parser;
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    DataRecipient, LogProof, LogShow, LogVerify, Op, Passphrase, RecoveryExport, Whoami,
+    DataRecipient, LogProof, LogShow, LogVerify, Op, Passphrase, PassphraseChange, RecoveryExport,
+    Whoami,
 };
 use datacoop_node::{
     CancellationToken, Home, Launch, NodeError, Owner, OwnerInfo, OwnerKind, OwnerOptions, Session,
@@ -25,7 +26,7 @@ use secrecy::ExposeSecret;
 
 use crate::cli::{
     Cli, Command, ConsentCommand, ConsentModeArg, CoopCommand, DataCommand, LogCommand,
-    RecoveryCommand,
+    PassphraseCommand, RecoveryCommand,
 };
 use crate::error::CliError;
 
@@ -128,12 +129,40 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Recovery(RecoveryCommand::Export {
             out,
             phrase_out: Some(phrase_out),
+            ..
         }) if absolute(out.clone()) == absolute(phrase_out.clone()) => {
             // Checked before anything is asked or made: the phrase would land on the kit.
             Err(CliError::Usage(format!(
                 "--out and --phrase-out both name {}: the kit and its phrase must go to different files (and are best kept apart)",
                 out.display()
             )))
+        }
+        Command::Passphrase(PassphraseCommand::Change {
+            new_passphrase_file,
+        }) => {
+            // Asked once: it unlocks a local session and is checked again by the node.
+            let current = secrets::passphrase(passphrase_file.as_deref())?;
+            let unlock_with = current.clone();
+            let session = Session::open(
+                &home,
+                move || Ok::<_, CliError>(unlock_with),
+                options(),
+                tell_waiting,
+            )
+            .await?;
+            let result = async {
+                let new = secrets::replacement_passphrase(new_passphrase_file.as_deref())?;
+                let op = PassphraseChange {
+                    current: Passphrase::new(&current),
+                    new: Passphrase::new(&new),
+                };
+                quick(&session, op).await?;
+                output::passphrase_changed();
+                Ok(())
+            }
+            .await;
+            session.close().await;
+            result
         }
         Command::Serve => serve(&home, passphrase_file).await,
         Command::Events(flag) => {
@@ -270,7 +299,11 @@ async fn run_in_session(
 ) -> Result<(), CliError> {
     match command {
         Command::Whoami(flag) => output::whoami(quick(session, Whoami {}).await?, flag.json),
-        Command::Recovery(RecoveryCommand::Export { out, phrase_out }) => {
+        Command::Recovery(RecoveryCommand::Export {
+            out,
+            phrase_out,
+            replace,
+        }) => {
             // A running owner makes a kit only for someone who knows the passphrase; a
             // local session already proved it by unlocking.
             let passphrase = match session {
@@ -281,6 +314,7 @@ async fn run_in_session(
                 quick(session, RecoveryExport { passphrase }).await?,
                 &out,
                 phrase_out.as_deref(),
+                replace,
             )
         }
         Command::Data(DataCommand::Add {
@@ -368,6 +402,7 @@ async fn run_in_session(
             output::consent_recorded(quick(session, ConsentWithdraw { dataset }).await?)
         }
         Command::Init { .. }
+        | Command::Passphrase(_)
         | Command::Serve
         | Command::Events(_)
         | Command::Recovery(RecoveryCommand::Restore { .. }) => {

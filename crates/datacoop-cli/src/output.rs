@@ -86,15 +86,29 @@ pub fn recovery_kit(
     kit: NewRecoveryKit,
     out: &Path,
     phrase_out: Option<&Path>,
+    replace: bool,
 ) -> Result<(), CliError> {
-    // Never over an existing file, and never through a name planted in advance.
+    // Never over an existing file unless asked, and never through a name planted in
+    // advance.
     let write = |path: &Path, text: &str| {
-        datacoop_crypto::write_new_atomically(path, text.as_bytes()).map_err(NodeError::from)
+        if replace {
+            datacoop_crypto::write_atomically(path, text.as_bytes())
+        } else {
+            datacoop_crypto::write_new_atomically(path, text.as_bytes())
+        }
+        .map_err(NodeError::from)
     };
     write(out, &kit.kit)?;
     match phrase_out {
         Some(path) => {
-            write(path, &format!("{}\n", kit.phrase))?;
+            if let Err(e) = write(path, &format!("{}\n", kit.phrase)) {
+                // A kit whose phrase nobody has is no backup: it does not stay.
+                let _ = std::fs::remove_file(out);
+                return Err(CliError::KitWithoutPhrase {
+                    kit: out.to_owned(),
+                    cause: e,
+                });
+            }
             eprintln!(
                 "Wrote the recovery kit to {} and its phrase to {}. Keep them in different places.",
                 out.display(),
@@ -108,6 +122,12 @@ pub fn recovery_kit(
         ),
     }
     Ok(())
+}
+
+pub fn passphrase_changed() {
+    eprintln!(
+        "Your keys are sealed under the new passphrase. Recovery kits made before still work: each has its own phrase."
+    );
 }
 
 pub fn added(report: AddReport) -> Result<(), CliError> {

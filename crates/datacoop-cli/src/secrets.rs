@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use crate::error::CliError;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 fn usage(message: String) -> CliError {
     CliError::Usage(message)
@@ -51,22 +51,41 @@ pub fn passphrase(file: Option<&Path>) -> Result<SecretString, CliError> {
     ))
 }
 
-/// A new passphrase, asked twice on a terminal.
+/// A new passphrase for `init` and `restore`, asked twice on a terminal.
 pub fn new_passphrase(file: Option<&Path>) -> Result<SecretString, CliError> {
     if file.is_some() || std::env::var_os("DATACOOP_PASSPHRASE").is_some() || !interactive() {
         let value = passphrase(file)?;
-        if value.expose_secret().is_empty() {
-            return Err(usage("the passphrase is empty".into()));
-        }
+        datacoop_node::check_new_passphrase(&value)?;
         return Ok(value);
     }
+    prompt_new_passphrase()
+}
+
+/// The passphrase `passphrase change` seals with: from `file`, env
+/// `DATACOOP_NEW_PASSPHRASE`, or asked twice on a terminal.
+pub fn replacement_passphrase(file: Option<&Path>) -> Result<SecretString, CliError> {
+    let value = if let Some(file) = file {
+        read_secret_file(file, "new passphrase")?
+    } else if let Ok(value) = std::env::var("DATACOOP_NEW_PASSPHRASE") {
+        SecretString::from(value)
+    } else if interactive() {
+        return prompt_new_passphrase();
+    } else {
+        return Err(usage(
+            "no new passphrase: set DATACOOP_NEW_PASSPHRASE, pass --new-passphrase-file FILE, or run in a terminal"
+                .into(),
+        ));
+    };
+    datacoop_node::check_new_passphrase(&value)?;
+    Ok(value)
+}
+
+fn prompt_new_passphrase() -> Result<SecretString, CliError> {
     loop {
         let first = rpassword::prompt_password("New passphrase: ")
             .map_err(|e| usage(format!("cannot read the passphrase: {e}")))?;
-        if first.chars().count() < 8 {
-            eprintln!(
-                "Use at least 8 characters; a few unrelated words are easy to remember and hard to guess."
-            );
+        if let Err(e) = datacoop_node::check_new_passphrase(&SecretString::from(first.clone())) {
+            eprintln!("{e}");
             continue;
         }
         let second = rpassword::prompt_password("Repeat it: ")

@@ -130,6 +130,8 @@ codes! {
     InputBadId = "input.bad_id", 2;
     InputNoConsent = "input.no_consent", 2;
     InputConflictingPurpose = "input.conflicting_purpose", 2;
+    InputPassphraseTooShort = "input.passphrase_too_short", 2;
+    InputNotAFolder = "input.not_a_folder", 2;
     HomeOwned = "home.owned", 4;
     HomeOwnerUnreachable = "home.owner_unreachable", 4;
     HomeStillClosing = "home.still_closing", 1;

@@ -28,13 +28,13 @@ pub enum CryptoError {
     #[error("the recovery phrase does not open this recovery kit")]
     WrongRecoveryPhrase,
     /// The recovery phrase is not a valid phrase (unknown word, wrong length, bad checksum).
-    #[error("not a valid recovery phrase: {reason}")]
+    #[error("this recovery phrase is not right: {reason}")]
     InvalidRecoveryPhrase {
         /// What is wrong with the phrase.
         reason: String,
     },
     /// The recovery kit file cannot be parsed.
-    #[error("the recovery kit is damaged or not a datacoop recovery kit: {reason}")]
+    #[error("this recovery kit is damaged ({reason}); use another copy")]
     RecoveryKitCorrupt {
         /// What is wrong with it.
         reason: String,
@@ -55,7 +55,7 @@ pub enum CryptoError {
     #[error("the system random number generator failed: {0}")]
     Random(String),
     /// Reading or writing a file failed.
-    #[error("{action} {path}: {source}")]
+    #[error("{action} {path}: {}", datacoop_core::plain_io(source))]
     Io {
         /// What we were doing.
         action: &'static str,

@@ -238,6 +238,19 @@ impl Keystore {
         Keystore::create(path, &secrets, passphrase, cost)
     }
 
+    /// Seals the keystore at `path` under `new` instead of `current` (which must open
+    /// it: a wrong one changes nothing). The keys stay the same, so recovery kits made
+    /// before keep working; the file is replaced atomically.
+    pub fn change_passphrase(
+        path: &Path,
+        current: &SecretString,
+        new: &SecretString,
+        cost: KdfCost,
+    ) -> Result<(), CryptoError> {
+        let secrets = Keystore::unlock(path, current)?;
+        Keystore::create(path, &secrets, new, cost)
+    }
+
     /// The scrypt work factor (log2 N) the keystore at `path` is sealed with, read from
     /// its age header; `None` if the header names none.
     pub fn work_factor(path: &Path) -> Result<Option<u8>, CryptoError> {
@@ -269,6 +282,26 @@ mod tests {
         let secrets = KeystoreSecrets::generate("Ada");
         Keystore::create(&path, &secrets, &pass("pw"), KdfCost::Cheap).unwrap();
         (dir, path, secrets)
+    }
+
+    #[test]
+    fn changing_the_passphrase_keeps_the_keys_and_needs_the_current_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keystore.age");
+        let secrets = KeystoreSecrets::generate("Ada");
+        let (old, new) = (
+            SecretString::from("old passphrase".to_owned()),
+            SecretString::from("new passphrase".to_owned()),
+        );
+        Keystore::create(&path, &secrets, &old, KdfCost::Cheap).unwrap();
+        let before = fs::read(&path).unwrap();
+        let err = Keystore::change_passphrase(&path, &new, &new, KdfCost::Cheap).unwrap_err();
+        assert_eq!(err.code(), "auth.wrong_passphrase");
+        assert_eq!(fs::read(&path).unwrap(), before);
+        Keystore::change_passphrase(&path, &old, &new, KdfCost::Cheap).unwrap();
+        assert!(Keystore::unlock(&path, &old).is_err());
+        let reopened = Keystore::unlock(&path, &new).unwrap();
+        assert_eq!(reopened.identity().id(), secrets.identity().id());
     }
 
     #[test]

@@ -34,26 +34,44 @@ impl RecoveryPhrase {
 impl FromStr for RecoveryPhrase {
     type Err = CryptoError;
 
-    /// Accepts any spacing and case; checks every word and the checksum.
+    /// Accepts any spacing and case, and the words numbered as a kit shows them
+    /// (`1. sing 2. will …`); checks the count, every word and the checksum, and says
+    /// which in words a person can act on.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let normalised = Zeroizing::new(
+        let words: Zeroizing<Vec<String>> = Zeroizing::new(
             s.split_whitespace()
+                .filter(|token| !is_word_number(token))
                 .map(str::to_lowercase)
-                .collect::<Vec<_>>()
-                .join(" "),
+                .collect(),
         );
-        let mnemonic = bip39::Mnemonic::parse_normalized(&normalised).map_err(|e| {
-            CryptoError::InvalidRecoveryPhrase {
-                reason: e.to_string(),
-            }
-        })?;
-        if mnemonic.word_count() != 24 {
-            return Err(CryptoError::InvalidRecoveryPhrase {
-                reason: format!("expected 24 words, got {}", mnemonic.word_count()),
-            });
+        let invalid = |reason: String| CryptoError::InvalidRecoveryPhrase { reason };
+        if words.len() != 24 {
+            return Err(invalid(format!(
+                "the phrase has {} words; datacoop recovery phrases have 24",
+                words.len()
+            )));
         }
+        let normalised = Zeroizing::new(words.join(" "));
+        let mnemonic = bip39::Mnemonic::parse_normalized(&normalised).map_err(|e| {
+            invalid(match e {
+                bip39::Error::UnknownWord(i) => format!(
+                    "word {} is not one of the recovery words; check its spelling",
+                    i + 1
+                ),
+                bip39::Error::InvalidChecksum => {
+                    "the words do not fit together: a word is misspelled or out of order".into()
+                }
+                other => other.to_string(),
+            })
+        })?;
         Ok(RecoveryPhrase(SecretString::from(mnemonic.to_string())))
     }
+}
+
+/// A word's number as a kit lists it: `1.`, `12)`, `3`.
+fn is_word_number(token: &str) -> bool {
+    let digits = token.trim_end_matches(['.', ')', ':']);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 impl fmt::Debug for RecoveryPhrase {
@@ -162,11 +180,12 @@ impl RecoveryKit {
         let mut sealed = Vec::new();
         age::armor::ArmoredReader::new(self.armored.as_bytes())
             .read_to_end(&mut sealed)
-            .map_err(|e| corrupt(format!("the sealed part is damaged ({e})")))?;
+            .map_err(|_| corrupt("its sealed part is damaged".into()))?;
         let plaintext =
             open_with_passphrase(&sealed, phrase.as_passphrase()).map_err(|f| match f {
                 OpenFailure::WrongSecret => CryptoError::WrongRecoveryPhrase,
-                OpenFailure::Corrupt(reason) => corrupt(reason),
+                // age's own words ("Unknown age format…") help nobody holding a kit.
+                OpenFailure::Corrupt(_) => corrupt("its sealed part is damaged".into()),
             })?;
         let secrets = KeystoreSecrets::decode(&plaintext).map_err(corrupt)?;
         if secrets.identity().id() != self.identity {
@@ -226,6 +245,50 @@ mod tests {
                 assert_eq!(e.code(), "auth.invalid_recovery_phrase");
             }
         }
+    }
+
+    /// Each way a typed phrase goes wrong is said so that a person can fix it, and the
+    /// words pasted as a kit lists them (numbered) are accepted.
+    #[test]
+    fn phrase_problems_are_said_plainly_and_numbered_words_are_accepted() {
+        let phrase = RecoveryPhrase::generate().unwrap();
+        let words: Vec<&str> = phrase.expose().split(' ').collect();
+        let message = |text: &str| text.parse::<RecoveryPhrase>().unwrap_err().to_string();
+        assert!(
+            message("sing will dog").contains("has 3 words; datacoop recovery phrases have 24"),
+            "{}",
+            message("sing will dog")
+        );
+        let mut misspelled = words.clone();
+        misspelled[4] = "zzzzqx";
+        let text = misspelled.join(" ");
+        assert!(
+            message(&text).contains("word 5 is not one of the recovery words"),
+            "{}",
+            message(&text)
+        );
+        // Found by search: a last word that breaks the checksum.
+        let bad_checksum = (0..2048)
+            .map(|i| bip39::Language::English.word_list()[i])
+            .map(|last| {
+                let mut w = words.clone();
+                w[23] = last;
+                w.join(" ")
+            })
+            .find(|text| text.parse::<RecoveryPhrase>().is_err())
+            .unwrap();
+        assert!(
+            message(&bad_checksum).contains("misspelled or out of order"),
+            "{}",
+            message(&bad_checksum)
+        );
+        let numbered: String = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| format!("{}. {} ", i + 1, w.to_uppercase()))
+            .collect();
+        let back: RecoveryPhrase = numbered.parse().unwrap();
+        assert_eq!(back.expose(), phrase.expose());
     }
 
     #[test]

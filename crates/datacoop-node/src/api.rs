@@ -165,6 +165,7 @@ ops! {
     DataExport => "data_export", ExportReport, data_export, Exporting;
     DataRecipient => "data_recipient", Recipient, data_recipient;
     RecoveryExport => "recovery_export", NewRecoveryKit, recovery_export;
+    PassphraseChange => "passphrase_change", (), passphrase_change;
     CoopCreate => "coop_create", CoopInfo, coop_create;
     CoopShow => "coop_show", CoopInfo, coop_show;
     LogShow => "log_show", Vec<LogEntry>, log_show;
@@ -246,6 +247,19 @@ pub struct RecoveryExport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub passphrase: Option<Passphrase>,
+}
+
+/// Seals the keystore under a new passphrase. The current one is always asked for, from
+/// the window, the socket and the command line alike.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PassphraseChange {
+    /// The passphrase the keystore is sealed with now.
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub current: Passphrase,
+    /// The new one (at least [`crate::MIN_PASSPHRASE_CHARS`] characters).
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
+    pub new: Passphrase,
 }
 
 /// Founds a cooperative; this node becomes steward, log operator and witness.

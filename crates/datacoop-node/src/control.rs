@@ -333,6 +333,8 @@ impl ProgressSink for ThrottledSink {
 /// A connection to a home's owner.
 pub struct ControlClient {
     path: std::path::PathBuf,
+    /// Who answers on the socket, when known, to name it if it stops mid-request.
+    owner: Option<crate::OwnerInfo>,
 }
 
 impl ControlClient {
@@ -340,6 +342,7 @@ impl ControlClient {
     pub async fn connect(path: &Path) -> Result<Self, NodeError> {
         let client = ControlClient {
             path: path.to_owned(),
+            owner: None,
         };
         // A stopped or wedged owner still accepts connections; do not wait on it forever.
         tokio::time::timeout(
@@ -349,6 +352,12 @@ impl ControlClient {
         .await
         .map_err(|_| NodeError::Protocol("the owner did not answer within 5 seconds".into()))??;
         Ok(client)
+    }
+
+    /// Names the owner answering on the socket, for when it stops before answering.
+    pub fn answered_by(mut self, owner: crate::OwnerInfo) -> Self {
+        self.owner = Some(owner);
+        self
     }
 
     /// Connects and sends one request line; the halves of the connection come back
@@ -405,8 +414,13 @@ impl ControlClient {
                 .next_line()
                 .await
                 .map_err(|e| NodeError::io("cannot read from", &self.path, e))?
-                .ok_or_else(|| {
-                    NodeError::Protocol("the owner closed the connection without answering".into())
+                .ok_or_else(|| match &self.owner {
+                    Some(owner) => NodeError::OwnerStopped {
+                        owner: owner.clone(),
+                    },
+                    None => NodeError::Protocol(
+                        "the owner closed the connection without answering".into(),
+                    ),
                 })?;
             match serde_json::from_str::<Reply>(&line)
                 .map_err(|e| NodeError::Protocol(e.to_string()))?

@@ -43,6 +43,19 @@ pub enum NodeError {
     /// The home is not in a cooperative.
     #[error("this home is not in a cooperative yet")]
     NotInCoop,
+    /// A new passphrase shorter than [`crate::MIN_PASSPHRASE_CHARS`].
+    #[error(
+        "the passphrase has {given} characters; use at least {min} (a few unrelated words are easy to remember and hard to guess)"
+    )]
+    PassphraseTooShort {
+        /// Its length in characters.
+        given: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// A consent whose longest period is zero days would allow nothing.
+    #[error("a consent's longest period must be at least 1 day; leave it out for no limit")]
+    ZeroMaxDays,
     /// The home already belongs to a cooperative (one per home in v1).
     #[error("this home already belongs to cooperative {name:?}; one cooperative per home")]
     AlreadyInCoop {
@@ -113,6 +126,12 @@ pub enum NodeError {
         /// Why we could not reach it.
         reason: String,
     },
+    /// The owner answering a request stopped (was killed, say) before it answered.
+    #[error("{owner} stopped before answering; what it was doing may not have finished")]
+    OwnerStopped {
+        /// Who it was.
+        owner: OwnerInfo,
+    },
     /// An error reported by the owning process over the control socket.
     #[error("{message}")]
     Remote {
@@ -161,7 +180,7 @@ pub enum NodeError {
         path: PathBuf,
     },
     /// File system errors.
-    #[error("{action} {path}: {source}")]
+    #[error("{action} {path}: {}", datacoop_core::plain_io(source))]
     Io {
         /// What we were doing.
         action: &'static str,
@@ -212,11 +231,14 @@ impl NodeError {
             NodeError::NoConsent { .. } => Code::InputNoConsent,
             NodeError::ConflictingPurpose { .. } => Code::InputConflictingPurpose,
             NodeError::OwnedBy { .. } => Code::HomeOwned,
+            NodeError::OwnerStopped { .. } => Code::HomeOwnerUnreachable,
             NodeError::OwnerUnreachable { .. } => Code::HomeOwnerUnreachable,
             NodeError::Remote { code, .. } => *code,
             NodeError::Locked { .. } => Code::AuthLocked,
             NodeError::NotHere { .. } => Code::InputNotHere,
             NodeError::Busy { .. } => Code::ControlBusy,
+            NodeError::PassphraseTooShort { .. } => Code::InputPassphraseTooShort,
+            NodeError::ZeroMaxDays => Code::InputInvalidDuration,
             NodeError::StillClosing { .. } => Code::HomeStillClosing,
             NodeError::Protocol(_) => Code::ControlProtocol,
             NodeError::FileExists { .. } => Code::InputFileExists,

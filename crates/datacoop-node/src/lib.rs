@@ -82,7 +82,9 @@ pub use error::NodeError;
 pub use events::{Event, Events, JobKind, JobOutcome, Subscription};
 pub use home::Home;
 pub use lock::{HomeLock, OwnerInfo, OwnerKind, Ownership};
-pub use node::{MIN_WORK_FACTOR, Node, absolute, init, restore};
+pub use node::{
+    MIN_PASSPHRASE_CHARS, MIN_WORK_FACTOR, Node, absolute, check_new_passphrase, init, restore,
+};
 pub use owner::{HomeState, Launch, Owner, OwnerOptions, StopReport};
 pub use save::{save_recovery_kit, write_owner_only};
 pub use session::{Session, SessionOptions, with_exclusive_home};

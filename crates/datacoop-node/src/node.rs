@@ -10,11 +10,12 @@ use datacoop_crypto::{
     Identity, KdfCost, Keystore, KeystoreSecrets, PublicIdentity, RecoveryKit, RecoveryPhrase,
 };
 use datacoop_vault::{AddMode, CancellationToken, ExportMode, ProgressSink, Vault};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    DataRecipient, LogProof, LogShow, LogVerify, Passphrase, RecoveryExport, Whoami,
+    DataRecipient, LogProof, LogShow, LogVerify, Passphrase, PassphraseChange, RecoveryExport,
+    Whoami,
 };
 use crate::coop::{Ledger, dataset_id};
 use crate::events::{Event, Events};
@@ -252,6 +253,26 @@ impl Node {
         self.recovery_kit(op.passphrase).await
     }
 
+    /// `passphrase change`: seals the keystore under a new passphrase, after checking the
+    /// current one. Kits made before keep working (the keys are the same).
+    pub async fn passphrase_change(
+        &self,
+        op: PassphraseChange,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<(), NodeError> {
+        let new = op.new.to_secret();
+        check_new_passphrase(&new)?;
+        let current = op.current.to_secret();
+        let (path, cost) = (self.home.keystore(), self.kdf_cost);
+        tokio::task::spawn_blocking(move || {
+            Keystore::change_passphrase(&path, &current, &new, cost)
+        })
+        .await
+        .map_err(|e| NodeError::Protocol(e.to_string()))??;
+        Ok(())
+    }
+
     /// Makes a recovery kit and its phrase. `passphrase` must be the identity's when the
     /// caller has not proved it otherwise (a request through the control socket); an
     /// in-process caller proved it by unlocking.
@@ -381,6 +402,9 @@ impl Node {
         } else {
             ConsentMode::Always
         };
+        if op.max_days == Some(0) {
+            return Err(NodeError::ZeroMaxDays);
+        }
         let max_period = op.max_days.map(|d| d.saturating_mul(86_400));
         let identity = self.identity.clone();
         let operation = self
@@ -545,6 +569,22 @@ async fn reseal_if_weak(home: &Home, passphrase: &SecretString) -> Result<(), No
     Ok(())
 }
 
+/// The fewest characters a new passphrase may have.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Refuses a new passphrase shorter than [`MIN_PASSPHRASE_CHARS`], wherever it came from
+/// (a prompt, the environment, a file, the window).
+pub fn check_new_passphrase(passphrase: &SecretString) -> Result<(), NodeError> {
+    let given = passphrase.expose_secret().chars().count();
+    if given < MIN_PASSPHRASE_CHARS {
+        return Err(NodeError::PassphraseTooShort {
+            given,
+            min: MIN_PASSPHRASE_CHARS,
+        });
+    }
+    Ok(())
+}
+
 /// Creates a new identity in `home`. The caller must own the home.
 pub fn init(
     home: &Home,
@@ -563,6 +603,7 @@ pub fn init(
             home: home.root().to_owned(),
         });
     }
+    check_new_passphrase(passphrase)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         return Err(NodeError::InvalidName {
@@ -602,6 +643,7 @@ pub fn restore(
 ) -> Result<PublicIdentity, NodeError> {
     let kit = RecoveryKit::from_text(kit_text)?;
     let phrase: RecoveryPhrase = phrase.parse()?;
+    check_new_passphrase(passphrase)?;
     if home.is_initialised() || home.recorded_identity().is_some() {
         match home.recorded_identity() {
             Some(id) if id == kit.identity() => {}

@@ -24,9 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use datacoop_crypto::{KdfCost, PublicIdentity};
-use datacoop_vault::{
-    CancellationToken, NoProgress, Progress, ProgressSink, ProgressThrottle, VaultError,
-};
+use datacoop_vault::{CancellationToken, NoProgress, Progress, ProgressSink, ProgressThrottle};
 use secrecy::SecretString;
 use serde::Serialize;
 use tokio::sync::RwLock;
@@ -455,7 +453,7 @@ impl Shared {
         if kind.is_long() {
             let outcome = match &result {
                 Ok(_) => JobOutcome::Done,
-                Err(NodeError::Vault(VaultError::Cancelled)) => JobOutcome::Cancelled,
+                Err(e) if e.code() == datacoop_core::Code::Cancelled => JobOutcome::Cancelled,
                 Err(e) => JobOutcome::Failed { code: e.code() },
             };
             self.events.emit(Event::JobFinished { job, kind, outcome });

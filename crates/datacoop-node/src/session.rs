@@ -86,7 +86,7 @@ impl Session {
             Ownership::Taken(owner) => owner,
         };
         let first_failure = match ControlClient::connect(&home.control_socket()).await {
-            Ok(client) => return Ok(Session::Remote(client)),
+            Ok(client) => return Ok(Session::Remote(client.answered_by(owner))),
             Err(e) => e,
         };
         // owner.json may name an owner that died (kill -9) or is stopping: look once more.
@@ -100,7 +100,7 @@ impl Session {
             Ownership::Owned(lock) => Session::open_local(home, lock, passphrase, options).await,
             Ownership::Taken(now) if now.kind != OwnerKind::Cli => {
                 match ControlClient::connect(&home.control_socket()).await {
-                    Ok(client) => Ok(Session::Remote(client)),
+                    Ok(client) => Ok(Session::Remote(client.answered_by(now))),
                     Err(e) => Err(NodeError::OwnerUnreachable {
                         home: home.root().to_owned(),
                         owner: now,

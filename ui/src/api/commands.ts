@@ -7,7 +7,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   Event as NodeEvent, StopReport, AddReport, AppStatus, ConsentView, CoopInfo, CreatedIdentity, LogEntry,
   VerifySummary, DatasetSummary, Entry, ExportReport, PublicIdentity, Progress, NewRecoveryKit,
-  ConsentSet, Recorded, Proof,
+  ConsentSet, Recorded, Proof, PassphraseChange,
 } from "./bindings";
 
 let nextJob = 1;
@@ -52,6 +52,10 @@ export const api = {
     }),
   newRecoveryKit: (passphrase: string) =>
     invoke<NewRecoveryKit>("recovery_export", { request: { passphrase } }),
+  changePassphrase: (current: string, next: string) => {
+    const request: PassphraseChange = { current, new: next };
+    return invoke<null>("passphrase_change", { request });
+  },
   saveRecoveryKit: (path: string, kit: string, replace: boolean) =>
     invoke<null>("save_recovery_kit", { path, kit, replace }),
   /** The cooperative, or null when this home is in none. */

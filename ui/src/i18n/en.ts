@@ -56,6 +56,7 @@ export const en = {
     problem: {
       name_missing: "Enter a name.",
       too_short: "Use at least 8 characters.",
+      weak: "This passphrase is easy to guess: it is the one thing between a thief and your keys. Choose a longer one, or a few unrelated words.",
       mismatch: "The two passphrases are not the same.",
     },
   },
@@ -265,6 +266,8 @@ export const en = {
     name_conflict: "it would be a file and a folder at once",
     not_a_file: "a device, pipe or socket, not a file",
     not_utf8: "its name is not valid text",
+    changed_while_adding: "it changed while being read; add it again once it is complete",
+    unreadable: "it could not be read",
   } satisfies Record<SkipReason, string>,
   skippedItem: (name: string, reason: string) => `${name} (${reason})`,
 
@@ -305,6 +308,23 @@ export const en = {
       working: "Making the kit… this takes a few seconds",
       shownOnce: "Your new kit and its 24 words, shown once:",
       done: "Done",
+    },
+    passphrase: {
+      title: "Passphrase",
+      intro:
+        "Your passphrase seals your keys on this computer. Changing it keeps your identity " +
+        "and your data, and recovery kits you made before keep working: each has its own 24 words.",
+      current: "Current passphrase",
+      new: "New passphrase",
+      confirm: "Type the new passphrase again",
+      rules: "At least 8 characters. A few unrelated words are easy to remember and hard to guess.",
+      change: "Change passphrase",
+      working: "Sealing your keys… this takes a few seconds",
+      currentMissing: "Type your current passphrase.",
+      tooShort: "Use at least 8 characters.",
+      mismatch: "The two new passphrases differ.",
+      weak: "This passphrase is easy to guess. Choose a longer one, or a few unrelated words.",
+      changed: "Your passphrase is changed. Use the new one from now on.",
     },
   },
 
@@ -457,8 +477,7 @@ export const en = {
       "That passphrase does not open this identity. Check Caps Lock and try again.",
     "auth.wrong_recovery_phrase":
       "These 24 words do not open this recovery kit. Check each word, or the kit you pasted.",
-    "auth.invalid_recovery_phrase":
-      "That is not a valid recovery phrase: check the spelling and that all 24 words are there.",
+    "auth.invalid_recovery_phrase": "Check the recovery phrase.",
     "input.recovery_kit_corrupt":
       "That text is not a complete datacoop recovery kit. Paste the whole file, from its first line to the END line.",
     "input.recovery_kit_unreadable": "That recovery kit file cannot be read.",
@@ -550,6 +569,8 @@ export const en = {
     "control.protocol":
       "datacoop could not understand one of its own answers. Restart it and try again.",
     "control.busy": "datacoop is busy with many requests at once. Try again in a moment.",
+    "input.passphrase_too_short": "Use at least 8 characters for the passphrase. A few unrelated words are easy to remember and hard to guess.",
+    "input.not_a_folder": "That is a file. Choose a folder to export into (a new one is made if it does not exist).",
     "home.still_closing": "Work stopped when datacoop was locked has not finished yet. Try again in a moment.",
     "unknown": "Something went wrong.",
   } satisfies Record<Code, string>,

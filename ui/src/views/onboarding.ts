@@ -51,7 +51,7 @@ export function restoreView(onBack: () => void, onRestored: (identity: PublicIde
         if (!phrase.value.trim()) return fail(en.restore.phraseMissing, phrase);
         const check = checkCreateForm("-", pass.value, confirm.value);
         if (!check.ok) {
-          return fail(en.create.problem[check.problem as keyof typeof en.create.problem], check.problem === "too_short" ? pass : confirm);
+          return fail(en.create.problem[check.problem as keyof typeof en.create.problem], check.problem === "too_short" || check.problem === "weak" ? pass : confirm);
         }
         error.hidden = true;
         submit.disabled = true;
@@ -104,7 +104,7 @@ export function createView(onBack: () => void, onCreated: (c: CreatedIdentity) =
         if (!check.ok) {
           error.hidden = false;
           error.textContent = en.create.problem[check.problem as keyof typeof en.create.problem];
-          (check.problem === "name_missing" ? name : check.problem === "too_short" ? pass : confirm).focus();
+          (check.problem === "name_missing" ? name : check.problem === "too_short" || check.problem === "weak" ? pass : confirm).focus();
           reveal(error);
           return;
         }
