@@ -18,8 +18,11 @@ work=${BENCH_DIR:-/var/tmp/datacoop-bench-export}
 rm -rf "$work" && mkdir -p "$work"
 trap 'pkill -f "datacoop.*serve" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
-cargo build --workspace --release -q --features "$DATACOOP_TEST_FEATURES"
-bin="$CARGO_TARGET_DIR/release/datacoop"
+# BENCH_BIN runs another build (an older one, to compare) instead of building this one.
+if [ -z "${BENCH_BIN:-}" ]; then
+  cargo build -p datacoop-cli --release -q --features "$DATACOOP_TEST_FEATURES"
+fi
+bin="${BENCH_BIN:-$CARGO_TARGET_DIR/release/datacoop}"
 command -v age >/dev/null || { echo "bench: install the Debian package age" >&2; exit 1; }
 
 now() { date +%s.%N; }

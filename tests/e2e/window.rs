@@ -249,6 +249,21 @@ async fn a_wrong_passphrase_is_refused_inline_after_locking_and_after_a_restart(
         .unwrap();
     assert_eq!(code.as_deref(), Some("auth.wrong_passphrase"));
     app.screenshot("unlock-wrong-passphrase").await;
+    // An empty passphrase is asked for, not called wrong.
+    app.find("#unlock-passphrase").await.clear().await.unwrap();
+    app.click("#unlock-submit").await;
+    app.wait_text("#unlock-error", "Type your passphrase").await;
+    // A forgotten passphrase leads to restoring from the kit, and back.
+    app.click("#unlock-forgot").await;
+    app.visible("#restore-kit").await;
+    assert!(
+        app.text("main")
+            .await
+            .contains("does not contain your data")
+    );
+    app.screenshot("unlock-forgot-restore").await;
+    app.click("#restore-back").await;
+    app.visible("#unlock-passphrase").await;
     app.quit().await;
 
     // Restart on the same home: it asks for the passphrase, refuses a wrong one, opens.

@@ -141,7 +141,7 @@ function render(): void {
       view = firstDataView(dataContext, () => go({ type: "first_data_done" }));
       break;
     case "unlock":
-      view = unlockView(s.home, (identity) => go({ type: "unlocked", identity, home: s.home }));
+      view = unlockView(s.home, (identity) => go({ type: "unlocked", identity, home: s.home }), () => go({ type: "restore" }));
       break;
     case "in_use":
       view = inUseView(s.home, s.ownerKind, s.ownerPid, (status) => {

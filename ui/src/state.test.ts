@@ -73,11 +73,17 @@ describe("restoring from a recovery kit", () => {
   it("goes welcome -> restore -> My data, and back returns to welcome", () => {
     const identity = { id: "ab".repeat(32), name: "Ada", x25519_public: "cd".repeat(32) };
     let s: Screen = next({ name: "welcome" }, { type: "restore" });
-    expect(s).toEqual({ name: "restore" });
+    expect(s).toEqual({ name: "restore", from: "welcome" });
     expect(next(s, { type: "back" })).toEqual({ name: "welcome" });
     s = next(s, { type: "restored", identity, home: "/h" });
     expect(s).toEqual({ name: "main", identity, home: "/h", section: "data", dataset: null });
     // A restore finishing anywhere else changes nothing.
     expect(next({ name: "create" }, { type: "restored", identity, home: "/h" })).toEqual({ name: "create" });
+  });
+
+  it("is offered to someone who forgot the passphrase, and back returns to unlocking", () => {
+    const s = next({ name: "unlock", home: "/h" }, { type: "restore" });
+    expect(s).toEqual({ name: "restore", from: "unlock", home: "/h" });
+    expect(next(s, { type: "back" })).toEqual({ name: "unlock", home: "/h" });
   });
 });

@@ -9,7 +9,9 @@ export type Screen =
   | { name: "loading" }
   | { name: "welcome" }
   | { name: "create" }
-  | { name: "restore" }
+  /** Restoring from a recovery kit: on a new computer, or after a forgotten passphrase. */
+  | { name: "restore"; from: "welcome" }
+  | { name: "restore"; from: "unlock"; home: string }
   | { name: "kit"; created: CreatedIdentity }
   | { name: "coop_step"; identity: PublicIdentity; home: string }
   | { name: "first_data"; identity: PublicIdentity; home: string }
@@ -64,12 +66,15 @@ export function next(screen: Screen, event: Event): Screen {
     case "start":
       return screen.name === "welcome" ? { name: "create" } : screen;
     case "restore":
-      return screen.name === "welcome" ? { name: "restore" } : screen;
+      if (screen.name === "welcome") return { name: "restore", from: "welcome" };
+      if (screen.name === "unlock") return { name: "restore", from: "unlock", home: screen.home };
+      return screen;
     case "restored":
       return screen.name === "restore"
         ? { name: "main", identity: event.identity, home: event.home, section: "data", dataset: null }
         : screen;
     case "back":
+      if (screen.name === "restore" && screen.from === "unlock") return { name: "unlock", home: screen.home };
       return screen.name === "create" || screen.name === "restore" ? { name: "welcome" } : screen;
     case "created":
       return screen.name === "create" ? { name: "kit", created: event.created } : screen;

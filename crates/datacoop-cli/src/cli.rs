@@ -89,8 +89,9 @@ pub enum ConsentCommand {
         /// The longest access period you accept for one request, in days
         #[arg(long, value_name = "N")]
         max_days: Option<u64>,
-        /// auto: matching requests include you automatically; ask: you answer each one
-        #[arg(long, value_enum, default_value = "auto")]
+        /// ask (the default): you answer each matching request; auto: matching requests
+        /// include you automatically
+        #[arg(long, value_enum, default_value = "ask")]
         mode: ConsentModeArg,
     },
     /// Your consents and whether they are in force

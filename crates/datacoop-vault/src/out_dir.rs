@@ -169,10 +169,14 @@ impl Partial<'_> {
         Ok((stat.st_dev as u64, stat.st_ino as u64))
     }
 
-    /// Syncs the file and gives it `name` in its folder, never replacing anything that
-    /// has that name (whatever appeared there since the export started).
-    pub(crate) fn persist_new(mut self, name: &str) -> Result<(), PersistError> {
-        self.file.sync_all().map_err(PersistError::Io)?;
+    /// Gives the file `name` in its folder, never replacing anything that has that name
+    /// (whatever appeared there since the export started). `durable` waits for the disk
+    /// first; exported files do not (like `cp` or `age -d`: the vault keeps the
+    /// originals, and waiting would make an export far slower than the disk's cache).
+    pub(crate) fn persist_new(mut self, name: &str, durable: bool) -> Result<(), PersistError> {
+        if durable {
+            self.file.sync_all().map_err(PersistError::Io)?;
+        }
         let fd = &self.folder.fd;
         let renamed =
             rustix::fs::renameat_with(fd, self.name.as_str(), fd, name, RenameFlags::NOREPLACE);
@@ -236,7 +240,7 @@ mod tests {
         std::os::unix::fs::symlink(&elsewhere, dir.path().join("out/sub")).unwrap();
         let mut partial = folder.partial().unwrap();
         partial.file_mut().write_all(b"plaintext").unwrap();
-        partial.persist_new("a.txt").unwrap();
+        partial.persist_new("a.txt", false).unwrap();
         assert!(names(&elsewhere).is_empty());
         assert_eq!(names(&dir.path().join("moved")), ["a.txt"]);
         // Opening the folder again now meets the link, and refuses it.
@@ -281,7 +285,7 @@ mod tests {
         for name in ["taken", "dangling"] {
             let partial = out.partial().unwrap();
             assert!(matches!(
-                partial.persist_new(name),
+                partial.persist_new(name, true),
                 Err(PersistError::Exists(Some(_)))
             ));
         }
@@ -291,7 +295,7 @@ mod tests {
         let mut partial = out.partial().unwrap();
         partial.file_mut().write_all(b"new").unwrap();
         let id = partial.id().unwrap();
-        partial.persist_new("fresh").unwrap();
+        partial.persist_new("fresh", false).unwrap();
         assert_eq!(out.file_id("fresh"), Some(id));
     }
 }

@@ -116,3 +116,120 @@ impl Stream for HaltOnError {
         }
     }
 }
+
+/// A blocking [`BufRead`](io::BufRead) over chunks an async task sends: how a blob read
+/// from the store (async) reaches age's decryptor (blocking), with the next chunks
+/// already on their way while one is decrypted.
+pub(crate) struct ChannelReader {
+    rx: mpsc::Receiver<io::Result<Bytes>>,
+    current: Bytes,
+    done: bool,
+}
+
+impl ChannelReader {
+    pub(crate) fn new(rx: mpsc::Receiver<io::Result<Bytes>>) -> Self {
+        ChannelReader {
+            rx,
+            current: Bytes::new(),
+            done: false,
+        }
+    }
+}
+
+impl io::BufRead for ChannelReader {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.current.is_empty() && !self.done {
+            match self.rx.blocking_recv() {
+                Some(Ok(chunk)) => self.current = chunk,
+                Some(Err(e)) => return Err(e),
+                // The sender has finished (or stopped): the end of the blob.
+                None => self.done = true,
+            }
+        }
+        Ok(&self.current)
+    }
+
+    fn consume(&mut self, amount: usize) {
+        let _ = self.current.split_to(amount.min(self.current.len()));
+    }
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = io::BufRead::fill_buf(self)?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+/// Sends `stream`'s byte chunks to a [`ChannelReader`], joined into chunks of at least
+/// [`CHUNK`] bytes (the store yields small leaves); an error is passed on and ends it.
+/// Stops when the reader goes away.
+pub(crate) async fn feed<S, E>(mut stream: S, tx: mpsc::Sender<io::Result<Bytes>>)
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    use futures_lite::StreamExt;
+    let mut pending = BytesMut::new();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(bytes) => {
+                pending.extend_from_slice(&bytes);
+                if pending.len() >= CHUNK && tx.send(Ok(pending.split().freeze())).await.is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Err(io::Error::other(e.to_string()))).await;
+                return;
+            }
+        }
+    }
+    if !pending.is_empty() {
+        let _ = tx.send(Ok(pending.freeze())).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Chunks of any size come out as the same bytes, in order, and an error from the
+    /// source reaches the reader.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_fed_reader_gives_back_the_stream_and_its_error() {
+        let data: Vec<u8> = (0..(3 * CHUNK + 17)).map(|i| (i % 251) as u8).collect();
+        let pieces: Vec<Result<Bytes, String>> = data
+            .chunks(16 * 1024 + 3)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect();
+        let (tx, rx) = mpsc::channel(2);
+        tokio::spawn(feed(futures_lite::stream::iter(pieces), tx));
+        let read = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            ChannelReader::new(rx).read_to_end(&mut out).map(|_| out)
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(read, data);
+
+        let failing: Vec<Result<Bytes, String>> = vec![
+            Ok(Bytes::from_static(b"start")),
+            Err("the disk went away".into()),
+        ];
+        let (tx, rx) = mpsc::channel(2);
+        tokio::spawn(feed(futures_lite::stream::iter(failing), tx));
+        let err = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            ChannelReader::new(rx).read_to_end(&mut out)
+        })
+        .await
+        .unwrap()
+        .unwrap_err();
+        assert!(err.to_string().contains("the disk went away"));
+    }
+}

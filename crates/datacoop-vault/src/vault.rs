@@ -16,6 +16,7 @@ use datacoop_crypto::{EpochKey, KeystoreSecrets};
 use futures_lite::StreamExt;
 use iroh_blobs::Hash;
 use iroh_blobs::api::Store;
+use iroh_blobs::api::proto::ExportRangesItem;
 use iroh_blobs::store::fs::FsStore;
 use iroh_blobs::store::mem::MemStore;
 use tokio::sync::mpsc;
@@ -25,7 +26,7 @@ use crate::files::{
 };
 use crate::meta::{MemMeta, MetaStore, MetaWrite, SledMeta};
 use crate::out_dir::{FileId, OutDir, PersistError};
-use crate::pipe::{ChannelWriter, HaltOnError, TeeReader};
+use crate::pipe::{ChannelReader, ChannelWriter, HaltOnError, TeeReader};
 use crate::records::{DatasetRecord, EpochRecord};
 use crate::sealed::{Namespace, SealedMeta};
 use crate::{CancellationToken, DatasetSummary, Entry, Progress, ProgressSink, VaultError};
@@ -121,6 +122,10 @@ pub struct Vault {
     entries_lock: tokio::sync::Mutex<()>,
     /// Runs the blob store's garbage collection (none in memory).
     collector: Option<cleanup::Collector>,
+    /// Where the file store keeps each complete blob's bytes (none in memory): export
+    /// reads a large blob from its file, which is much faster than through the store's
+    /// messages (the store never changes a complete blob, and a tag keeps it).
+    blob_paths: Option<iroh_blobs::store::fs::options::PathOptions>,
 }
 
 fn now() -> u64 {
@@ -148,6 +153,7 @@ impl Vault {
         let mut options = iroh_blobs::store::fs::options::Options::new(&blob_dir);
         let collector = cleanup::Collector::new();
         options.gc = Some(collector.config());
+        let blob_paths = options.path.clone();
         let store = FsStore::load_with_opts(blob_dir.join("blobs.db"), options)
             .await
             .map_err(|e| VaultError::blobs("opening the blob store", e))?;
@@ -160,6 +166,7 @@ impl Vault {
             collector.run_now().await;
         }
         vault.collector = Some(collector);
+        vault.blob_paths = Some(blob_paths);
         Ok(vault)
     }
 
@@ -179,6 +186,7 @@ impl Vault {
             datasets_lock: std::sync::Mutex::new(()),
             entries_lock: tokio::sync::Mutex::new(()),
             collector: None,
+            blob_paths: None,
         }
     }
 

@@ -727,3 +727,36 @@ async fn exporting_into_a_file_says_it_needs_a_folder() {
     assert!(err.to_string().contains("is a file"), "{err}");
     assert_eq!(fs::read(&file).unwrap(), vec![7u8; 10]);
 }
+
+/// Export reports progress within a file, not only between files.
+#[tokio::test(flavor = "multi_thread")]
+async fn export_progress_moves_within_a_file() {
+    let f = fixture().await;
+    let big = f.file("big.bin", 4 << 20);
+    f.add_with(&[big], Arc::new(NoProgress), &CancellationToken::new())
+        .await
+        .unwrap();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let sink = move |p: &Progress| {
+        if p.files_done == 0 {
+            record.lock().unwrap().push(p.bytes_done);
+        }
+    };
+    let report = f
+        .vault
+        .export(
+            &f.dataset,
+            &f.dir.path().join("out"),
+            ExportMode::Plain,
+            Arc::new(sink),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.bytes, 4 << 20);
+    let seen = seen.lock().unwrap();
+    let within = seen.iter().filter(|&&b| b > 0 && b < 4 << 20).count();
+    assert!(within >= 4, "progress inside the file: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+}

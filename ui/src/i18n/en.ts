@@ -21,8 +21,10 @@ export const en = {
   restore: {
     title: "Restore from your recovery kit",
     intro:
-      "Paste the text of your recovery kit and type its 24 words. Your identity comes back " +
-      "on this computer, protected by a new passphrase.",
+      "Paste the text of your recovery kit and type its 24 words. Your identity (your name " +
+      "and keys) comes back on this computer, protected by a new passphrase. Files come " +
+      "back only if this data folder still holds them: a kit does not contain your data, " +
+      "so keep copies of your files too.",
     kit: "Recovery kit (the whole text of the file)",
     kitPlaceholder: "datacoop recovery kit v1 …",
     phrase: "Recovery phrase (24 words)",
@@ -136,6 +138,9 @@ export const en = {
     passphrase: "Passphrase",
     submit: "Unlock",
     working: "Unlocking…",
+    empty: "Type your passphrase first.",
+    forgotIntro: "Forgot your passphrase?",
+    forgot: "Restore from your recovery kit",
     home: (home: string) => `Data folder: ${home}`,
   },
 

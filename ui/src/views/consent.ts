@@ -69,8 +69,9 @@ function datasetConsent(d: DatasetSummary, i: number, current: ConsentView | nul
   const duration = h("select", { id: id("days") },
     offered.map((days) => h("option", { value: days === null ? "" : String(days), selected: days === wanted },
       days === null ? c.noLimit : c.days(days))));
-  const auto = h("input", { type: "radio", name: id("mode"), id: id("auto"), value: "auto", checked: current?.mode !== "ask" });
-  const ask = h("input", { type: "radio", name: id("mode"), id: id("ask"), value: "ask", checked: current?.mode === "ask" });
+  // Asking first is the default: including someone automatically is their choice to make.
+  const auto = h("input", { type: "radio", name: id("mode"), id: id("auto"), value: "auto", checked: current?.mode === "auto" });
+  const ask = h("input", { type: "radio", name: id("mode"), id: id("ask"), value: "ask", checked: current?.mode !== "auto" });
   const sentence = h("p", { class: "consent-sentence", id: id("sentence"), "aria-live": "polite" });
   const status = h("p", { class: "muted small", id: id("status") },
     current ? c.current(current.record_id.slice(0, 12)) : c.none);

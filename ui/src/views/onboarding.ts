@@ -169,7 +169,7 @@ export function coopStepView(onDone: (coop: CoopInfo | null) => void): HTMLEleme
         h("button", { class: "secondary", id: "coop-later", onclick: () => onDone(null) }, en.coop.later))));
 }
 
-export function unlockView(home: string, onUnlocked: (identity: PublicIdentity) => void): HTMLElement {
+export function unlockView(home: string, onUnlocked: (identity: PublicIdentity) => void, onForgot: () => void): HTMLElement {
   const pass = h("input", { id: "unlock-passphrase", type: "password", autocomplete: "current-password", "data-focus": true, "aria-describedby": "unlock-error" });
   const error = h("p", { class: "error", id: "unlock-error", role: "alert", hidden: true });
   const submit = h("button", { id: "unlock-submit", type: "submit", class: "primary" }, en.unlock.submit);
@@ -178,6 +178,14 @@ export function unlockView(home: string, onUnlocked: (identity: PublicIdentity) 
     {
       onsubmit: async (e: Event) => {
         e.preventDefault();
+        if (!pass.value) {
+          error.hidden = false;
+          error.textContent = en.unlock.empty;
+          error.dataset.code = "";
+          pass.setAttribute("aria-invalid", "true");
+          pass.focus();
+          return;
+        }
         submit.disabled = true;
         submit.textContent = en.unlock.working;
         try {
@@ -198,6 +206,8 @@ export function unlockView(home: string, onUnlocked: (identity: PublicIdentity) 
     h("h1", {}, en.unlock.title),
     h("p", {}, en.unlock.intro),
     form,
+    h("p", {}, en.unlock.forgotIntro, " ",
+      h("button", { type: "button", class: "link", id: "unlock-forgot", onclick: onForgot }, en.unlock.forgot)),
     h("p", { class: "muted small" }, en.unlock.home(home)),
   );
 }

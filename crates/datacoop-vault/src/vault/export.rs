@@ -1,5 +1,7 @@
 //! Exporting a dataset: each blob is decrypted (or copied, for `--age`) by a blocking
-//! [`DecodeJob`] into an owner-only partial file, checked, then moved into place.
+//! [`DecodeJob`] into an owner-only partial file, checked, then moved into place. The
+//! ciphertext is read from the store by an async task ahead of the decryption
+//! ([`crate::pipe::feed`]), so reading and decrypting overlap.
 
 use super::*;
 
@@ -47,7 +49,7 @@ impl Vault {
             files_done: 0,
             files_total: entries.len() as u64,
             bytes_done: 0,
-            bytes_total: entries.iter().map(|(e, _)| e.size).sum(),
+            bytes_total: entries.iter().map(|(e, _)| size_written(e, mode)).sum(),
         };
         let mut written = 0;
         let mut files = 0;
@@ -68,10 +70,18 @@ impl Vault {
                     reason: format!("the key of epoch {} is missing", entry.epoch),
                 })?;
             let key = EpochKey::from_str(&key.secret)?;
-            match self
-                .export_one(&root, entry, target, &key, mode, cancel)
-                .await?
-            {
+            let exported = self
+                .export_one(
+                    &root,
+                    entry,
+                    target,
+                    &key,
+                    mode,
+                    (&state, &progress),
+                    cancel,
+                )
+                .await?;
+            match exported {
                 Exported::Written { bytes, id } => {
                     written += bytes;
                     files += 1;
@@ -90,7 +100,7 @@ impl Vault {
                 }
             }
             state.files_done += 1;
-            state.bytes_done += entry.size;
+            state.bytes_done += size_written(entry, mode);
             progress.report(&state);
         }
         if mode == ExportMode::Age {
@@ -104,6 +114,7 @@ impl Vault {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn export_one(
         &self,
         root: &Arc<OutDir>,
@@ -111,6 +122,7 @@ impl Vault {
         target: &str,
         key: &EpochKey,
         mode: ExportMode,
+        (state, progress): (&Progress, &Arc<dyn ProgressSink>),
         cancel: &CancellationToken,
     ) -> Result<Exported, VaultError> {
         let integrity = |reason: String| VaultError::Integrity {
@@ -130,10 +142,34 @@ impl Vault {
                 "its ciphertext is missing from the blob store".into(),
             ));
         }
-        let reader = tokio_util::io::SyncIoBridge::new(self.blobs.store().reader(hash));
+        let (reader, feeder) = match self.blob_file(&hash, entry.stored_size) {
+            Some(file) => (
+                Ciphertext::File(BufReader::with_capacity(READ_CHUNK, file)),
+                None,
+            ),
+            None => {
+                // Small blobs live inside the store's database, and a store in memory
+                // has no files: read through the store, ahead of the decryption.
+                let (tx, rx) = mpsc::channel(READ_AHEAD);
+                let leaves = self
+                    .blobs
+                    .store()
+                    .export_ranges(hash, 0..u64::MAX)
+                    .stream()
+                    .filter_map(|item| match item {
+                        ExportRangesItem::Size(_) => None,
+                        ExportRangesItem::Data(leaf) => Some(Ok(leaf.data)),
+                        ExportRangesItem::Error(e) => Some(Err(e)),
+                    });
+                let feeder = tokio::spawn(crate::pipe::feed(Box::pin(leaves), tx));
+                (Ciphertext::Store(ChannelReader::new(rx)), Some(feeder))
+            }
+        };
         let job = DecodeJob {
             key: key.clone(),
             mode,
+            state: state.clone(),
+            progress: progress.clone(),
             root: root.clone(),
             target: target.to_owned(),
             expected_plaintext: entry.plaintext_hash.clone(),
@@ -142,13 +178,90 @@ impl Vault {
         };
         let result = tokio::task::spawn_blocking(move || job.run(reader))
             .await
-            .map_err(|e| VaultError::Blobs(format!("decryption task failed: {e}")))?;
+            .map_err(|e| VaultError::Blobs(format!("decryption task failed: {e}")));
+        if let Some(feeder) = feeder {
+            // Ends at once when the job stopped reading early (the channel closed).
+            feeder.abort();
+        }
+        let result = result?;
         // A failed file's partial copy was removed when the job dropped it.
         match result {
             Ok(exported) => Ok(exported),
             Err(DecodeFailure::Integrity(reason)) => Err(integrity(reason)),
             Err(DecodeFailure::Other(e)) => Err(e),
         }
+    }
+}
+
+/// Chunks of ciphertext read ahead of the decryption (of 256 KiB or more each).
+const READ_AHEAD: usize = 8;
+
+/// Chunks of plaintext decrypted ahead of the writing.
+const PIPELINE_DEPTH: usize = 4;
+
+/// Reads until `buf` is full or `from` ends (age's reader gives one 64 KiB chunk at a
+/// time); the bytes read.
+fn read_full(from: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match from.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+impl Vault {
+    /// The file holding a complete blob's bytes in the file store, when it has one of
+    /// the expected length.
+    fn blob_file(&self, hash: &Hash, len: u64) -> Option<File> {
+        let path = self.blob_paths.as_ref()?.data_path(hash);
+        let file = File::open(path).ok()?;
+        (file.metadata().ok()?.len() == len).then_some(file)
+    }
+}
+
+/// Where a blob's ciphertext is read from.
+enum Ciphertext {
+    /// Its file in the store.
+    File(BufReader<File>),
+    /// Through the store.
+    Store(ChannelReader),
+}
+
+impl Read for Ciphertext {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Ciphertext::File(r) => r.read(buf),
+            Ciphertext::Store(r) => r.read(buf),
+        }
+    }
+}
+
+impl io::BufRead for Ciphertext {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        match self {
+            Ciphertext::File(r) => r.fill_buf(),
+            Ciphertext::Store(r) => r.fill_buf(),
+        }
+    }
+
+    fn consume(&mut self, amount: usize) {
+        match self {
+            Ciphertext::File(r) => r.consume(amount),
+            Ciphertext::Store(r) => r.consume(amount),
+        }
+    }
+}
+
+/// The bytes export writes for `entry`: its plaintext, or with `--age` its ciphertext.
+fn size_written(entry: &Entry, mode: ExportMode) -> u64 {
+    match mode {
+        ExportMode::Plain => entry.size,
+        ExportMode::Age => entry.stored_size,
     }
 }
 
@@ -173,7 +286,7 @@ fn write_keys_file(root: &OutDir, record: &DatasetRecord) -> Result<(), VaultErr
         .file_mut()
         .write_all(text.as_bytes())
         .map_err(|e| VaultError::io("cannot write", &path, e))?;
-    match partial.persist_new(KEYS_FILE) {
+    match partial.persist_new(KEYS_FILE, true) {
         Ok(()) => Ok(()),
         Err(PersistError::Exists(_)) => Err(VaultError::ExportTargetExists { path }),
         Err(PersistError::Io(e)) => Err(VaultError::io("cannot write", &path, e)),
@@ -199,6 +312,9 @@ enum DecodeFailure {
 struct DecodeJob {
     key: EpochKey,
     mode: ExportMode,
+    /// The export's progress when this file started; bytes within it are added.
+    state: Progress,
+    progress: Arc<dyn ProgressSink>,
     root: Arc<OutDir>,
     /// Its path below `root`, `/` between parts.
     target: String,
@@ -208,7 +324,7 @@ struct DecodeJob {
 }
 
 impl DecodeJob {
-    fn run(self, reader: impl Read) -> Result<Exported, DecodeFailure> {
+    fn run(self, reader: Ciphertext) -> Result<Exported, DecodeFailure> {
         let (parents, file_name) = match self.target.rsplit_once('/') {
             Some((parents, name)) => (Some(parents), name),
             None => (None, self.target.as_str()),
@@ -229,13 +345,16 @@ impl DecodeJob {
             ExportMode::Age => self.copy_verified(reader, partial.file_mut(), &path)?,
         };
         let id = partial.id().map_err(|e| io_err("cannot write", &path, e))?;
-        match partial.persist_new(file_name) {
+        match partial.persist_new(file_name, false) {
             Ok(()) => Ok(Exported::Written { bytes, id }),
             Err(PersistError::Exists(id)) => Ok(Exported::Taken(id)),
             Err(PersistError::Io(e)) => Err(io_err("cannot write", &path, e)),
         }
     }
 
+    /// Reads `from` to its end on this thread (decrypting, when it is age's reader) while
+    /// a second thread hashes and writes what was read, so the two overlap. Buffers go
+    /// round between the threads; at most [`PIPELINE_DEPTH`] wait to be written.
     fn pump(
         &self,
         mut from: impl Read,
@@ -243,32 +362,59 @@ impl DecodeJob {
         path: &Path,
         hasher: &mut blake3::Hasher,
     ) -> Result<u64, DecodeFailure> {
-        let mut buf = vec![0u8; READ_CHUNK];
-        let mut total = 0u64;
-        loop {
-            if self.cancel.is_cancelled() {
-                return Err(DecodeFailure::Other(VaultError::Cancelled));
-            }
-            let n = match from.read(&mut buf) {
-                Ok(0) => return Ok(total),
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(DecodeFailure::Integrity(e.to_string())),
-            };
-            hasher.update(&buf[..n]);
-            out.write_all(&buf[..n])
-                .map_err(|e| DecodeFailure::Other(VaultError::io("cannot write", path, e)))?;
-            total += n as u64;
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize)>(PIPELINE_DEPTH);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        for _ in 0..=PIPELINE_DEPTH {
+            let _ = empty_tx.send(vec![0u8; READ_CHUNK]);
         }
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(move || -> io::Result<()> {
+                for (buf, n) in full_rx {
+                    hasher.update(&buf[..n]);
+                    out.write_all(&buf[..n])?;
+                    // The reader may have finished: a buffer nobody takes back is fine.
+                    let _ = empty_tx.send(buf);
+                }
+                Ok(())
+            });
+            let mut total = 0u64;
+            let read = loop {
+                if self.cancel.is_cancelled() {
+                    break Err(DecodeFailure::Other(VaultError::Cancelled));
+                }
+                // No buffer back means the writer stopped: its own error says why.
+                let Ok(mut buf) = empty_rx.recv() else {
+                    break Ok(total);
+                };
+                let n = match read_full(&mut from, &mut buf) {
+                    Ok(0) => break Ok(total),
+                    Ok(n) => n,
+                    Err(e) => break Err(DecodeFailure::Integrity(e.to_string())),
+                };
+                if full_tx.send((buf, n)).is_err() {
+                    break Ok(total);
+                }
+                total += n as u64;
+                let mut state = self.state.clone();
+                state.bytes_done += total;
+                self.progress.report(&state);
+            };
+            drop(full_tx);
+            let written = writer
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the writing thread panicked")));
+            written.map_err(|e| DecodeFailure::Other(VaultError::io("cannot write", path, e)))?;
+            read
+        })
     }
 
     fn decrypt(
         &self,
-        reader: impl Read,
+        reader: Ciphertext,
         out: &mut File,
         path: &Path,
     ) -> Result<u64, DecodeFailure> {
-        let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(READ_CHUNK, reader))
+        let decryptor = age::Decryptor::new_buffered(reader)
             .map_err(|e| DecodeFailure::Integrity(e.to_string()))?;
         let plaintext = decryptor
             .decrypt(iter::once(self.key.age_identity() as &dyn age::Identity))
@@ -285,7 +431,7 @@ impl DecodeJob {
 
     fn copy_verified(
         &self,
-        reader: impl Read,
+        reader: Ciphertext,
         out: &mut File,
         path: &Path,
     ) -> Result<u64, DecodeFailure> {
