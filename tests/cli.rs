@@ -840,4 +840,57 @@ fn short_passphrases_and_zero_day_consents_are_refused() {
     assert!(stderr(&out).contains("at least 1 day"), "{}", stderr(&out));
     let shown = env.ok(&["consent", "show", "--json"]);
     assert!(!shown.contains("ModelTraining"), "{shown}");
+    // Tables say what their columns are; the cooperative says who you are in it.
+    env.ok(&[
+        "consent",
+        "set",
+        "--dataset",
+        "runs",
+        "--allow",
+        "ModelTraining",
+    ]);
+    let table = env.ok(&["consent", "show"]);
+    assert!(table.starts_with("DATASET"), "{table}");
+    assert!(
+        table.contains("ask"),
+        "asking first is the default: {table}"
+    );
+    let coop = env.ok(&["coop", "show"]);
+    assert!(coop.contains("you:         steward"), "{coop}");
+}
+
+/// A failed `init` or `restore` into a new folder leaves no folder behind (it used to
+/// leave one holding only `owner.lock`, which then looked like a home).
+#[test]
+fn a_failed_init_or_restore_leaves_no_folder() {
+    let env = Env::new();
+    let out = env.run(&["init", "--name", "   "]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        !env.home.exists(),
+        "{:?}",
+        fs::read_dir(&env.home).map(|d| d.count())
+    );
+
+    let source = Env::new();
+    source.init();
+    let kit = source.path("kit.txt");
+    source.ok(&[
+        "recovery",
+        "export",
+        "--out",
+        kit.to_str().unwrap(),
+        "--phrase-out",
+        source.path("p.txt").to_str().unwrap(),
+    ]);
+    let elsewhere = Env::new();
+    let wrong = "abandon ".repeat(23) + "art";
+    let out = elsewhere
+        .cmd()
+        .env("DATACOOP_RECOVERY_PHRASE", wrong)
+        .args(["recovery", "restore", kit.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(!elsewhere.home.exists());
 }

@@ -165,6 +165,22 @@ async fn adds_a_folder_by_path_lists_its_sizes_and_exports_identical_bytes() {
     assert!(card_text.contains("3 files"), "{card_text}");
     assert!(card_text.contains("3.8 MB"), "{card_text}");
     app.screenshot("my-data-with-dataset").await;
+    // Opened again, the panel makes a new dataset unless an existing one is chosen;
+    // adding the same folder to it again says nothing changed.
+    app.click("#add-close").await;
+    app.click("#add-open").await;
+    app.visible("#add-new-name").await;
+    app.find("#add-dataset option[value='runs']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.fill("#add-paths", &dir.path().join("runs").display().to_string())
+        .await;
+    app.click("#add-submit").await;
+    app.wait_text("#add-result", "3 already there, unchanged")
+        .await;
+    app.click("#add-close").await;
 
     card.click().await.unwrap();
     app.wait_text("#dataset-title", "runs").await;

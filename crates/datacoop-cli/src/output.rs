@@ -146,6 +146,12 @@ pub fn added(report: AddReport) -> Result<(), CliError> {
             String::new()
         }
     );
+    if report.unchanged > 0 {
+        eprintln!(
+            "{} file(s) were already there, unchanged.",
+            report.unchanged
+        );
+    }
     skipped("and did not add them", &report.skipped);
     Ok(())
 }
@@ -242,6 +248,9 @@ pub fn coop(info: CoopInfo, json: bool) -> Result<(), CliError> {
     }
     outln!("cooperative: {}", info.name);
     outln!("id:          {}", info.id);
+    if let Some(role) = &info.role {
+        outln!("you:         {role}");
+    }
     outln!(
         "threshold:   {} of {} steward(s)",
         info.threshold,
@@ -344,6 +353,13 @@ pub fn consents(consents: Vec<ConsentView>, json: bool) -> Result<(), CliError> 
         );
         return Ok(());
     }
+    outln!(
+        "{:<20} {:<10} {:<5} {:<9} PURPOSES  [RECORD]",
+        "DATASET",
+        "STATUS",
+        "MODE",
+        "LONGEST"
+    );
     for c in &consents {
         let purposes: Vec<_> = c.purposes.iter().map(|p| p.name()).collect();
         outln!(

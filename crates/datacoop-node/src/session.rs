@@ -169,6 +169,22 @@ impl Session {
     }
 }
 
+/// Removes a home folder this process created, if it holds nothing but the lock's files.
+fn forget_new_home(home: &Home, lock: HomeLock) {
+    let only_lock_files = std::fs::read_dir(home.root()).is_ok_and(|entries| {
+        entries.flatten().all(|entry| {
+            let path = entry.path();
+            path == home.lock_file() || path == home.owner_file()
+        })
+    });
+    if only_lock_files {
+        let _ = std::fs::remove_file(home.owner_file());
+        let _ = std::fs::remove_file(home.lock_file());
+        drop(lock);
+        let _ = std::fs::remove_dir(home.root());
+    }
+}
+
 /// Runs `f` while owning `home` exclusively (for `init` and `restore`); a home held by a
 /// long-running owner is already initialised.
 pub fn with_exclusive_home<T>(
@@ -177,8 +193,16 @@ pub fn with_exclusive_home<T>(
     on_wait: impl FnMut(&OwnerInfo),
     f: impl FnOnce(&Home) -> Result<T, NodeError>,
 ) -> Result<T, NodeError> {
+    let existed = home.root().exists();
     match HomeLock::acquire_waiting(home, OwnerKind::Cli, patience, on_wait)? {
-        Ownership::Owned(_lock) => f(home),
+        Ownership::Owned(lock) => {
+            let result = f(home);
+            if result.is_err() && !existed {
+                // A failed init or restore leaves no folder holding only the lock.
+                forget_new_home(home, lock);
+            }
+            result
+        }
         Ownership::Taken(owner) if owner.kind == OwnerKind::Cli => {
             Err(NodeError::OwnerUnreachable {
                 home: home.root().to_owned(),

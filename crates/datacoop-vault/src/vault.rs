@@ -74,6 +74,11 @@ pub struct AddReport {
     /// Files that replaced an earlier file of the same name.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub replaced: u64,
+    /// Files the dataset already held, byte for byte, under the same name (not counted
+    /// in `files`; nothing was written for them).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[serde(default)]
+    pub unchanged: u64,
     /// What was found but not added, and why (symbolic links, names export could not
     /// write back).
     pub skipped: Vec<Skipped>,

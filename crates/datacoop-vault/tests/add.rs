@@ -760,3 +760,40 @@ async fn export_progress_moves_within_a_file() {
     assert!(within >= 4, "progress inside the file: {seen:?}");
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
 }
+
+/// Adding the same bytes under the same name again writes nothing and says so; a changed
+/// file replaces its earlier version.
+#[tokio::test(flavor = "multi_thread")]
+async fn adding_the_same_file_again_changes_nothing_and_says_so() {
+    let f = fixture().await;
+    let file = f.file("a.txt", 100);
+    let first = f
+        .add_with(
+            std::slice::from_ref(&file),
+            Arc::new(NoProgress),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((first.files, first.unchanged), (1, 0));
+    let before = f.vault.entries(&f.dataset).unwrap();
+    let again = f
+        .add_with(
+            std::slice::from_ref(&file),
+            Arc::new(NoProgress),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((again.files, again.unchanged, again.replaced), (0, 1, 0));
+    assert_eq!(f.vault.entries(&f.dataset).unwrap(), before);
+    fs::write(&file, b"changed").unwrap();
+    let changed = f
+        .add_with(&[file], Arc::new(NoProgress), &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        (changed.files, changed.unchanged, changed.replaced),
+        (1, 0, 1)
+    );
+}

@@ -199,6 +199,11 @@ bytes: number,
  */
 replaced: number, 
 /**
+ * Files the dataset already held, byte for byte, under the same name (not counted
+ * in `files`; nothing was written for them).
+ */
+unchanged: number, 
+/**
  * What was found but not added, and why (symbolic links, names export could not
  * write back).
  */

@@ -262,6 +262,7 @@ export const en = {
     added: (files: string, size: string, dataset: string) =>
       `Added ${files} files (${size}) to “${dataset}”.`,
     addSkipped: (count: string, names: string) => ` Skipped ${count}: ${names}.`,
+    addUnchanged: (count: string) => ` ${count} already there, unchanged.`,
   },
 
   /** Why a file was left out of an add or an export, after its name. */

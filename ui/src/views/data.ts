@@ -132,7 +132,9 @@ function addPanel(ctx: DataContext, datasets: DatasetSummary[], preset: string |
   const NEW = "\u0000new";
   const select = h("select", { id: "add-dataset", "data-focus": preset === null },
     datasets.map((d) => h("option", { value: d.name, selected: d.name === preset }, `${d.name} (${d.category})`)),
-    h("option", { value: NEW, selected: datasets.length === 0 }, en.add.newDataset));
+    // Opened without a dataset in mind, the panel makes a new one: adding to an existing
+    // dataset is chosen, never fallen into.
+    h("option", { value: NEW, selected: preset === null || datasets.length === 0 }, en.add.newDataset));
   const newName = h("input", { id: "add-new-name", "aria-describedby": "add-new-name-hint", maxlength: 64 });
   const category = h("input", { id: "add-category", list: "category-suggestions", "aria-describedby": "add-category-hint", maxlength: 48 });
   const suggestions = h("datalist", { id: "category-suggestions" }, CATEGORY_SUGGESTIONS.map((c) => h("option", { value: c })));
@@ -188,7 +190,8 @@ function addPanel(ctx: DataContext, datasets: DatasetSummary[], preset: string |
         const skipped = r.skipped.length
           ? en.add.addSkipped(formatCount(r.skipped.length), describeSkipped(r.skipped))
           : "";
-        hooks.done(en.add.added(formatCount(r.files), formatBytes(r.bytes), r.dataset) + skipped);
+        const unchanged = r.unchanged ? en.add.addUnchanged(formatCount(r.unchanged)) : "";
+        hooks.done(en.add.added(formatCount(r.files), formatBytes(r.bytes), r.dataset) + unchanged + skipped);
       } catch (err) {
         panel.end();
         mount(progressSlot);

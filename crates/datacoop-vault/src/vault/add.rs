@@ -65,6 +65,7 @@ impl Vault {
             files: 0,
             bytes: 0,
             replaced: 0,
+            unchanged: 0,
             skipped,
         };
         let stored = self
@@ -79,9 +80,13 @@ impl Vault {
                 cancel,
             )
             .await;
+        if report.unchanged > 0 {
+            // Their second ciphertext is garbage now.
+            self.collect_garbage_soon();
+        }
         let failure = match stored {
             Ok(None) => return Ok(report),
-            Ok(Some(_)) if report.files > 0 => return Ok(report),
+            Ok(Some(_)) if report.files + report.unchanged > 0 => return Ok(report),
             // Every file failed on its own: the first one's error says why.
             Ok(Some(first_failure)) => first_failure,
             Err(e) => e,
@@ -189,8 +194,16 @@ impl Vault {
                 added_at: now(),
             };
             let bytes = stored.plaintext_len;
-            if self.commit_entry(entry, stored, &recipient).await? {
-                report.replaced += 1;
+            match self.commit_entry(entry, stored, &recipient).await? {
+                Committed::New => {}
+                Committed::Replaced => report.replaced += 1,
+                Committed::Unchanged => {
+                    report.unchanged += 1;
+                    state.files_done += 1;
+                    state.bytes_done += source.size;
+                    progress.report(&state);
+                    continue;
+                }
             }
             report.files += 1;
             report.bytes += bytes;
@@ -202,7 +215,8 @@ impl Vault {
     }
 
     /// Records a stored blob: tag it (so it survives collection), then write its entry.
-    /// Returns whether an earlier entry of that name was replaced.
+    /// Says whether an earlier entry of that name was replaced, or already held these
+    /// very bytes (then nothing is written, and the new ciphertext is left to collection).
     /// `recipient` is the key the file was encrypted to: the entry is refused if the
     /// dataset no longer has that key (it was removed, or removed and created anew).
     async fn commit_entry(
@@ -210,7 +224,7 @@ impl Vault {
         entry: Entry,
         stored: Stored,
         recipient: &str,
-    ) -> Result<bool, VaultError> {
+    ) -> Result<Committed, VaultError> {
         let _serialised = self.entries_lock.lock().await;
         let same_key = self
             .dataset_record(&entry.dataset)?
@@ -230,6 +244,12 @@ impl Vault {
         let hash = stored.hash;
         let parts: [&[u8]; 2] = [entry.dataset.as_str().as_bytes(), entry.name.as_bytes()];
         let previous: Option<Entry> = self.meta.get(Namespace::Entries, &parts)?;
+        if previous
+            .as_ref()
+            .is_some_and(|p| p.plaintext_hash == entry.plaintext_hash && p.epoch == entry.epoch)
+        {
+            return Ok(Committed::Unchanged);
+        }
         self.blobs
             .store()
             .tags()
@@ -257,7 +277,11 @@ impl Vault {
         {
             self.release_blob_if_unused(&previous.blob_hash).await?;
         }
-        Ok(previous.is_some())
+        Ok(if previous.is_some() {
+            Committed::Replaced
+        } else {
+            Committed::New
+        })
     }
 
     async fn release_blob_if_unused(&self, blob_hash: &str) -> Result<(), VaultError> {
@@ -333,6 +357,16 @@ impl Vault {
             ciphertext_len: encoded.ciphertext_len,
         })
     }
+}
+
+/// What recording a stored file did.
+enum Committed {
+    /// A new name in the dataset.
+    New,
+    /// It replaced a different file of the same name.
+    Replaced,
+    /// The dataset already had these bytes under this name.
+    Unchanged,
 }
 
 /// Why a file that failed on its own was skipped, or `None` when the failure is not the
