@@ -6,6 +6,7 @@ import type { AppStatus } from "./api/bindings";
 import { h, mount } from "./dom";
 import { errorMessage } from "./errors";
 import { en } from "./i18n/en";
+import { kitConfirmed, markKitConfirmed } from "./kitReminder";
 import { next, type Event, type Screen, type Section } from "./state";
 import { applyTheme, loadTheme } from "./theme";
 import { datasetView, firstDataView, myDataView, type DataContext } from "./views/data";
@@ -104,7 +105,19 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
       h("p", { class: "later-title", id: "later-title" }, en.nav.later),
       h("ul", { class: "later", "aria-labelledby": "later-title" },
         later.map((label) => h("li", { "aria-disabled": "true" }, label)))),
-    h("main", { class: "content", id: "main" }, content));
+    h("main", { class: "content", id: "main" },
+      kitConfirmed(s.identity.id) || s.section === "settings" ? null : kitBanner(),
+      content));
+}
+
+/** Says that no recovery kit was confirmed saved, and leads to making one. */
+function kitBanner(): HTMLElement {
+  return h("div", { class: "banner", id: "kit-banner", role: "status" },
+    h("p", {}, en.kitBanner.text),
+    h("button", {
+      class: "secondary", id: "kit-banner-open",
+      onclick: () => go({ type: "navigate", section: "settings" }),
+    }, en.kitBanner.action));
 }
 
 function render(): void {
@@ -121,6 +134,8 @@ function render(): void {
       break;
     case "restore":
       view = restoreView(() => go({ type: "back" }), async (identity) => {
+        // Restored from a kit: the person has one.
+        markKitConfirmed(identity.id);
         const status = await api.appState();
         go({ type: "restored", identity, home: status.home });
       });
@@ -130,6 +145,7 @@ function render(): void {
       break;
     case "kit":
       view = kitView(s.created, async () => {
+        markKitConfirmed(s.created.identity.id);
         const status = await api.appState();
         go({ type: "kit_saved", home: status.home });
       });

@@ -334,6 +334,14 @@ export const en = {
     },
   },
 
+  kitBanner: {
+    text:
+      "You have not saved a recovery kit yet. Without one, a lost passphrase or computer " +
+      "loses your identity for good.",
+    action: "Make a recovery kit",
+    settings: "No recovery kit was saved yet: make one below, and keep it apart from its 24 words.",
+  },
+
   purposes: {
     NonCommercialResearch: { plain: "research that is not commercial" },
     ScientificResearch: { plain: "scientific research" },

@@ -5,6 +5,7 @@ import { api } from "../api/commands";
 import { h, mount, reveal } from "../dom";
 import { errorCode } from "../errors";
 import { refuseField } from "../forms";
+import { kitConfirmed, markKitConfirmed } from "../kitReminder";
 import { strength } from "../strength";
 import { en } from "../i18n/en";
 import { applyTheme, loadTheme, type ThemeChoice } from "../theme";
@@ -13,6 +14,7 @@ import { kitPanel } from "./kit";
 export const VERSION = "0.1.0";
 
 export function settingsView(home: string, identity: PublicIdentity): HTMLElement {
+  const kitPrompt = kitConfirmed(identity.id) ? null : h("p", { class: "banner", id: "settings-kit-missing" }, en.kitBanner.settings);
   const current = loadTheme();
   const choices: ThemeChoice[] = ["system", "light", "dark"];
   return h("div", { class: "page" },
@@ -30,7 +32,8 @@ export function settingsView(home: string, identity: PublicIdentity): HTMLElemen
             onchange: () => applyTheme(c),
           }),
           h("label", { for: `theme-${c}` }, en.settings.themes[c]))))),
-    recoveryCard(),
+    kitPrompt,
+    recoveryCard(identity.id),
     passphraseCard(),
     h("section", { class: "card" },
       h("h2", {}, en.settings.about),
@@ -40,7 +43,7 @@ export function settingsView(home: string, identity: PublicIdentity): HTMLElemen
 }
 
 /** Makes a new recovery kit, for someone who types the passphrase again. */
-function recoveryCard(): HTMLElement {
+function recoveryCard(identity: string): HTMLElement {
   const k = en.settings.kit;
   const slot = h("div");
   const showForm = () => {
@@ -64,6 +67,9 @@ function recoveryCard(): HTMLElement {
           const done = h("button", {
             class: "primary", id: "settings-kit-done",
             onclick: () => {
+              // Done means the person has kept this kit (saved or written down).
+              markKitConfirmed(identity);
+              document.getElementById("settings-kit-missing")?.remove();
               showForm();
               slot.querySelector<HTMLElement>("#settings-kit-passphrase")?.focus();
             },
