@@ -398,8 +398,8 @@ async fn settings_show_the_home_and_force_the_dark_theme() {
 }
 
 /// Quitting on the recovery-kit screen does not skip the kit for good: after a restart,
-/// My data says no kit was saved and leads to Settings, where making one (and saying
-/// Done) ends the reminder.
+/// My data says no kit was saved and leads to Settings, where Done on a new kit warns
+/// until it is saved, and a saved one ends the reminder.
 #[tokio::test]
 #[ignore = "needs a display and the built app: run scripts/e2e.sh"]
 async fn a_kit_never_confirmed_is_asked_for_until_one_is_made() {
@@ -421,7 +421,17 @@ async fn a_kit_never_confirmed_is_asked_for_until_one_is_made() {
     app.fill("#settings-kit-passphrase", PASSPHRASE).await;
     app.click("#settings-kit-make").await;
     app.visible("#kit-phrase").await;
+    // Done on a kit neither saved nor copied warns first: it would be gone.
     app.click("#settings-kit-done").await;
+    app.wait_text("#settings-kit-unsaved", "not saved or copied")
+        .await;
+    let kit_file = dir.path().join("kit.txt");
+    app.fill("#kit-save-path", &kit_file.display().to_string())
+        .await;
+    app.click("#kit-save-submit").await;
+    app.wait_text("#kit-save-result", "Saved to").await;
+    app.click("#settings-kit-done").await;
+    app.visible("#settings-kit-passphrase").await;
     app.click("#nav-data").await;
     app.visible("#data-empty").await;
     assert!(!app.text("main").await.contains("not saved a recovery kit"));

@@ -314,6 +314,10 @@ export const en = {
       working: "Making the kit… this takes a few seconds",
       shownOnce: "Your new kit and its 24 words, shown once:",
       done: "Done",
+      unsaved:
+        "You have not saved or copied this kit. Once you leave, it is gone (kits made " +
+        "before still work). Save it above, or leave without it.",
+      leaveUnsaved: "Leave without this kit",
     },
     passphrase: {
       title: "Passphrase",

@@ -7,8 +7,13 @@ import { h, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
 import { en } from "../i18n/en";
 
-/** The phrase and the kit, with ways to save and copy the kit. Shown once. */
+/**
+ * The phrase and the kit, with ways to save and copy the kit. Shown once. Once the kit
+ * was saved or copied, the panel's `data-kept` is "yes".
+ */
 export function kitPanel(kit: string, phrase: string): HTMLElement {
+  let panel: HTMLElement | null = null;
+  const kept = () => panel?.setAttribute("data-kept", "yes");
   const words = phrase.split(/\s+/);
   const status = h("span", { class: "muted", id: "kit-copy-status", "aria-live": "polite" });
   const text = h("textarea", { id: "kit-text", readonly: true, rows: 8, spellcheck: "false" });
@@ -17,6 +22,7 @@ export function kitPanel(kit: string, phrase: string): HTMLElement {
     try {
       await navigator.clipboard.writeText(kit);
       status.textContent = en.kit.copied;
+      kept();
     } catch {
       text.focus();
       text.select();
@@ -31,6 +37,7 @@ export function kitPanel(kit: string, phrase: string): HTMLElement {
   const saveTo = async (path: string, replace: boolean) => {
     try {
       await api.saveRecoveryKit(path, kit, replace);
+      kept();
       saveResult.className = "success";
       saveResult.textContent = en.kit.saved(path);
       reveal(saveResult);
@@ -71,10 +78,11 @@ export function kitPanel(kit: string, phrase: string): HTMLElement {
     h("div", { class: "row" }, savePath, h("button", { type: "submit", class: "secondary", id: "kit-save-submit" }, en.kit.saveSubmit)),
     saveResult);
 
-  return h("div", { class: "kit-panel" },
+  panel = h("div", { class: "kit-panel" },
     h("h2", {}, en.kit.phraseLabel),
     h("ol", { class: "phrase", id: "kit-phrase" }, words.map((w) => h("li", {}, w))),
     h("label", { for: "kit-text" }, en.kit.kitLabel),
     text,
     saveForm);
+  return panel;
 }

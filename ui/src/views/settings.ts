@@ -64,18 +64,29 @@ function recoveryCard(identity: string): HTMLElement {
         submit.textContent = k.working;
         try {
           const kit = await api.newRecoveryKit(pass.value);
+          const panel = kitPanel(kit.kit, kit.phrase);
+          const warning = h("p", { class: "error", id: "settings-kit-unsaved", role: "alert", hidden: true }, k.unsaved);
           const done = h("button", {
             class: "primary", id: "settings-kit-done",
             onclick: () => {
-              // Done means the person has kept this kit (saved or written down).
-              markKitConfirmed(identity);
-              document.getElementById("settings-kit-missing")?.remove();
+              const keptIt = panel.getAttribute("data-kept") === "yes";
+              // A kit neither saved nor copied is gone once this closes: say so once.
+              if (!keptIt && warning.hidden) {
+                warning.hidden = false;
+                done.textContent = k.leaveUnsaved;
+                reveal(warning);
+                return;
+              }
+              if (keptIt) {
+                markKitConfirmed(identity);
+                document.getElementById("settings-kit-missing")?.remove();
+              }
               showForm();
               slot.querySelector<HTMLElement>("#settings-kit-passphrase")?.focus();
             },
           }, k.done);
           const intro = h("p", { tabindex: -1, id: "settings-kit-shown" }, k.shownOnce);
-          mount(slot, intro, kitPanel(kit.kit, kit.phrase), h("div", { class: "actions" }, done));
+          mount(slot, intro, panel, warning, h("div", { class: "actions" }, done));
           intro.focus();
           reveal(intro);
         } catch (err) {
