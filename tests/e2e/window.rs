@@ -990,6 +990,9 @@ async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
     // Record a consent; the sentence says what it will do before saving.
     app.click("#nav-consent").await;
     app.visible(".consent-card[data-dataset='runs']").await;
+    // Each purpose says in one line how it differs from the others.
+    app.wait_text("#consent-0-ModelTraining-differs", "teaches an AI model")
+        .await;
     app.click("label[for='consent-0-NonCommercialResearch']")
         .await;
     app.click("label[for='consent-0-ModelTraining']").await;

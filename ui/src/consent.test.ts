@@ -45,5 +45,9 @@ describe("orList", () => {
 describe("the purpose catalogue", () => {
   it("has words for every purpose the node knows", () => {
     for (const p of PURPOSES) expect(en.purposes[p.name].plain.length).toBeGreaterThan(3);
+    // Each says how it differs from the others, and no two say the same.
+    const lines = PURPOSES.map((p) => en.purposes[p.name].differs);
+    for (const line of lines) expect(line.length).toBeGreaterThan(20);
+    expect(new Set(lines).size).toBe(lines.length);
   });
 });

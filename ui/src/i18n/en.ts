@@ -346,13 +346,32 @@ export const en = {
     settings: "No recovery kit was saved yet: make one below, and keep it apart from its 24 words.",
   },
 
+  /** Each purpose in plain words, and one line on how it differs from the others. */
   purposes: {
-    NonCommercialResearch: { plain: "research that is not commercial" },
-    ScientificResearch: { plain: "scientific research" },
-    CommercialResearch: { plain: "commercial research" },
-    ResearchAndDevelopment: { plain: "research and development" },
-    ModelTraining: { plain: "training AI models" },
-    ServiceOptimisation: { plain: "improving services" },
+    NonCommercialResearch: {
+      plain: "research that is not commercial",
+      differs: "Universities, charities and public bodies studying something, not selling it.",
+    },
+    ScientificResearch: {
+      plain: "scientific research",
+      differs: "Any science, by anyone, including companies, meant to be published or reviewed.",
+    },
+    CommercialResearch: {
+      plain: "commercial research",
+      differs: "A company researching for its own business, such as market or product studies.",
+    },
+    ResearchAndDevelopment: {
+      plain: "research and development",
+      differs: "Building or improving products and services, not only studying.",
+    },
+    ModelTraining: {
+      plain: "training AI models",
+      differs: "Your data teaches an AI model, which may keep patterns it learned after the licence ends.",
+    },
+    ServiceOptimisation: {
+      plain: "improving services",
+      differs: "Making an existing service work better, such as tuning its settings or speed.",
+    },
   },
 
   consent: {

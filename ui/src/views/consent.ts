@@ -54,13 +54,14 @@ function datasetConsent(d: DatasetSummary, i: number, current: ConsentView | nul
     const box = h("input", {
       type: "checkbox", id: id(p.name), value: p.name,
       checked: current?.purposes.includes(p.name) ?? false,
-      "aria-describedby": id(`${p.name}-dpv`),
+      "aria-describedby": `${id(`${p.name}-differs`)} ${id(`${p.name}-dpv`)}`,
     });
     const dpv = p.name === "ModelTraining" ? c.modelTrainingDpv : `${c.dpvPrefix}dpv:${p.dpv}`;
     return { box, row: h("div", { class: "check" }, box,
       h("div", {},
         h("label", { for: id(p.name) }, capitalise(en.purposes[p.name].plain)),
-        h("p", { class: "hint", id: id(`${p.name}-dpv`) }, dpv))) };
+        h("p", { class: "hint", id: id(`${p.name}-differs`) }, en.purposes[p.name].differs),
+        h("p", { class: "hint small", id: id(`${p.name}-dpv`) }, dpv))) };
   });
   const wanted = current ? current.max_days : 30;
   // A period recorded elsewhere (the command line takes any number of days) is offered
