@@ -281,6 +281,15 @@ pub(crate) fn safe_join(root: &Path, name: &str) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
+    /// What was skipped, as (name, reason).
+    fn skipped_pairs(collected: &Collected) -> Vec<(&str, SkipReason)> {
+        collected
+            .skipped
+            .iter()
+            .map(|s| (s.name.as_str(), s.reason))
+            .collect()
+    }
+
     #[test]
     fn names_are_relative_to_what_was_given() {
         let dir = tempfile::tempdir().unwrap();
@@ -323,11 +332,7 @@ mod tests {
         let collected = collect_sources(&[chosen]).unwrap();
         let names: Vec<_> = collected.sources.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["chosen/cat.jpg"]);
-        let skipped: Vec<_> = collected
-            .skipped
-            .iter()
-            .map(|s| (s.name.as_str(), s.reason))
-            .collect();
+        let skipped = skipped_pairs(&collected);
         assert_eq!(
             skipped,
             [
@@ -360,11 +365,7 @@ mod tests {
         let collected = collect_sources(std::slice::from_ref(&folder)).unwrap();
         let names: Vec<_> = collected.sources.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["in/ok.txt"]);
-        let skipped: Vec<_> = collected
-            .skipped
-            .iter()
-            .map(|s| (s.name.as_str(), s.reason))
-            .collect();
+        let skipped = skipped_pairs(&collected);
         assert_eq!(
             skipped,
             [

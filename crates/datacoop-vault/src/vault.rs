@@ -164,10 +164,9 @@ impl Vault {
             .map_err(|e| VaultError::blobs("opening the blob store", e))?;
         let mut vault = Vault::assemble(Box::new(meta), Blobs::Fs(store), secrets);
         vault.forget_provisional_datasets()?;
-        vault.release_unreferenced_blobs().await?;
         // Ciphertext no entry references (an import killed before its entry was written)
         // is reclaimed before the vault is used; when there is none, nothing waits.
-        if vault.has_untagged_blobs().await? {
+        if vault.release_orphans().await? {
             collector.run_now().await;
         }
         vault.collector = Some(collector);
@@ -229,34 +228,6 @@ impl Vault {
         if let Some(collector) = &self.collector {
             collector.run_soon();
         }
-    }
-
-    async fn release_unreferenced_blobs(&self) -> Result<(), VaultError> {
-        let referenced: HashSet<String> = self
-            .meta
-            .scan::<Entry>(Namespace::Entries, &[])?
-            .into_iter()
-            .map(|e| e.blob_hash)
-            .collect();
-        let tags = self.blobs.store().tags();
-        let mut list = tags
-            .list_prefix(TAG_PREFIX)
-            .await
-            .map_err(|e| VaultError::blobs("listing blob tags", e))?;
-        let mut orphans = Vec::new();
-        while let Some(tag) = list.next().await {
-            let tag = tag.map_err(|e| VaultError::blobs("listing blob tags", e))?;
-            if !referenced.contains(&tag.hash.to_hex()) {
-                orphans.push(tag.name);
-            }
-        }
-        for name in orphans {
-            tracing::info!("releasing an unreferenced blob left by an interrupted import");
-            tags.delete(name)
-                .await
-                .map_err(|e| VaultError::blobs("releasing a blob tag", e))?;
-        }
-        Ok(())
     }
 
     fn dataset_record(&self, name: &DatasetName) -> Result<Option<DatasetRecord>, VaultError> {

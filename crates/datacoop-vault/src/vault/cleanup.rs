@@ -122,11 +122,19 @@ impl Collector {
 }
 
 impl Vault {
-    /// Whether the store holds a blob no tag protects (left by an import that was killed
-    /// after storing it), which the next collection removes.
-    pub(super) async fn has_untagged_blobs(&self) -> Result<bool, VaultError> {
+    /// Releases the tags of blobs no entry references (an import killed after tagging
+    /// but before its entry was written), then says whether the store holds a blob no tag
+    /// protects, which the next collection removes. One pass over the tags.
+    pub(super) async fn release_orphans(&self) -> Result<bool, VaultError> {
+        let referenced: HashSet<String> = self
+            .meta
+            .scan::<Entry>(Namespace::Entries, &[])?
+            .into_iter()
+            .map(|e| e.blob_hash)
+            .collect();
         let store = self.blobs.store();
         let mut tagged = HashSet::new();
+        let mut orphans = Vec::new();
         let mut tags = store
             .tags()
             .list()
@@ -134,7 +142,19 @@ impl Vault {
             .map_err(|e| VaultError::blobs("listing blob tags", e))?;
         while let Some(tag) = tags.next().await {
             let tag = tag.map_err(|e| VaultError::blobs("listing blob tags", e))?;
-            tagged.insert(tag.hash);
+            if tag.name.0.starts_with(TAG_PREFIX) && !referenced.contains(&tag.hash.to_hex()) {
+                orphans.push(tag.name);
+            } else {
+                tagged.insert(tag.hash);
+            }
+        }
+        for name in orphans {
+            tracing::info!("releasing an unreferenced blob left by an interrupted import");
+            store
+                .tags()
+                .delete(name)
+                .await
+                .map_err(|e| VaultError::blobs("releasing a blob tag", e))?;
         }
         let mut blobs = store
             .blobs()
@@ -196,7 +216,7 @@ mod tests {
             .unwrap();
         let orphan_hash = orphan.hash();
         drop(orphan);
-        assert!(vault.has_untagged_blobs().await.unwrap());
+        assert!(vault.release_orphans().await.unwrap());
         vault.close().await;
         let temp = path.join("blobs/temp");
         fs::create_dir_all(&temp).unwrap();
@@ -205,7 +225,7 @@ mod tests {
         let vault = Vault::open(&path, &secrets).await.unwrap();
         assert_eq!(fs::read_dir(&temp).unwrap().count(), 0);
         assert!(!vault.blobs.store().has(orphan_hash).await.unwrap());
-        assert!(!vault.has_untagged_blobs().await.unwrap());
+        assert!(!vault.release_orphans().await.unwrap());
         let names: Vec<_> = vault
             .datasets()
             .unwrap()
