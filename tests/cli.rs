@@ -6,6 +6,7 @@
 mod common;
 
 use std::fs;
+use std::path::PathBuf;
 use std::process::Command;
 
 use common::{Env, assert_same_tree, files_under, noise, stderr};
@@ -337,6 +338,43 @@ fn categories_are_required_for_new_datasets_and_fixed_afterwards() {
         1,
         "re-adding replaces"
     );
+
+    // A rename takes its files along; a name in use, or no such dataset, is refused.
+    env.ok(&[
+        "data",
+        "add",
+        f,
+        "--dataset",
+        "sleep",
+        "--category",
+        "sleep",
+    ]);
+    let taken = env.run(&["data", "rename", "--dataset", "runs", "--to", "sleep"]);
+    assert_eq!(taken.status.code(), Some(2));
+    assert!(
+        stderr(&taken).contains("already a dataset named \"sleep\""),
+        "{}",
+        stderr(&taken)
+    );
+    let missing = env.run(&["data", "rename", "--dataset", "nope", "--to", "x"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let out = env.run(&["data", "rename", "--dataset", "runs", "--to", "jogging"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Renamed dataset runs to jogging"));
+    assert_eq!(
+        env.ls_json(Some("jogging"))["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let names: Vec<String> = env.ls_json(None)["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["jogging", "sleep"]);
 }
 
 #[test]
@@ -893,4 +931,58 @@ fn a_failed_init_or_restore_leaves_no_folder() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(!elsewhere.home.exists());
+}
+
+/// Listing and reading records never open the blob store: its files (`blobs.db`, the
+/// ciphertext) are byte for byte what they were, so a copy of a home can be read without
+/// being rewritten.
+#[test]
+fn read_only_commands_leave_the_blob_store_untouched() {
+    let env = Env::new();
+    env.init();
+    let file = env.path("a.csv");
+    fs::write(&file, noise(300_000, 3)).unwrap();
+    env.ok(&[
+        "data",
+        "add",
+        file.to_str().unwrap(),
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ]);
+    env.ok(&["coop", "create", "Runners"]);
+    let blobs = env.home.join("vault/blobs");
+    let snapshot = || {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = files_under(&blobs)
+            .into_iter()
+            .map(|p| {
+                let bytes = fs::read(&p).unwrap();
+                (p, bytes)
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot();
+    assert!(
+        before.iter().any(|(p, _)| p.ends_with("blobs.db")),
+        "{before:?}"
+    );
+    for args in [
+        &["data", "ls"][..],
+        &["data", "ls", "--dataset", "runs", "--json"],
+        &["whoami"],
+        &["consent", "show"],
+        &["coop", "show"],
+        &["log", "show"],
+        &["log", "verify"],
+    ] {
+        env.ok(args);
+        assert!(
+            snapshot() == before,
+            "`datacoop {}` changed the blob store",
+            args.join(" ")
+        );
+    }
 }

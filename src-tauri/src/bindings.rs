@@ -4,7 +4,7 @@
 
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    LogProof, LogShow, LogVerify, PassphraseChange, RecoveryExport,
+    DataRename, LogProof, LogShow, LogVerify, PassphraseChange, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, CheckpointInfo, ConsentView, CoopInfo, CreatedIdentity, DataListing, DatasetSummary,
@@ -25,6 +25,8 @@ pub fn typescript_bindings() -> String {
         // The shell's own.
         AppStatus::decl(),
         CommandError::decl(),
+        datacoop_node::IoProblem::decl(),
+        datacoop_core::IoKind::decl(),
         // What the node answers.
         datacoop_node::Code::decl(),
         OwnerKind::decl(),
@@ -58,6 +60,7 @@ pub fn typescript_bindings() -> String {
         StopReport::decl(),
         // What the window asks.
         DataList::decl(),
+        DataRename::decl(),
         DataAdd::decl(),
         DataExport::decl(),
         RecoveryExport::decl(),

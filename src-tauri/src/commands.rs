@@ -10,7 +10,7 @@ use datacoop_crypto::PublicIdentity;
 use datacoop_node::absolute;
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    LogProof, LogShow, LogVerify, PassphraseChange, RecoveryExport,
+    DataRename, LogProof, LogShow, LogVerify, PassphraseChange, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, Code, ConsentView, CoopInfo, CreatedIdentity, DataListing, Event, ExportReport,
@@ -90,6 +90,11 @@ pub async fn data_list(ctx: State<'_, Ctx>, request: DataList) -> Answer<DataLis
 }
 
 #[tauri::command]
+pub async fn data_rename(ctx: State<'_, Ctx>, request: DataRename) -> Answer<()> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
 pub async fn data_add(
     ctx: State<'_, Ctx>,
     job: u32,
@@ -125,6 +130,12 @@ pub async fn recovery_export(
 pub async fn save_recovery_kit(path: PathBuf, kit: String, replace: bool) -> Answer<()> {
     let path = datacoop_node::absolute(path);
     blocking(move || datacoop_node::save_recovery_kit(&path, &kit, replace)).await
+}
+
+#[tauri::command]
+pub async fn read_recovery_kit(path: PathBuf) -> Answer<String> {
+    let path = datacoop_node::absolute(path);
+    blocking(move || datacoop_node::read_recovery_kit(&path)).await
 }
 
 #[tauri::command]
@@ -194,7 +205,9 @@ pub fn cancel_job(ctx: State<'_, Ctx>, job: u32) -> bool {
 }
 
 /// Runs file work off the async workers.
-async fn blocking(work: impl FnOnce() -> Result<(), NodeError> + Send + 'static) -> Answer<()> {
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, NodeError> + Send + 'static,
+) -> Answer<T> {
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|e| CommandError::new(Code::IoFailed, e.to_string()))?

@@ -62,6 +62,8 @@ pub struct CommandError {
     pub code: Code,
     /// The node's message.
     pub message: String,
+    /// For a file problem the person can act on, its kind and the path to name.
+    pub io: Option<datacoop_node::IoProblem>,
 }
 
 impl CommandError {
@@ -70,6 +72,7 @@ impl CommandError {
         CommandError {
             code,
             message: message.into(),
+            io: None,
         }
     }
 }
@@ -79,6 +82,7 @@ impl From<NodeError> for CommandError {
         CommandError {
             code: e.code(),
             message: e.to_string(),
+            io: e.io_problem(),
         }
     }
 }

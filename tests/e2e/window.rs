@@ -91,22 +91,39 @@ async fn first_run_creates_an_identity_and_shows_the_recovery_kit_once() {
 
     let welcome = app.text("main").await;
     assert!(welcome.contains("Welcome to datacoop"), "{welcome}");
+    // Nothing is promised that datacoop does not do yet (payment for licensed use).
+    assert!(!welcome.contains("in return"), "{welcome}");
     app.screenshot("first-run-welcome").await;
 
-    // The form refuses a mismatched confirmation inline, without calling the app.
+    // The rules are said before anything is typed, and the same rule is enforced.
     app.click("#welcome-start").await;
+    let rule = app.text("#strength-text").await;
+    assert!(rule.contains("At least 8 characters"), "{rule}");
+    // The form refuses a mismatched confirmation beside the field, without calling the app.
     app.fill("#name", NAME).await;
     app.fill("#passphrase", PASSPHRASE).await;
     app.fill("#confirm", "something else").await;
     app.click("#create-submit").await;
-    app.wait_text("#create-error", "not the same").await;
+    app.wait_text("#confirm-problem", "not the same").await;
     assert!(!home.join("keystore.age").exists());
     app.screenshot("first-run-mismatch").await;
-    // A passphrase that is easy to guess is refused, saying why.
+    // Fixed, the message goes as the person types, before anything is sent again.
+    app.fill("#confirm", PASSPHRASE).await;
+    assert!(
+        !app.find("#confirm-problem")
+            .await
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    // A passphrase that is easy to guess is refused, saying why, beside it; every
+    // problem is shown at once, each beside its own field.
+    app.fill("#name", "").await;
     app.fill("#passphrase", "password").await;
     app.fill("#confirm", "password").await;
     app.click("#create-submit").await;
-    app.wait_text("#create-error", "easy to guess").await;
+    app.wait_text("#passphrase-problem", "easy to guess").await;
+    app.wait_text("#name-problem", "Enter a name").await;
     assert!(!home.join("keystore.age").exists());
     app.click("button.secondary").await; // Back
     app.visible("#welcome-start").await;
@@ -216,6 +233,12 @@ async fn adds_a_folder_by_path_lists_its_sizes_and_exports_identical_bytes() {
     app.wait_text("#file-details-title", "runs/tuesday.gpx")
         .await;
     assert_eq!(app.text("#file-details-size").await, "346 kB");
+    // Everyday words first; the media type, key epoch and hashes are one click away.
+    let plain = app.text("#file-details").await;
+    assert!(plain.contains("GPS track (GPX)"), "{plain}");
+    assert!(!plain.contains("BLAKE3"), "{plain}");
+    assert!(!plain.contains("application/"), "{plain}");
+    app.click("#file-details-technical summary").await;
     let hash = app.text("#file-details-hash").await;
     assert_eq!(
         hash,
@@ -223,6 +246,23 @@ async fn adds_a_folder_by_path_lists_its_sizes_and_exports_identical_bytes() {
         "the details show the content's BLAKE3"
     );
     app.screenshot("dataset-files").await;
+
+    // A path through a file is answered with a sentence naming that file, no system words.
+    let a_file = dir.path().join("notes.txt");
+    std::fs::write(&a_file, b"not a folder").unwrap();
+    app.fill("#export-path", &a_file.join("inside").display().to_string())
+        .await;
+    app.click("#export-submit").await;
+    let refused = app
+        .wait_text("#export-error", "is a file, not a folder")
+        .await;
+    assert_eq!(
+        refused,
+        format!(
+            "{} is a file, not a folder. Choose a folder.",
+            a_file.display()
+        )
+    );
 
     let out = dir.path().join("exported");
     app.fill("#export-path", &out.display().to_string()).await;
@@ -238,6 +278,31 @@ async fn adds_a_folder_by_path_lists_its_sizes_and_exports_identical_bytes() {
     app.click("#export-submit").await;
     let refused = app.text("#export-error").await;
     assert!(!refused.is_empty());
+
+    // Renaming: the rule is checked as the person types, then the dataset moves over
+    // with its files.
+    app.click("#dataset-rename").await;
+    app.fill("#rename-name", "week 2").await;
+    app.wait_text("#rename-name-problem", "no spaces").await;
+    app.fill("#rename-name", "jogging").await;
+    assert!(
+        !app.find("#rename-name-problem")
+            .await
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    app.screenshot("dataset-rename").await;
+    app.click("#rename-save").await;
+    app.wait_text("#dataset-title", "jogging").await;
+    app.visible("#file-row-0").await;
+    app.click("#back-to-data").await;
+    app.visible(".dataset-card[data-name='jogging']").await;
+    assert!(
+        app.js("return document.querySelector(\".dataset-card[data-name='runs']\") === null")
+            .await
+            == serde_json::json!(true)
+    );
     app.quit().await;
 }
 
@@ -518,6 +583,32 @@ async fn restores_an_identity_from_its_recovery_kit_in_another_home() {
     let second_home = dir.path().join("second");
     let app = App::launch(&second_home).await;
     app.click("#welcome-restore").await;
+    // "Open kit file…" reads a kit file through the app, which checks it is a whole kit
+    // before anyone types a phrase for it (the file dialog itself is the system's).
+    assert_eq!(app.text("#restore-open-kit").await, "Open kit file…");
+    let kit_file = dir.path().join("kit.txt");
+    std::fs::write(&kit_file, &kit).unwrap();
+    let read = app
+        .invoke("read_recovery_kit", serde_json::json!({ "path": kit_file }))
+        .await;
+    assert_eq!(read.as_str(), Some(kit.as_str()), "{read}");
+    assert!(kit.contains("They do not hold your data"), "{kit}");
+    let damaged = dir.path().join("damaged.txt");
+    std::fs::write(&damaged, kit.replace("identity:", "identiy:")).unwrap();
+    let refused = app
+        .invoke("read_recovery_kit", serde_json::json!({ "path": damaged }))
+        .await;
+    assert_eq!(
+        refused["error"]["code"], "input.recovery_kit_corrupt",
+        "{refused}"
+    );
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("damaged"),
+        "{refused}"
+    );
     app.fill("#restore-kit", &kit).await;
     // A valid phrase that is not this kit's is refused, saying so.
     let other = format!("{} art", ["abandon"; 23].join(" "));
@@ -530,15 +621,32 @@ async fn restores_an_identity_from_its_recovery_kit_in_another_home() {
     assert!(!second_home.join("keystore.age").exists());
     app.screenshot("restore-wrong-phrase").await;
 
-    app.fill("#restore-phrase", &words.join(" ")).await;
+    // The words pasted as the kit screen shows them, numbered, are accepted.
+    let numbered: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| format!("{}. {w}", i + 1))
+        .collect();
+    app.fill("#restore-phrase", &numbered.join(" ")).await;
     app.click("#restore-submit").await;
     app.visible("#nav-data").await;
     assert!(app.text("#signed-in").await.contains(NAME));
+    // It says what came back and what a kit cannot bring back.
+    let restored = app
+        .wait_text("#restored-banner", "Not back: your files")
+        .await;
+    assert!(
+        restored.contains(&format!("Back: your identity, {NAME}")),
+        "{restored}"
+    );
+    assert!(restored.contains("Not back: a cooperative"), "{restored}");
     assert_eq!(
         std::fs::read_to_string(second_home.join("identity.pub")).unwrap(),
         id
     );
     app.screenshot("restored-my-data").await;
+    app.click("#restored-dismiss").await;
+    assert!(!app.page_text().await.contains("Not back"));
     app.quit().await;
 }
 
@@ -602,7 +710,8 @@ async fn first_run_saves_the_kit_starts_a_cooperative_and_adds_first_data() {
     app.wait_text("#status-coop", "Riverside Runners · steward")
         .await;
     let log = app.text("#status-log").await;
-    assert!(log.contains("unwitnessed"), "{log}");
+    assert!(log.contains("not cross-checked yet"), "{log}");
+    assert!(!log.contains("checkpoint"), "{log}");
     app.screenshot("first-run-done").await;
     app.quit().await;
 
@@ -835,10 +944,14 @@ async fn fits_1024_by_700_and_200_percent_zoom() {
     app.fill("#restore-passphrase", PASSPHRASE).await;
     app.fill("#restore-confirm", PASSPHRASE).await;
     app.click("#restore-submit").await;
-    app.visible("#restore-error").await;
+    app.wait_text(
+        "#restore-phrase-problem",
+        "The phrase has 3 words; datacoop phrases have 24",
+    )
+    .await;
     let in_view = app
         .js(
-            "const r = document.getElementById('restore-error').getBoundingClientRect();
+            "const r = document.getElementById('restore-phrase-problem').getBoundingClientRect();
              return r.top >= 0 && r.bottom <= innerHeight",
         )
         .await;
@@ -980,9 +1093,21 @@ async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
     app.click("#coop-create").await;
     app.wait_text("#coop-role", "steward").await;
     let me = std::fs::read_to_string(home.join("identity.pub")).unwrap();
+    // People by name; the fingerprint waits behind "Technical details".
+    let people = app.text("#coop-people").await;
+    assert!(
+        people.contains(&format!("{NAME} (you) · steward")),
+        "{people}"
+    );
+    assert!(!people.contains(me.trim()), "{people}");
+    app.click("#coop-people details summary").await;
     let people = app.text("#coop-people").await;
     assert!(people.contains(me.trim()), "{people}");
-    assert!(app.text("#coop-witnessing").await.contains("unwitnessed"));
+    assert!(
+        app.text("#coop-witnessing")
+            .await
+            .contains("nobody else cross-checks")
+    );
     app.visible("#coop-no-evidence").await;
     app.wait_text("#status-coop", "Riverside Runners").await;
     app.screenshot("cooperative").await;
@@ -1008,9 +1133,42 @@ async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
          for up to 90 days, asks you first.",
     )
     .await;
+    // Edits not yet recorded are marked, and leaving with them asks first.
+    assert_eq!(app.text("#consent-0-unsaved").await, "Unsaved changes");
+    assert_eq!(
+        app.text("#consent-0-status").await,
+        "No consent: requests never include this dataset."
+    );
+    app.click("#nav-log").await;
+    app.wait_text(
+        "#leave-dialog",
+        "Your changes for runs are not recorded yet",
+    )
+    .await;
+    app.screenshot("consent-leave-warning").await;
+    app.click("#leave-stay").await;
+    assert!(
+        app.find("#consent-0-ModelTraining")
+            .await
+            .is_selected()
+            .await
+            .unwrap()
+    );
     app.click("#consent-0-save").await;
-    app.wait_text("#consent-0-result", "Recorded on the log")
+    app.wait_text("#consent-0-result", "Recorded on your cooperative's log")
         .await;
+    app.wait_text(
+        "#consent-0-status",
+        "Active: research that is not commercial or training AI models, up to 90 days, asks you first.",
+    )
+    .await;
+    assert!(
+        !app.find("#consent-0-unsaved")
+            .await
+            .is_displayed()
+            .await
+            .unwrap()
+    );
     app.screenshot("consent-recorded").await;
 
     // The command line, through the app's control socket, sees the same consent.
@@ -1045,7 +1203,11 @@ async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
     // The log shows it, verifies, and proves it.
     app.click("#nav-log").await;
     app.visible("#log-table tr[data-kind='ConsentSet']").await;
-    assert!(app.text("#log-table").await.contains("Consent recorded"));
+    assert!(
+        app.text("#log-table")
+            .await
+            .contains("Consent recorded · runs")
+    );
     app.click("#log-verify").await;
     app.wait_text("#log-verify-result", "The log verifies")
         .await;
@@ -1055,16 +1217,45 @@ async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
     assert!(proof.lines().count() > 3, "{proof}");
     app.screenshot("log-verified-proof").await;
 
+    // A change of terms is shown on the log as one change, not a withdrawal.
+    app.click("#nav-consent").await;
+    app.find("#consent-0-days option[value='30']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.wait_text("#consent-0-save", "Record the changes").await;
+    app.click("#consent-0-save").await;
+    app.wait_text("#consent-0-status", "up to 30 days").await;
+    app.click("#nav-log").await;
+    app.visible("#log-table tr[data-kind='ConsentWithdraw']")
+        .await;
+    let log = app.text("#log-table").await;
+    assert!(
+        log.contains("Consent changed: earlier terms ended · runs"),
+        "{log}"
+    );
+    assert!(
+        log.contains("Consent changed: new terms recorded · runs"),
+        "{log}"
+    );
+    assert!(!log.contains("Consent withdrawn"), "{log}");
+
     // Withdraw, after a confirmation that says what it does not undo.
     app.click("#nav-consent").await;
     app.click("#consent-0-withdraw").await;
     let confirm = app.text(".consent-card .confirm").await;
     assert!(confirm.contains("not taken back"), "{confirm}");
     app.click("#consent-0-withdraw-yes").await;
-    app.wait_text("#consent-0-status", "No consent recorded")
+    app.wait_text("#consent-0-status", "No consent: requests never include")
         .await;
+    // The form no longer shows the withdrawn terms.
+    for purpose in ["NonCommercialResearch", "ModelTraining"] {
+        let box_ = app.find(&format!("#consent-0-{purpose}")).await;
+        assert!(!box_.is_selected().await.unwrap(), "{purpose} still ticked");
+    }
     app.click("#nav-log").await;
-    app.visible("#log-table tr[data-kind='ConsentWithdraw']")
+    app.wait_text("#log-table", "Consent withdrawn · runs")
         .await;
     app.quit().await;
     assert_home_holds_no_plaintext(&home, &files);

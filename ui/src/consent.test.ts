@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ConsentView } from "./api/bindings";
 import { PURPOSES } from "./api/bindings";
-import { consentSentence, inForce, orList } from "./consent";
+import { consentSentence, consentStatus, inForce, orList, sameTerms, termsOf, type PurposeName } from "./consent";
 import { en } from "./i18n/en";
 
 const consent = (dataset: string, withdrawn: boolean, id: string): ConsentView => ({
@@ -49,5 +49,24 @@ describe("the purpose catalogue", () => {
     const lines = PURPOSES.map((p) => en.purposes[p.name].differs);
     for (const line of lines) expect(line.length).toBeGreaterThan(20);
     expect(new Set(lines).size).toBe(lines.length);
+  });
+});
+
+describe("consentStatus", () => {
+  it("says what is active in plain words", () => {
+    expect(consentStatus({ purposes: ["NonCommercialResearch"], maxDays: 90, ask: true })).toBe(
+      "Active: research that is not commercial, up to 90 days, asks you first.",
+    );
+    expect(consentStatus({ purposes: ["ModelTraining"], maxDays: null, ask: false })).toBe(
+      "Active: training AI models, no time limit of your own, includes you automatically.",
+    );
+    expect(consentStatus(null)).toBe("No consent: requests never include this dataset.");
+  });
+  it("compares terms whatever the order of purposes", () => {
+    const a = { purposes: ["ModelTraining", "NonCommercialResearch"] as PurposeName[], maxDays: 30, ask: true };
+    expect(sameTerms(a, { ...a, purposes: ["NonCommercialResearch", "ModelTraining"] })).toBe(true);
+    expect(sameTerms(a, { ...a, ask: false })).toBe(false);
+    expect(sameTerms(a, { ...a, maxDays: null })).toBe(false);
+    expect(termsOf(consent("runs", false, "x"))).toEqual({ purposes: ["NonCommercialResearch"], maxDays: 30, ask: false });
   });
 });

@@ -37,3 +37,30 @@ export function consentSentence(
   const period = maxDays === null ? c.anyPeriod : c.upTo(maxDays);
   return ask ? c.sentenceAsk(category, what, period) : c.sentenceAuto(category, what, period);
 }
+
+/** The terms a consent form edits. */
+export interface Terms {
+  purposes: PurposeName[];
+  maxDays: number | null;
+  ask: boolean;
+}
+
+/** The terms of a recorded consent. */
+export function termsOf(view: ConsentView): Terms {
+  return { purposes: view.purposes as PurposeName[], maxDays: view.max_days, ask: view.mode === "ask" };
+}
+
+/** Whether two sets of terms say the same (purposes in any order). */
+export function sameTerms(a: Terms, b: Terms): boolean {
+  const sorted = (t: Terms) => [...t.purposes].sort().join(",");
+  return sorted(a) === sorted(b) && a.maxDays === b.maxDays && a.ask === b.ask;
+}
+
+/** What is in force, in plain words: "Active: research, up to 90 days, asks you first." */
+export function consentStatus(terms: Terms | null): string {
+  const c = en.consent;
+  if (!terms) return c.none;
+  const what = orList(terms.purposes.map((p) => en.purposes[p].plain));
+  const period = terms.maxDays === null ? c.noLimitShort : c.upToShort(terms.maxDays);
+  return c.active(what, period, terms.ask ? c.asksFirst : c.includesAutomatically);
+}

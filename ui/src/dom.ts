@@ -1,5 +1,7 @@
 // A very small element builder: h("button", { class: "primary", onclick }, "Save").
 
+import { en } from "./i18n/en";
+
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, unknown>;
 
@@ -40,4 +42,10 @@ export function mount(parent: Element, ...children: (Child | Child[])[]): void {
 /** Scrolls `el` into view once the browser has laid it out (after any focus scrolling). */
 export function reveal(el: Element): void {
   requestAnimationFrame(() => el.scrollIntoView({ block: "nearest" }));
+}
+
+/** Technical words (ids, hashes, formats) kept behind a closed "Technical details"
+ * disclosure, so everyday screens read plainly and the details are one click away. */
+export function technical(attrs: Attrs, ...children: (Child | Child[])[]): HTMLElement {
+  return h("details", { class: "technical", ...attrs }, h("summary", {}, en.technicalDetails), ...children);
 }

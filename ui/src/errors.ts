@@ -14,6 +14,8 @@ const DETAILED = /^(io|ledger|integrity|keystore|control)\.|^(unknown|usage|auth
  * low-level failures; the error's own words when it carries no code. */
 export function errorMessage(e: unknown): string {
   if (isCommandError(e)) {
+    // A file problem is said as a sentence naming the one path to do something about.
+    if (e.io) return en.ioProblem[e.io.kind](e.io.subject);
     const known: string | undefined = en.errors[e.code];
     if (known === undefined) return en.errorDetail(en.errors.unknown, e.message);
     return DETAILED.test(e.code) ? en.errorDetail(known, e.message) : known;

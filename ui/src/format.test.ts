@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatCount, formatDuration, formatRate } from "./format";
+import { formatBytes, formatCount, formatDuration, formatRate, plainType } from "./format";
 
 describe("formatBytes", () => {
   it("uses decimal units with one decimal below 100", () => {
@@ -30,5 +30,15 @@ describe("formatDuration", () => {
     expect(formatDuration(3600)).toBe("1 h");
     expect(formatDuration(3780)).toBe("1 h 3 min");
     expect(formatDuration(Infinity)).toBe("–");
+  });
+});
+
+describe("plainType", () => {
+  it("says file types in words, not media types", () => {
+    expect(plainType("text/csv", "monday.csv")).toBe("Spreadsheet (CSV)");
+    expect(plainType("application/gpx+xml", "tuesday.gpx")).toBe("GPS track (GPX)");
+    expect(plainType("image/heic", "cat.heic")).toBe("Image");
+    expect(plainType("application/octet-stream", "long-run.fit")).toBe("FIT file");
+    expect(plainType("application/octet-stream", "README")).toBe("File");
   });
 });

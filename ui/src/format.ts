@@ -1,4 +1,6 @@
-// Numbers, sizes, rates and durations for people, through Intl.
+// Numbers, sizes, rates, durations and file types for people, through Intl.
+
+import { en } from "./i18n/en";
 
 const UNITS = ["B", "kB", "MB", "GB", "TB"] as const;
 
@@ -56,4 +58,19 @@ export function formatDate(unixSeconds: number, locale = "en"): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(
     new Date(unixSeconds * 1000),
   );
+}
+
+/** A file's type in words ("Spreadsheet (CSV)", "Image"), from its media type, falling
+ * back to its extension ("FIT file") when the type says nothing. */
+export function plainType(mediaType: string, name: string): string {
+  const t = en.fileTypes;
+  const known = t.exact[mediaType.toLowerCase()];
+  if (known) return known;
+  const family = mediaType.split("/")[0]?.toLowerCase() ?? "";
+  if (family in t.families && mediaType !== "application/octet-stream") {
+    return t.families[family as keyof typeof t.families];
+  }
+  const dot = name.lastIndexOf(".");
+  const ext = dot > 0 && dot < name.length - 1 ? name.slice(dot + 1) : "";
+  return ext && ext.length <= 8 ? t.extension(ext.toUpperCase()) : t.unknown;
 }

@@ -25,6 +25,10 @@ let busy = false;
 let dropTarget: ((paths: string[]) => void) | null = null;
 let datasetsChanged: (() => void) | null = null;
 let following = false;
+/** What leaving the current screen would lose (datasets with unsaved consent edits). */
+let leaveGuard: (() => string[]) | null = null;
+/** Set by a restore from a kit: the next screens say what came back, until dismissed. */
+let restoredNotice = false;
 
 function go(event: Event): void {
   const before = screen;
@@ -74,12 +78,39 @@ const dataContext: DataContext = {
   onDatasetsChanged: (reload) => (datasetsChanged = reload),
 };
 
+/** Runs `proceed` at once, or after the person agreed to lose unsaved edits. */
+function leaving(proceed: () => void): void {
+  const unsaved = leaveGuard?.() ?? [];
+  if (unsaved.length === 0) {
+    proceed();
+    return;
+  }
+  const c = en.consent;
+  const stay = h("button", { class: "primary", id: "leave-stay", autofocus: true }, c.stay);
+  const leave = h("button", { class: "secondary", id: "leave-anyway" }, c.leave);
+  const dialog = h("dialog", { id: "leave-dialog", "aria-labelledby": "leave-title", "aria-describedby": "leave-body" },
+    h("h2", { id: "leave-title" }, c.leaveTitle),
+    h("p", { id: "leave-body" }, c.leaveBody(unsaved.join(", "))),
+    h("div", { class: "actions" }, leave, stay));
+  const opener = document.activeElement as HTMLElement | null;
+  dialog.addEventListener("close", () => {
+    dialog.remove();
+    if (dialog.returnValue === "leave") proceed();
+    else opener?.focus();
+  });
+  stay.addEventListener("click", () => dialog.close("stay"));
+  leave.addEventListener("click", () => dialog.close("leave"));
+  document.body.append(dialog);
+  dialog.showModal();
+  stay.focus();
+}
+
 function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTMLElement {
   const item = (id: string, label: string, section: Section) =>
     h("li", {}, h("button", {
       id, class: "nav-item", disabled: busy, title: busy ? en.nav.leaveBusy : undefined,
       "aria-current": s.section === section ? "page" : undefined,
-      onclick: () => go({ type: "navigate", section }),
+      onclick: () => leaving(() => go({ type: "navigate", section })),
     }, label));
   const later = [en.nav.requests, en.nav.grants];
   return h("div", { class: "shell" },
@@ -89,11 +120,11 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
       h("span", { class: "muted small", id: "signed-in" }, en.nav.signedInAs(s.identity.name)),
       h("button", {
         id: "lock", class: "secondary", disabled: busy, title: busy ? en.nav.lockBusy : undefined,
-        onclick: async () => {
+        onclick: () => leaving(async () => {
           // Locking cancels and waits for work still running (from the command line too).
           await api.lock();
           go({ type: "locked", home: s.home });
-        },
+        }),
       }, en.nav.lock)),
     h("nav", { class: "sidebar", "aria-label": en.nav.label },
       h("ul", {},
@@ -106,8 +137,32 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
       h("ul", { class: "later", "aria-labelledby": "later-title" },
         later.map((label) => h("li", { "aria-disabled": "true" }, label)))),
     h("main", { class: "content", id: "main" },
+      restoredNotice ? restoredBanner(s.identity.name) : null,
       kitConfirmed(s.identity.id) || s.section === "settings" ? null : kitBanner(),
       content));
+}
+
+/** After a restore: what came back (identity, any datasets and cooperative this data
+ * folder still held) and what a kit cannot bring back. */
+function restoredBanner(name: string): HTMLElement {
+  const r = en.restoredBanner;
+  const list = h("ul", {}, h("li", {}, r.identity(name)));
+  void Promise.all([api.listDatasets(), api.coopStatus()]).then(([datasets, coop]) => {
+    list.append(
+      h("li", {}, datasets.length > 0 ? r.files(datasets.length) : r.noFiles),
+      h("li", {}, coop ? r.coop(coop.name) : r.noCoop));
+  }, () => undefined);
+  const banner = h("div", { class: "banner", id: "restored-banner", role: "status" },
+    h("div", {}, h("p", {}, h("strong", {}, r.title)), list),
+    h("button", {
+      class: "secondary", id: "restored-dismiss",
+      onclick: () => {
+        restoredNotice = false;
+        banner.remove();
+        document.querySelector<HTMLElement>("#main [data-focus]")?.focus();
+      },
+    }, r.dismiss));
+  return banner;
 }
 
 /** Says that no recovery kit was confirmed saved, and leads to making one. */
@@ -123,6 +178,7 @@ function kitBanner(): HTMLElement {
 function render(): void {
   dropTarget = null;
   datasetsChanged = null;
+  leaveGuard = null;
   const s = screen;
   let view: HTMLElement;
   switch (s.name) {
@@ -136,6 +192,7 @@ function render(): void {
       view = restoreView(() => go({ type: "back" }), async (identity) => {
         // Restored from a kit: the person has one.
         markKitConfirmed(identity.id);
+        restoredNotice = true;
         const status = await api.appState();
         go({ type: "restored", identity, home: status.home });
       });
@@ -177,11 +234,15 @@ function render(): void {
         s.section === "settings"
           ? settingsView(s.home, s.identity)
           : s.section === "consent"
-            ? consentView({ toCooperative, toData: () => go({ type: "navigate", section: "data" }) })
+            ? consentView({
+              toCooperative,
+              toData: () => go({ type: "navigate", section: "data" }),
+              setLeaveGuard: (unsaved) => (leaveGuard = unsaved),
+            })
             : s.section === "log"
               ? logView(s.identity.id, toCooperative)
               : s.section === "cooperative"
-                ? cooperativeView(s.identity.id, () => go({ type: "refresh" }))
+                ? cooperativeView(s.identity, () => go({ type: "refresh" }))
                 : s.dataset
                   ? datasetView(dataContext, s.dataset)
                   : myDataView(dataContext);

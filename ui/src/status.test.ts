@@ -25,17 +25,17 @@ describe("statusLines", () => {
   it("says when there is no cooperative", () => {
     expect(statusLines(null)).toEqual({ coop: "No cooperative yet", log: null, evidence: [] });
   });
-  it("names the cooperative, the role and an unwitnessed checkpoint", () => {
+  it("names the cooperative, the role and the log in plain words", () => {
     const lines = statusLines(coop);
     expect(lines.coop).toBe("Runners · steward");
-    expect(lines.log).toBe("Log checkpoint 3 · unwitnessed");
+    expect(lines.log).toBe("Log: 3 signed entries · not cross-checked yet");
   });
   it("passes evidence through and says when checkpoints are witnessed", () => {
     const lines = statusLines({ ...coop, unwitnessed: false, evidence: [{ code: "evidence.inconsistency", summary: "two checkpoints of size 3 disagree" }] });
-    expect(lines.log).toBe("Log checkpoint 3 · witnessed");
+    expect(lines.log).toBe("Log: 3 signed entries · cross-checked");
     expect(lines.evidence).toEqual(["two checkpoints of size 3 disagree"]);
   });
   it("copes with a log that has no checkpoint yet", () => {
-    expect(statusLines({ ...coop, latest_checkpoint: null }).log).toBe("No checkpoint yet · unwitnessed");
+    expect(statusLines({ ...coop, latest_checkpoint: null }).log).toBe("Log: nothing signed yet · not cross-checked yet");
   });
 });

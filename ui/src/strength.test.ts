@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkCreateForm, estimateBits, strength } from "./strength";
+import { estimateBits, passphraseProblem, strength } from "./strength";
 
 describe("strength", () => {
   it("grades from weak to strong", () => {
@@ -17,13 +17,11 @@ describe("strength", () => {
   });
 });
 
-describe("checkCreateForm", () => {
-  it("requires a name, 8 characters and a matching confirmation", () => {
-    expect(checkCreateForm(" ", "longenough", "longenough").problem).toBe("name_missing");
-    expect(checkCreateForm("Ada", "short", "short").problem).toBe("too_short");
-    expect(checkCreateForm("Ada", "password", "password").problem).toBe("weak");
-    expect(checkCreateForm("Ada", "aaaaaaaaaaaa", "aaaaaaaaaaaa").problem).toBe("weak");
-    expect(checkCreateForm("Ada", "longenough", "longenougH").problem).toBe("mismatch");
-    expect(checkCreateForm("Ada", "longenough", "longenough")).toEqual({ ok: true, problem: "none" });
+describe("passphraseProblem", () => {
+  it("refuses short and weak passphrases", () => {
+    expect(passphraseProblem("short")).toBe("too_short");
+    expect(passphraseProblem("password")).toBe("weak");
+    expect(passphraseProblem("aaaaaaaaaaaa")).toBe("weak");
+    expect(passphraseProblem("correct horse battery staple")).toBeNull();
   });
 });

@@ -35,20 +35,13 @@ export function strength(passphrase: string): Strength {
   return "strong";
 }
 
-export interface PassphraseCheck {
-  ok: boolean;
-  problem: "none" | "name_missing" | "too_short" | "weak" | "mismatch";
-}
-
 /**
- * What the create and restore forms require before they send: a name, 8+ characters, a
- * passphrase that is not rated weak (the node enforces the length; the rating is the
- * window's, since a weak passphrase is the one way the keys can be guessed), a match.
+ * What is wrong with a new passphrase, if anything: fewer than 8 characters (the node
+ * enforces that too), or rated weak (the window's rule, since a weak passphrase is the
+ * one way the keys can be guessed).
  */
-export function checkCreateForm(name: string, passphrase: string, confirm: string): PassphraseCheck {
-  if (!name.trim()) return { ok: false, problem: "name_missing" };
-  if (passphrase.length < 8) return { ok: false, problem: "too_short" };
-  if (strength(passphrase) === "weak") return { ok: false, problem: "weak" };
-  if (passphrase !== confirm) return { ok: false, problem: "mismatch" };
-  return { ok: true, problem: "none" };
+export function passphraseProblem(passphrase: string): "too_short" | "weak" | null {
+  if (passphrase.length < 8) return "too_short";
+  if (strength(passphrase) === "weak") return "weak";
+  return null;
 }

@@ -202,6 +202,15 @@ pub enum DataCommand {
         #[arg(long)]
         category: Option<String>,
     },
+    /// Rename a dataset (its name is yours only; its consents stay in force)
+    Rename {
+        /// The dataset
+        #[arg(long)]
+        dataset: String,
+        /// Its new name
+        #[arg(long, value_name = "NAME")]
+        to: String,
+    },
     /// List datasets, or one dataset's files
     Ls {
         /// List this dataset's files

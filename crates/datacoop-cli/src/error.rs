@@ -14,14 +14,6 @@ pub enum CliError {
     /// The command line was used wrongly (arguments, where a secret comes from).
     #[error("{0}")]
     Usage(String),
-    /// The recovery kit file could not be read.
-    #[error("cannot read the recovery kit {path}: {source}")]
-    KitUnreadable {
-        /// The file given.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
     /// The kit was written but its phrase could not be, so the kit was removed again.
     #[error("{cause}; the recovery kit {kit} was removed again, since nobody has its phrase")]
     KitWithoutPhrase {
@@ -38,7 +30,6 @@ impl CliError {
         match self {
             CliError::Node(e) => e.code(),
             CliError::Usage(_) => Code::Usage,
-            CliError::KitUnreadable { .. } => Code::InputRecoveryKitUnreadable,
             CliError::KitWithoutPhrase { cause, .. } => cause.code(),
         }
     }

@@ -15,8 +15,8 @@ use std::time::Duration;
 use clap::Parser;
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    DataRecipient, LogProof, LogShow, LogVerify, Op, Passphrase, PassphraseChange, RecoveryExport,
-    Whoami,
+    DataRecipient, DataRename, LogProof, LogShow, LogVerify, Op, Passphrase, PassphraseChange,
+    RecoveryExport, Whoami,
 };
 use datacoop_node::{
     CancellationToken, Home, Launch, NodeError, Owner, OwnerInfo, OwnerKind, OwnerOptions, Session,
@@ -103,10 +103,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Recovery(RecoveryCommand::Restore { file, phrase_file }) => {
-            let kit = std::fs::read_to_string(&file).map_err(|source| CliError::KitUnreadable {
-                path: file.clone(),
-                source,
-            })?;
+            let kit = datacoop_node::read_recovery_kit(&file)?;
             let phrase = secrets::recovery_phrase(phrase_file.as_deref())?;
             let passphrase = secrets::new_passphrase(passphrase_file.as_deref())?;
             let identity = datacoop_node::with_exclusive_home(
@@ -333,6 +330,13 @@ async fn run_in_session(
         }
         Command::Data(DataCommand::Recipient { dataset, category }) => {
             output::recipient(quick(session, DataRecipient { dataset, category }).await?)
+        }
+        Command::Data(DataCommand::Rename { dataset, to }) => {
+            let from = dataset.clone();
+            let to_name = to.clone();
+            quick(session, DataRename { dataset, to }).await?;
+            output::renamed(&from, &to_name);
+            Ok(())
         }
         Command::Data(DataCommand::Ls { dataset, json }) => {
             output::listing(quick(session, DataList { dataset }).await?, json.json)

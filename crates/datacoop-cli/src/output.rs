@@ -161,6 +161,10 @@ pub fn recipient(Recipient { recipient }: Recipient) -> Result<(), CliError> {
     Ok(())
 }
 
+pub fn renamed(from: &str, to: &str) {
+    eprintln!("Renamed dataset {from} to {to}. Its consents stay in force.");
+}
+
 pub fn listing(listing: DataListing, json: bool) -> Result<(), CliError> {
     if json {
         return print_json(&listing);
@@ -298,15 +302,22 @@ pub fn log(entries: Vec<LogEntry>, json: bool) -> Result<(), CliError> {
         return print_json(&entries);
     }
     outln!(
-        "{:>6}  {:<12}  {:<18}  {:<12}  LOG TIME",
+        "{:>6}  {:<12}  {:<18}  {:<12}  {:<20}  DATASET",
         "INDEX",
         "ID",
         "KIND",
-        "AUTHOR"
+        "AUTHOR",
+        "LOG TIME"
     );
     for e in &entries {
+        // A changed consent is its withdrawal and new terms; the mark pairs the two rows.
+        let dataset = match (&e.dataset, e.consent_changed) {
+            (Some(name), true) => format!("{name} (changed)"),
+            (Some(name), false) => name.clone(),
+            (None, _) => "-".into(),
+        };
         outln!(
-            "{:>6}  {:<12}  {:<18}  {:<12}  {}",
+            "{:>6}  {:<12}  {:<18}  {:<12}  {:<20}  {dataset}",
             e.index,
             short(&e.id),
             format!("{:?}", e.kind),

@@ -83,6 +83,7 @@ codes! {
     InputCategoryMismatch = "input.category_mismatch", 2;
     InputNothingToAdd = "input.nothing_to_add", 2;
     InputDuplicateName = "input.duplicate_name", 2;
+    InputDatasetExists = "input.dataset_exists", 2;
     InputNotFound = "input.not_found", 2;
     IoUnreadable = "io.unreadable", 1;
     IoChangedWhileAdding = "io.changed_while_adding", 1;

@@ -2,6 +2,49 @@
 
 use std::io;
 
+use serde::{Deserialize, Serialize};
+
+/// The kinds of file trouble a person can do something about, each of which the window
+/// turns into its own sentence naming the file or folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum IoKind {
+    /// A file or folder on the way does not exist.
+    NotFound,
+    /// Something already has the name.
+    Exists,
+    /// The system does not allow it.
+    PermissionDenied,
+    /// The disk is read-only.
+    ReadOnly,
+    /// The disk is full.
+    Full,
+    /// A folder where a file was wanted.
+    IsAFolder,
+    /// A file where a folder was wanted.
+    NotAFolder,
+    /// Anything else.
+    Other,
+}
+
+impl IoKind {
+    /// The kind of `error`.
+    pub fn of(error: &io::Error) -> Self {
+        use io::ErrorKind as K;
+        match error.kind() {
+            K::NotFound => IoKind::NotFound,
+            K::AlreadyExists => IoKind::Exists,
+            K::PermissionDenied => IoKind::PermissionDenied,
+            K::ReadOnlyFilesystem => IoKind::ReadOnly,
+            K::StorageFull | K::QuotaExceeded => IoKind::Full,
+            K::IsADirectory => IoKind::IsAFolder,
+            K::NotADirectory => IoKind::NotAFolder,
+            _ => IoKind::Other,
+        }
+    }
+}
+
 /// What went wrong with a file operation, plainly: `permission denied`, `the disk is
 /// full`, ... (never `(os error 13)`).
 pub fn plain_io(error: &io::Error) -> String {
@@ -40,5 +83,25 @@ mod tests {
         let text = plain_io(&busy);
         assert!(!text.contains("os error"), "{text}");
         assert_eq!(plain_io(&io::Error::other("custom")), "custom");
+    }
+
+    #[test]
+    fn kinds_follow_the_system_error() {
+        for (errno, kind) in [
+            (2, IoKind::NotFound),
+            (17, IoKind::Exists),
+            (13, IoKind::PermissionDenied),
+            (30, IoKind::ReadOnly),
+            (28, IoKind::Full),
+            (21, IoKind::IsAFolder),
+            (20, IoKind::NotAFolder),
+            (16, IoKind::Other),
+        ] {
+            assert_eq!(
+                IoKind::of(&io::Error::from_raw_os_error(errno)),
+                kind,
+                "{errno}"
+            );
+        }
     }
 }

@@ -33,6 +33,6 @@ pub use code::{Code, UnknownCode};
 pub use dataset::DatasetName;
 pub use duration::{format_duration, parse_duration};
 pub use error::CoreError;
-pub use io_words::plain_io;
+pub use io_words::{IoKind, plain_io};
 pub use purpose::Purpose;
 pub use role::Role;

@@ -122,6 +122,7 @@ impl RecoveryKit {
             "{KIT_HEADER}\n\
              identity: {}\n\
              Keep this file and its recovery phrase apart. Together they restore your datacoop identity.\n\
+             They do not hold your data: keep your own copies of the files you add.\n\
              \n{}",
             self.identity, self.armored
         )
@@ -214,6 +215,8 @@ mod tests {
         assert_eq!(phrase.expose().split(' ').count(), 24);
         let text = kit.to_text();
         assert!(!text.contains("Ada"));
+        // Until files can be recovered from the cooperative, the kit says it holds none.
+        assert!(text.contains("They do not hold your data"), "{text}");
         let parsed = RecoveryKit::from_text(&text).unwrap();
         let retyped: RecoveryPhrase = phrase
             .expose()

@@ -164,6 +164,7 @@ ops! {
     DataList => "data_list", DataListing, data_list;
     DataExport => "data_export", ExportReport, data_export, Exporting;
     DataRecipient => "data_recipient", Recipient, data_recipient;
+    DataRename => "data_rename", (), data_rename;
     RecoveryExport => "recovery_export", NewRecoveryKit, recovery_export;
     PassphraseChange => "passphrase_change", (), passphrase_change;
     CoopCreate => "coop_create", CoopInfo, coop_create;
@@ -224,6 +225,16 @@ pub struct DataExport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional))]
     pub passphrase: Option<Passphrase>,
+}
+
+/// Renames a dataset (its name is local; its consents on the log stay its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DataRename {
+    /// The dataset's name now.
+    pub dataset: String,
+    /// Its new name.
+    pub to: String,
 }
 
 /// The dataset's current age recipient, creating the dataset if `category` is given.

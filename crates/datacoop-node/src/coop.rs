@@ -268,21 +268,61 @@ impl Ledger {
     }
 
     /// Operations from index `from` on.
-    pub fn entries(&self, from: u64) -> Result<Vec<LogEntry>, NodeError> {
-        (from..self.log.len())
-            .map(|index| {
-                let op = self.log.operation(index)?;
+    ///
+    /// `name_of` names the datasets this member holds, so rows about them say which; a
+    /// consent changed (its withdrawal and the new terms, sequenced together) is marked.
+    pub fn entries(
+        &self,
+        from: u64,
+        name_of: impl Fn(&Hash) -> Option<String>,
+    ) -> Result<Vec<LogEntry>, NodeError> {
+        let mut entries = Vec::new();
+        let mut previous: Option<(Operation, Option<Hash>)> = None;
+        // The row before `from` decides whether the first row is half of a change.
+        for index in from.saturating_sub(1)..self.log.len() {
+            let op = self.log.operation(index)?;
+            let dataset = self.dataset_of(&op)?;
+            let changes = previous
+                .as_ref()
+                .is_some_and(|(before, about)| is_consent_change(before, *about, &op, dataset));
+            if changes && let Some(last) = entries.last_mut() {
+                let last: &mut LogEntry = last;
+                last.consent_changed = true;
+            }
+            if index >= from {
                 let header = op.header.header();
-                Ok(LogEntry {
+                entries.push(LogEntry {
                     index,
                     id: op.id().to_hex(),
                     kind: header.kind,
                     author: hex_key(&header.author),
                     claimed_time: header.claimed_time,
                     log_time: self.log.log_time(index),
-                })
-            })
-            .collect()
+                    dataset: dataset.as_ref().and_then(&name_of),
+                    consent_changed: changes,
+                });
+            }
+            previous = Some((op, dataset));
+        }
+        Ok(entries)
+    }
+
+    /// The dataset an operation is about, when it names one (a withdrawal, through the
+    /// consent it withdraws).
+    fn dataset_of(&self, op: &Operation) -> Result<Option<Hash>, NodeError> {
+        Ok(match &op.body {
+            Some(Body::DatasetAnnounce { dataset, .. } | Body::ConsentSet { dataset, .. }) => {
+                Some(*dataset)
+            }
+            Some(Body::ConsentWithdraw { consent }) => {
+                let index = self.log.index_of(consent)?;
+                match self.log.operation(index)?.body {
+                    Some(Body::ConsentSet { dataset, .. }) => Some(dataset),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
     }
 
     /// Verifies everything, including that the store still reaches the newest checkpoint
@@ -496,6 +536,22 @@ pub fn roles_in(state: &CoopState, key: &[u8; 32]) -> Vec<datacoop_core::Role> {
         roles.push(datacoop_core::Role::Steward);
     }
     roles
+}
+
+/// Whether `after` is the new terms of a consent `before` withdrew: one author, one
+/// dataset, sequenced together (how [`Ledger::set_consent`] records a change).
+fn is_consent_change(
+    before: &Operation,
+    before_dataset: Option<Hash>,
+    after: &Operation,
+    after_dataset: Option<Hash>,
+) -> bool {
+    let (b, a) = (before.header.header(), after.header.header());
+    b.kind == OpKind::ConsentWithdraw
+        && a.kind == OpKind::ConsentSet
+        && b.author == a.author
+        && before_dataset.is_some()
+        && before_dataset == after_dataset
 }
 
 /// A dataset's public id on the log: a keyed hash of its local name, so the name stays

@@ -108,6 +108,18 @@ pub enum NodeError {
         /// The home's identity.
         home_identity: String,
     },
+    /// The recovery kit file named could not be read.
+    #[error(
+        "cannot read the recovery kit {path}: {}",
+        datacoop_core::plain_io(source)
+    )]
+    KitUnreadable {
+        /// The file named.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
     /// Another process owns the home and will not share it.
     #[error("{home} is in use by {owner}")]
     OwnedBy {
@@ -221,6 +233,7 @@ impl NodeError {
             NodeError::AlreadyInitialised { .. } => Code::HomeAlreadyInitialised,
             NodeError::KeystoreLost { .. } => Code::HomeKeystoreLost,
             NodeError::KitForAnotherIdentity { .. } => Code::InputKitForAnotherIdentity,
+            NodeError::KitUnreadable { .. } => Code::InputRecoveryKitUnreadable,
             NodeError::InvalidName { .. } => Code::InputInvalidName,
             NodeError::Ledger(e) => e.code(),
             NodeError::LogInvalid(_) => Code::IntegrityLog,
@@ -252,6 +265,26 @@ impl NodeError {
         self.code().exit_code()
     }
 
+    /// The file problem behind this error, with the one path a person should hear about,
+    /// when it is one they can act on (none for other errors).
+    pub fn io_problem(&self) -> Option<crate::IoProblem> {
+        let (path, source) = match self {
+            NodeError::Io { path, source, .. }
+            | NodeError::KitUnreadable { path, source }
+            | NodeError::Crypto(CryptoError::Io { path, source, .. })
+            | NodeError::Vault(VaultError::Io { path, source, .. }) => (path, source),
+            _ => return None,
+        };
+        let kind = datacoop_core::IoKind::of(source);
+        if kind == datacoop_core::IoKind::Other {
+            return None;
+        }
+        Some(crate::IoProblem {
+            kind,
+            subject: io_subject(kind, path).display().to_string(),
+        })
+    }
+
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
         NodeError::Io {
             action,
@@ -261,9 +294,70 @@ impl NodeError {
     }
 }
 
+/// Which path a sentence about `kind` names: the first part of `path` that is missing,
+/// the first part that is a file, the folder that may not be written (when the file is
+/// not there yet), or `path` itself.
+fn io_subject(kind: datacoop_core::IoKind, path: &std::path::Path) -> PathBuf {
+    use datacoop_core::IoKind;
+    let exists = |p: &std::path::Path| std::fs::symlink_metadata(p).is_ok();
+    match kind {
+        IoKind::NotFound => path
+            .ancestors()
+            .zip(path.ancestors().skip(1))
+            .find(|(_, parent)| parent.as_os_str().is_empty() || exists(parent))
+            .map_or(path, |(missing, _)| missing)
+            .to_owned(),
+        IoKind::NotAFolder => path
+            .ancestors()
+            .skip(1)
+            .find(|p| p.is_file())
+            .unwrap_or(path)
+            .to_owned(),
+        IoKind::PermissionDenied | IoKind::ReadOnly | IoKind::Full if !exists(path) => path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(path)
+            .to_owned(),
+        _ => path.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_problems_name_the_part_a_person_can_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let problem = |path: PathBuf, errno: i32| {
+            NodeError::io("cannot create", path, io::Error::from_raw_os_error(errno))
+                .io_problem()
+                .unwrap()
+        };
+        let missing = problem(dir.path().join("x/y/kit.txt"), 2);
+        assert_eq!(missing.kind, datacoop_core::IoKind::NotFound);
+        assert_eq!(missing.subject, dir.path().join("x").display().to_string());
+        let denied = problem(dir.path().join("kit.txt"), 13);
+        assert_eq!(denied.subject, dir.path().display().to_string());
+        std::fs::write(dir.path().join("file"), b"").unwrap();
+        let through_a_file = problem(dir.path().join("file/kit.txt"), 20);
+        assert_eq!(
+            through_a_file.subject,
+            dir.path().join("file").display().to_string()
+        );
+        let exists = problem(dir.path().join("file"), 17);
+        assert_eq!(
+            exists.subject,
+            dir.path().join("file").display().to_string()
+        );
+        let busy = NodeError::io(
+            "cannot create",
+            dir.path(),
+            io::Error::from_raw_os_error(16),
+        );
+        assert_eq!(busy.io_problem(), None);
+        assert_eq!(NodeError::NotInCoop.io_problem(), None);
+    }
 
     /// Library messages say what went wrong; which command or flag to use next is the
     /// CLI's advice, and the window has its own words.

@@ -86,6 +86,6 @@ pub use node::{
     MIN_PASSPHRASE_CHARS, MIN_WORK_FACTOR, Node, absolute, check_new_passphrase, init, restore,
 };
 pub use owner::{HomeState, Launch, Owner, OwnerOptions, StopReport};
-pub use save::{save_recovery_kit, write_owner_only};
+pub use save::{read_recovery_kit, save_recovery_kit, write_owner_only};
 pub use session::{Session, SessionOptions, with_exclusive_home};
 pub use views::*;

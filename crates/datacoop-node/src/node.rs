@@ -14,8 +14,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    DataRecipient, LogProof, LogShow, LogVerify, Passphrase, PassphraseChange, RecoveryExport,
-    Whoami,
+    DataRecipient, DataRename, LogProof, LogShow, LogVerify, Passphrase, PassphraseChange,
+    RecoveryExport, Whoami,
 };
 use crate::coop::{Ledger, dataset_id};
 use crate::events::{Event, Events};
@@ -243,6 +243,26 @@ impl Node {
         })
     }
 
+    /// `data rename`: gives a dataset a new name.
+    pub async fn data_rename(
+        &self,
+        op: DataRename,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<(), NodeError> {
+        let from = DatasetName::new(&op.dataset)?;
+        let to = DatasetName::new(&op.to)?;
+        self.vault.rename_dataset(&from, &to).await?;
+        if from != to {
+            for dataset in [from, to] {
+                self.events.emit(Event::DatasetsChanged {
+                    dataset: dataset.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// `recovery export`: a new recovery kit and its phrase.
     pub async fn recovery_export(
         &self,
@@ -346,8 +366,11 @@ impl Node {
         _progress: Arc<dyn ProgressSink>,
         _cancel: CancellationToken,
     ) -> Result<Vec<LogEntry>, NodeError> {
-        self.with_ledger(false, move |ledger| ledger.entries(op.from))
-            .await
+        let names = self.dataset_names()?;
+        self.with_ledger(false, move |ledger| {
+            ledger.entries(op.from, |id| names.get(id).cloned())
+        })
+        .await
     }
 
     /// `log verify`: checks every signature, the tree and the checkpoints.
@@ -396,7 +419,7 @@ impl Node {
             }));
         }
         let (name, category) = self.local_dataset(&op.dataset)?;
-        let id = dataset_id(&self.secrets.key_hasher(), name.as_str());
+        let id = self.log_id(&name)?;
         let mode = if op.ask {
             ConsentMode::Ask
         } else {
@@ -425,20 +448,30 @@ impl Node {
         _progress: Arc<dyn ProgressSink>,
         _cancel: CancellationToken,
     ) -> Result<Vec<ConsentView>, NodeError> {
-        let hasher = self.secrets.key_hasher();
-        let names: Vec<(datacoop_ledger::Hash, String)> = self
-            .vault
-            .datasets()?
-            .into_iter()
-            .map(|d| (dataset_id(&hasher, d.name.as_str()), d.name.to_string()))
-            .collect();
+        let names = self.dataset_names()?;
         let identity = self.identity.clone();
         self.with_ledger(false, move |ledger| {
-            ledger.consents(&identity, |id| {
-                names.iter().find(|(h, _)| h == id).map(|(_, n)| n.clone())
-            })
+            ledger.consents(&identity, |id| names.get(id).cloned())
         })
         .await
+    }
+
+    /// This member's datasets by their public id on the log.
+    fn dataset_names(
+        &self,
+    ) -> Result<std::collections::HashMap<datacoop_ledger::Hash, String>, NodeError> {
+        self.vault
+            .datasets()?
+            .into_iter()
+            .map(|d| Ok((self.log_id(&d.name)?, d.name.to_string())))
+            .collect()
+    }
+
+    /// A dataset's public id on the log: from the name it was created with, so a rename
+    /// keeps its consents.
+    fn log_id(&self, name: &DatasetName) -> Result<datacoop_ledger::Hash, NodeError> {
+        let origin = self.vault.origin_name(name)?;
+        Ok(dataset_id(&self.secrets.key_hasher(), &origin))
     }
 
     /// `consent withdraw`: withdraws the consent in force for a dataset.
@@ -449,7 +482,7 @@ impl Node {
         _cancel: CancellationToken,
     ) -> Result<Recorded, NodeError> {
         let (name, _) = self.local_dataset(&op.dataset)?;
-        let id = dataset_id(&self.secrets.key_hasher(), name.as_str());
+        let id = self.log_id(&name)?;
         let identity = self.identity.clone();
         let withdrawn = self
             .with_ledger(false, move |ledger| {
@@ -541,6 +574,12 @@ impl Node {
                 name: name.to_string(),
             })?;
         Ok((name, summary.category))
+    }
+
+    /// Opens the vault's blob store now rather than at its first use (one-shot commands
+    /// that only read records never open it, and leave its files untouched).
+    pub async fn open_blob_store(&self) -> Result<(), NodeError> {
+        Ok(self.vault.open_blob_store().await?)
     }
 
     /// Closes the log and the vault cleanly.

@@ -10,7 +10,7 @@ use secrecy::SecretString;
 
 use crate::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    DataRecipient, LogProof, LogShow, LogVerify, Op, Whoami,
+    DataRecipient, DataRename, LogProof, LogShow, LogVerify, Op, Whoami,
 };
 use crate::{Code, Home, Inclusion, NoProgress, NodeError, Session, SessionOptions};
 
@@ -113,9 +113,23 @@ async fn every_use_case_runs_in_process_with_typed_answers() {
         max_days: Some(30),
         ask: true,
     };
-    let recorded = run(&session, consent).await.unwrap();
+    let first = run(&session, consent.clone()).await.unwrap();
+    // Changing the terms withdraws the old ones and records the new in one step.
+    let changed = ConsentSet {
+        max_days: Some(30),
+        ..consent.clone()
+    };
+    let consent = ConsentSet {
+        max_days: Some(60),
+        ..consent
+    };
+    run(&session, consent).await.unwrap();
+    let recorded = run(&session, changed).await.unwrap();
     let consents = run(&session, ConsentShow {}).await.unwrap();
-    assert_eq!(consents.len(), 1);
+    assert_eq!(consents.len(), 3);
+    assert_eq!(consents[0].record_id, first.operation);
+    assert!(consents[0].withdrawn && consents[1].withdrawn);
+    let consents = &consents[2..];
     assert_eq!(consents[0].record_id, recorded.operation);
     assert_eq!(consents[0].mode, Inclusion::Ask);
     assert_eq!(consents[0].max_days, Some(30));
@@ -127,18 +141,64 @@ async fn every_use_case_runs_in_process_with_typed_answers() {
     assert_eq!(err.code(), Code::InputNoConsent);
 
     let entries = run(&session, LogShow { from: 0 }).await.unwrap();
-    let kinds: Vec<OpKind> = entries.iter().map(|e| e.kind).collect();
+    let rows: Vec<(OpKind, Option<&str>, bool)> = entries
+        .iter()
+        .map(|e| (e.kind, e.dataset.as_deref(), e.consent_changed))
+        .collect();
+    use OpKind::{ConsentSet as Set, ConsentWithdraw as Withdraw};
+    let runs = Some("runs");
     assert_eq!(
-        kinds,
+        rows,
         [
-            OpKind::Genesis,
-            OpKind::DatasetAnnounce,
-            OpKind::ConsentSet,
-            OpKind::ConsentWithdraw
+            (OpKind::Genesis, None, false),
+            (OpKind::DatasetAnnounce, runs, false),
+            (Set, runs, false),
+            (Withdraw, runs, true),
+            (Set, runs, true),
+            (Withdraw, runs, true),
+            (Set, runs, true),
+            (Withdraw, runs, false),
         ]
     );
+    // Read from the middle of a change, the first row still knows it is one.
+    let tail = run(&session, LogShow { from: 4 }).await.unwrap();
+    assert_eq!(tail[0].index, 4);
+    assert!(tail[0].consent_changed);
     let verified = run(&session, LogVerify {}).await.unwrap();
-    assert_eq!(verified.operations, 4);
+    assert_eq!(verified.operations, 8);
+
+    // A rename keeps the dataset's consents: its public id on the log does not change.
+    let consent = ConsentSet {
+        dataset: "runs".into(),
+        allow: vec!["ModelTraining".into()],
+        deny: Vec::new(),
+        max_days: None,
+        ask: true,
+    };
+    run(&session, consent).await.unwrap();
+    let rename = DataRename {
+        dataset: "runs".into(),
+        to: "jogging".into(),
+    };
+    run(&session, rename).await.unwrap();
+    let consents = run(&session, ConsentShow {}).await.unwrap();
+    assert!(
+        consents.iter().all(|c| c.dataset == "jogging"),
+        "{consents:?}"
+    );
+    let entries = run(&session, LogShow { from: 0 }).await.unwrap();
+    assert_eq!(entries[1].dataset.as_deref(), Some("jogging"));
+    let withdraw = ConsentWithdraw {
+        dataset: "jogging".into(),
+    };
+    run(&session, withdraw).await.unwrap();
+    let old = ConsentWithdraw {
+        dataset: "runs".into(),
+    };
+    assert_eq!(
+        run(&session, old).await.unwrap_err().code(),
+        Code::InputUnknownDataset
+    );
     let proof = LogProof {
         id: entries[2].id[..12].to_owned(),
     };

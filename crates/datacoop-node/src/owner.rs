@@ -178,6 +178,7 @@ impl Owner {
             Some(passphrase) => {
                 let passphrase = passphrase()?;
                 let node = Node::open(home, &passphrase, options.kdf_cost, events.clone()).await?;
+                node.open_blob_store().await?;
                 Some(Unlocked::new(node))
             }
             None => None,
@@ -352,14 +353,18 @@ impl Owner {
         report
     }
 
+    /// Opens the node with its blob store: a long-running owner reclaims what an
+    /// interrupted import left before anything else runs.
     async fn open_node(&self, passphrase: &SecretString) -> Result<Node, NodeError> {
-        Node::open(
+        let node = Node::open(
             &self.shared.home,
             passphrase,
             self.shared.kdf_cost,
             self.shared.events.clone(),
         )
-        .await
+        .await?;
+        node.open_blob_store().await?;
+        Ok(node)
     }
 
     fn fill(&self, slot: &mut Option<Unlocked>, node: Node) -> PublicIdentity {

@@ -174,6 +174,11 @@ pub struct LogEntry {
     /// Log time once a quorum checkpoint covers it, Unix seconds.
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub log_time: Option<u64>,
+    /// The local name of the dataset it is about, when it is one of this member's.
+    pub dataset: Option<String>,
+    /// Half of a consent change: the withdrawal of the old terms, or the new terms
+    /// sequenced right after it.
+    pub consent_changed: bool,
 }
 
 /// What verifying the whole log found (a failure is an error).
@@ -238,4 +243,15 @@ pub struct ConsentView {
     /// The record as W3C DPV JSON (shape of the DPV "consent-27560" guide).
     #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub record: serde_json::Value,
+}
+
+/// A file problem a person can act on: its kind and the one file or folder to name
+/// (the part of the path that is missing, the folder that may not be written, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IoProblem {
+    /// What kind of problem.
+    pub kind: datacoop_core::IoKind,
+    /// The file or folder the sentence names.
+    pub subject: String,
 }

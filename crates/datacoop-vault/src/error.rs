@@ -23,6 +23,12 @@ pub enum VaultError {
         /// The name asked for.
         name: String,
     },
+    /// A rename to a name another dataset already has.
+    #[error("there is already a dataset named {name:?}")]
+    DatasetExists {
+        /// The name asked for.
+        name: String,
+    },
     /// A new dataset needs a category.
     #[error("dataset {name:?} is new and needs a category (for example fitness)")]
     CategoryRequired {
@@ -74,7 +80,9 @@ pub enum VaultError {
     },
     /// The dataset was removed or made anew while files were being added to it (another
     /// add that created it failed and took it back): nothing more of this add is kept.
-    #[error("dataset {name:?} was removed or created anew while adding to it; add the files again")]
+    #[error(
+        "dataset {name:?} was renamed, removed or created anew while adding to it; add the files again"
+    )]
     DatasetChanged {
         /// The dataset name.
         name: String,
@@ -171,6 +179,7 @@ impl VaultError {
             VaultError::CategoryMismatch { .. } => Code::InputCategoryMismatch,
             VaultError::NothingToAdd { .. } => Code::InputNothingToAdd,
             VaultError::DuplicateName { .. } => Code::InputDuplicateName,
+            VaultError::DatasetExists { .. } => Code::InputDatasetExists,
             VaultError::Unreadable { source, .. } if source.kind() == io::ErrorKind::NotFound => {
                 Code::InputNotFound
             }

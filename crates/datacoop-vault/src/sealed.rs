@@ -21,6 +21,8 @@ pub(crate) enum Namespace {
     Entries = 2,
     /// Datasets an add created that have no file yet (the dataset's name as the value).
     Provisional = 3,
+    /// The name a renamed dataset was created with (its public id derives from it).
+    Origins = 4,
 }
 
 impl Namespace {
@@ -29,6 +31,7 @@ impl Namespace {
             Namespace::Datasets => b"datasets",
             Namespace::Entries => b"entries",
             Namespace::Provisional => b"provisional",
+            Namespace::Origins => b"origins",
         }
     }
 }

@@ -34,6 +34,7 @@ use crate::{CancellationToken, DatasetSummary, Entry, Progress, ProgressSink, Va
 mod add;
 mod cleanup;
 mod export;
+mod rename;
 
 const TAG_PREFIX: &[u8] = b"dc/blob/";
 const READ_CHUNK: usize = 256 * 1024;
@@ -102,7 +103,7 @@ pub struct ExportReport {
     pub skipped: Vec<Skipped>,
 }
 
-enum Blobs {
+pub(crate) enum Blobs {
     Fs(FsStore),
     Mem(MemStore),
 }
@@ -120,7 +121,11 @@ impl Blobs {
 /// age ciphertext of every file, addressed by BLAKE3 hash.
 pub struct Vault {
     meta: SealedMeta,
-    blobs: Blobs,
+    /// Opened on first use: listing and reading records never touches the blob store,
+    /// so read-only commands leave its files as they were.
+    blobs: tokio::sync::OnceCell<Blobs>,
+    /// Where the file store lives (none in memory).
+    blob_dir: Option<PathBuf>,
     /// Serialises creating datasets (read, then write an epoch key).
     datasets_lock: std::sync::Mutex<()>,
     /// Serialises recording entries and releasing the blobs they replace.
@@ -147,30 +152,17 @@ fn tag_name(hash: &Hash) -> Vec<u8> {
 }
 
 impl Vault {
-    /// Opens (or creates) the vault stored in folder `dir`.
+    /// Opens (or creates) the vault stored in folder `dir`. Its blob store opens when
+    /// first needed ([`Vault::open_blob_store`] opens it now).
     pub async fn open(dir: &Path, secrets: &KeystoreSecrets) -> Result<Self, VaultError> {
         fs::create_dir_all(dir).map_err(|e| VaultError::io("cannot create", dir, e))?;
         let meta = SledMeta::open(&dir.join("meta"))?;
         let blob_dir = dir.join("blobs");
-        // The home's owner is the store's only user, so what is in its temporary folder
-        // now was left by an import that was killed: none of it can be finished.
-        cleanup::clear_temp_files(&blob_dir.join("temp"))?;
-        let mut options = iroh_blobs::store::fs::options::Options::new(&blob_dir);
-        let collector = cleanup::Collector::new();
-        options.gc = Some(collector.config());
-        let blob_paths = options.path.clone();
-        let store = FsStore::load_with_opts(blob_dir.join("blobs.db"), options)
-            .await
-            .map_err(|e| VaultError::blobs("opening the blob store", e))?;
-        let mut vault = Vault::assemble(Box::new(meta), Blobs::Fs(store), secrets);
+        let mut vault = Vault::assemble(Box::new(meta), None, secrets);
         vault.forget_provisional_datasets()?;
-        // Ciphertext no entry references (an import killed before its entry was written)
-        // is reclaimed before the vault is used; when there is none, nothing waits.
-        if vault.release_orphans().await? {
-            collector.run_now().await;
-        }
-        vault.collector = Some(collector);
-        vault.blob_paths = Some(blob_paths);
+        vault.blob_paths = Some(Self::blob_options(&blob_dir).path);
+        vault.collector = Some(cleanup::Collector::new());
+        vault.blob_dir = Some(blob_dir);
         Ok(vault)
     }
 
@@ -178,15 +170,16 @@ impl Vault {
     pub fn in_memory(secrets: &KeystoreSecrets) -> Self {
         Vault::assemble(
             Box::new(MemMeta::new()),
-            Blobs::Mem(MemStore::new()),
+            Some(Blobs::Mem(MemStore::new())),
             secrets,
         )
     }
 
-    fn assemble(meta: Box<dyn MetaStore>, blobs: Blobs, secrets: &KeystoreSecrets) -> Self {
+    fn assemble(meta: Box<dyn MetaStore>, blobs: Option<Blobs>, secrets: &KeystoreSecrets) -> Self {
         Vault {
             meta: SealedMeta::new(meta, secrets.value_cipher(), secrets.key_hasher()),
-            blobs,
+            blobs: tokio::sync::OnceCell::new_with(blobs),
+            blob_dir: None,
             datasets_lock: std::sync::Mutex::new(()),
             entries_lock: tokio::sync::Mutex::new(()),
             collector: None,
@@ -194,10 +187,49 @@ impl Vault {
         }
     }
 
-    /// Flushes and closes the blob store.
+    fn blob_options(blob_dir: &Path) -> iroh_blobs::store::fs::options::Options {
+        iroh_blobs::store::fs::options::Options::new(blob_dir)
+    }
+
+    /// Opens the blob store now, reclaiming what an interrupted import left in it (a
+    /// long-running owner does this at start; a one-shot command only when it needs the
+    /// ciphertext).
+    pub async fn open_blob_store(&self) -> Result<(), VaultError> {
+        self.store().await.map(|_| ())
+    }
+
+    /// The blob store, opened on first use.
+    pub(crate) async fn store(&self) -> Result<&Store, VaultError> {
+        let blobs = self.blobs.get_or_try_init(|| self.load_blobs()).await?;
+        Ok(blobs.store())
+    }
+
+    async fn load_blobs(&self) -> Result<Blobs, VaultError> {
+        let (Some(blob_dir), Some(collector)) = (&self.blob_dir, &self.collector) else {
+            return Err(VaultError::Meta("the vault has no blob store".into()));
+        };
+        // The home's owner is the store's only user, so what is in its temporary folder
+        // now was left by an import that was killed: none of it can be finished.
+        cleanup::clear_temp_files(&blob_dir.join("temp"))?;
+        let mut options = Self::blob_options(blob_dir);
+        options.gc = Some(collector.config());
+        let store = FsStore::load_with_opts(blob_dir.join("blobs.db"), options)
+            .await
+            .map_err(|e| VaultError::blobs("opening the blob store", e))?;
+        // Ciphertext no entry references (an import killed before its entry was written)
+        // is reclaimed before the store is used; when there is none, nothing waits.
+        if self.release_orphans_in(&store).await? {
+            collector.run_now().await;
+        }
+        Ok(Blobs::Fs(store))
+    }
+
+    /// Flushes and closes the blob store, if it was opened.
     pub async fn close(self) {
-        let _ = self.blobs.store().sync_db().await;
-        let _ = self.blobs.store().shutdown().await;
+        if let Some(blobs) = self.blobs.get() {
+            let _ = blobs.store().sync_db().await;
+            let _ = blobs.store().shutdown().await;
+        }
     }
 
     /// Drops blob tags that no manifest entry refers to: left by a crash between storing

@@ -7,7 +7,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   Event as NodeEvent, StopReport, AddReport, AppStatus, ConsentView, CoopInfo, CreatedIdentity, LogEntry,
   VerifySummary, DatasetSummary, Entry, ExportReport, PublicIdentity, Progress, NewRecoveryKit,
-  ConsentSet, Recorded, Proof, PassphraseChange,
+  ConsentSet, Recorded, Proof, PassphraseChange, DataRename,
 } from "./bindings";
 
 let nextJob = 1;
@@ -50,12 +50,18 @@ export const api = {
     invoke<ExportReport>("data_export", {
       job, request: { dataset, out, age: false }, onProgress: progressChannel(onProgress),
     }),
+  renameDataset: (dataset: string, to: string) => {
+    const request: DataRename = { dataset, to };
+    return invoke<null>("data_rename", { request });
+  },
   newRecoveryKit: (passphrase: string) =>
     invoke<NewRecoveryKit>("recovery_export", { request: { passphrase } }),
   changePassphrase: (current: string, next: string) => {
     const request: PassphraseChange = { current, new: next };
     return invoke<null>("passphrase_change", { request });
   },
+  /** The text of the kit in file `path`, checked to be a whole kit. */
+  readRecoveryKit: (path: string) => invoke<string>("read_recovery_kit", { path }),
   saveRecoveryKit: (path: string, kit: string, replace: boolean) =>
     invoke<null>("save_recovery_kit", { path, kit, replace }),
   /** The cooperative, or null when this home is in none. */

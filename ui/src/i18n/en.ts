@@ -1,7 +1,7 @@
 // Every string the window shows, in one place, ready for translation.
 // Functions take the variable parts; numbers and sizes are formatted by the caller (Intl).
 
-import type { Code, SkipReason } from "../api/bindings";
+import type { Code, IoKind, SkipReason } from "../api/bindings";
 
 export const en = {
   appName: "datacoop",
@@ -11,8 +11,8 @@ export const en = {
     title: "Welcome to datacoop",
     body:
       "datacoop keeps your data encrypted on this computer. Later, with a cooperative, you " +
-      "decide dataset by dataset who may use it, for what purpose, for how long and for " +
-      "what in return. Nothing leaves this computer unless you say so, and nobody, not even " +
+      "decide dataset by dataset who may use it, for what purpose and for how long. " +
+      "Nothing leaves this computer unless you say so, and nobody, not even " +
       "the cooperative, can read your data without a key you release.",
     start: "Create my identity",
     restore: "I have a recovery kit",
@@ -31,8 +31,12 @@ export const en = {
     passphrase: "New passphrase",
     submit: "Restore my identity",
     working: "Restoring… this takes a few seconds",
-    kitMissing: "Paste the text of your recovery kit.",
+    kitMissing: "Paste the text of your recovery kit, or open its file.",
+    openKit: "Open kit file…",
+    opened: (path: string) => `Opened ${path}. Now type its 24 words.`,
     phraseMissing: "Type the 24 words of your recovery phrase.",
+    phraseRule: "The 24 words in order, as the kit screen showed them; numbers may stay.",
+    phraseCount: (n: number) => `The phrase has ${n} ${n === 1 ? "word" : "words"}; datacoop phrases have 24.`,
   },
 
   create: {
@@ -49,7 +53,7 @@ export const en = {
     back: "Back",
     strengthLabel: "Strength",
     strength: {
-      empty: "Use several words, or 12 or more characters.",
+      empty: "At least 8 characters, and not easy to guess: a few unrelated words work well.",
       weak: "Weak: easy to guess. Add more words.",
       fair: "Fair: add a word or two to be safe.",
       good: "Good.",
@@ -122,13 +126,14 @@ export const en = {
     coop: (name: string, role: string) => `${name} · ${role}`,
     role: { member: "member", steward: "steward", trainer: "trainer" },
     notMember: "not a member",
-    checkpoint: (size: string) => `Log checkpoint ${size}`,
-    noCheckpoint: "No checkpoint yet",
-    unwitnessed: "unwitnessed",
-    witnessed: "witnessed",
+    checkpoint: (size: string) => `Log: ${size} signed entries`,
+    noCheckpoint: "Log: nothing signed yet",
+    unwitnessed: "not cross-checked yet",
+    witnessed: "cross-checked",
     logHint:
-      "The newest signed summary of the cooperative's log. Unwitnessed: no one independent " +
-      "of its operator has cosigned it yet.",
+      "Technical details: the number is the size of the newest checkpoint, the signed " +
+      "summary of the cooperative's log. Not cross-checked: no witness independent of its " +
+      "operator has cosigned it yet.",
     evidence: (what: string) => `Evidence of tampering: ${what}`,
   },
 
@@ -199,6 +204,29 @@ export const en = {
     open: (name: string) => `Open dataset ${name}`,
   },
 
+  /** File types in words, by media type; then by family; then by extension. */
+  fileTypes: {
+    exact: {
+      "text/csv": "Spreadsheet (CSV)",
+      "text/tab-separated-values": "Spreadsheet (TSV)",
+      "application/json": "Data (JSON)",
+      "application/gpx+xml": "GPS track (GPX)",
+      "application/vnd.google-earth.kml+xml": "Map (KML)",
+      "application/pdf": "PDF document",
+      "application/zip": "ZIP archive",
+      "application/xml": "Data (XML)",
+      "text/xml": "Data (XML)",
+      "text/plain": "Text",
+      "text/markdown": "Text (Markdown)",
+      "text/html": "Web page",
+      "application/vnd.ms-excel": "Spreadsheet (Excel)",
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Spreadsheet (Excel)",
+    } as Record<string, string>,
+    families: { text: "Text", image: "Image", audio: "Audio", video: "Video", font: "Font" },
+    extension: (ext: string) => `${ext} file`,
+    unknown: "File",
+  },
+
   dataset: {
     back: "My data",
     breadcrumb: "Where you are",
@@ -217,6 +245,7 @@ export const en = {
       added: "Added",
       where: "Where it is",
       whereLocal: "Encrypted, on this computer only",
+      mediaType: "Media type",
       epoch: "Key epoch",
       plaintextHash: "Content fingerprint (BLAKE3)",
       blobHash: "Encrypted blob address (BLAKE3)",
@@ -224,6 +253,13 @@ export const en = {
     hashHint:
       "The fingerprint lets you check an exported copy; the blob address is all that " +
       "other computers would ever see of this file.",
+    rename: "Rename",
+    renameTitle: (name: string) => `Rename ${name}`,
+    renameLabel: "New name",
+    renameRule:
+      "Letters, digits, - _ and . only. The name is yours only; its consents stay in force.",
+    renameSave: "Save name",
+    renameCancel: "Cancel",
     emptyFiles: "This dataset has no files yet.",
     addHere: "Add files to this dataset",
     exportTitle: "Export to a folder",
@@ -245,9 +281,11 @@ export const en = {
     dataset: "Dataset",
     newDataset: "New dataset…",
     newName: "Name of the new dataset",
-    newNameHint: "Letters, digits, - _ and . only, e.g. running-2026",
+    newNameHint: "Letters, digits, - _ and . only (no spaces), e.g. running-2026. Only you see it.",
     category: "Category",
-    categoryHint: "What kind of data it is; the cooperative sees only this.",
+    categoryHint:
+      "What kind of data it is, in lowercase words joined by hyphens, e.g. health-records. " +
+      "The cooperative sees only this, and it cannot be changed later.",
     paths: "Files and folders (one path per line)",
     pathsPlaceholder: "/home/you/Documents/runs",
     chooseFiles: "Choose files…",
@@ -258,7 +296,14 @@ export const en = {
     cancel: "Close",
     pathsMissing: "Enter at least one path, choose files, or drop them here.",
     nameMissing: "Enter a name for the new dataset.",
+    nameTooLong: "Use at most 64 characters.",
+    nameDot: "A name cannot start with a dot.",
+    nameCharacters: "Use letters, digits, - _ and . only: no spaces or other signs.",
+    nameTaken: (name: string) => `There is already a dataset named ${name}.`,
     categoryMissing: "Choose a category for the new dataset.",
+    categoryRule: "Use lowercase words joined by single hyphens, e.g. health-records.",
+    nothingNew: (count: string, dataset: string) =>
+      `Nothing new: the ${count} files are already in “${dataset}”, unchanged.`,
     added: (files: string, size: string, dataset: string) =>
       `Added ${files} files (${size}) to “${dataset}”.`,
     addSkipped: (count: string, names: string) => ` Skipped ${count}: ${names}.`,
@@ -294,8 +339,9 @@ export const en = {
   settings: {
     title: "Settings",
     home: "Data folder",
-    homeHint:
-      "Where your encrypted data and keys live. To use another folder, start the app with --home FOLDER or the DATACOOP_HOME variable.",
+    homeHint: "Where your encrypted data and keys live on this computer.",
+    homeTechnical:
+      "To use another folder, start the app with --home FOLDER, or set the DATACOOP_HOME variable.",
     theme: "Theme",
     themes: { system: "Follow the system", light: "Light", dark: "Dark" },
     about: "About",
@@ -336,6 +382,20 @@ export const en = {
       weak: "This passphrase is easy to guess. Choose a longer one, or a few unrelated words.",
       changed: "Your passphrase is changed. Use the new one from now on.",
     },
+  },
+
+  restoredBanner: {
+    title: "Your identity is back on this computer",
+    identity: (name: string) => `Back: your identity, ${name}, and its keys.`,
+    files: (n: number) =>
+      `Back: ${n === 1 ? "1 dataset" : `${n} datasets`} this data folder still held.`,
+    noFiles:
+      "Not back: your files. A recovery kit holds no data: add them again from your own copies.",
+    coop: (name: string) => `Back: your cooperative, ${name}.`,
+    noCoop:
+      "Not back: a cooperative. Its log stays on the computer that keeps it; joining it " +
+      "again from this one is not in datacoop yet.",
+    dismiss: "Got it",
   },
 
   kitBanner: {
@@ -387,7 +447,7 @@ export const en = {
     noDataBody: "Add a dataset in My data first.",
     toData: "Go to My data",
     purposes: "What it may be used for",
-    dpvPrefix: "DPV: ",
+    dpvIntro: "How each purpose is recorded, in the W3C Data Privacy Vocabulary (DPV):",
     modelTrainingDpv: "datacoop:ModelTraining, recorded as dpv:ResearchAndDevelopment",
     duration: "Longest access period",
     days: (n: number) => `${n} days`,
@@ -397,9 +457,21 @@ export const en = {
     ask: "Ask me first",
     save: "Record consent",
     saving: "Recording…",
-    saved: (id: string) => `Recorded on the log as operation ${id}.`,
-    current: (id: string) => `In force: log operation ${id}`,
-    none: "No consent recorded: requests never include this dataset.",
+    saved: "Recorded on your cooperative's log.",
+    current: (id: string) => `Recorded as log operation ${id}.`,
+    none: "No consent: requests never include this dataset.",
+    active: (what: string, period: string, mode: string) => `Active: ${what}, ${period}, ${mode}.`,
+    noLimitShort: "no time limit of your own",
+    upToShort: (days: number) => `up to ${days} days`,
+    asksFirst: "asks you first",
+    includesAutomatically: "includes you automatically",
+    unsaved: "Unsaved changes",
+    saveChanges: "Record the changes",
+    leaveTitle: "Leave without recording your consent changes?",
+    leaveBody: (datasets: string) =>
+      `Your changes for ${datasets} are not recorded yet. If you leave now, they are lost.`,
+    stay: "Stay and record them",
+    leave: "Leave without recording",
     withdraw: "Withdraw consent",
     withdrawConfirm: (dataset: string) =>
       `Withdraw your consent for ${dataset}? New requests will no longer include it. ` +
@@ -455,6 +527,9 @@ export const en = {
       ErasureNotice: "Erasure notice",
       PinRelease: "Storage released",
     } as Record<string, string>,
+    changedOld: "Consent changed: earlier terms ended",
+    changedNew: "Consent changed: new terms recorded",
+    aboutDataset: (what: string, dataset: string) => `${what} · ${dataset}`,
     proof: "Proof",
     proofOf: (index: number) => `Proof of operation #${index}`,
     proofIntro:
@@ -475,20 +550,26 @@ export const en = {
       `${message}. The log was altered or damaged: keep this copy as it is, it is evidence.`,
   },
 
+  technicalDetails: "Technical details",
+
   cooperative: {
     title: "Cooperative",
     id: "Cooperative id",
     you: "Your role",
     people: "People",
     approvals: (k: number) => `Decisions need ${k} steward ${k === 1 ? "approval" : "approvals"}.`,
-    logSize: (n: number, shown: string) => `${shown} ${n === 1 ? "operation" : "operations"} on the log.`,
+    logSize: (n: number, shown: string) => `${shown} signed ${n === 1 ? "entry" : "entries"} on the log.`,
     unwitnessedAlone:
-      "With one steward, nobody independent cosigns the log's checkpoints: it is " +
-      "unwitnessed until other stewards or witnesses take part.",
-    unwitnessed:
-      "Nobody independent of the log's operator cosigns its checkpoints yet: the log is " +
-      "unwitnessed.",
-    witnessed: "Checkpoints are cosigned by independent witnesses.",
+      "You are its only steward, so nobody else cross-checks its log yet. That starts " +
+      "when other stewards or witnesses take part.",
+    unwitnessed: "Nobody independent of the log's keeper cross-checks it yet.",
+    witnessed: "Independent witnesses cross-check the log.",
+    witnessingTechnical:
+      "The log's operator signs a checkpoint (its size and root hash) after each change. " +
+      "Witnesses cosign checkpoints they have checked; with none, the log is unwitnessed: " +
+      "it proves nothing was altered after signing, not that everyone saw the same log.",
+    person: (name: string | null, role: string, you: boolean) =>
+      `${name ?? "A member"}${you ? " (you)" : ""} · ${role}`,
     noEvidence: "No evidence of tampering has been seen.",
     evidence: "Evidence of tampering",
     fingerprint: "Fingerprint: ",
@@ -531,6 +612,7 @@ export const en = {
     "input.category_mismatch":
       "That dataset already has another category; a dataset's category never changes.",
     "input.nothing_to_add": "There were no files to add there.",
+    "input.dataset_exists": "There is already a dataset with that name. Choose another one.",
     "input.duplicate_name": "Two of the files would have the same name in the dataset.",
     "input.not_found": "That file or folder does not exist.",
     "io.unreadable": "A file could not be read; nothing of it was stored.",
@@ -612,6 +694,22 @@ export const en = {
     "unknown": "Something went wrong.",
   } satisfies Record<Code, string>,
   /** Added after the message for codes whose details help (which file, which operation). */
+  /** File problems, each naming the one file or folder to do something about. */
+  ioProblem: {
+    not_found: (path: string) =>
+      `${path} does not exist (or its disk is not connected). Choose a file or folder that is there.`,
+    exists: (path: string) =>
+      `${path} is already there, and datacoop does not replace it. Choose another name, or move it away first.`,
+    permission_denied: (path: string) =>
+      `datacoop is not allowed to use ${path}. Choose a folder of your own, or change its permissions.`,
+    read_only: (path: string) =>
+      `${path} is on a disk that cannot be written to. Choose a folder on another disk.`,
+    full: (path: string) =>
+      `The disk holding ${path} is full. Free some space and try again; nothing was lost.`,
+    is_a_folder: (path: string) => `${path} is a folder. Choose a file.`,
+    not_a_folder: (path: string) => `${path} is a file, not a folder. Choose a folder.`,
+    other: (path: string) => `${path} could not be used.`,
+  } satisfies Record<IoKind, (path: string) => string>,
   errorDetail: (message: string, detail: string) => `${message} (${detail})`,
   /** For failures that carry no code at all. */
   errorGeneric: (message: string) => `Something went wrong: ${message}`,

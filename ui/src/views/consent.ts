@@ -1,17 +1,23 @@
-// The Consent section: per dataset, the purposes it may be used for (plain words first,
-// the DPV term below), the longest access period, automatic or ask-me, and a sentence
-// that says what the choice will do. Saving and withdrawing are signed log operations.
+// The Consent section: per dataset, the purposes it may be used for (plain words; the
+// DPV terms under "Technical details"), the longest access period, automatic or ask-me,
+// a sentence that says what the choice will do, and what is active in plain words.
+// Unsaved edits are marked, and leaving with them asks first. Saving and withdrawing are
+// signed log operations.
 
 import { type ConsentView, type DatasetSummary, PURPOSES } from "../api/bindings";
 import { api } from "../api/commands";
-import { consentSentence, DURATIONS, inForce, type PurposeName } from "../consent";
-import { h, mount, reveal } from "../dom";
+import {
+  consentSentence, consentStatus, DURATIONS, inForce, sameTerms, termsOf, type PurposeName, type Terms,
+} from "../consent";
+import { h, mount, reveal, technical } from "../dom";
 import { errorMessage } from "../errors";
 import { en } from "../i18n/en";
 
 export interface ConsentContext {
   toCooperative(): void;
   toData(): void;
+  /** Registers what leaving the screen would lose: the datasets with unsaved edits. */
+  setLeaveGuard(unsaved: () => string[]): void;
 }
 
 export function consentView(ctx: ConsentContext): HTMLElement {
@@ -28,7 +34,9 @@ export function consentView(ctx: ConsentContext): HTMLElement {
         return;
       }
       const current = inForce(consents);
-      mount(body, datasets.map((d, i) => datasetConsent(d, i, current.get(d.name) ?? null)));
+      const cards: CardState[] = [];
+      mount(body, datasets.map((d, i) => datasetConsent(d, i, current.get(d.name) ?? null, cards)));
+      ctx.setLeaveGuard(() => cards.filter((card) => card.unsaved()).map((card) => card.dataset));
     } catch (err) {
       mount(body, h("p", { class: "error", role: "alert" }, errorMessage(err)));
     }
@@ -47,42 +55,79 @@ function empty(title: string, text: string, action: string, onAction: () => void
     h("button", { class: "primary", onclick: onAction }, action));
 }
 
-function datasetConsent(d: DatasetSummary, i: number, current: ConsentView | null): HTMLElement {
+/** A consent card's hooks: whether it has unsaved edits, its dataset's name. */
+interface CardState {
+  dataset: string;
+  unsaved(): boolean;
+}
+
+function datasetConsent(d: DatasetSummary, i: number, current: ConsentView | null, cards: CardState[]): HTMLElement {
   const c = en.consent;
   const id = (what: string) => `consent-${i}-${what}`;
+  let recorded: Terms | null = current ? termsOf(current) : null;
+  let recordId = current?.record_id ?? null;
   const boxes = PURPOSES.map((p) => {
     const box = h("input", {
       type: "checkbox", id: id(p.name), value: p.name,
-      checked: current?.purposes.includes(p.name) ?? false,
-      "aria-describedby": `${id(`${p.name}-differs`)} ${id(`${p.name}-dpv`)}`,
+      "aria-describedby": id(`${p.name}-differs`),
     });
-    const dpv = p.name === "ModelTraining" ? c.modelTrainingDpv : `${c.dpvPrefix}dpv:${p.dpv}`;
     return { box, row: h("div", { class: "check" }, box,
       h("div", {},
         h("label", { for: id(p.name) }, capitalise(en.purposes[p.name].plain)),
-        h("p", { class: "hint", id: id(`${p.name}-differs`) }, en.purposes[p.name].differs),
-        h("p", { class: "hint small", id: id(`${p.name}-dpv`) }, dpv))) };
+        h("p", { class: "hint", id: id(`${p.name}-differs`) }, en.purposes[p.name].differs))) };
   });
+  const dpv = technical({ id: id("dpv") },
+    h("p", { class: "small" }, c.dpvIntro),
+    h("ul", { class: "small" }, PURPOSES.map((p) =>
+      h("li", {}, `${capitalise(en.purposes[p.name].plain)}: `,
+        h("span", { class: "mono" }, p.name === "ModelTraining" ? c.modelTrainingDpv : `dpv:${p.dpv}`)))));
   const wanted = current ? current.max_days : 30;
   // A period recorded elsewhere (the command line takes any number of days) is offered
   // too, so the form shows, and keeps, what is in force.
   const offered = DURATIONS.includes(wanted) ? DURATIONS : [...DURATIONS, wanted];
   const duration = h("select", { id: id("days") },
-    offered.map((days) => h("option", { value: days === null ? "" : String(days), selected: days === wanted },
+    offered.map((days) => h("option", { value: days === null ? "" : String(days) },
       days === null ? c.noLimit : c.days(days))));
   // Asking first is the default: including someone automatically is their choice to make.
-  const auto = h("input", { type: "radio", name: id("mode"), id: id("auto"), value: "auto", checked: current?.mode === "auto" });
-  const ask = h("input", { type: "radio", name: id("mode"), id: id("ask"), value: "ask", checked: current?.mode !== "auto" });
+  const auto = h("input", { type: "radio", name: id("mode"), id: id("auto"), value: "auto" });
+  const ask = h("input", { type: "radio", name: id("mode"), id: id("ask"), value: "ask" });
   const sentence = h("p", { class: "consent-sentence", id: id("sentence"), "aria-live": "polite" });
-  const status = h("p", { class: "muted small", id: id("status") },
-    current ? c.current(current.record_id.slice(0, 12)) : c.none);
+  const status = h("p", { class: "consent-status", id: id("status") });
+  const unsavedMark = h("span", { class: "badge unsaved", id: id("unsaved"), hidden: true }, c.unsaved);
+  const technicalId = h("p", { class: "small mono", id: id("record") });
+  const recordDetails = technical({ id: id("technical") }, technicalId);
   const result = h("p", { id: id("result"), role: "status" });
-  const chosen = () => boxes.filter((b) => b.box.checked).map((b) => b.box.value as PurposeName);
-  const days = () => (duration.value === "" ? null : Number(duration.value));
-  const update = () => (sentence.textContent = consentSentence(d.category, chosen(), days(), ask.checked));
-  update();
-
+  const edited = (): Terms => ({
+    purposes: boxes.filter((b) => b.box.checked).map((b) => b.box.value as PurposeName),
+    maxDays: duration.value === "" ? null : Number(duration.value),
+    ask: ask.checked,
+  });
+  const unsaved = () => {
+    const now = edited();
+    return recorded ? !sameTerms(now, recorded) : now.purposes.length > 0;
+  };
   const save = h("button", { type: "submit", class: "primary", id: id("save") }, c.save);
+  const update = () => {
+    const now = edited();
+    sentence.textContent = consentSentence(d.category, now.purposes, now.maxDays, now.ask);
+    status.textContent = consentStatus(recorded);
+    recordDetails.hidden = recordId === null;
+    technicalId.textContent = recordId ? c.current(recordId) : "";
+    unsavedMark.hidden = !unsaved();
+    save.textContent = recorded && unsaved() ? c.saveChanges : c.save;
+  };
+  /** Puts the form back to what is recorded (the defaults when nothing is). */
+  const showRecorded = () => {
+    const terms = recorded ?? { purposes: [], maxDays: 30, ask: true };
+    for (const b of boxes) b.box.checked = terms.purposes.includes(b.box.value as PurposeName);
+    duration.value = terms.maxDays === null ? "" : String(terms.maxDays);
+    ask.checked = terms.ask;
+    auto.checked = !terms.ask;
+    update();
+  };
+  showRecorded();
+  cards.push({ dataset: d.name, unsaved });
+
   const form = h("form", {
     class: "card consent-card",
     "data-dataset": d.name,
@@ -90,8 +135,8 @@ function datasetConsent(d: DatasetSummary, i: number, current: ConsentView | nul
     onchange: update,
     onsubmit: async (e: Event) => {
       e.preventDefault();
-      const purposes = chosen();
-      if (purposes.length === 0) {
+      const terms = edited();
+      if (terms.purposes.length === 0) {
         result.className = "error";
         result.textContent = c.needPurpose;
         boxes[0].box.focus();
@@ -101,26 +146,28 @@ function datasetConsent(d: DatasetSummary, i: number, current: ConsentView | nul
       save.disabled = true;
       save.textContent = c.saving;
       try {
-        const op = await api.consentSet(d.name, purposes, days(), ask.checked);
+        recordId = await api.consentSet(d.name, terms.purposes, terms.maxDays, terms.ask);
+        recorded = terms;
         result.className = "success";
-        result.textContent = c.saved(op.slice(0, 12));
-        status.textContent = c.current(op.slice(0, 12));
+        result.textContent = c.saved;
         if (!actions.querySelector(`#${id("withdraw")}`)) actions.prepend(withdrawButton());
       } catch (err) {
         result.className = "error";
         result.textContent = errorMessage(err);
       } finally {
         save.disabled = false;
-        save.textContent = c.save;
+        update();
         reveal(result);
       }
     },
   },
     h("div", { class: "page-head" },
       h("h2", { id: id("title") }, d.name),
-      h("span", { class: "badge" }, d.category)),
+      h("span", { class: "badge" }, d.category),
+      unsavedMark),
     status,
-    h("fieldset", {}, h("legend", {}, c.purposes), boxes.map((b) => b.row)),
+    recordDetails,
+    h("fieldset", {}, h("legend", {}, c.purposes), boxes.map((b) => b.row), dpv),
     h("div", { class: "consent-options" },
       h("div", {}, h("label", { for: id("days") }, c.duration), duration),
       h("fieldset", {}, h("legend", { class: "small-legend" }, c.mode),
@@ -139,7 +186,10 @@ function datasetConsent(d: DatasetSummary, i: number, current: ConsentView | nul
           yes.disabled = true;
           try {
             await api.consentWithdraw(d.name);
-            status.textContent = c.none;
+            // Nothing is in force any more: the form says so, boxes cleared.
+            recorded = null;
+            recordId = null;
+            showRecorded();
             result.className = "success";
             result.textContent = c.withdrawn;
             mount(actions, save);

@@ -1,9 +1,10 @@
 // The Cooperative section: start one, or see the one this home belongs to (people and
-// their fingerprints, how decisions are made, the log's state, evidence).
+// their names, how decisions are made, the log in plain words, evidence; ids and
+// fingerprints under "Technical details").
 
-import type { CoopInfo } from "../api/bindings";
+import type { CoopInfo, PublicIdentity } from "../api/bindings";
 import { api } from "../api/commands";
-import { h, mount, reveal } from "../dom";
+import { h, mount, reveal, technical } from "../dom";
 import { errorMessage } from "../errors";
 import { formatCount } from "../format";
 import { en } from "../i18n/en";
@@ -58,7 +59,7 @@ export function joinLaterCard(): HTMLElement {
 }
 
 /** The Cooperative section for identity `me`; `onChanged` after one is started. */
-export function cooperativeView(me: string, onChanged: () => void): HTMLElement {
+export function cooperativeView(me: PublicIdentity, onChanged: () => void): HTMLElement {
   const body = h("div", { id: "coop-body" }, h("div", { class: "skeleton" }));
   void api.coopStatus().then(
     (coop) => {
@@ -75,15 +76,14 @@ export function cooperativeView(me: string, onChanged: () => void): HTMLElement 
     body);
 }
 
-function coopDetails(coop: CoopInfo, me: string): HTMLElement {
+function coopDetails(coop: CoopInfo, me: PublicIdentity): HTMLElement {
   const c = en.cooperative;
   const role = coop.role ? en.status.role[coop.role] : en.status.notMember;
   return h("div", {},
     h("section", { class: "card", "aria-labelledby": "coop-title" },
       h("h2", { id: "coop-title" }, coop.name),
       h("dl", { class: "details" },
-        h("dt", {}, c.you), h("dd", { id: "coop-role" }, role),
-        h("dt", {}, c.id), h("dd", { class: "mono small" }, coop.id)),
+        h("dt", {}, c.you), h("dd", { id: "coop-role" }, role)),
       h("p", {}, c.approvals(coop.threshold)),
       h("p", {}, c.logSize(coop.size, formatCount(coop.size))),
       h("p", { class: coop.unwitnessed ? "muted" : undefined, id: "coop-witnessing" },
@@ -91,13 +91,18 @@ function coopDetails(coop: CoopInfo, me: string): HTMLElement {
           ? c.witnessed
           : coop.stewards.length <= 1
             ? c.unwitnessedAlone
-            : c.unwitnessed)),
+            : c.unwitnessed),
+      technical({ id: "coop-technical" },
+        h("dl", { class: "details" }, h("dt", {}, c.id), h("dd", { class: "mono small" }, coop.id)),
+        h("p", { class: "small" }, c.witnessingTechnical))),
     h("section", { class: "card", "aria-labelledby": "coop-people-title" },
       h("h2", { id: "coop-people-title" }, c.people),
+      // Names travel with joining; until then only this member's own is known here.
       h("ul", { class: "people", id: "coop-people" }, coop.members.map((p) =>
         h("li", {},
-          h("span", {}, `${en.status.role[p.role]}${p.id === me ? c.you_marker : ""}`),
-          h("span", { class: "mono small" }, h("span", { class: "visually-hidden" }, c.fingerprint), p.id))))),
+          h("span", {}, c.person(p.id === me.id ? me.name : null, en.status.role[p.role], p.id === me.id)),
+          technical({ class: "technical inline" },
+            h("span", { class: "mono small" }, h("span", { class: "visually-hidden" }, c.fingerprint), p.id)))))),
     coop.evidence.length
       ? h("section", { class: "card evidence-card", role: "alert", "aria-labelledby": "coop-evidence-title" },
         h("h2", { id: "coop-evidence-title", class: "evidence" }, c.evidence),

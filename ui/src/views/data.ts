@@ -7,7 +7,9 @@ import { api, newJob } from "../api/commands";
 import { h, mount, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
 import { formatBytes, formatCount, formatDate } from "../format";
+import { liveChecks } from "../forms";
 import { en } from "../i18n/en";
+import { categoryProblem, datasetNameProblem } from "../names";
 import { appendPaths, parsePaths, suggestDatasetName } from "../paths";
 import { fileList } from "./files";
 import { progressPanel } from "./progress";
@@ -138,22 +140,32 @@ function addPanel(ctx: DataContext, datasets: DatasetSummary[], preset: string |
   const newName = h("input", { id: "add-new-name", "aria-describedby": "add-new-name-hint", maxlength: 64 });
   const category = h("input", { id: "add-category", list: "category-suggestions", "aria-describedby": "add-category-hint", maxlength: 48 });
   const suggestions = h("datalist", { id: "category-suggestions" }, CATEGORY_SUGGESTIONS.map((c) => h("option", { value: c })));
+  const paths = h("textarea", { id: "add-paths", rows: 3, spellcheck: "false", placeholder: en.add.pathsPlaceholder, "data-focus": preset !== null });
+  const isNew = () => select.value === NEW;
+  const checks = liveChecks([
+    { field: newName, eager: true, problem: () => (isNew() ? datasetNameProblem(newName.value.trim(), datasets.map((d) => d.name)) : null) },
+    { field: category, problem: () => (isNew() ? categoryProblem(category.value.trim()) : null) },
+    { field: paths, problem: () => (parsePaths(paths.value).length ? null : en.add.pathsMissing) },
+  ]);
   const newFields = h("div", { class: "new-dataset" },
-    h("label", { for: "add-new-name" }, en.add.newName), newName,
+    h("label", { for: "add-new-name" }, en.add.newName),
     h("p", { class: "hint", id: "add-new-name-hint" }, en.add.newNameHint),
-    h("label", { for: "add-category" }, en.add.category), category, suggestions,
-    h("p", { class: "hint", id: "add-category-hint" }, en.add.categoryHint));
+    newName, checks.messageFor(newName),
+    h("label", { for: "add-category" }, en.add.category),
+    h("p", { class: "hint", id: "add-category-hint" }, en.add.categoryHint),
+    category, suggestions, checks.messageFor(category));
   const syncNew = () => (newFields.hidden = select.value !== NEW);
   select.addEventListener("change", syncNew);
   syncNew();
 
-  const paths = h("textarea", { id: "add-paths", rows: 3, spellcheck: "false", placeholder: en.add.pathsPlaceholder, "data-focus": preset !== null });
   paths.value = appendPaths("", initial);
   const addPicked = (picked: string | string[] | null) => {
     if (!picked) return;
     const list = Array.isArray(picked) ? picked : [picked];
     paths.value = appendPaths(paths.value, list);
     if (select.value === NEW && !newName.value && list.length) newName.value = suggestDatasetName(list[0]);
+    // Filled in for the person: what it fixed is checked again as if they had typed it.
+    paths.dispatchEvent(new Event("input"));
   };
   const error = h("p", { class: "error", id: "add-error", role: "alert", hidden: true });
   const progressSlot = h("div");
@@ -171,12 +183,10 @@ function addPanel(ctx: DataContext, datasets: DatasetSummary[], preset: string |
     onsubmit: async (e: Event) => {
       e.preventDefault();
       error.hidden = true;
+      if (!checks.validate()) return;
       const list = parsePaths(paths.value);
-      const isNew = select.value === NEW;
-      const dataset = isNew ? newName.value.trim() : select.value;
-      if (isNew && !dataset) return fail(en.add.nameMissing, newName);
-      if (isNew && !category.value.trim()) return fail(en.add.categoryMissing, category);
-      if (list.length === 0) return fail(en.add.pathsMissing, paths);
+      const creating = isNew();
+      const dataset = creating ? newName.value.trim() : select.value;
       const job = newJob();
       const panel = progressPanel(en.progress.adding(dataset), () => void api.cancelJob(job));
       mount(progressSlot, panel.el);
@@ -184,14 +194,16 @@ function addPanel(ctx: DataContext, datasets: DatasetSummary[], preset: string |
       submit.disabled = true;
       ctx.setBusy(true);
       try {
-        const r = await api.addPaths(job, dataset, isNew ? category.value.trim() : null, list, panel.update);
+        const r = await api.addPaths(job, dataset, creating ? category.value.trim() : null, list, panel.update);
         panel.end();
         mount(progressSlot);
         const skipped = r.skipped.length
           ? en.add.addSkipped(formatCount(r.skipped.length), describeSkipped(r.skipped))
           : "";
         const unchanged = r.unchanged ? en.add.addUnchanged(formatCount(r.unchanged)) : "";
-        hooks.done(en.add.added(formatCount(r.files), formatBytes(r.bytes), r.dataset) + unchanged + skipped);
+        hooks.done(r.files === 0 && r.unchanged > 0
+          ? en.add.nothingNew(formatCount(r.unchanged), r.dataset) + skipped
+          : en.add.added(formatCount(r.files), formatBytes(r.bytes), r.dataset) + unchanged + skipped);
       } catch (err) {
         panel.end();
         mount(progressSlot);
@@ -207,7 +219,7 @@ function addPanel(ctx: DataContext, datasets: DatasetSummary[], preset: string |
       h("button", { type: "button", class: "secondary", id: "add-close", onclick: hooks.close }, hooks.closeLabel ?? en.add.cancel)),
     h("label", { for: "add-dataset" }, en.add.dataset), select,
     newFields,
-    h("label", { for: "add-paths" }, en.add.paths), paths,
+    h("label", { for: "add-paths" }, en.add.paths), paths, checks.messageFor(paths),
     h("div", { class: "actions start" },
       h("button", { type: "button", class: "secondary", id: "add-choose-files",
         onclick: async () => addPicked(await open({ multiple: true, directory: false })) }, en.add.chooseFiles),
@@ -278,6 +290,58 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
     mount(files, fileList(entries, details).el);
   };
 
+  // The name, and renaming it in place.
+  const titleSlot = h("div", { class: "title-row" });
+  const showTitle = () => mount(titleSlot,
+    h("h1", { tabindex: -1, "data-focus": true, id: "dataset-title" }, name),
+    h("button", { class: "link", id: "dataset-rename", onclick: () => showRename() }, en.dataset.rename));
+  const showRename = () => {
+    const field = h("input", { id: "rename-name", value: name, maxlength: 64, "aria-describedby": "rename-rule" });
+    const taken = () => all.map((d) => d.name).filter((n) => n !== name);
+    let all: DatasetSummary[] = [];
+    void api.listDatasets().then((d) => (all = d), () => undefined);
+    const checks = liveChecks([{ field, eager: true, problem: () => datasetNameProblem(field.value.trim(), taken()) }]);
+    const error = h("p", { class: "error", id: "rename-error", role: "alert", hidden: true });
+    const save = h("button", { type: "submit", class: "primary", id: "rename-save" }, en.dataset.renameSave);
+    mount(titleSlot, h("form", {
+      class: "rename-form", "aria-label": en.dataset.renameTitle(name), novalidate: true,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        error.hidden = true;
+        if (!checks.validate()) return;
+        const to = field.value.trim();
+        if (to === name) return showTitle();
+        save.disabled = true;
+        try {
+          await api.renameDataset(name, to);
+          ctx.openDataset(to);
+        } catch (err) {
+          error.hidden = false;
+          error.textContent = errorMessage(err);
+          save.disabled = false;
+          field.focus();
+        }
+      },
+      onkeydown: (e: KeyboardEvent) => {
+        if (e.key === "Escape") {
+          showTitle();
+          titleSlot.querySelector<HTMLElement>("#dataset-rename")?.focus();
+        }
+      },
+    },
+      h("label", { for: "rename-name" }, en.dataset.renameLabel),
+      h("p", { class: "hint", id: "rename-rule" }, en.dataset.renameRule),
+      h("div", { class: "row" }, field, save,
+        h("button", { type: "button", class: "secondary", id: "rename-cancel", onclick: () => {
+          showTitle();
+          titleSlot.querySelector<HTMLElement>("#dataset-rename")?.focus();
+        } }, en.dataset.renameCancel)),
+      checks.messageFor(field), error));
+    field.focus();
+    field.select();
+  };
+  showTitle();
+
   // Export.
   const out = h("input", { id: "export-path", placeholder: en.dataset.exportPathPlaceholder, spellcheck: "false" });
   const exportError = h("p", { class: "error", id: "export-error", role: "alert", hidden: true });
@@ -339,7 +403,7 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
     h("nav", { class: "crumbs", "aria-label": en.dataset.breadcrumb },
       h("button", { class: "link", id: "back-to-data", onclick: () => ctx.closeDataset() }, `← ${en.dataset.back}`)),
     h("header", { class: "page-head" },
-      h("h1", { tabindex: -1, "data-focus": true, id: "dataset-title" }, name),
+      titleSlot,
       h("button", { class: "primary", id: "add-open", onclick: () => showAdd() }, en.dataset.addHere)),
     head, notice, addSlot,
     h("h2", {}, en.dataset.files), files, details,

@@ -3,8 +3,8 @@
 // file picked in it.
 
 import type { Entry } from "../api/bindings";
-import { h, mount } from "../dom";
-import { formatBytes, formatDate } from "../format";
+import { h, mount, technical } from "../dom";
+import { formatBytes, formatDate, plainType } from "../format";
 import { en } from "../i18n/en";
 import { moveActive, scrollToShow, visibleRows } from "../virtual";
 
@@ -77,7 +77,7 @@ export function fileList(entries: Entry[], details: HTMLElement): FileList {
         },
       },
         h("td", { class: "file-name", role: "gridcell", title: e.name }, cell(e.name)),
-        h("td", { class: "muted col-type", role: "gridcell", title: e.media_type }, cell(e.media_type)),
+        h("td", { class: "muted col-type", role: "gridcell" }, cell(plainType(e.media_type, e.name))),
         h("td", { class: "num size col-size", role: "gridcell", "data-bytes": e.size }, cell(formatBytes(e.size))),
         h("td", { class: "muted col-added", role: "gridcell" }, cell(formatDate(e.added_at))));
     });
@@ -160,13 +160,16 @@ function showDetails(details: HTMLElement, e: Entry): void {
   mount(details,
     h("h2", { id: "file-details-title", tabindex: -1 }, e.name),
     h("dl", { class: "details" },
-      item(d.type, e.media_type),
+      item(d.type, plainType(e.media_type, e.name)),
       item(d.size, formatBytes(e.size), false, "file-details-size"),
       item(d.stored, formatBytes(e.stored_size)),
       item(d.added, formatDate(e.added_at)),
-      item(d.where, d.whereLocal),
-      item(d.epoch, String(e.epoch)),
-      item(d.plaintextHash, e.plaintext_hash, true, "file-details-hash"),
-      item(d.blobHash, e.blob_hash, true)),
-    h("p", { class: "muted small" }, en.dataset.hashHint));
+      item(d.where, d.whereLocal)),
+    technical({ id: "file-details-technical" },
+      h("dl", { class: "details" },
+        item(d.mediaType, e.media_type, true),
+        item(d.epoch, String(e.epoch)),
+        item(d.plaintextHash, e.plaintext_hash, true, "file-details-hash"),
+        item(d.blobHash, e.blob_hash, true)),
+      h("p", { class: "muted small" }, en.dataset.hashHint)));
 }

@@ -83,13 +83,25 @@ function timeline(entries: LogEntry[], me: string, onProof: (e: LogEntry) => voi
       h("th", { scope: "col", class: "col-proof" }, h("span", { class: "visually-hidden" }, l.proof)))),
     h("tbody", {}, entries.map((e) => h("tr", { "data-index": e.index, "data-kind": e.kind },
       h("td", { class: "num" }, String(e.index)),
-      h("td", {}, l.kinds[e.kind] ?? e.kind),
+      h("td", { class: "col-what" }, logRowText(e)),
       h("td", { class: "mono small col-who", title: e.author }, e.author === me ? l.you : `${e.author.slice(0, 12)}…`),
       h("td", { class: "muted col-when" }, formatDateTime(e.claimed_time)),
       h("td", {}, h("button", {
         class: "link", "aria-label": l.proofOf(e.index), "data-proof": e.index,
         onclick: () => onProof(e),
       }, l.proof)))))));
+}
+
+/** What a row says: the operation in words, a consent change as one, and the dataset
+ * it is about when it is one of this member's. */
+export function logRowText(e: LogEntry): string {
+  const l = en.log;
+  const what = e.consent_changed && e.kind === "ConsentWithdraw"
+    ? l.changedOld
+    : e.consent_changed && e.kind === "ConsentSet"
+      ? l.changedNew
+      : l.kinds[e.kind] ?? e.kind;
+  return e.dataset ? l.aboutDataset(what, e.dataset) : what;
 }
 
 async function showProof(

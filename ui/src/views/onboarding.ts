@@ -1,13 +1,15 @@
 // First run (welcome, create, recovery kit), unlock, and the screens for a home that
 // cannot be used.
 
+import { open } from "@tauri-apps/plugin-dialog";
 import type { AppStatus, CoopInfo, CreatedIdentity, PublicIdentity, OwnerKind } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
 import { en } from "../i18n/en";
-import { refuseField } from "../forms";
-import { checkCreateForm, strength } from "../strength";
+import { type FieldCheck, liveChecks, refuseField } from "../forms";
+import { phraseProblem } from "../recoveryPhrase";
+import { passphraseProblem, strength } from "../strength";
 import { coopCreateForm, joinLaterCard } from "./coop";
 import { kitPanel } from "./kit";
 
@@ -27,10 +29,11 @@ export function welcomeView(onStart: () => void, onRestore: () => void): HTMLEle
 
 export function restoreView(onBack: () => void, onRestored: (identity: PublicIdentity) => void): HTMLElement {
   const kit = h("textarea", { id: "restore-kit", rows: 6, spellcheck: false, required: true, "data-focus": true, placeholder: en.restore.kitPlaceholder });
-  const phrase = h("textarea", { id: "restore-phrase", rows: 2, spellcheck: false, autocomplete: "off", required: true });
+  const phrase = h("textarea", { id: "restore-phrase", rows: 2, spellcheck: false, autocomplete: "off", required: true, "aria-describedby": "restore-phrase-rule" });
   const pass = h("input", { id: "restore-passphrase", type: "password", autocomplete: "new-password", required: true });
   const confirm = h("input", { id: "restore-confirm", type: "password", autocomplete: "new-password", required: true });
   const error = h("p", { class: "error", id: "restore-error", role: "alert", hidden: true });
+  const opened = h("p", { class: "hint", id: "restore-opened", role: "status" });
   const submit = h("button", { id: "restore-submit", type: "submit", class: "primary" }, en.restore.submit);
   const fail = (message: string, field: HTMLElement) => {
     error.hidden = false;
@@ -41,19 +44,19 @@ export function restoreView(onBack: () => void, onRestored: (identity: PublicIde
     field.focus();
     reveal(error);
   };
+  const checks = liveChecks([
+    { field: kit, problem: () => (kit.value.trim() ? null : en.restore.kitMissing) },
+    { field: phrase, problem: () => phraseProblem(phrase.value) },
+    ...passphraseChecks(pass, confirm),
+  ]);
   const form = h(
     "form",
     {
       novalidate: true,
       onsubmit: async (e: Event) => {
         e.preventDefault();
-        if (!kit.value.trim()) return fail(en.restore.kitMissing, kit);
-        if (!phrase.value.trim()) return fail(en.restore.phraseMissing, phrase);
-        const check = checkCreateForm("-", pass.value, confirm.value);
-        if (!check.ok) {
-          return fail(en.create.problem[check.problem as keyof typeof en.create.problem], check.problem === "too_short" || check.problem === "weak" ? pass : confirm);
-        }
         error.hidden = true;
+        if (!checks.validate()) return;
         submit.disabled = true;
         submit.textContent = en.restore.working;
         try {
@@ -66,49 +69,85 @@ export function restoreView(onBack: () => void, onRestored: (identity: PublicIde
         }
       },
     },
-    h("label", { for: "restore-kit" }, en.restore.kit),
+    h("div", { class: "label-row" },
+      h("label", { for: "restore-kit" }, en.restore.kit),
+      h("button", {
+        type: "button", class: "secondary", id: "restore-open-kit",
+        onclick: async () => {
+          const picked = await open({ multiple: false, directory: false });
+          if (typeof picked !== "string") return;
+          try {
+            kit.value = await api.readRecoveryKit(picked);
+            error.hidden = true;
+            opened.textContent = en.restore.opened(picked);
+            phrase.focus();
+          } catch (err) {
+            opened.textContent = "";
+            error.dataset.code = errorCode(err) ?? "";
+            fail(errorMessage(err), kit);
+          }
+        },
+      }, en.restore.openKit)),
     kit,
+    checks.messageFor(kit),
+    opened,
     h("label", { for: "restore-phrase" }, en.restore.phrase),
+    h("p", { class: "hint", id: "restore-phrase-rule" }, en.restore.phraseRule),
     phrase,
+    checks.messageFor(phrase),
     h("label", { for: "restore-passphrase" }, en.restore.passphrase),
     pass,
+    strengthMeter(pass, "restore-strength"),
+    checks.messageFor(pass),
     h("label", { for: "restore-confirm" }, en.create.confirm),
     confirm,
+    checks.messageFor(confirm),
     error,
     h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "restore-back", onclick: onBack }, en.create.back), submit),
   );
   return page(h("h1", {}, en.restore.title), h("p", {}, en.restore.intro), form);
 }
 
-export function createView(onBack: () => void, onCreated: (c: CreatedIdentity) => void): HTMLElement {
-  const name = h("input", { id: "name", name: "name", autocomplete: "name", placeholder: en.create.namePlaceholder, required: true, maxlength: 64, "data-focus": true });
-  const pass = h("input", { id: "passphrase", type: "password", autocomplete: "new-password", required: true, "aria-describedby": "strength" });
-  const confirm = h("input", { id: "confirm", type: "password", autocomplete: "new-password", required: true });
+/** The passphrase and confirmation checks the create and restore forms share. */
+function passphraseChecks(pass: HTMLInputElement, confirm: HTMLInputElement): FieldCheck[] {
+  const p = en.create.problem;
+  return [
+    { field: pass, problem: () => { const q = passphraseProblem(pass.value); return q ? p[q] : null; } },
+    { field: confirm, problem: () => (confirm.value === pass.value ? null : p.mismatch) },
+  ];
+}
+
+/** The strength meter under a new passphrase, with the rule stated before anything is typed. */
+function strengthMeter(pass: HTMLInputElement, id: string): HTMLElement {
   const meter = h("meter", { min: 0, max: 4, low: 2, high: 3, optimum: 4, value: 0, "aria-hidden": "true" });
-  const hint = h("span", { id: "strength-text" }, en.create.strength.empty);
-  const error = h("p", { class: "error", id: "create-error", role: "alert", hidden: true });
-  const submit = h("button", { id: "create-submit", type: "submit", class: "primary" }, en.create.submit);
+  const hint = h("span", { id: `${id}-text` }, en.create.strength.empty);
   const levels = { empty: 0, weak: 1, fair: 2, good: 3, strong: 4 } as const;
   pass.addEventListener("input", () => {
     const s = strength(pass.value);
     meter.value = levels[s];
     hint.textContent = en.create.strength[s];
   });
+  return h("div", { class: "strength", id }, h("span", { class: "muted" }, `${en.create.strengthLabel}: `), meter, " ", hint);
+}
+
+export function createView(onBack: () => void, onCreated: (c: CreatedIdentity) => void): HTMLElement {
+  const name = h("input", { id: "name", name: "name", autocomplete: "name", placeholder: en.create.namePlaceholder, required: true, maxlength: 64, "data-focus": true });
+  const pass = h("input", { id: "passphrase", type: "password", autocomplete: "new-password", required: true, "aria-describedby": "strength" });
+  const confirm = h("input", { id: "confirm", type: "password", autocomplete: "new-password", required: true });
+  const error = h("p", { class: "error", id: "create-error", role: "alert", hidden: true });
+  const submit = h("button", { id: "create-submit", type: "submit", class: "primary" }, en.create.submit);
+  const checks = liveChecks([
+    { field: name, problem: () => (name.value.trim() ? null : en.create.problem.name_missing) },
+    ...passphraseChecks(pass, confirm),
+  ]);
   const form = h(
     "form",
     {
       novalidate: true,
       onsubmit: async (e: Event) => {
         e.preventDefault();
-        const check = checkCreateForm(name.value, pass.value, confirm.value);
-        if (!check.ok) {
-          error.hidden = false;
-          error.textContent = en.create.problem[check.problem as keyof typeof en.create.problem];
-          (check.problem === "name_missing" ? name : check.problem === "too_short" || check.problem === "weak" ? pass : confirm).focus();
-          reveal(error);
-          return;
-        }
         error.hidden = true;
+        if (!checks.validate()) return;
         submit.disabled = true;
         submit.textContent = en.create.working;
         try {
@@ -124,11 +163,14 @@ export function createView(onBack: () => void, onCreated: (c: CreatedIdentity) =
     },
     h("label", { for: "name" }, en.create.name),
     name,
+    checks.messageFor(name),
     h("label", { for: "passphrase" }, en.create.passphrase),
     pass,
-    h("div", { class: "strength", id: "strength" }, h("span", { class: "muted" }, `${en.create.strengthLabel}: `), meter, " ", hint),
+    strengthMeter(pass, "strength"),
+    checks.messageFor(pass),
     h("label", { for: "confirm" }, en.create.confirm),
     confirm,
+    checks.messageFor(confirm),
     error,
     h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: onBack }, en.create.back), submit),
   );

@@ -2,7 +2,7 @@
 
 import type { PublicIdentity } from "../api/bindings";
 import { api } from "../api/commands";
-import { h, mount, reveal } from "../dom";
+import { h, mount, reveal, technical } from "../dom";
 import { errorCode } from "../errors";
 import { refuseField } from "../forms";
 import { kitConfirmed, markKitConfirmed } from "../kitReminder";
@@ -22,7 +22,8 @@ export function settingsView(home: string, identity: PublicIdentity): HTMLElemen
     h("section", { class: "card" },
       h("h2", {}, en.settings.home),
       h("p", { class: "mono", id: "settings-home" }, home),
-      h("p", { class: "muted small" }, en.settings.homeHint)),
+      h("p", { class: "muted small" }, en.settings.homeHint),
+      technical({ id: "settings-home-technical" }, h("p", { class: "small" }, en.settings.homeTechnical))),
     h("section", { class: "card" },
       h("fieldset", {},
         h("legend", {}, en.settings.theme),
@@ -38,8 +39,9 @@ export function settingsView(home: string, identity: PublicIdentity): HTMLElemen
     h("section", { class: "card" },
       h("h2", {}, en.settings.about),
       h("p", {}, en.settings.aboutBody(VERSION)),
-      h("p", { class: "muted small" }, en.settings.identity),
-      h("p", { class: "mono small", id: "settings-identity" }, identity.id)));
+      technical({ id: "settings-identity-technical" },
+        h("p", { class: "muted small" }, en.settings.identity),
+        h("p", { class: "mono small", id: "settings-identity" }, identity.id))));
 }
 
 /** Makes a new recovery kit, for someone who types the passphrase again. */

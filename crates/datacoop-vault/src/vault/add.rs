@@ -250,8 +250,8 @@ impl Vault {
         {
             return Ok(Committed::Unchanged);
         }
-        self.blobs
-            .store()
+        self.store()
+            .await?
             .tags()
             .set(tag_name(&hash), hash)
             .await
@@ -260,8 +260,8 @@ impl Vault {
         drop(stored.temp_tag);
         // The blob store batches its commits; make the blob and its tag durable before the
         // manifest names them, so a crash never leaves an entry without its ciphertext.
-        self.blobs
-            .store()
+        self.store()
+            .await?
             .sync_db()
             .await
             .map_err(|e| VaultError::blobs("recording the stored file", e))?;
@@ -291,8 +291,8 @@ impl Vault {
             .iter()
             .any(|e| e.blob_hash == blob_hash);
         if !in_use && let Ok(hash) = Hash::from_str(blob_hash) {
-            self.blobs
-                .store()
+            self.store()
+                .await?
                 .tags()
                 .delete(tag_name(&hash))
                 .await
@@ -312,6 +312,7 @@ impl Vault {
         progress: Arc<dyn ProgressSink>,
         cancel: &CancellationToken,
     ) -> Result<Stored, VaultError> {
+        let store = self.store().await?;
         let (tx, rx) = mpsc::channel::<io::Result<bytes::Bytes>>(4);
         let job = EncodeJob {
             path: source.path.clone(),
@@ -326,7 +327,6 @@ impl Vault {
         };
         let mut encoder = tokio::task::spawn_blocking(move || job.run(ChannelWriter::new(tx)));
         let import = async {
-            let store = self.blobs.store();
             store
                 .add_stream(HaltOnError::new(rx))
                 .await

@@ -132,8 +132,8 @@ impl Vault {
         };
         let hash = Hash::from_str(&entry.blob_hash).map_err(|e| integrity(e.to_string()))?;
         if !self
-            .blobs
             .store()
+            .await?
             .has(hash)
             .await
             .map_err(|e| VaultError::blobs("looking up a stored file", e))?
@@ -152,8 +152,8 @@ impl Vault {
                 // has no files: read through the store, ahead of the decryption.
                 let (tx, rx) = mpsc::channel(READ_AHEAD);
                 let leaves = self
-                    .blobs
                     .store()
+                    .await?
                     .export_ranges(hash, 0..u64::MAX)
                     .stream()
                     .filter_map(|item| match item {
