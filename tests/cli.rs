@@ -986,3 +986,126 @@ fn read_only_commands_leave_the_blob_store_untouched() {
         );
     }
 }
+
+/// A home that cannot be written (someone else's copy, a read-only disk) still shows what
+/// it holds, from a private copy of its records; a change is refused, saying why, and
+/// nothing in the home changes. Root ignores file modes, so as root the commands run as
+/// `nobody` (through `setpriv`) on a home owned by root; otherwise the home is made
+/// read-only with `chmod`.
+#[test]
+fn a_read_only_home_can_be_listed_but_not_changed() {
+    let env = Env::new();
+    env.init();
+    let file = env.path("a.csv");
+    fs::write(&file, b"km,min\n5,27\n").unwrap();
+    env.ok(&[
+        "data",
+        "add",
+        file.to_str().unwrap(),
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ]);
+    env.ok(&["coop", "create", "Runners"]);
+    env.ok(&[
+        "consent",
+        "set",
+        "--dataset",
+        "runs",
+        "--allow",
+        "ModelTraining",
+    ]);
+
+    let root = String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout)
+        .unwrap()
+        .trim()
+        == "0";
+    let shared = tempfile::Builder::new().tempdir_in("/tmp").unwrap();
+    let sh = |script: &str| {
+        let status = Command::new("sh").arg("-c").arg(script).status().unwrap();
+        assert!(status.success(), "{script}");
+    };
+    let (dir, home, bin) = (
+        shared.path().display().to_string(),
+        shared.path().join("home"),
+        shared.path().join("datacoop"),
+    );
+    sh(&format!(
+        "chmod 755 '{dir}' && cp -a '{}' '{}' && cp '{}' '{}' && chmod 755 '{}' \
+         && chmod -R a+rX,a-w '{}'",
+        env.home.display(),
+        home.display(),
+        env!("CARGO_BIN_EXE_datacoop"),
+        bin.display(),
+        bin.display(),
+        home.display()
+    ));
+    let run = |args: &[&str]| {
+        let mut cmd = if root {
+            let mut cmd = Command::new("setpriv");
+            cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&bin);
+            cmd
+        } else {
+            Command::new(&bin)
+        };
+        cmd.env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("TMPDIR", "/tmp")
+            .env("DATACOOP_PASSPHRASE", common::PASSPHRASE)
+            .env("DATACOOP_INSECURE_KDF_LOG_N", "10")
+            .arg("--home")
+            .arg(&home)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let snapshot = || {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = files_under(&home)
+            .into_iter()
+            .map(|p| {
+                let bytes = fs::read(&p).unwrap();
+                (p, bytes)
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot();
+
+    let listed = run(&["data", "ls", "--json"]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    assert!(
+        stderr(&listed).contains("is read-only; showing what it holds"),
+        "{}",
+        stderr(&listed)
+    );
+    let listing: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listing["datasets"][0]["name"], "runs");
+    let consents = run(&["consent", "show"]);
+    assert!(consents.status.success(), "{}", stderr(&consents));
+    assert!(String::from_utf8_lossy(&consents.stdout).contains("runs"));
+    let verified = run(&["log", "verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+
+    let added = run(&["data", "add", "/etc/hostname", "--dataset", "runs"]);
+    assert_eq!(added.status.code(), Some(2), "{}", stderr(&added));
+    assert!(
+        stderr(&added).contains("is read-only"),
+        "{}",
+        stderr(&added)
+    );
+    assert!(
+        stderr(&added).contains("copy the folder"),
+        "{}",
+        stderr(&added)
+    );
+    let exported = run(&["data", "export", "--dataset", "runs", "--out", "/tmp/x"]);
+    assert_eq!(exported.status.code(), Some(2), "{}", stderr(&exported));
+
+    assert!(snapshot() == before, "the read-only home changed");
+    // Made writable for the temporary folder's own cleanup.
+    sh(&format!("chmod -R u+w '{}'", home.display()));
+}

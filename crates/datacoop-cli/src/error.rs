@@ -49,6 +49,7 @@ impl CliError {
             Code::HomeKeystoreLost => "restore the identity with `datacoop recovery restore KIT`",
             Code::InputKitForAnotherIdentity => "restore into an empty --home",
             Code::HomeOwned => "stop it first, or use another --home",
+            Code::HomeReadOnly => "copy the folder somewhere writable and use that --home",
             Code::InputFileExists => "choose another name, or pass --replace to replace it",
             Code::InputNotAFolder => "give --out a folder's path (it is made if missing)",
             Code::InputCategoryRequired => "give the new dataset a category with --category",

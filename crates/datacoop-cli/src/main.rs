@@ -183,6 +183,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 tell_waiting,
             )
             .await?;
+            if let Some(home) = session.read_only_home() {
+                output::read_only(home);
+            }
             let result = run_in_session(&session, command, passphrase_file.as_deref()).await;
             session.close().await;
             result
@@ -305,7 +308,7 @@ async fn run_in_session(
             // local session already proved it by unlocking.
             let passphrase = match session {
                 Session::Remote(_) => Some(Passphrase::new(&secrets::passphrase(passphrase_file)?)),
-                Session::Local { .. } => None,
+                Session::Local { .. } | Session::ReadOnly { .. } => None,
             };
             output::recovery_kit(
                 quick(session, RecoveryExport { passphrase }).await?,

@@ -161,6 +161,13 @@ pub fn recipient(Recipient { recipient }: Recipient) -> Result<(), CliError> {
     Ok(())
 }
 
+pub fn read_only(home: &Path) {
+    eprintln!(
+        "note: {} is read-only; showing what it holds without changing it.",
+        home.display()
+    );
+}
+
 pub fn renamed(from: &str, to: &str) {
     eprintln!("Renamed dataset {from} to {to}. Its consents stay in force.");
 }

@@ -136,6 +136,7 @@ codes! {
     HomeOwned = "home.owned", 4;
     HomeOwnerUnreachable = "home.owner_unreachable", 4;
     HomeStillClosing = "home.still_closing", 1;
+    HomeReadOnly = "home.read_only", 2;
     AuthLocked = "auth.locked", 3;
     AuthPassphraseRequired = "auth.passphrase_required", 3;
     InputNotHere = "input.not_here", 2;
@@ -225,6 +226,7 @@ mod tests {
                         | Code::HomeNotInitialised
                         | Code::HomeAlreadyInitialised
                         | Code::HomeKeystoreLost
+                        | Code::HomeReadOnly
                         | Code::LedgerInvalidGenesis
                         | Code::LedgerInvalidBody
                 )

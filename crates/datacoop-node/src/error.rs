@@ -108,6 +108,14 @@ pub enum NodeError {
         /// The home's identity.
         home_identity: String,
     },
+    /// A change asked of a home that cannot be written.
+    #[error(
+        "{home} is read-only: datacoop can show what it holds, but changing it needs a folder it can write to (a copy of it elsewhere)"
+    )]
+    ReadOnlyHome {
+        /// The home folder.
+        home: PathBuf,
+    },
     /// The recovery kit file named could not be read.
     #[error(
         "cannot read the recovery kit {path}: {}",
@@ -234,6 +242,7 @@ impl NodeError {
             NodeError::KeystoreLost { .. } => Code::HomeKeystoreLost,
             NodeError::KitForAnotherIdentity { .. } => Code::InputKitForAnotherIdentity,
             NodeError::KitUnreadable { .. } => Code::InputRecoveryKitUnreadable,
+            NodeError::ReadOnlyHome { .. } => Code::HomeReadOnly,
             NodeError::InvalidName { .. } => Code::InputInvalidName,
             NodeError::Ledger(e) => e.code(),
             NodeError::LogInvalid(_) => Code::IntegrityLog,

@@ -42,8 +42,13 @@ impl Home {
         &self.root
     }
 
-    /// Creates the folder (owner-only) if it is missing.
+    /// Creates the folder (owner-only) if it is missing, or makes a folder that holds no
+    /// identity yet owner-only. A home with an identity keeps its modes: they are the
+    /// person's (a read-only copy stays read-only).
     pub fn create(&self) -> Result<(), NodeError> {
+        if self.root.is_dir() && self.is_initialised() {
+            return Ok(());
+        }
         fs::create_dir_all(&self.root)
             .map_err(|e| NodeError::io("cannot create", &self.root, e))?;
         #[cfg(unix)]

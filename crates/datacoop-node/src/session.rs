@@ -24,7 +24,28 @@ pub enum Session {
     },
     /// A long-running owner holds the home; requests go through its control socket.
     Remote(ControlClient),
+    /// The home cannot be written (a read-only disk or someone else's copy): its records
+    /// are opened from a private copy, and only operations that read are run.
+    ReadOnly {
+        /// The unlocked node, over the copy.
+        node: Box<Node>,
+        /// The read-only home.
+        home: std::path::PathBuf,
+        /// The copy, removed when the session closes.
+        copy: tempfile::TempDir,
+    },
 }
+
+/// The operations a read-only home answers: they only read its records.
+const READING_OPS: &[&str] = &[
+    "whoami",
+    "data_list",
+    "coop_show",
+    "log_show",
+    "log_verify",
+    "log_proof",
+    "consent_show",
+];
 
 /// Settings for opening a home.
 #[derive(Debug, Clone, Copy)]
@@ -65,9 +86,16 @@ impl Session {
         let ownership = tokio::task::spawn_blocking(move || {
             HomeLock::acquire_waiting(&home_for_lock, OwnerKind::Cli, options.patience, on_wait)
         });
-        let ownership = ownership
+        let ownership = match ownership
             .await
-            .map_err(|e| NodeError::Protocol(e.to_string()))??;
+            .map_err(|e| NodeError::Protocol(e.to_string()))?
+        {
+            Ok(ownership) => ownership,
+            Err(e) if cannot_write(&e) => {
+                return Session::open_read_only(home, passphrase, options).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let owner = match ownership {
             Ownership::Owned(lock) => {
                 return Session::open_local(home, lock, passphrase, options).await;
@@ -132,6 +160,41 @@ impl Session {
         })
     }
 
+    /// Opens a home that cannot be written from a private copy of its records (the
+    /// keystore, the vault's metadata, the log; never the ciphertext).
+    async fn open_read_only<E: From<NodeError>>(
+        home: &Home,
+        passphrase: impl FnOnce() -> Result<SecretString, E>,
+        options: SessionOptions,
+    ) -> Result<Session, E> {
+        let copy = tempfile::Builder::new()
+            .prefix("datacoop-read-only-")
+            .tempdir()
+            .map_err(|e| NodeError::io("cannot create", std::env::temp_dir(), e))?;
+        let root = home.root().to_owned();
+        let into = copy.path().to_owned();
+        tokio::task::spawn_blocking(move || copy_records(&root, &into))
+            .await
+            .map_err(|e| NodeError::Protocol(e.to_string()))??;
+        let copied = Home::resolve(Some(copy.path().to_owned()))?;
+        let passphrase = passphrase()?;
+        let node = Node::open(&copied, &passphrase, options.kdf_cost, Events::new()).await?;
+        tracing::info!(home = %home.root().display(), "opened a read-only home from a copy");
+        Ok(Session::ReadOnly {
+            node: Box::new(node),
+            home: home.root().to_owned(),
+            copy,
+        })
+    }
+
+    /// The home, when it could only be opened read-only (from a copy of its records).
+    pub fn read_only_home(&self) -> Option<&std::path::Path> {
+        match self {
+            Session::ReadOnly { home, .. } => Some(home),
+            _ => None,
+        }
+    }
+
     /// Runs one operation, here or on the owner.
     pub async fn call<O: Op>(
         &self,
@@ -141,6 +204,12 @@ impl Session {
     ) -> Result<O::Output, NodeError> {
         match self {
             Session::Local { node, .. } => op.run(node, progress, cancel.clone()).await,
+            Session::ReadOnly { node, home, .. } => {
+                if !READING_OPS.contains(&O::NAME) {
+                    return Err(NodeError::ReadOnlyHome { home: home.clone() });
+                }
+                op.run(node, progress, cancel.clone()).await
+            }
             Session::Remote(client) => {
                 // Dropping the call closes the connection, which cancels it in the owner.
                 tokio::select! {
@@ -156,17 +225,84 @@ impl Session {
     pub async fn subscribe(&self) -> Result<RemoteEvents, NodeError> {
         match self {
             Session::Remote(client) => client.subscribe().await,
-            Session::Local { .. } => Err(NodeError::NotHere { op: "subscribe" }),
+            Session::Local { .. } | Session::ReadOnly { .. } => {
+                Err(NodeError::NotHere { op: "subscribe" })
+            }
         }
     }
 
     /// Closes the node (if local) and releases the home.
     pub async fn close(self) {
-        if let Session::Local { node, lock } = self {
-            node.close().await;
-            drop(lock);
+        match self {
+            Session::Local { node, lock } => {
+                node.close().await;
+                drop(lock);
+            }
+            Session::ReadOnly { node, copy, .. } => {
+                node.close().await;
+                drop(copy);
+            }
+            Session::Remote(_) => {}
         }
     }
+}
+
+/// Whether `e` says the home may not be written (as opposed to anything else wrong).
+fn cannot_write(e: &NodeError) -> bool {
+    use datacoop_core::IoKind;
+    e.io_problem()
+        .is_some_and(|p| matches!(p.kind, IoKind::PermissionDenied | IoKind::ReadOnly))
+}
+
+/// Copies what a home's records are (keystore, identity, the vault's metadata, the log)
+/// from `home` into `into`, keeping the layout; the ciphertext stays where it is.
+fn copy_records(home: &std::path::Path, into: &std::path::Path) -> Result<(), NodeError> {
+    for name in ["keystore.age", "identity.pub"] {
+        let from = home.join(name);
+        if from.exists() {
+            copy_file(&from, &into.join(name))?;
+        }
+    }
+    for dir in ["vault/meta", "ledger"] {
+        copy_tree(&home.join(dir), &into.join(dir))?;
+    }
+    Ok(())
+}
+
+/// Copies file `from` to `to`, writable by its owner (the home's modes may say
+/// read-only; the copy is this process's own, and its stores open it for writing).
+fn copy_file(from: &std::path::Path, to: &std::path::Path) -> Result<(), NodeError> {
+    std::fs::copy(from, to).map_err(|e| NodeError::io("cannot copy", from, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| NodeError::io("cannot protect", to, e))?;
+    }
+    Ok(())
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result<(), NodeError> {
+    let entries = match std::fs::read_dir(from) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(NodeError::io("cannot read", from, e)),
+    };
+    std::fs::create_dir_all(to).map_err(|e| NodeError::io("cannot create", to, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| NodeError::io("cannot read", from, e))?;
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .map_err(|e| NodeError::io("cannot read", &path, e))?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&path, &target)?;
+        } else if kind.is_file() {
+            copy_file(&path, &target)?;
+        }
+    }
+    Ok(())
 }
 
 /// Removes a home folder this process created, if it holds nothing but the lock's files.

@@ -680,6 +680,8 @@ export const en = {
     "input.no_consent": "There is no consent in force for that dataset.",
     "input.conflicting_purpose": "A purpose cannot be both allowed and denied.",
     "home.owned": "Another program is using this data folder.",
+    "home.read_only":
+      "This data folder cannot be written to, so nothing in it can be changed. Copy it to a folder of your own to use it.",
     "home.owner_unreachable":
       "Another program holds this data folder but does not answer.",
     "auth.locked": "datacoop is locked. Unlock it first.",
