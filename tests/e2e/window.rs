@@ -118,7 +118,7 @@ async fn first_run_creates_an_identity_and_shows_the_recovery_kit_once() {
     );
     // A passphrase that is easy to guess is refused, saying why, beside it; every
     // problem is shown at once, each beside its own field.
-    app.fill("#name", "").await;
+    app.find("#name").await.clear().await.unwrap();
     app.fill("#passphrase", "password").await;
     app.fill("#confirm", "password").await;
     app.click("#create-submit").await;
@@ -194,8 +194,11 @@ async fn adds_a_folder_by_path_lists_its_sizes_and_exports_identical_bytes() {
     app.fill("#add-paths", &dir.path().join("runs").display().to_string())
         .await;
     app.click("#add-submit").await;
-    app.wait_text("#add-result", "3 already there, unchanged")
-        .await;
+    app.wait_text(
+        "#add-result",
+        "Nothing new: the 3 files are already in “runs”, unchanged.",
+    )
+    .await;
     let card = app.visible(".dataset-card[data-name='runs']").await;
 
     card.click().await.unwrap();
@@ -234,10 +237,12 @@ async fn adds_a_folder_by_path_lists_its_sizes_and_exports_identical_bytes() {
         .await;
     assert_eq!(app.text("#file-details-size").await, "346 kB");
     // Everyday words first; the media type, key epoch and hashes are one click away.
-    let plain = app.text("#file-details").await;
+    let plain = app.text("#file-details > dl").await;
     assert!(plain.contains("GPS track (GPX)"), "{plain}");
     assert!(!plain.contains("BLAKE3"), "{plain}");
     assert!(!plain.contains("application/"), "{plain}");
+    let open = "return document.getElementById('file-details-technical').open";
+    assert_eq!(app.js(open).await, serde_json::json!(false));
     app.click("#file-details-technical summary").await;
     let hash = app.text("#file-details-hash").await;
     assert_eq!(
@@ -1093,14 +1098,13 @@ async fn consent_is_recorded_on_the_log_and_can_be_withdrawn() {
     app.click("#coop-create").await;
     app.wait_text("#coop-role", "steward").await;
     let me = std::fs::read_to_string(home.join("identity.pub")).unwrap();
-    // People by name; the fingerprint waits behind "Technical details".
-    let people = app.text("#coop-people").await;
-    assert!(
-        people.contains(&format!("{NAME} (you) · steward")),
-        "{people}"
-    );
-    assert!(!people.contains(me.trim()), "{people}");
+    // People by name; the fingerprint waits behind a closed "Technical details".
+    let people = app.text("#coop-people li > span").await;
+    assert_eq!(people, format!("{NAME} (you) · steward"));
+    let open = "return document.querySelector('#coop-people details').open";
+    assert_eq!(app.js(open).await, serde_json::json!(false));
     app.click("#coop-people details summary").await;
+    assert_eq!(app.js(open).await, serde_json::json!(true));
     let people = app.text("#coop-people").await;
     assert!(people.contains(me.trim()), "{people}");
     assert!(

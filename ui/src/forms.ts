@@ -33,6 +33,9 @@ export interface LiveChecks {
 
 export function liveChecks(checks: FieldCheck[]): LiveChecks {
   const touched = new Set<HTMLElement>();
+  // Leaving a field never typed into says nothing: a message appearing then would move
+  // the button under the pointer (Back, Cancel) between press and release.
+  const edited = new Set<HTMLElement>();
   const messages = new Map<HTMLElement, HTMLElement>();
   for (const { field } of checks) {
     const message = h("p", { class: "field-problem", id: `${field.id}-problem`, "aria-live": "polite", hidden: true });
@@ -54,10 +57,12 @@ export function liveChecks(checks: FieldCheck[]): LiveChecks {
   const refresh = () => checks.filter((c) => touched.has(c.field)).forEach(show);
   for (const check of checks) {
     check.field.addEventListener("input", () => {
+      edited.add(check.field);
       if (check.eager) touched.add(check.field);
       refresh();
     });
     check.field.addEventListener("blur", () => {
+      if (!edited.has(check.field)) return;
       touched.add(check.field);
       show(check);
     });

@@ -35,6 +35,10 @@ describe("statusLines", () => {
     expect(lines.log).toBe("Log: 3 signed entries · cross-checked");
     expect(lines.evidence).toEqual(["two checkpoints of size 3 disagree"]);
   });
+  it("says one entry in the singular", () => {
+    expect(statusLines({ ...coop, latest_checkpoint: { size: 1, root: "r".repeat(64), signatures: 1 } }).log)
+      .toBe("Log: 1 signed entry · not cross-checked yet");
+  });
   it("copes with a log that has no checkpoint yet", () => {
     expect(statusLines({ ...coop, latest_checkpoint: null }).log).toBe("Log: nothing signed yet · not cross-checked yet");
   });

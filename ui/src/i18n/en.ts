@@ -126,7 +126,7 @@ export const en = {
     coop: (name: string, role: string) => `${name} · ${role}`,
     role: { member: "member", steward: "steward", trainer: "trainer" },
     notMember: "not a member",
-    checkpoint: (size: string) => `Log: ${size} signed entries`,
+    checkpoint: (size: string, n: number) => `Log: ${size} signed ${n === 1 ? "entry" : "entries"}`,
     noCheckpoint: "Log: nothing signed yet",
     unwitnessed: "not cross-checked yet",
     witnessed: "cross-checked",

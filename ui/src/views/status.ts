@@ -15,7 +15,7 @@ export function statusLines(coop: CoopInfo | null): { coop: string; log: string 
   const role = coop.role ? s.role[coop.role] : s.notMember;
   const checkpoint = coop.latest_checkpoint === null
     ? s.noCheckpoint
-    : s.checkpoint(formatCount(coop.latest_checkpoint.size));
+    : s.checkpoint(formatCount(coop.latest_checkpoint.size), coop.latest_checkpoint.size);
   return {
     coop: s.coop(coop.name, role),
     log: `${checkpoint} · ${coop.unwitnessed ? s.unwitnessed : s.witnessed}`,
