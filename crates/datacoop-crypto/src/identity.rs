@@ -116,6 +116,18 @@ impl Identity {
         self.signing.sign(message).to_bytes()
     }
 
+    /// The seed of this identity's network endpoint key: derived from the signing key
+    /// with its own domain, so a restored identity comes back with the same endpoint,
+    /// and the endpoint key reveals nothing of the signing key. The identity certifies
+    /// the endpoint on the log (it is not derivable from the public identity).
+    pub fn endpoint_seed(&self) -> zeroize::Zeroizing<[u8; 32]> {
+        let signing = zeroize::Zeroizing::new(self.signing.to_bytes());
+        zeroize::Zeroizing::new(blake3::derive_key(
+            "datacoop 2026-12-02 network endpoint key from identity v1",
+            signing.as_slice(),
+        ))
+    }
+
     /// The x25519 public key.
     pub fn x25519_public(&self) -> [u8; 32] {
         X25519Public::from(&self.agreement).to_bytes()
@@ -150,6 +162,18 @@ impl fmt::Debug for Identity {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_endpoint_seed_is_fixed_per_identity_and_unlike_its_keys() {
+        let a = Identity::from_seeds("Ada", [1; 32], [2; 32]);
+        let again = Identity::from_seeds("Ada (restored)", [1; 32], [3; 32]);
+        let other = Identity::from_seeds("Ada", [4; 32], [2; 32]);
+        assert_eq!(*a.endpoint_seed(), *again.endpoint_seed());
+        assert_ne!(*a.endpoint_seed(), *other.endpoint_seed());
+        assert_ne!(*a.endpoint_seed(), [1; 32]);
+        assert_ne!(*a.endpoint_seed(), a.verification_key().to_bytes());
+    }
+
     use super::*;
 
     #[test]

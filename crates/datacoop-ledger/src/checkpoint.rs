@@ -23,9 +23,11 @@ pub struct Checkpoint {
     pub extensions: Vec<String>,
 }
 
-/// The origin line of a cooperative's log: `datacoop.example/log/<coop id hex>`.
+/// The origin line of a cooperative's log: `datacoop/log/<coop id hex>`. Unique (the
+/// coop id is the hash of its genesis) and tied to no domain, which could lapse while
+/// receipts naming it live on; see LEDGER-NOTES.
 pub fn origin_for(coop: &Hash) -> String {
-    format!("datacoop.example/log/{}", hex::encode(coop))
+    format!("datacoop/log/{}", hex::encode(coop))
 }
 
 impl Checkpoint {

@@ -39,6 +39,8 @@ pub struct Log<S: LogStore> {
     checkpoints: BTreeMap<u64, SignedCheckpoint>,
     origin: String,
     last_checkpoint_at: Option<u64>,
+    /// Each witness's newest cosignature (and the size it cosigned): "now" by log time.
+    fresh: BTreeMap<[u8; 32], (u64, Cosignature)>,
 }
 
 impl<S: LogStore> Log<S> {
@@ -69,6 +71,7 @@ impl<S: LogStore> Log<S> {
             checkpoints: BTreeMap::new(),
             origin,
             last_checkpoint_at: None,
+            fresh: BTreeMap::new(),
         })
     }
 
@@ -114,6 +117,18 @@ impl<S: LogStore> Log<S> {
             });
         }
         let origin = origin_for(&state.coop());
+        // A newest cosignature is kept only if it still verifies over its checkpoint (a
+        // damaged one is dropped: the witness's next cosignature replaces it).
+        let mut fresh = BTreeMap::new();
+        for (witness, size, line) in store.fresh_cosignatures()? {
+            let cosig = Cosignature::parse_line(&line, witness)?;
+            let verifies = checkpoints
+                .get(&size)
+                .is_some_and(|cp: &SignedCheckpoint| cosig.verify(&cp.checkpoint).is_ok());
+            if verifies {
+                fresh.insert(witness, (size, cosig));
+            }
+        }
         Ok(Log {
             store,
             tree,
@@ -121,6 +136,7 @@ impl<S: LogStore> Log<S> {
             checkpoints,
             origin,
             last_checkpoint_at: None,
+            fresh,
         })
     }
 
@@ -430,8 +446,10 @@ impl<S: LogStore> Log<S> {
     }
 
     /// Adds a witness cosignature to the stored checkpoint of its size. A witness's first
-    /// cosignature for a size is kept (so log time never changes); the witness must be
-    /// in the current witness set.
+    /// cosignature for a size is kept there (so operations' log time never changes); its
+    /// newest one, whatever the size, is kept apart for [`Log::now`], so "now" moves in an
+    /// idle cooperative whose heartbeat re-cosigns one size. The witness must be in the
+    /// witness set in effect at that size.
     pub fn add_cosignature(&mut self, size: u64, cosig: &Cosignature) -> Result<(), LedgerError> {
         let witnesses = self
             .state
@@ -459,7 +477,29 @@ impl<S: LogStore> Log<S> {
             let note = cp.render();
             self.store.put_checkpoint(size, &note)?;
         }
+        let newer = self
+            .fresh
+            .get(&cosig.witness)
+            .is_none_or(|(_, seen)| cosig.timestamp > seen.timestamp);
+        if newer {
+            let line = cosig.to_note_signature().line();
+            self.store
+                .put_fresh_cosignature(&cosig.witness, size, &line)?;
+            self.fresh.insert(cosig.witness, (size, cosig.clone()));
+        }
         Ok(())
+    }
+
+    /// "Now" by log time: the newest time a witness quorum has attested, from each
+    /// witness's newest cosignature (of the witness set and quorum in effect at the
+    /// newest checkpoint; the same lower-median rule as operations' log time). None until
+    /// a quorum has cosigned. Expiry and the stale-checkpoint rule read this, never a
+    /// local clock.
+    pub fn now(&self) -> Option<u64> {
+        let size = self.latest_checkpoint()?.checkpoint.size;
+        let keys = self.state.keys_at(size)?;
+        let newest: Vec<Cosignature> = self.fresh.values().map(|(_, c)| c.clone()).collect();
+        log_time(&newest, &keys.witnesses, keys.quorum)
     }
 
     /// Inclusion proof for `index` in the tree of `size`.

@@ -46,6 +46,16 @@ pub trait LogStore {
     fn add_evidence(&mut self, evidence: &Evidence) -> Result<(), LedgerError>;
     /// All kept evidence.
     fn evidence(&self) -> Result<Vec<Evidence>, LedgerError>;
+    /// Stores (or replaces) a witness's newest cosignature line, over the checkpoint of
+    /// `size`: what "now" by log time is read from.
+    fn put_fresh_cosignature(
+        &mut self,
+        witness: &[u8; 32],
+        size: u64,
+        line: &str,
+    ) -> Result<(), LedgerError>;
+    /// Every witness's newest cosignature: the witness, the checkpoint size, the line.
+    fn fresh_cosignatures(&self) -> Result<Vec<([u8; 32], u64, String)>, LedgerError>;
 }
 
 /// An in-memory store (tests, tools, trainers' partial views).
@@ -57,6 +67,8 @@ pub struct MemStore {
     pub checkpoints: BTreeMap<u64, String>,
     /// Kept evidence.
     pub evidence: Vec<Evidence>,
+    /// Each witness's newest cosignature: checkpoint size and line.
+    pub fresh: BTreeMap<[u8; 32], (u64, String)>,
 }
 
 impl MemStore {
@@ -118,6 +130,22 @@ impl LogStore for MemStore {
     fn evidence(&self) -> Result<Vec<Evidence>, LedgerError> {
         Ok(self.evidence.clone())
     }
+    fn put_fresh_cosignature(
+        &mut self,
+        witness: &[u8; 32],
+        size: u64,
+        line: &str,
+    ) -> Result<(), LedgerError> {
+        self.fresh.insert(*witness, (size, line.to_owned()));
+        Ok(())
+    }
+    fn fresh_cosignatures(&self) -> Result<Vec<([u8; 32], u64, String)>, LedgerError> {
+        Ok(self
+            .fresh
+            .iter()
+            .map(|(w, (size, line))| (*w, *size, line.clone()))
+            .collect())
+    }
 }
 
 /// A sled-backed store: trees `headers`, `bodies`, `checkpoints`, `evidence`, keyed by
@@ -129,6 +157,7 @@ pub struct SledStore {
     bodies: sled::Tree,
     checkpoints: sled::Tree,
     evidence: sled::Tree,
+    fresh: sled::Tree,
     len: u64,
 }
 
@@ -150,6 +179,7 @@ impl SledStore {
         let bodies = db.open_tree("bodies").map_err(store_err)?;
         let checkpoints = db.open_tree("checkpoints").map_err(store_err)?;
         let evidence = db.open_tree("evidence").map_err(store_err)?;
+        let fresh = db.open_tree("fresh_cosignatures").map_err(store_err)?;
         let len = match headers.last().map_err(store_err)? {
             Some((k, _)) => key_to_u64(&k)? + 1,
             None => 0,
@@ -160,6 +190,7 @@ impl SledStore {
             bodies,
             checkpoints,
             evidence,
+            fresh,
             len,
         })
     }
@@ -276,6 +307,36 @@ impl LogStore for SledStore {
             .map(|r| {
                 let (_, v) = r.map_err(store_err)?;
                 crate::encoding::decode("evidence", &v)
+            })
+            .collect()
+    }
+    fn put_fresh_cosignature(
+        &mut self,
+        witness: &[u8; 32],
+        size: u64,
+        line: &str,
+    ) -> Result<(), LedgerError> {
+        let mut value = size.to_be_bytes().to_vec();
+        value.extend_from_slice(line.as_bytes());
+        self.fresh.insert(witness, value).map_err(store_err)?;
+        Ok(())
+    }
+    fn fresh_cosignatures(&self) -> Result<Vec<([u8; 32], u64, String)>, LedgerError> {
+        self.fresh
+            .iter()
+            .map(|r| {
+                let (k, v) = r.map_err(store_err)?;
+                let witness: [u8; 32] = k
+                    .as_ref()
+                    .try_into()
+                    .map_err(|_| store_err("malformed key"))?;
+                if v.len() < 8 {
+                    return Err(store_err("malformed fresh cosignature"));
+                }
+                let size = key_to_u64(&v[..8])?;
+                let line = String::from_utf8(v[8..].to_vec())
+                    .map_err(|_| LedgerError::note("cosignature is not UTF-8"))?;
+                Ok((witness, size, line))
             })
             .collect()
     }

@@ -10,9 +10,10 @@ use crate::evidence::Evidence;
 use crate::note::{NoteSignature, SIG_TYPE_COSIGNATURE, key_id};
 use crate::tree;
 
-/// The key name a witness cosigns under: `datacoop.example/witness/<key hex>`.
+/// The key name a witness cosigns under: `datacoop/witness/<key hex>` (see
+/// [`crate::origin_for`] for why no domain).
 pub fn witness_name(key: &[u8; 32]) -> String {
-    format!("datacoop.example/witness/{}", hex::encode(key))
+    format!("datacoop/witness/{}", hex::encode(key))
 }
 
 /// The message a cosigner signs: `cosignature/v1\ntime <t>\n` + checkpoint text.

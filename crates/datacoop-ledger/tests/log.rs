@@ -1225,3 +1225,31 @@ fn lowering_k_approves_a_request_whose_approvals_are_now_enough() {
     assert!(e.to_string().contains("0 of the 2"), "{e}");
     coop.append(&s1, grant_for(first));
 }
+
+/// In an idle cooperative the heartbeat re-publishes one checkpoint and witnesses cosign
+/// it again: "now" follows their newest cosignatures, while an operation's log time stays
+/// the time of the first quorum that covered it.
+#[test]
+fn now_moves_with_repeated_cosignatures_while_log_time_stays() {
+    let mut coop = Coop::new(MemStore::new());
+    let (ci, _) = coop.consent();
+    assert_eq!(coop.log.now(), None);
+    let cp = coop.checkpoint_and_cosign(T0 + 100, 3);
+    let first = coop.log.log_time(ci).unwrap();
+    assert_eq!(coop.log.now(), Some(first));
+
+    let again = coop.checkpoint_and_cosign(T0 + 500, 3);
+    assert_eq!(again.checkpoint, cp.checkpoint, "idle: the same size");
+    assert_eq!(coop.log.log_time(ci), Some(first), "log time never changes");
+    let now = coop.log.now().unwrap();
+    assert!((T0 + 500..=T0 + 502).contains(&now), "{now}");
+
+    // It survives reopening; a stored newest cosignature that no longer verifies is
+    // dropped rather than trusted.
+    let mut store = coop.log.store().clone();
+    assert_eq!(Log::open(store.clone()).unwrap().now(), Some(now));
+    for (_, (size, _)) in store.fresh.iter_mut() {
+        *size = 0;
+    }
+    assert_eq!(Log::open(store).unwrap().now(), None);
+}

@@ -286,6 +286,14 @@ impl LogStore for Failing {
     fn evidence(&self) -> Result<Vec<Evidence>, LedgerError> {
         self.0.evidence()
     }
+    fn put_fresh_cosignature(&mut self, _: &[u8; 32], _: u64, _: &str) -> Result<(), LedgerError> {
+        Err(LedgerError::Store {
+            detail: "disk full".into(),
+        })
+    }
+    fn fresh_cosignatures(&self) -> Result<Vec<([u8; 32], u64, String)>, LedgerError> {
+        self.0.fresh_cosignatures()
+    }
 }
 
 #[test]

@@ -1,0 +1,92 @@
+//! A member's iroh endpoint: keyed by the identity, offline by default (no relay, no
+//! portmapper, no public address lookup), loopback-only in tests.
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use datacoop_crypto::Identity;
+use iroh::endpoint::{NetReportConfig, PortmapperConfig, presets};
+use iroh::{Endpoint, RelayMode, SecretKey};
+
+use crate::NetError;
+
+/// Where a node listens (and what it tells peers to dial).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listen {
+    /// 127.0.0.1 on a free port: every test, demo and benchmark.
+    Loopback,
+    /// One address, bound and advertised (`--listen`, `DATACOOP_LISTEN`).
+    Addr(SocketAddr),
+}
+
+impl std::str::FromStr for Listen {
+    type Err = NetError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.trim()
+            .parse()
+            .map(Listen::Addr)
+            .map_err(|_| NetError::BadListenAddr {
+                given: s.to_owned(),
+            })
+    }
+}
+
+/// How to bind an endpoint.
+#[derive(Debug, Clone)]
+pub struct NetConfig {
+    /// Where to listen.
+    pub listen: Listen,
+    /// The protocols the endpoint accepts.
+    pub alpns: Vec<Vec<u8>>,
+}
+
+impl NetConfig {
+    /// Loopback only, accepting `alpns`: the configuration for tests.
+    pub fn loopback(alpns: Vec<Vec<u8>>) -> Self {
+        NetConfig {
+            listen: Listen::Loopback,
+            alpns,
+        }
+    }
+}
+
+/// The endpoint key of `identity`: derived from it (see
+/// [`Identity::endpoint_seed`]), so it is the same after a restore.
+pub fn endpoint_key(identity: &Identity) -> SecretKey {
+    SecretKey::from_bytes(&identity.endpoint_seed())
+}
+
+/// Binds `identity`'s endpoint. Only IP transports are used, on the one address
+/// `config.listen` names: no relay, no portmapper (it probes the LAN gateway), no address
+/// lookup beyond what is added later (peers are dialled at the addresses their tickets
+/// and the log give).
+pub async fn bind(identity: &Identity, config: &NetConfig) -> Result<Endpoint, NetError> {
+    let addr = match config.listen {
+        Listen::Loopback => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        Listen::Addr(addr) => addr,
+    };
+    let bind_error = |reason: String| NetError::Bind {
+        addr: addr.to_string(),
+        reason,
+    };
+    let endpoint = Endpoint::builder(presets::Minimal)
+        .clear_ip_transports()
+        .relay_mode(RelayMode::Disabled)
+        .clear_address_lookup()
+        .portmapper_config(PortmapperConfig::Disabled)
+        .net_report_config(NetReportConfig::minimal())
+        .secret_key(endpoint_key(identity))
+        .alpns(config.alpns.clone())
+        .bind_addr(addr)
+        .map_err(|e| bind_error(e.to_string()))?
+        .bind()
+        .await
+        .map_err(|e| bind_error(e.to_string()))?;
+    let bound = endpoint.bound_sockets();
+    tracing::info!(?bound, id = %endpoint.id().fmt_short(), "endpoint bound");
+    if config.listen == Listen::Loopback && !crate::error::all_loopback(&bound) {
+        endpoint.close().await;
+        return Err(bind_error(format!("it bound {bound:?}, not loopback only")));
+    }
+    Ok(endpoint)
+}

@@ -1,0 +1,37 @@
+//! datacoop on iroh: the network layer the cooperative's log, pinning and fetching stand
+//! on.
+//!
+//! - [`bind`] makes an iroh [`Endpoint`](iroh::Endpoint) for a member: its key is derived
+//!   from the member's identity ([`endpoint_key`]), so a restored identity speaks with the
+//!   same endpoint; relays, the portmapper and public address lookup are off (peers dial
+//!   the addresses carried in tickets and learned from the log), and [`Listen::Loopback`]
+//!   binds 127.0.0.1 only, as every test, demo and benchmark must.
+//! - [`InviteTicket`] is the invitation a steward hands out: a versioned, checksummed
+//!   compact string (`dcinvite…`) naming the cooperative, the invite operation, its secret
+//!   and where the inviter can be reached.
+//!
+//! ```
+//! use datacoop_net::{InviteTicket, Peer};
+//!
+//! let ticket = InviteTicket {
+//!     coop: [1; 32],
+//!     invite: [2; 32],
+//!     secret: [3; 32],
+//!     inviter: Peer { endpoint: [4; 32], addrs: vec!["127.0.0.1:4433".parse().unwrap()] },
+//! };
+//! let text = ticket.to_string();
+//! assert!(text.starts_with("dcinvite"));
+//! assert_eq!(text.parse::<InviteTicket>().unwrap(), ticket);
+//! ```
+//!
+//! Not here yet (see the cooperative-over-iroh issue): the log protocol (pull, submit,
+//! cosign, proofs, join), gossip announcements, the membership check on connections,
+//! mDNS and self-hosted relays.
+
+mod endpoint;
+mod error;
+mod ticket;
+
+pub use endpoint::{Listen, NetConfig, bind, endpoint_key};
+pub use error::NetError;
+pub use ticket::{InviteTicket, Peer};

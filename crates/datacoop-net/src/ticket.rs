@@ -1,0 +1,228 @@
+//! Invitation tickets: what a steward hands a new member (or trainer) to join with.
+//!
+//! The text is an [`iroh_tickets::Ticket`]: the kind `dcinvite`, then lowercase base32 of
+//! `version (1) || postcard(fields) || checksum`, the checksum being the first 4 bytes of
+//! the BLAKE3 hash of what precedes it. The checksum tells a mistyped or cut ticket
+//! (damaged) from one that decodes but was never issued (refused by the inviter).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+use iroh_tickets::{ParseError, Ticket};
+use serde::{Deserialize, Serialize};
+
+use crate::NetError;
+
+/// The format this version writes.
+const VERSION: u8 = 1;
+const CHECKSUM_LEN: usize = 4;
+const DAMAGED: &str = "damaged";
+const TOO_NEW: &str = "too new";
+const BAD_INVITER: &str = "bad inviter";
+
+/// A peer as tickets and the log name it: its endpoint id and the addresses to dial.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Peer {
+    /// The endpoint id (an ed25519 public key).
+    pub endpoint: [u8; 32],
+    /// Where it listens.
+    pub addrs: Vec<SocketAddr>,
+}
+
+/// An invitation to a cooperative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteTicket {
+    /// The cooperative's id (the hash of its genesis).
+    pub coop: [u8; 32],
+    /// The invite operation on the log.
+    pub invite: [u8; 32],
+    /// The secret whose hash the invite operation holds; the join reveals it.
+    pub secret: [u8; 32],
+    /// The inviting steward's node, which the join is sent to.
+    pub inviter: Peer,
+}
+
+fn checksum(bytes: &[u8]) -> [u8; CHECKSUM_LEN] {
+    let hash = blake3::hash(bytes);
+    let mut out = [0; CHECKSUM_LEN];
+    out.copy_from_slice(&hash.as_bytes()[..CHECKSUM_LEN]);
+    out
+}
+
+impl Ticket for InviteTicket {
+    const KIND: &'static str = "dcinvite";
+
+    fn encode_bytes(&self) -> Vec<u8> {
+        let mut out = vec![VERSION];
+        // Serialising fixed-size arrays, a Vec and socket addresses cannot fail.
+        out.extend(postcard::to_stdvec(self).unwrap_or_default());
+        let sum = checksum(&out);
+        out.extend_from_slice(&sum);
+        out
+    }
+
+    fn decode_bytes(bytes: &[u8]) -> Result<Self, ParseError> {
+        let Some(split) = bytes.len().checked_sub(CHECKSUM_LEN).filter(|&n| n > 0) else {
+            return Err(ParseError::verification_failed(DAMAGED));
+        };
+        let (body, sum) = bytes.split_at(split);
+        if checksum(body) != sum {
+            return Err(ParseError::verification_failed(DAMAGED));
+        }
+        if body[0] != VERSION {
+            return Err(ParseError::verification_failed(TOO_NEW));
+        }
+        let ticket: InviteTicket = postcard::from_bytes(&body[1..])
+            .map_err(|_| ParseError::verification_failed(DAMAGED))?;
+        if iroh::PublicKey::from_bytes(&ticket.inviter.endpoint).is_err() {
+            return Err(ParseError::verification_failed(BAD_INVITER));
+        }
+        Ok(ticket)
+    }
+}
+
+impl fmt::Display for InviteTicket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.encode_string())
+    }
+}
+
+impl FromStr for InviteTicket {
+    type Err = NetError;
+
+    /// Parses a ticket as pasted: surrounding white space and line breaks (a ticket
+    /// wrapped by a mail program) are ignored, upper case is accepted.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        InviteTicket::decode_string(&text).map_err(|e| match e {
+            ParseError::Kind { expected, .. } => NetError::NotATicket { expected },
+            ParseError::Verify { message, .. } if message == TOO_NEW => NetError::TicketTooNew,
+            ParseError::Verify { message, .. } if message == BAD_INVITER => NetError::BadInviter,
+            _ => NetError::TicketDamaged,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket() -> InviteTicket {
+        InviteTicket {
+            coop: [1; 32],
+            invite: [2; 32],
+            secret: [3; 32],
+            inviter: Peer {
+                endpoint: *iroh::SecretKey::from_bytes(&[9; 32]).public().as_bytes(),
+                addrs: vec![
+                    "127.0.0.1:4433".parse().unwrap(),
+                    "[::1]:4433".parse().unwrap(),
+                ],
+            },
+        }
+    }
+
+    #[test]
+    fn a_ticket_round_trips_as_pasted() {
+        let t = ticket();
+        let text = t.to_string();
+        assert!(text.starts_with("dcinvite"), "{text}");
+        assert!(
+            text.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        );
+        assert_eq!(text.parse::<InviteTicket>().unwrap(), t);
+        // Wrapped by a mail program, shouted, with a trailing newline.
+        let (a, b) = text.split_at(30);
+        let mangled = format!("  {}\n{}\n", a.to_uppercase(), b);
+        assert_eq!(mangled.parse::<InviteTicket>().unwrap(), t);
+    }
+
+    #[test]
+    fn each_kind_of_bad_ticket_is_named() {
+        let text = ticket().to_string();
+        assert!(matches!(
+            "hello".parse::<InviteTicket>(),
+            Err(NetError::NotATicket {
+                expected: "dcinvite"
+            })
+        ));
+        // Every single-character change and every cut is caught as damage.
+        let alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        for at in "dcinvite".len()..text.len() {
+            let original = text.as_bytes()[at] as char;
+            let other = alphabet.chars().find(|&c| c != original).unwrap();
+            let mut changed = text.clone();
+            changed.replace_range(at..=at, &other.to_string());
+            let err = changed.parse::<InviteTicket>().unwrap_err();
+            assert!(matches!(err, NetError::TicketDamaged), "at {at}: {err}");
+        }
+        for cut in ["dcinvite".len(), text.len() / 2, text.len() - 1] {
+            let err = text[..cut].parse::<InviteTicket>().unwrap_err();
+            assert!(
+                matches!(err, NetError::TicketDamaged),
+                "cut at {cut}: {err}"
+            );
+        }
+        assert!(
+            NetError::TicketDamaged
+                .to_string()
+                .contains("a character is missing or wrong")
+        );
+    }
+
+    #[test]
+    fn a_newer_format_or_an_invalid_inviter_is_said_so() {
+        let mut bytes = ticket().encode_bytes();
+        bytes.truncate(bytes.len() - CHECKSUM_LEN);
+        bytes[0] = VERSION + 1;
+        let sum = checksum(&bytes);
+        bytes.extend_from_slice(&sum);
+        let mut text = InviteTicket::KIND.to_owned();
+        text.push_str(&data_encoding_lower(&bytes));
+        assert!(matches!(
+            text.parse::<InviteTicket>(),
+            Err(NetError::TicketTooNew)
+        ));
+
+        // An endpoint id that is not a point on the curve.
+        let mut bad = ticket();
+        bad.inviter.endpoint = (0..=255u8)
+            .map(|b| {
+                let mut key = [b; 32];
+                key[31] &= 0x7f;
+                key
+            })
+            .find(|key| iroh::PublicKey::from_bytes(key).is_err())
+            .expect("some 32-byte string is not a curve point");
+        assert!(matches!(
+            bad.to_string().parse::<InviteTicket>(),
+            Err(NetError::BadInviter)
+        ));
+    }
+
+    /// Base32 as tickets write it, for building tickets by hand.
+    fn data_encoding_lower(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+        let mut out = String::new();
+        let mut buffer: u32 = 0;
+        let mut bits = 0;
+        for &b in bytes {
+            buffer = (buffer << 8) | u32::from(b);
+            bits += 8;
+            while bits >= 5 {
+                bits -= 5;
+                out.push(ALPHABET[((buffer >> bits) & 31) as usize] as char);
+            }
+        }
+        if bits > 0 {
+            out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
+        }
+        out
+    }
+}
