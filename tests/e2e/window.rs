@@ -526,11 +526,11 @@ async fn settings_change_the_passphrase_and_only_the_new_one_unlocks() {
     app.fill("#settings-pass-new", "short").await;
     app.fill("#settings-pass-confirm", "shirt").await;
     app.click("#settings-pass-change").await;
-    app.wait_text("#settings-pass-current-error", "current passphrase")
+    app.wait_text("#settings-pass-current-problem", "current passphrase")
         .await;
-    app.wait_text("#settings-pass-new-error", "8 characters")
+    app.wait_text("#settings-pass-new-problem", "8 characters")
         .await;
-    app.wait_text("#settings-pass-confirm-error", "differ")
+    app.wait_text("#settings-pass-confirm-problem", "differ")
         .await;
     app.screenshot("settings-passphrase-problems").await;
     app.fill("#settings-pass-current", "not my passphrase")
@@ -538,7 +538,7 @@ async fn settings_change_the_passphrase_and_only_the_new_one_unlocks() {
     app.fill("#settings-pass-new", new).await;
     app.fill("#settings-pass-confirm", new).await;
     app.click("#settings-pass-change").await;
-    app.wait_text("#settings-pass-current-error", "does not open")
+    app.wait_text("#settings-pass-current-problem", "does not open")
         .await;
     app.fill("#settings-pass-current", PASSPHRASE).await;
     app.click("#settings-pass-change").await;

@@ -19,6 +19,10 @@ use crate::tree::MerkleTree;
 use crate::verify::verify_signatures;
 use crate::witness::{Cosignature, log_time};
 
+mod ingest;
+
+pub use ingest::Ingested;
+
 /// What [`Log::sequence`] did with a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SequenceOutcome {
@@ -477,6 +481,11 @@ impl<S: LogStore> Log<S> {
             let note = cp.render();
             self.store.put_checkpoint(size, &note)?;
         }
+        self.remember_fresh(size, cosig)
+    }
+
+    /// Keeps `cosig` (over the checkpoint of `size`) as its witness's newest, if it is.
+    fn remember_fresh(&mut self, size: u64, cosig: &Cosignature) -> Result<(), LedgerError> {
         let newer = self
             .fresh
             .get(&cosig.witness)
@@ -488,6 +497,20 @@ impl<S: LogStore> Log<S> {
             self.fresh.insert(cosig.witness, (size, cosig.clone()));
         }
         Ok(())
+    }
+
+    /// The newest checkpoint as peers should receive it: with each witness's newest
+    /// cosignature of it (the stored note keeps their first ones), so a replica's
+    /// [`Log::now`] moves with this log's.
+    pub fn checkpoint_to_share(&self) -> Option<SignedCheckpoint> {
+        let mut cp = self.latest_checkpoint()?.clone();
+        let size = cp.checkpoint.size;
+        for (fresh_size, cosig) in self.fresh.values() {
+            if *fresh_size == size {
+                cp.add_cosignature(cosig);
+            }
+        }
+        Some(cp)
     }
 
     /// "Now" by log time: the newest time a witness quorum has attested, from each

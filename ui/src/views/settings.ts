@@ -4,9 +4,9 @@ import type { PublicIdentity } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount, reveal, technical } from "../dom";
 import { errorCode } from "../errors";
-import { refuseField } from "../forms";
+import { liveChecks, refuseField } from "../forms";
 import { kitConfirmed, markKitConfirmed } from "../kitReminder";
-import { strength } from "../strength";
+import { passphraseProblem } from "../strength";
 import { en } from "../i18n/en";
 import { applyTheme, loadTheme, type ThemeChoice } from "../theme";
 import { kitPanel } from "./kit";
@@ -118,53 +118,27 @@ function passphraseCard(): HTMLElement {
   const current = field("settings-pass-current", "current-password");
   const next = field("settings-pass-new", "new-password");
   const confirm = field("settings-pass-confirm", "new-password");
-  const errorFor = (input: HTMLInputElement) =>
-    h("p", { class: "error", id: `${input.id}-error`, role: "alert", hidden: true });
-  const errors = new Map([current, next, confirm].map((input) => [input, errorFor(input)]));
   const result = h("p", { id: "settings-pass-result", role: "status" });
   const submit = h("button", { type: "submit", class: "secondary", id: "settings-pass-change" }, t.change);
-  const show = (input: HTMLInputElement, message: string) => {
-    const error = errors.get(input)!;
-    error.hidden = false;
-    error.textContent = message;
-    input.setAttribute("aria-invalid", "true");
-  };
-  const clear = (input: HTMLInputElement) => {
-    const error = errors.get(input)!;
-    error.hidden = true;
-    error.textContent = "";
-    input.removeAttribute("aria-invalid");
-  };
   // Problems are said beside each field as soon as they can be, and go once fixed.
-  const check = (): HTMLInputElement | null => {
-    let first: HTMLInputElement | null = null;
-    const problem = (input: HTMLInputElement, message: string | null) => {
-      if (message) {
-        show(input, message);
-        first ??= input;
-      } else {
-        clear(input);
-      }
-    };
-    problem(current, current.value ? null : t.currentMissing);
-    problem(next, next.value.length < 8 ? t.tooShort : strength(next.value) === "weak" ? t.weak : null);
-    problem(confirm, confirm.value === next.value ? null : t.mismatch);
-    return first;
-  };
+  const checks = liveChecks([
+    { field: current, problem: () => (current.value ? null : t.currentMissing) },
+    {
+      field: next,
+      problem: () => {
+        const problem = passphraseProblem(next.value);
+        return problem === "too_short" ? t.tooShort : problem === "weak" ? t.weak : null;
+      },
+    },
+    { field: confirm, problem: () => (confirm.value === next.value ? null : t.mismatch) },
+  ]);
   for (const input of [current, next, confirm]) {
-    input.addEventListener("input", () => {
-      result.textContent = "";
-      if (input.getAttribute("aria-invalid")) check();
-    });
+    input.addEventListener("input", () => (result.textContent = ""));
   }
   const form = h("form", {
     onsubmit: async (e: Event) => {
       e.preventDefault();
-      const wrong = check();
-      if (wrong) {
-        wrong.focus();
-        return;
-      }
+      if (!checks.validate()) return;
       submit.disabled = true;
       submit.textContent = t.working;
       try {
@@ -173,18 +147,18 @@ function passphraseCard(): HTMLElement {
         result.textContent = t.changed;
       } catch (err) {
         const field = errorCode(err) === "input.passphrase_too_short" ? next : current;
-        refuseField(errors.get(field)!, field, err);
+        refuseField(checks.messageFor(field), field, err);
       } finally {
         submit.disabled = false;
         submit.textContent = t.change;
       }
     },
   },
-    h("label", { for: current.id }, t.current), current, errors.get(current)!,
+    h("label", { for: current.id }, t.current), current, checks.messageFor(current),
     h("label", { for: next.id }, t.new),
     h("p", { class: "muted small", id: "settings-pass-rules" }, t.rules),
-    next, errors.get(next)!,
-    h("label", { for: confirm.id }, t.confirm), confirm, errors.get(confirm)!,
+    next, checks.messageFor(next),
+    h("label", { for: confirm.id }, t.confirm), confirm, checks.messageFor(confirm),
     h("div", { class: "actions start" }, submit),
     result);
   return h("section", { class: "card", "aria-labelledby": "settings-pass-title" },
