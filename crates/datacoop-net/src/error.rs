@@ -33,6 +33,33 @@ pub enum NetError {
     /// An invitation from a newer datacoop.
     #[error("this invitation was made by a newer datacoop; update datacoop to use it")]
     TicketTooNew,
+    /// The peer could not be reached.
+    #[error("the peer cannot be reached: {reason}")]
+    PeerUnreachable {
+        /// Why.
+        reason: String,
+    },
+    /// The connection to the peer ended midway.
+    #[error("the connection to the peer was lost: {reason}")]
+    PeerLost {
+        /// Why.
+        reason: String,
+    },
+    /// The peer refused a request.
+    #[error("the peer refused: {reason}")]
+    PeerRefused {
+        /// Its reason.
+        reason: String,
+    },
+    /// The peer answered something that is not the protocol.
+    #[error("the peer's answer makes no sense: {what}")]
+    BadAnswer {
+        /// What was wrong.
+        what: String,
+    },
+    /// What the peer sent does not verify against the log.
+    #[error(transparent)]
+    Ledger(#[from] datacoop_ledger::LedgerError),
     /// The inviter's endpoint id in the invitation is not a valid key.
     #[error("this invitation names an inviter that is not a valid endpoint")]
     BadInviter,

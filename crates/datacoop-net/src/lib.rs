@@ -24,14 +24,19 @@
 //! assert_eq!(text.parse::<InviteTicket>().unwrap(), ticket);
 //! ```
 //!
-//! Not here yet (see the cooperative-over-iroh issue): the log protocol (pull, submit,
-//! cosign, proofs, join), gossip announcements, the membership check on connections,
-//! mDNS and self-hosted relays.
+//! - [`log_sync`] serves a node's log on [`LOG_ALPN`] and lets a replica [`catch_up`]:
+//!   batches that end at operator-signed checkpoints, each verified and written once.
+//!
+//! Not here yet (see the cooperative-over-iroh issue): submitting to the operator,
+//! cosigning, proofs and joins over the protocol, gossip announcements, the membership
+//! check on connections, mDNS and self-hosted relays.
 
 mod endpoint;
 mod error;
+pub mod log_sync;
 mod ticket;
 
 pub use endpoint::{Listen, NetConfig, bind, endpoint_key};
 pub use error::NetError;
+pub use log_sync::{LOG_ALPN, LogProtocol, catch_up};
 pub use ticket::{InviteTicket, Peer};

@@ -1,0 +1,264 @@
+//! The log over the network: a node serves its operations and checkpoints on
+//! [`LOG_ALPN`], and a replica pulls what it lacks and ingests it batch by batch
+//! ([`catch_up`]), each batch ending at a checkpoint the operator signed.
+//!
+//! One request per bidirectional stream: the client writes a postcard [`Request`] and
+//! finishes its side; the server answers one postcard [`Response`] and finishes. Gossip
+//! (announcing new checkpoints) comes on top of this; correctness never depends on it.
+
+use std::sync::{Arc, Mutex};
+
+use datacoop_ledger::{LedgerError, Log, LogStore, Operation, SignedCheckpoint};
+use iroh::endpoint::Connection;
+use iroh::protocol::{AcceptError, ProtocolHandler};
+use iroh::{Endpoint, EndpointAddr};
+use serde::{Deserialize, Serialize};
+
+use crate::NetError;
+
+/// The log protocol's ALPN.
+pub const LOG_ALPN: &[u8] = b"datacoop/log/1";
+
+/// Requests are small; a batch may be large (operations are a few hundred bytes).
+const MAX_REQUEST: usize = 4 * 1024;
+const MAX_RESPONSE: usize = 64 * 1024 * 1024;
+
+/// How many operations a replica asks for at a time (the server ends each batch at a
+/// checkpoint, so a batch may be shorter, or longer when checkpoints are sparse).
+pub const DEFAULT_BATCH: u64 = 20_000;
+
+/// A request on the log protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Request {
+    /// The newest checkpoint, as the peer shares it.
+    Head,
+    /// Operations from index `from` on, about `limit` of them, ending at a checkpoint.
+    Pull {
+        /// The first index wanted (the replica's length).
+        from: u64,
+        /// About how many.
+        limit: u64,
+    },
+}
+
+/// An answer on the log protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Response {
+    /// The newest checkpoint note, if the log has one.
+    Head(Option<String>),
+    /// Operations (transport encoding) and the checkpoint note at their end.
+    Batch {
+        /// The operations, in log order.
+        ops: Vec<Vec<u8>>,
+        /// The checkpoint at `from + ops.len()`.
+        checkpoint: String,
+    },
+    /// The peer could not answer.
+    Refused(String),
+}
+
+/// A log this node serves.
+pub trait LogSource: Send + Sync + 'static {
+    /// The newest checkpoint, with each witness's newest cosignature.
+    fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError>;
+    /// Operations from `from` up to a checkpoint, about `limit` of them (none, with the
+    /// newest checkpoint, when `from` is the log's end).
+    fn batch(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError>;
+}
+
+impl<S: LogStore + Send + 'static> LogSource for Mutex<Log<S>> {
+    fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
+        Ok(lock(self)?.checkpoint_to_share())
+    }
+
+    fn batch(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
+        let log = lock(self)?;
+        let Some(head) = log.checkpoint_to_share() else {
+            return Ok(None);
+        };
+        let newest = head.checkpoint.size;
+        if from >= newest {
+            return Ok(Some((Vec::new(), head)));
+        }
+        // The furthest checkpoint within reach, else the first beyond it.
+        let reach = from.saturating_add(limit.max(1));
+        let end = log
+            .checkpoints()
+            .range(from + 1..=reach)
+            .next_back()
+            .or_else(|| log.checkpoints().range(reach..).next())
+            .map_or(newest, |(size, _)| *size);
+        let checkpoint = if end == newest {
+            head
+        } else {
+            log.checkpoints()[&end].clone()
+        };
+        let ops = (from..end)
+            .map(|i| log.operation(i))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some((ops, checkpoint)))
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, LedgerError> {
+    m.lock().map_err(|_| LedgerError::Store {
+        detail: "the log's lock was poisoned".into(),
+    })
+}
+
+/// Serves a [`LogSource`] on [`LOG_ALPN`] (register it with an iroh `Router`).
+#[derive(Debug)]
+pub struct LogProtocol<L> {
+    log: Arc<L>,
+}
+
+impl<L> Clone for LogProtocol<L> {
+    fn clone(&self) -> Self {
+        LogProtocol {
+            log: Arc::clone(&self.log),
+        }
+    }
+}
+
+impl<L: LogSource> LogProtocol<L> {
+    /// Serves `log`.
+    pub fn new(log: Arc<L>) -> Self {
+        LogProtocol { log }
+    }
+
+    fn answer(&self, request: &[u8]) -> Response {
+        let request: Request = match postcard::from_bytes(request) {
+            Ok(r) => r,
+            Err(_) => return Response::Refused("not a log protocol request".into()),
+        };
+        let answered = match request {
+            Request::Head => self
+                .log
+                .head()
+                .map(|cp| Response::Head(cp.map(|c| c.render()))),
+            Request::Pull { from, limit } => self.log.batch(from, limit).map(|b| match b {
+                Some((ops, cp)) => Response::Batch {
+                    ops: ops.iter().map(Operation::encode).collect(),
+                    checkpoint: cp.render(),
+                },
+                None => Response::Head(None),
+            }),
+        };
+        answered.unwrap_or_else(|e| Response::Refused(e.to_string()))
+    }
+}
+
+impl<L: LogSource + std::fmt::Debug> ProtocolHandler for LogProtocol<L> {
+    async fn accept(&self, connection: Connection) -> Result<(), AcceptError> {
+        // Each stream is one request; the connection ends when the peer closes it.
+        while let Ok((mut send, mut recv)) = connection.accept_bi().await {
+            let request = recv
+                .read_to_end(MAX_REQUEST)
+                .await
+                .map_err(AcceptError::from_err)?;
+            let this = self.clone();
+            let response = tokio::task::spawn_blocking(move || this.answer(&request))
+                .await
+                .map_err(AcceptError::from_err)?;
+            let bytes = postcard::to_stdvec(&response).map_err(AcceptError::from_err)?;
+            send.write_all(&bytes)
+                .await
+                .map_err(AcceptError::from_err)?;
+            send.finish().map_err(AcceptError::from_err)?;
+        }
+        Ok(())
+    }
+}
+
+/// One request and its answer.
+async fn ask(connection: &Connection, request: &Request) -> Result<Response, NetError> {
+    let lost = |e: String| NetError::PeerLost { reason: e };
+    let (mut send, mut recv) = connection
+        .open_bi()
+        .await
+        .map_err(|e| lost(e.to_string()))?;
+    let bytes = postcard::to_stdvec(request).map_err(|e| lost(e.to_string()))?;
+    send.write_all(&bytes)
+        .await
+        .map_err(|e| lost(e.to_string()))?;
+    send.finish().map_err(|e| lost(e.to_string()))?;
+    let answer = recv
+        .read_to_end(MAX_RESPONSE)
+        .await
+        .map_err(|e| lost(e.to_string()))?;
+    postcard::from_bytes(&answer).map_err(|_| NetError::BadAnswer {
+        what: "not a log protocol answer".into(),
+    })
+}
+
+/// What catching up did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaughtUp {
+    /// Operations appended.
+    pub appended: u64,
+    /// Batches ingested.
+    pub batches: u64,
+    /// The log's length afterwards.
+    pub len: u64,
+}
+
+/// Pulls from `peer` everything `log` lacks, batch by batch, each verified and written
+/// once (see [`Log::ingest`]); stops when the replica holds the peer's newest
+/// checkpoint. A batch the ledger refuses (tampered, forged, inconsistent) ends the
+/// catch-up with that error; what was ingested before it stays.
+pub async fn catch_up<S: LogStore + Send + 'static>(
+    endpoint: &Endpoint,
+    peer: impl Into<EndpointAddr>,
+    log: &Arc<Mutex<Log<S>>>,
+    batch: u64,
+) -> Result<CaughtUp, NetError> {
+    let connection =
+        endpoint
+            .connect(peer, LOG_ALPN)
+            .await
+            .map_err(|e| NetError::PeerUnreachable {
+                reason: e.to_string(),
+            })?;
+    let mut done = CaughtUp::default();
+    loop {
+        let from = lock(log)?.len();
+        let (ops, note) = match ask(&connection, &Request::Pull { from, limit: batch }).await? {
+            Response::Batch { ops, checkpoint } => (ops, checkpoint),
+            Response::Head(None) => break,
+            Response::Head(Some(_)) => {
+                return Err(NetError::BadAnswer {
+                    what: "a head where a batch was asked for".into(),
+                });
+            }
+            Response::Refused(why) => return Err(NetError::PeerRefused { reason: why }),
+        };
+        let checkpoint = SignedCheckpoint::parse(&note)?;
+        let ops = ops
+            .iter()
+            .map(|bytes| Operation::decode(bytes))
+            .collect::<Result<Vec<_>, _>>()?;
+        let caught_up = ops.is_empty();
+        let log = Arc::clone(log);
+        let ingested = tokio::task::spawn_blocking(move || lock(&log)?.ingest(ops, &checkpoint, 2))
+            .await
+            .map_err(|e| NetError::PeerLost {
+                reason: e.to_string(),
+            })??;
+        done.appended += ingested.appended;
+        done.batches += 1;
+        if caught_up {
+            break;
+        }
+    }
+    done.len = lock(log)?.len();
+    connection.close(0u32.into(), b"caught up");
+    Ok(done)
+}

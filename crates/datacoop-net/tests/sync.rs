@@ -1,0 +1,209 @@
+//! Catching up over loopback: a replica pulls a served log batch by batch, ends up with
+//! the same verified log, picks up later operations, and refuses a hostile peer's batch
+//! without keeping any of it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{Arc, Mutex};
+
+use datacoop_core::Role;
+use datacoop_crypto::Identity;
+use datacoop_ledger::{
+    Body, Genesis, LedgerError, Log, MemStore, Operation, SignedCheckpoint, VerifyOptions, sha256,
+    verify_log,
+};
+use datacoop_net::log_sync::LogSource;
+use datacoop_net::{LOG_ALPN, LogProtocol, NetConfig, NetError, bind, catch_up};
+use ed25519_consensus::SigningKey;
+use iroh::EndpointAddr;
+use iroh::protocol::Router;
+
+const T0: u64 = 1_700_000_000;
+
+struct Operator {
+    log: Arc<Mutex<Log<MemStore>>>,
+    steward: SigningKey,
+    operator: SigningKey,
+}
+
+impl Operator {
+    fn new() -> Self {
+        let steward = SigningKey::from([1; 32]);
+        let operator = SigningKey::from([2; 32]);
+        let genesis = Genesis::new(
+            "Runners",
+            vec![steward.verification_key().to_bytes()],
+            operator.verification_key().to_bytes(),
+        );
+        let op = Operation::genesis(&steward, genesis, T0).unwrap();
+        Operator {
+            log: Arc::new(Mutex::new(Log::create(MemStore::new(), op).unwrap())),
+            steward,
+            operator,
+        }
+    }
+
+    /// Sequences `n` invitations in batches of `batch`, each with its checkpoint.
+    fn sequence(&self, n: u64, batch: u64) {
+        let mut log = self.log.lock().unwrap();
+        let me = self.steward.verification_key().to_bytes();
+        let coop = log.state().coop();
+        let mut left = n;
+        while left > 0 {
+            let (mut seq, mut prev) = log.next_for(&me);
+            let mut ops = Vec::new();
+            for _ in 0..left.min(batch) {
+                let body = Body::Invite {
+                    secret_hash: sha256(&seq.to_be_bytes()),
+                    role: Role::Member,
+                    expires: T0 + 86_400,
+                };
+                let op = Operation::new(&self.steward, coop, seq, prev, T0 + seq, body);
+                prev = Some(op.id());
+                seq += 1;
+                ops.push(op);
+            }
+            left -= ops.len() as u64;
+            let done = log.sequence(ops, &self.operator, T0 + seq).unwrap();
+            assert!(done.rejected.is_empty(), "{:?}", done.rejected);
+        }
+    }
+
+    fn replica(&self) -> Arc<Mutex<Log<MemStore>>> {
+        let genesis = self.log.lock().unwrap().operation(0).unwrap();
+        Arc::new(Mutex::new(Log::create(MemStore::new(), genesis).unwrap()))
+    }
+}
+
+async fn serve(identity: &Identity, source: impl LogSource + std::fmt::Debug) -> Router {
+    let endpoint = bind(identity, &NetConfig::loopback(Vec::new()))
+        .await
+        .unwrap();
+    Router::builder(endpoint)
+        .accept(LOG_ALPN, LogProtocol::new(Arc::new(source)))
+        .spawn()
+}
+
+fn addr(router: &Router) -> EndpointAddr {
+    let endpoint = router.endpoint();
+    EndpointAddr::new(endpoint.id()).with_ip_addr(endpoint.bound_sockets()[0])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_catches_up_over_loopback_and_keeps_up() {
+    let operator = Operator::new();
+    operator.sequence(1_200, 250);
+    let server_log = Arc::clone(&operator.log);
+    let server = serve(
+        &Identity::from_seeds("Op", [3; 32], [4; 32]),
+        ArcLog(server_log),
+    )
+    .await;
+    let member = bind(
+        &Identity::from_seeds("Bo", [5; 32], [6; 32]),
+        &NetConfig::loopback(Vec::new()),
+    )
+    .await
+    .unwrap();
+    let replica = operator.replica();
+
+    let done = catch_up(&member, addr(&server), &replica, 400)
+        .await
+        .unwrap();
+    assert_eq!(done.appended, 1_200);
+    assert!(done.batches >= 4, "{done:?}");
+    {
+        let (ours, theirs) = (replica.lock().unwrap(), operator.log.lock().unwrap());
+        assert_eq!(ours.len(), theirs.len());
+        assert_eq!(ours.tree().root(), theirs.tree().root());
+        assert_eq!(ours.latest_checkpoint(), theirs.latest_checkpoint());
+        verify_log(ours.store(), &VerifyOptions::default()).unwrap();
+    }
+
+    // Later operations arrive on the next catch-up; nothing new is a no-op.
+    operator.sequence(30, 30);
+    let again = catch_up(&member, addr(&server), &replica, 400)
+        .await
+        .unwrap();
+    assert_eq!(again.appended, 30);
+    let idle = catch_up(&member, addr(&server), &replica, 400)
+        .await
+        .unwrap();
+    assert_eq!(idle.appended, 0);
+    assert_eq!(idle.len, operator.log.lock().unwrap().len());
+
+    member.close().await;
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampering_peer_is_refused_and_nothing_of_its_batch_is_kept() {
+    let operator = Operator::new();
+    operator.sequence(100, 100);
+    let tampering = Tampering(Arc::clone(&operator.log));
+    let server = serve(
+        &Identity::from_seeds("Mallory", [7; 32], [8; 32]),
+        tampering,
+    )
+    .await;
+    let member = bind(
+        &Identity::from_seeds("Bo", [5; 32], [6; 32]),
+        &NetConfig::loopback(Vec::new()),
+    )
+    .await
+    .unwrap();
+    let replica = operator.replica();
+    let err = catch_up(&member, addr(&server), &replica, 400)
+        .await
+        .unwrap_err();
+    match &err {
+        NetError::Ledger(e) => assert_eq!(e.code().as_str(), "ledger.body_hash_mismatch", "{e}"),
+        other => panic!("expected the ledger to refuse the batch, got {other}"),
+    }
+    assert_eq!(
+        replica.lock().unwrap().len(),
+        1,
+        "nothing of the batch is kept"
+    );
+    member.close().await;
+    server.shutdown().await.unwrap();
+}
+
+/// The operator's log, served as is.
+#[derive(Debug)]
+struct ArcLog(Arc<Mutex<Log<MemStore>>>);
+
+impl LogSource for ArcLog {
+    fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
+        self.0.head()
+    }
+    fn batch(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
+        self.0.batch(from, limit)
+    }
+}
+
+/// A peer that changes one operation's body in every batch it serves.
+#[derive(Debug)]
+struct Tampering(Arc<Mutex<Log<MemStore>>>);
+
+impl LogSource for Tampering {
+    fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
+        self.0.head()
+    }
+    fn batch(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
+        let mut batch = self.0.batch(from, limit)?;
+        if let Some((ops, _)) = &mut batch
+            && let Some(op) = ops.get_mut(3)
+        {
+            op.body = Some(Body::Leave);
+        }
+        Ok(batch)
+    }
+}
