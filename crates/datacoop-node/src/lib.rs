@@ -41,6 +41,7 @@ pub mod ledger_handle;
 mod lock;
 mod node;
 mod owner;
+mod read_only;
 mod save;
 mod session;
 pub mod views;
