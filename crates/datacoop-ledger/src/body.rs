@@ -321,6 +321,12 @@ pub enum Body {
         /// Hash of the released blob.
         blob: Hash,
     },
+    /// The author's network endpoint (an ed25519 key the identity derives): peers refuse
+    /// connections from endpoints no member announced. A join carries the joiner's.
+    EndpointAnnounce {
+        /// The endpoint's public key.
+        endpoint_key: KeyBytes,
+    },
 }
 
 /// The kind of an operation, named in its signed header.
@@ -346,6 +352,7 @@ pub enum OpKind {
     Revocation,
     ErasureNotice,
     PinRelease,
+    EndpointAnnounce,
 }
 
 impl OpKind {
@@ -402,6 +409,7 @@ impl Body {
             Body::Revocation { .. } => OpKind::Revocation,
             Body::ErasureNotice { .. } => OpKind::ErasureNotice,
             Body::PinRelease { .. } => OpKind::PinRelease,
+            Body::EndpointAnnounce { .. } => OpKind::EndpointAnnounce,
         }
     }
 
@@ -464,6 +472,11 @@ impl Body {
             }
             Body::ErasureNotice { ops } if ops.is_empty() || ops.len() > MAX_LIST => {
                 return bad("an erasure notice names 1 to 64 operations");
+            }
+            Body::EndpointAnnounce { endpoint_key }
+                if ed25519_consensus::VerificationKey::try_from(*endpoint_key).is_err() =>
+            {
+                return bad("the endpoint key is not an ed25519 public key");
             }
             _ => {}
         }

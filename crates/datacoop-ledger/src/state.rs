@@ -59,11 +59,12 @@ struct RequestState {
 /// The rule set [`CoopState::apply`] enforces. Since rule set 2, an access request becomes
 /// approved at its k-th distinct approval from a current steward, a denial before that
 /// ends it, and a grant is valid only for an approved request (rule set 1 accepted a
-/// grant for any request). Rule set 3 (this one) also approves a pending request at the
-/// governance change that makes its approvals enough (k lowered). Each accepts every log
+/// grant for any request). Rule set 3 also approves a pending request at the
+/// governance change that makes its approvals enough (k lowered). Rule set 4 (this one)
+/// adds endpoint announcements and keeps each participant's endpoint. Each accepts every log
 /// the one before accepted; changing a rule bumps this number and says how logs written
 /// under the old one verify (`docs/LEDGER-NOTES.md`).
-pub const RULES: u32 = 3;
+pub const RULES: u32 = 4;
 
 #[derive(Debug, Clone, Copy)]
 struct OpInfo {
@@ -89,7 +90,10 @@ pub struct CoopState {
     ops: HashMap<OpId, OpInfo>,
     proposals: HashMap<OpId, Proposal>,
     invites: HashMap<OpId, (Hash, Role, bool)>,
-    joins: HashMap<OpId, (KeyBytes, Role)>,
+    joins: HashMap<OpId, (KeyBytes, Role, KeyBytes)>,
+    /// Each participant's announced network endpoint, and who each endpoint speaks for.
+    endpoints: HashMap<KeyBytes, KeyBytes>,
+    endpoint_owners: HashMap<KeyBytes, KeyBytes>,
     datasets: HashMap<Hash, Category>,
     withdrawals: HashMap<OpId, OpId>,
     requests: HashMap<OpId, RequestState>,
@@ -153,6 +157,16 @@ impl CoopState {
     /// Accepted members and their roles.
     pub fn members(&self) -> &HashMap<KeyBytes, Role> {
         &self.members
+    }
+    /// The network endpoint `participant` announced (at their join, or later).
+    pub fn endpoint_of(&self, participant: &KeyBytes) -> Option<KeyBytes> {
+        self.endpoints.get(participant).copied()
+    }
+    /// The steward, member or trainer endpoint `endpoint` speaks for, if it is one of a
+    /// current participant's: the question a node asks before it serves a connection.
+    pub fn participant_of_endpoint(&self, endpoint: &KeyBytes) -> Option<KeyBytes> {
+        let who = self.endpoint_owners.get(endpoint)?;
+        (self.stewards.contains(who) || self.members.contains_key(who)).then_some(*who)
     }
     /// The log index at which access request `request` became approved (its k-th
     /// distinct steward approval), if it has.
@@ -318,6 +332,19 @@ impl CoopState {
             next.witness_quorum,
         )
         .map_err(|reason| LedgerError::InvalidGovernance { reason })
+    }
+
+    /// Records `who`'s endpoint, replacing the one they had (an endpoint speaks for one
+    /// participant: the newest claim wins).
+    fn set_endpoint(&mut self, who: KeyBytes, endpoint: KeyBytes) {
+        if let Some(old) = self.endpoints.insert(who, endpoint) {
+            self.endpoint_owners.remove(&old);
+        }
+        if let Some(previous) = self.endpoint_owners.insert(endpoint, who)
+            && previous != who
+        {
+            self.endpoints.remove(&previous);
+        }
     }
 
     fn clone_params(&self) -> Params {
@@ -509,7 +536,11 @@ impl CoopState {
             } => {
                 self.invites.insert(id, (*secret_hash, *role, false));
             }
-            Body::Join { invite, secret, .. } => {
+            Body::Join {
+                invite,
+                secret,
+                endpoint_key,
+            } => {
                 self.info(invite, OpKind::Invite, "invite")?;
                 let (hash, role, used) = self.invites.get(invite).copied().ok_or_else(|| {
                     LedgerError::InvalidReference {
@@ -524,18 +555,19 @@ impl CoopState {
                 if !used {
                     // The first join in log order wins; later ones are recorded but void.
                     self.invites.insert(*invite, (hash, role, true));
-                    self.joins.insert(id, (h.author, role));
+                    self.joins.insert(id, (h.author, role, *endpoint_key));
                 }
             }
             Body::JoinAcceptance { join } => {
                 self.info(join, OpKind::Join, "join")?;
-                let (who, role) =
+                let (who, role, endpoint) =
                     self.joins
                         .get(join)
                         .copied()
                         .ok_or_else(|| LedgerError::InvalidReference {
                             reason: "the join lost the race for its invite".into(),
                         })?;
+                self.set_endpoint(who, endpoint);
                 // A steward invite makes a member; stewardship needs a proposal.
                 let role = if role == Role::Steward {
                     Role::Member
@@ -546,6 +578,9 @@ impl CoopState {
             }
             Body::Leave => {
                 self.members.remove(&h.author);
+            }
+            Body::EndpointAnnounce { endpoint_key } => {
+                self.set_endpoint(h.author, *endpoint_key);
             }
             Body::DatasetAnnounce { dataset, category } => {
                 self.datasets

@@ -1180,7 +1180,7 @@ fn a_grant_needs_k_distinct_approvals_and_a_denial_ends_the_request() {
     assert!(e.to_string().contains("denied"), "{e}");
     let e = refused(&mut coop, &s0, grant_for(second));
     assert!(e.to_string().contains("denied"), "{e}");
-    assert_eq!(RULES, 3);
+    assert_eq!(RULES, 4);
 }
 
 /// Rule set 3: lowering k approves a pending request whose approvals are now enough, at
@@ -1252,4 +1252,57 @@ fn now_moves_with_repeated_cosignatures_while_log_time_stays() {
         *size = 0;
     }
     assert_eq!(Log::open(store).unwrap().now(), None);
+}
+
+/// Endpoints: a join carries the joiner's, an announcement replaces it, and an endpoint
+/// speaks only for a current participant.
+#[test]
+fn endpoints_speak_for_current_participants_only() {
+    let mut coop = Coop::new(MemStore::new());
+    let member = pk(&coop.member);
+    let state = |coop: &Coop<MemStore>| coop.log.state().clone();
+    assert_eq!(state(&coop).endpoint_of(&member), Some([5; 32]));
+    assert_eq!(state(&coop).participant_of_endpoint(&[5; 32]), Some(member));
+
+    let s0 = coop.stewards[0].clone();
+    let first = pk(&key(50));
+    coop.append(
+        &s0,
+        Body::EndpointAnnounce {
+            endpoint_key: first,
+        },
+    );
+    assert_eq!(state(&coop).participant_of_endpoint(&first), Some(pk(&s0)));
+    let second = pk(&key(51));
+    coop.append(
+        &s0,
+        Body::EndpointAnnounce {
+            endpoint_key: second,
+        },
+    );
+    assert_eq!(state(&coop).participant_of_endpoint(&first), None);
+    assert_eq!(state(&coop).endpoint_of(&pk(&s0)), Some(second));
+
+    // A key that is not an ed25519 point cannot be announced.
+    let not_a_point = (0..=255u8)
+        .map(|b| [b; 32])
+        .find(|k| ed25519_consensus::VerificationKey::try_from(*k).is_err())
+        .unwrap();
+    let op = coop.log.make_operation(
+        &s0,
+        Body::EndpointAnnounce {
+            endpoint_key: not_a_point,
+        },
+        T0,
+    );
+    assert_eq!(
+        coop.log.append(op).unwrap_err().code().as_str(),
+        "ledger.invalid_body"
+    );
+
+    // Someone who left no longer has an endpoint that speaks for them.
+    let m = coop.member.clone();
+    coop.append(&m, Body::Leave);
+    assert_eq!(state(&coop).participant_of_endpoint(&[5; 32]), None);
+    verify_log(coop.log.store(), &VerifyOptions::default()).unwrap();
 }

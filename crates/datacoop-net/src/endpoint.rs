@@ -61,6 +61,32 @@ pub fn endpoint_key(identity: &Identity) -> SecretKey {
 /// lookup beyond what is added later (peers are dialled at the addresses their tickets
 /// and the log give).
 pub async fn bind(identity: &Identity, config: &NetConfig) -> Result<Endpoint, NetError> {
+    bind_inner(identity, config, None::<crate::MembersOnly<NoOne>>).await
+}
+
+/// [`bind`], serving only the endpoints `guard` admits (see [`crate::MembersOnly`]).
+pub async fn bind_guarded<P: crate::members::Participants>(
+    identity: &Identity,
+    config: &NetConfig,
+    guard: crate::MembersOnly<P>,
+) -> Result<Endpoint, NetError> {
+    bind_inner(identity, config, Some(guard)).await
+}
+
+/// Admits nobody; the type of "no guard".
+struct NoOne;
+
+impl crate::members::Participants for NoOne {
+    fn admits(&self, _: &[u8; 32]) -> bool {
+        false
+    }
+}
+
+async fn bind_inner<P: crate::members::Participants>(
+    identity: &Identity,
+    config: &NetConfig,
+    guard: Option<crate::MembersOnly<P>>,
+) -> Result<Endpoint, NetError> {
     let addr = match config.listen {
         Listen::Loopback => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         Listen::Addr(addr) => addr,
@@ -69,7 +95,11 @@ pub async fn bind(identity: &Identity, config: &NetConfig) -> Result<Endpoint, N
         addr: addr.to_string(),
         reason,
     };
-    let endpoint = Endpoint::builder(presets::Minimal)
+    let mut builder = Endpoint::builder(presets::Minimal);
+    if let Some(guard) = guard {
+        builder = builder.hooks(guard);
+    }
+    let endpoint = builder
         .clear_ip_transports()
         .relay_mode(RelayMode::Disabled)
         .clear_address_lookup()

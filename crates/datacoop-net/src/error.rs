@@ -45,6 +45,11 @@ pub enum NetError {
         /// Why.
         reason: String,
     },
+    /// The peer serves only its cooperative's members and does not know this endpoint.
+    #[error(
+        "the peer refused this computer: it serves only members of its cooperative, and no member announced this computer's network key"
+    )]
+    NotAMember,
     /// The peer refused a request.
     #[error("the peer refused: {reason}")]
     PeerRefused {

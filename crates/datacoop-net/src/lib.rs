@@ -13,11 +13,12 @@
 //! ```
 //! use datacoop_net::{InviteTicket, Peer};
 //!
+//! let inviter = *iroh::SecretKey::from_bytes(&[4; 32]).public().as_bytes();
 //! let ticket = InviteTicket {
 //!     coop: [1; 32],
 //!     invite: [2; 32],
 //!     secret: [3; 32],
-//!     inviter: Peer { endpoint: [4; 32], addrs: vec!["127.0.0.1:4433".parse().unwrap()] },
+//!     inviter: Peer { endpoint: inviter, addrs: vec!["127.0.0.1:4433".parse().unwrap()] },
 //! };
 //! let text = ticket.to_string();
 //! assert!(text.starts_with("dcinvite"));
@@ -27,16 +28,21 @@
 //! - [`log_sync`] serves a node's log on [`LOG_ALPN`] and lets a replica [`catch_up`]:
 //!   batches that end at operator-signed checkpoints, each verified and written once.
 //!
+//! - [`MembersOnly`] ([`bind_guarded`]) refuses incoming connections from endpoints no
+//!   current participant announced on the log, on every protocol but the join path.
+//!
 //! Not here yet (see the cooperative-over-iroh issue): submitting to the operator,
-//! cosigning, proofs and joins over the protocol, gossip announcements, the membership
-//! check on connections, mDNS and self-hosted relays.
+//! cosigning, proofs and joins over the protocol, gossip announcements, mDNS and
+//! self-hosted relays.
 
 mod endpoint;
 mod error;
 pub mod log_sync;
+pub mod members;
 mod ticket;
 
-pub use endpoint::{Listen, NetConfig, bind, endpoint_key};
+pub use endpoint::{Listen, NetConfig, bind, bind_guarded, endpoint_key};
 pub use error::NetError;
 pub use log_sync::{LOG_ALPN, LogProtocol, catch_up};
+pub use members::MembersOnly;
 pub use ticket::{InviteTicket, Peer};

@@ -178,9 +178,22 @@ impl<L: LogSource + std::fmt::Debug> ProtocolHandler for LogProtocol<L> {
     }
 }
 
+/// Why a connection ended, in the network layer's words: a peer that refused this
+/// endpoint as a non-member says so (`NOT_A_MEMBER`), anything else is a lost peer.
+fn ended(connection: &Connection, what: String) -> NetError {
+    match connection.close_reason() {
+        Some(iroh::endpoint::ConnectionError::ApplicationClosed(close))
+            if close.error_code == crate::members::NOT_A_MEMBER.into() =>
+        {
+            NetError::NotAMember
+        }
+        _ => NetError::PeerLost { reason: what },
+    }
+}
+
 /// One request and its answer.
 async fn ask(connection: &Connection, request: &Request) -> Result<Response, NetError> {
-    let lost = |e: String| NetError::PeerLost { reason: e };
+    let lost = |e: String| ended(connection, e);
     let (mut send, mut recv) = connection
         .open_bi()
         .await

@@ -12,7 +12,10 @@ use datacoop_ledger::{
     verify_log,
 };
 use datacoop_net::log_sync::LogSource;
-use datacoop_net::{LOG_ALPN, LogProtocol, NetConfig, NetError, bind, catch_up};
+use datacoop_net::{
+    LOG_ALPN, LogProtocol, MembersOnly, NetConfig, NetError, bind, bind_guarded, catch_up,
+    endpoint_key,
+};
 use ed25519_consensus::SigningKey;
 use iroh::EndpointAddr;
 use iroh::protocol::Router;
@@ -66,6 +69,19 @@ impl Operator {
             let done = log.sequence(ops, &self.operator, T0 + seq).unwrap();
             assert!(done.rejected.is_empty(), "{:?}", done.rejected);
         }
+    }
+
+    /// The steward announces `endpoint` as theirs.
+    fn announce(&self, endpoint: [u8; 32]) {
+        let mut log = self.log.lock().unwrap();
+        let op = log.make_operation(
+            &self.steward,
+            Body::EndpointAnnounce {
+                endpoint_key: endpoint,
+            },
+            T0,
+        );
+        log.append(op).unwrap();
     }
 
     fn replica(&self) -> Arc<Mutex<Log<MemStore>>> {
@@ -206,4 +222,53 @@ impl LogSource for Tampering {
         }
         Ok(batch)
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_endpoints_a_participant_announced_are_served() {
+    let operator = Operator::new();
+    let bo = Identity::from_seeds("Bo", [5; 32], [6; 32]);
+    let bo_endpoint = *endpoint_key(&bo).public().as_bytes();
+    operator.announce(bo_endpoint);
+    operator.sequence(20, 20);
+    let owner = operator
+        .log
+        .lock()
+        .unwrap()
+        .state()
+        .participant_of_endpoint(&bo_endpoint);
+    assert_eq!(owner, Some(operator.steward.verification_key().to_bytes()));
+    let guard = MembersOnly::new(Arc::clone(&operator.log), Vec::new());
+    let endpoint = bind_guarded(
+        &Identity::from_seeds("Op", [3; 32], [4; 32]),
+        &NetConfig::loopback(Vec::new()),
+        guard,
+    )
+    .await
+    .unwrap();
+    let server = Router::builder(endpoint)
+        .accept(LOG_ALPN, LogProtocol::new(Arc::clone(&operator.log)))
+        .spawn();
+
+    let member = bind(&bo, &NetConfig::loopback(Vec::new())).await.unwrap();
+    let replica = operator.replica();
+    let done = catch_up(&member, addr(&server), &replica, 100)
+        .await
+        .unwrap();
+    assert_eq!(done.appended, 21);
+
+    // Someone whose endpoint no participant announced learns nothing.
+    let eve = Identity::from_seeds("Eve", [8; 32], [9; 32]);
+    let stranger = bind(&eve, &NetConfig::loopback(Vec::new())).await.unwrap();
+    let theirs = operator.replica();
+    let err = catch_up(&stranger, addr(&server), &theirs, 100)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, NetError::NotAMember), "{err}");
+    assert!(err.to_string().contains("serves only members"), "{err}");
+    assert_eq!(theirs.lock().unwrap().len(), 1);
+
+    stranger.close().await;
+    member.close().await;
+    server.shutdown().await.unwrap();
 }

@@ -383,7 +383,7 @@ dataset: string | null,
  */
 consent_changed: boolean, };
 
-export type OpKind = "Genesis" | "Proposal" | "ProposalApproval" | "Invite" | "Join" | "JoinAcceptance" | "Leave" | "DatasetAnnounce" | "ConsentSet" | "ConsentWithdraw" | "AskAnswer" | "AccessRequest" | "RequestApproval" | "RequestDenial" | "Grant" | "Revocation" | "ErasureNotice" | "PinRelease";
+export type OpKind = "Genesis" | "Proposal" | "ProposalApproval" | "Invite" | "Join" | "JoinAcceptance" | "Leave" | "DatasetAnnounce" | "ConsentSet" | "ConsentWithdraw" | "AskAnswer" | "AccessRequest" | "RequestApproval" | "RequestDenial" | "Grant" | "Revocation" | "ErasureNotice" | "PinRelease" | "EndpointAnnounce";
 
 export type VerifySummary = { 
 /**

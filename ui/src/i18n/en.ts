@@ -526,6 +526,7 @@ export const en = {
       Revocation: "Grant revoked",
       ErasureNotice: "Erasure notice",
       PinRelease: "Storage released",
+      EndpointAnnounce: "Network address announced",
     } as Record<string, string>,
     changedOld: "Consent changed: earlier terms ended",
     changedNew: "Consent changed: new terms recorded",
