@@ -31,10 +31,29 @@ export interface LiveChecks {
   validate(): boolean;
 }
 
+// A field is left when the mouse goes down on something else; its problem then appears
+// under it and can move that something (a button) away before the mouse comes up, which
+// swallows the click. So a problem found on leaving waits until the press is over.
+let pressing = false;
+let afterPress: (() => void)[] = [];
+document.addEventListener("mousedown", () => (pressing = true), true);
+document.addEventListener("mouseup", () => {
+  pressing = false;
+  const waiting = afterPress;
+  afterPress = [];
+  // After the click the press makes, which is dispatched in this same task.
+  if (waiting.length) setTimeout(() => waiting.forEach((f) => f()), 0);
+}, true);
+
+function whenNotPressing(f: () => void): void {
+  if (pressing) afterPress.push(f);
+  else f();
+}
+
 export function liveChecks(checks: FieldCheck[]): LiveChecks {
   const touched = new Set<HTMLElement>();
-  // Leaving a field never typed into says nothing: a message appearing then would move
-  // the button under the pointer (Back, Cancel) between press and release.
+  // Leaving a field never typed into says nothing (passing through a form is not a
+  // mistake).
   const edited = new Set<HTMLElement>();
   const messages = new Map<HTMLElement, HTMLElement>();
   for (const { field } of checks) {
@@ -64,7 +83,7 @@ export function liveChecks(checks: FieldCheck[]): LiveChecks {
     check.field.addEventListener("blur", () => {
       if (!edited.has(check.field)) return;
       touched.add(check.field);
-      show(check);
+      whenNotPressing(() => show(check));
     });
   }
   return {

@@ -31,8 +31,10 @@
 //! - [`MembersOnly`] ([`bind_guarded`]) refuses incoming connections from endpoints no
 //!   current participant announced on the log, on every protocol but the join path.
 //!
-//! Not here yet (see the cooperative-over-iroh issue): submitting to the operator,
-//! cosigning, proofs and joins over the protocol, gossip announcements, mDNS and
+//!   Members [`submit`] operations to the operator ([`Operated`] sequences them).
+//!
+//! Not here yet (see the cooperative-over-iroh issue): cosigning, proofs and joins over
+//! the protocol, batching submissions, gossip announcements, mDNS and
 //! self-hosted relays.
 
 mod endpoint;
@@ -43,6 +45,6 @@ mod ticket;
 
 pub use endpoint::{Listen, NetConfig, bind, bind_guarded, endpoint_key};
 pub use error::NetError;
-pub use log_sync::{LOG_ALPN, LogProtocol, catch_up};
+pub use log_sync::{LOG_ALPN, LogProtocol, Operated, catch_up, submit};
 pub use members::MembersOnly;
 pub use ticket::{InviteTicket, Peer};

@@ -39,6 +39,8 @@ pub enum Request {
         /// About how many.
         limit: u64,
     },
+    /// An operation for the operator to sequence (transport encoding).
+    Submit(Vec<u8>),
 }
 
 /// An answer on the log protocol.
@@ -51,6 +53,13 @@ pub enum Response {
         /// The operations, in log order.
         ops: Vec<Vec<u8>>,
         /// The checkpoint at `from + ops.len()`.
+        checkpoint: String,
+    },
+    /// The operator sequenced a submitted operation: its index and the checkpoint over it.
+    Sequenced {
+        /// Its position in the log.
+        index: u64,
+        /// The checkpoint note that covers it.
         checkpoint: String,
     },
     /// The peer could not answer.
@@ -68,6 +77,13 @@ pub trait LogSource: Send + Sync + 'static {
         from: u64,
         limit: u64,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError>;
+    /// Sequences a submitted operation, if this node is the log's operator.
+    fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
+        let _ = op;
+        Err(LedgerError::Unauthorized {
+            reason: "this node is not the log's operator".into(),
+        })
+    }
 }
 
 impl<S: LogStore + Send + 'static> LogSource for Mutex<Log<S>> {
@@ -105,6 +121,58 @@ impl<S: LogStore + Send + 'static> LogSource for Mutex<Log<S>> {
             .map(|i| log.operation(i))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some((ops, checkpoint)))
+    }
+}
+
+/// The operator's log: served like any other, and it sequences what members submit,
+/// each author's operations in their own order (a gap or a replay is refused, and kept
+/// as evidence when it proves misbehaviour).
+pub struct Operated<S: LogStore> {
+    log: Arc<Mutex<Log<S>>>,
+    operator: ed25519_consensus::SigningKey,
+}
+
+impl<S: LogStore> std::fmt::Debug for Operated<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Operated").finish_non_exhaustive()
+    }
+}
+
+impl<S: LogStore> Operated<S> {
+    /// Sequences into `log` with the operator key `operator`.
+    pub fn new(log: Arc<Mutex<Log<S>>>, operator: ed25519_consensus::SigningKey) -> Self {
+        Operated { log, operator }
+    }
+}
+
+impl<S: LogStore + Send + 'static> LogSource for Operated<S> {
+    fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
+        self.log.head()
+    }
+
+    fn batch(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
+        self.log.batch(from, limit)
+    }
+
+    fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let mut log = lock(&self.log)?;
+        let mut done = log.sequence(vec![op], &self.operator, now)?;
+        if let Some((_, e)) = done.rejected.pop() {
+            return Err(e);
+        }
+        match (done.appended.first(), done.checkpoint) {
+            (Some((index, _)), Some(checkpoint)) => Ok((*index, checkpoint)),
+            _ => Err(LedgerError::Unauthorized {
+                reason: "the operation replaced the operator; the new one signs it".into(),
+            }),
+        }
     }
 }
 
@@ -151,6 +219,12 @@ impl<L: LogSource> LogProtocol<L> {
                 },
                 None => Response::Head(None),
             }),
+            Request::Submit(bytes) => Operation::decode(&bytes)
+                .and_then(|op| self.log.submit(op))
+                .map(|(index, cp)| Response::Sequenced {
+                    index,
+                    checkpoint: cp.render(),
+                }),
         };
         answered.unwrap_or_else(|e| Response::Refused(e.to_string()))
     }
@@ -212,6 +286,38 @@ async fn ask(connection: &Connection, request: &Request) -> Result<Response, Net
     })
 }
 
+/// Sends `op` to the operator at `operator` to be sequenced; answers its index and the
+/// checkpoint over it (checked to be signed by `operator_key`, the log's operator).
+/// An operation the operator refuses comes back as [`NetError::PeerRefused`] with the
+/// ledger's reason.
+pub async fn submit(
+    endpoint: &Endpoint,
+    operator: impl Into<EndpointAddr>,
+    op: &Operation,
+    operator_key: &[u8; 32],
+) -> Result<(u64, SignedCheckpoint), NetError> {
+    let connection =
+        endpoint
+            .connect(operator, LOG_ALPN)
+            .await
+            .map_err(|e| NetError::PeerUnreachable {
+                reason: e.to_string(),
+            })?;
+    let answer = ask(&connection, &Request::Submit(op.encode())).await;
+    connection.close(0u32.into(), b"submitted");
+    match answer? {
+        Response::Sequenced { index, checkpoint } => {
+            let checkpoint = SignedCheckpoint::parse(&checkpoint)?;
+            checkpoint.verify_operator(operator_key)?;
+            Ok((index, checkpoint))
+        }
+        Response::Refused(reason) => Err(NetError::PeerRefused { reason }),
+        _ => Err(NetError::BadAnswer {
+            what: "not an answer to a submission".into(),
+        }),
+    }
+}
+
 /// What catching up did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CaughtUp {
@@ -246,9 +352,9 @@ pub async fn catch_up<S: LogStore + Send + 'static>(
         let (ops, note) = match ask(&connection, &Request::Pull { from, limit: batch }).await? {
             Response::Batch { ops, checkpoint } => (ops, checkpoint),
             Response::Head(None) => break,
-            Response::Head(Some(_)) => {
+            Response::Head(Some(_)) | Response::Sequenced { .. } => {
                 return Err(NetError::BadAnswer {
-                    what: "a head where a batch was asked for".into(),
+                    what: "not a batch, where a batch was asked for".into(),
                 });
             }
             Response::Refused(why) => return Err(NetError::PeerRefused { reason: why }),

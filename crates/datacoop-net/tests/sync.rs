@@ -13,8 +13,8 @@ use datacoop_ledger::{
 };
 use datacoop_net::log_sync::LogSource;
 use datacoop_net::{
-    LOG_ALPN, LogProtocol, MembersOnly, NetConfig, NetError, bind, bind_guarded, catch_up,
-    endpoint_key,
+    LOG_ALPN, LogProtocol, MembersOnly, NetConfig, NetError, Operated, bind, bind_guarded,
+    catch_up, endpoint_key, submit,
 };
 use ed25519_consensus::SigningKey;
 use iroh::EndpointAddr;
@@ -269,6 +269,72 @@ async fn only_endpoints_a_participant_announced_are_served() {
     assert_eq!(theirs.lock().unwrap().len(), 1);
 
     stranger.close().await;
+    member.close().await;
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_is_sequenced_by_the_operator_and_reaches_replicas() {
+    let operator = Operator::new();
+    operator.sequence(10, 10);
+    let operated = Operated::new(Arc::clone(&operator.log), operator.operator.clone());
+    let server = serve(&Identity::from_seeds("Op", [3; 32], [4; 32]), operated).await;
+    let member = bind(
+        &Identity::from_seeds("Bo", [5; 32], [6; 32]),
+        &NetConfig::loopback(Vec::new()),
+    )
+    .await
+    .unwrap();
+    let operator_key = operator.operator.verification_key().to_bytes();
+    let replica = operator.replica();
+    catch_up(&member, addr(&server), &replica, 100)
+        .await
+        .unwrap();
+
+    // Signed against the replica's view of the log, sequenced by the operator.
+    let invite = |secret: u8| Body::Invite {
+        secret_hash: sha256(&[secret]),
+        role: Role::Member,
+        expires: T0 + 86_400,
+    };
+    let op = replica
+        .lock()
+        .unwrap()
+        .make_operation(&operator.steward, invite(1), T0 + 50);
+    let (index, checkpoint) = submit(&member, addr(&server), &op, &operator_key)
+        .await
+        .unwrap();
+    assert_eq!(index, 11);
+    assert_eq!(checkpoint.checkpoint.size, 12);
+    assert_eq!(operator.log.lock().unwrap().operation(11).unwrap(), op);
+
+    // The same operation again, or one whose body was changed, is refused with the
+    // ledger's reason, and the log does not move.
+    let again = submit(&member, addr(&server), &op, &operator_key).await;
+    assert!(
+        matches!(again, Err(NetError::PeerRefused { .. })),
+        "{again:?}"
+    );
+    let mut changed =
+        operator
+            .log
+            .lock()
+            .unwrap()
+            .make_operation(&operator.steward, invite(2), T0 + 51);
+    changed.body = Some(invite(3));
+    let refused = submit(&member, addr(&server), &changed, &operator_key)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("body"), "{refused}");
+    assert_eq!(operator.log.lock().unwrap().len(), 12);
+
+    // A replica picks the new operation up.
+    let caught = catch_up(&member, addr(&server), &replica, 100)
+        .await
+        .unwrap();
+    assert_eq!(caught.appended, 1);
+    assert_eq!(replica.lock().unwrap().operation(11).unwrap(), op);
+
     member.close().await;
     server.shutdown().await.unwrap();
 }
