@@ -499,6 +499,11 @@ impl<S: LogStore> Log<S> {
         Ok(())
     }
 
+    /// The size of the checkpoint `witness` cosigned last, as far as this log knows.
+    pub fn newest_cosigned_size(&self, witness: &[u8; 32]) -> Option<u64> {
+        self.fresh.get(witness).map(|(size, _)| *size)
+    }
+
     /// The newest checkpoint as peers should receive it: with each witness's newest
     /// cosignature of it (the stored note keeps their first ones), so a replica's
     /// [`Log::now`] moves with this log's.

@@ -33,8 +33,11 @@
 //!
 //!   Members [`submit`] operations to the operator ([`Operated`] sequences them).
 //!
-//! Not here yet (see the cooperative-over-iroh issue): cosigning, proofs and joins over
-//! the protocol, batching submissions, gossip announcements, mDNS and
+//! - The operator gathers cosignatures: [`request_cosignature`] asks a witness node
+//!   ([`Witnessing`]) to cosign with a consistency proof from its last checkpoint.
+//!
+//! Not here yet (see the cooperative-over-iroh issue): proofs and joins over the
+//! protocol, batching submissions, gossip announcements, mDNS and
 //! self-hosted relays.
 
 mod endpoint;
@@ -42,9 +45,11 @@ mod error;
 pub mod log_sync;
 pub mod members;
 mod ticket;
+pub mod witnessing;
 
 pub use endpoint::{Listen, NetConfig, bind, bind_guarded, endpoint_key};
 pub use error::NetError;
 pub use log_sync::{LOG_ALPN, LogProtocol, Operated, catch_up, submit};
 pub use members::MembersOnly;
 pub use ticket::{InviteTicket, Peer};
+pub use witnessing::{Witnessing, request_cosignature};

@@ -41,6 +41,16 @@ pub enum Request {
     },
     /// An operation for the operator to sequence (transport encoding).
     Submit(Vec<u8>),
+    /// The operator asks a witness to cosign `checkpoint`, proving it consistent with
+    /// the checkpoint of size `from` (the witness's last) by `proof`.
+    Cosign {
+        /// The checkpoint note.
+        checkpoint: String,
+        /// The size the proof starts from.
+        from: u64,
+        /// The consistency proof from `from` to the checkpoint's size.
+        proof: Vec<[u8; 32]>,
+    },
 }
 
 /// An answer on the log protocol.
@@ -62,6 +72,10 @@ pub enum Response {
         /// The checkpoint note that covers it.
         checkpoint: String,
     },
+    /// A witness's cosignature line.
+    Cosigned(String),
+    /// The witness last cosigned this size: prove consistency from there.
+    NeedProofFrom(u64),
     /// The peer could not answer.
     Refused(String),
 }
@@ -77,12 +91,49 @@ pub trait LogSource: Send + Sync + 'static {
         from: u64,
         limit: u64,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError>;
+    /// Cosigns a checkpoint, if this node is a witness (see [`crate::Witnessing`]).
+    fn cosign(
+        &self,
+        checkpoint: &SignedCheckpoint,
+        from: u64,
+        proof: &[[u8; 32]],
+    ) -> Result<Response, LedgerError> {
+        let _ = (checkpoint, from, proof);
+        Err(LedgerError::Unauthorized {
+            reason: "this node is not a witness of the log".into(),
+        })
+    }
     /// Sequences a submitted operation, if this node is the log's operator.
     fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
         let _ = op;
         Err(LedgerError::Unauthorized {
             reason: "this node is not the log's operator".into(),
         })
+    }
+}
+
+/// A shared log serves as itself.
+impl<L: LogSource> LogSource for Arc<L> {
+    fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
+        (**self).head()
+    }
+    fn batch(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
+        (**self).batch(from, limit)
+    }
+    fn cosign(
+        &self,
+        checkpoint: &SignedCheckpoint,
+        from: u64,
+        proof: &[[u8; 32]],
+    ) -> Result<Response, LedgerError> {
+        (**self).cosign(checkpoint, from, proof)
+    }
+    fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
+        (**self).submit(op)
     }
 }
 
@@ -176,7 +227,7 @@ impl<S: LogStore + Send + 'static> LogSource for Operated<S> {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, LedgerError> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, LedgerError> {
     m.lock().map_err(|_| LedgerError::Store {
         detail: "the log's lock was poisoned".into(),
     })
@@ -225,6 +276,12 @@ impl<L: LogSource> LogProtocol<L> {
                     index,
                     checkpoint: cp.render(),
                 }),
+            Request::Cosign {
+                checkpoint,
+                from,
+                proof,
+            } => SignedCheckpoint::parse(&checkpoint)
+                .and_then(|cp| self.log.cosign(&cp, from, &proof)),
         };
         answered.unwrap_or_else(|e| Response::Refused(e.to_string()))
     }
@@ -266,7 +323,7 @@ fn ended(connection: &Connection, what: String) -> NetError {
 }
 
 /// One request and its answer.
-async fn ask(connection: &Connection, request: &Request) -> Result<Response, NetError> {
+pub(crate) async fn ask(connection: &Connection, request: &Request) -> Result<Response, NetError> {
     let lost = |e: String| ended(connection, e);
     let (mut send, mut recv) = connection
         .open_bi()
@@ -352,7 +409,10 @@ pub async fn catch_up<S: LogStore + Send + 'static>(
         let (ops, note) = match ask(&connection, &Request::Pull { from, limit: batch }).await? {
             Response::Batch { ops, checkpoint } => (ops, checkpoint),
             Response::Head(None) => break,
-            Response::Head(Some(_)) | Response::Sequenced { .. } => {
+            Response::Head(Some(_))
+            | Response::Sequenced { .. }
+            | Response::Cosigned(_)
+            | Response::NeedProofFrom(_) => {
                 return Err(NetError::BadAnswer {
                     what: "not a batch, where a batch was asked for".into(),
                 });

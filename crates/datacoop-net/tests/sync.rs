@@ -109,11 +109,7 @@ async fn a_replica_catches_up_over_loopback_and_keeps_up() {
     let operator = Operator::new();
     operator.sequence(1_200, 250);
     let server_log = Arc::clone(&operator.log);
-    let server = serve(
-        &Identity::from_seeds("Op", [3; 32], [4; 32]),
-        ArcLog(server_log),
-    )
-    .await;
+    let server = serve(&Identity::from_seeds("Op", [3; 32], [4; 32]), server_log).await;
     let member = bind(
         &Identity::from_seeds("Bo", [5; 32], [6; 32]),
         &NetConfig::loopback(Vec::new()),
@@ -182,23 +178,6 @@ async fn a_tampering_peer_is_refused_and_nothing_of_its_batch_is_kept() {
     );
     member.close().await;
     server.shutdown().await.unwrap();
-}
-
-/// The operator's log, served as is.
-#[derive(Debug)]
-struct ArcLog(Arc<Mutex<Log<MemStore>>>);
-
-impl LogSource for ArcLog {
-    fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
-        self.0.head()
-    }
-    fn batch(
-        &self,
-        from: u64,
-        limit: u64,
-    ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
-        self.0.batch(from, limit)
-    }
 }
 
 /// A peer that changes one operation's body in every batch it serves.
