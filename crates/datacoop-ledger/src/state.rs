@@ -168,6 +168,12 @@ impl CoopState {
         let who = self.endpoint_owners.get(endpoint)?;
         (self.stewards.contains(who) || self.members.contains_key(who)).then_some(*who)
     }
+    /// An invite's role and whether a join already used it (None: no such invite).
+    pub fn invite_status(&self, invite: &OpId) -> Option<(Role, bool)> {
+        self.invites
+            .get(invite)
+            .map(|(_, role, used)| (*role, *used))
+    }
     /// The log index at which access request `request` became approved (its k-th
     /// distinct steward approval), if it has.
     pub fn request_approved_at(&self, request: &OpId) -> Option<u64> {

@@ -50,6 +50,9 @@ pub enum NetError {
         "the peer refused this computer: it serves only members of its cooperative, and no member announced this computer's network key"
     )]
     NotAMember,
+    /// The inviter refused the join, saying why.
+    #[error(transparent)]
+    JoinRefused(crate::join::JoinRefusal),
     /// The peer refused a request.
     #[error("the peer refused: {reason}")]
     PeerRefused {

@@ -36,12 +36,15 @@
 //! - The operator gathers cosignatures: [`request_cosignature`] asks a witness node
 //!   ([`Witnessing`]) to cosign with a consistency proof from its last checkpoint.
 //!
-//! Not here yet (see the cooperative-over-iroh issue): proofs and joins over the
-//! protocol, batching submissions, gossip announcements, mDNS and
+//! - A newcomer [`join`]s with a ticket on [`JOIN_ALPN`], the one protocol open to
+//!   non-members; the inviting steward's node ([`Inviter`]) checks and accepts it.
+//!
+//! Not here yet (see the cooperative-over-iroh issue): proofs over the protocol, batching submissions, gossip announcements, mDNS and
 //! self-hosted relays.
 
 mod endpoint;
 mod error;
+pub mod join;
 pub mod log_sync;
 pub mod members;
 mod ticket;
@@ -49,6 +52,7 @@ pub mod witnessing;
 
 pub use endpoint::{Listen, NetConfig, bind, bind_guarded, endpoint_key};
 pub use error::NetError;
+pub use join::{Inviter, JOIN_ALPN, JoinRefusal, join};
 pub use log_sync::{LOG_ALPN, LogProtocol, Operated, catch_up, submit};
 pub use members::MembersOnly;
 pub use ticket::{InviteTicket, Peer};

@@ -1,0 +1,208 @@
+//! Joining by ticket: the newcomer signs a join revealing the ticket's secret and sends
+//! it to the inviter on [`JOIN_ALPN`] (the one protocol open to non-members); the
+//! inviting steward's node checks the invitation, sequences the join with its own
+//! acceptance (the ticket was its decision), and answers where they landed. The
+//! newcomer then catches up on the log protocol as a member.
+
+use std::sync::{Arc, Mutex};
+
+use datacoop_ledger::{Body, LedgerError, Log, LogStore, OpId, Operation, SignedCheckpoint};
+use ed25519_consensus::SigningKey;
+use iroh::endpoint::Connection;
+use iroh::protocol::{AcceptError, ProtocolHandler};
+use iroh::{Endpoint, EndpointAddr};
+use serde::{Deserialize, Serialize};
+
+use crate::log_sync::lock;
+use crate::{InviteTicket, NetError};
+
+/// The join protocol's ALPN: open to endpoints no member announced yet.
+pub const JOIN_ALPN: &[u8] = b"datacoop/join/1";
+
+const MAX_MESSAGE: usize = 64 * 1024;
+
+/// Why an inviter refused a join, each said plainly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum JoinRefusal {
+    /// No such invitation on this cooperative's log.
+    #[error(
+        "this invitation is not on the cooperative's log: it was never issued, or is for another cooperative"
+    )]
+    Unknown,
+    /// The secret does not match the invitation's.
+    #[error("this invitation's secret does not match the one issued: it is forged or altered")]
+    Forged,
+    /// Someone already joined with it.
+    #[error("this invitation was already used; ask for a new one")]
+    Used,
+    /// It expired.
+    #[error("this invitation expired; ask for a new one")]
+    Expired,
+    /// The join could not be recorded.
+    #[error("the inviter could not record the join: {0}")]
+    Failed(String),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+enum JoinAnswer {
+    Joined { index: u64, checkpoint: String },
+    Refused(JoinRefusal),
+}
+
+/// The inviting steward's node: it accepts valid joins of invitations on its log, and
+/// sequences them (it is the log's operator here; forwarding to another operator comes
+/// with the network's node integration).
+pub struct Inviter<S: LogStore> {
+    log: Arc<Mutex<Log<S>>>,
+    operator: SigningKey,
+    steward: SigningKey,
+}
+
+impl<S: LogStore> std::fmt::Debug for Inviter<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inviter").finish_non_exhaustive()
+    }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl<S: LogStore + Send + 'static> Inviter<S> {
+    /// Accepts joins into `log`, sequencing with `operator` and accepting as `steward`.
+    pub fn new(log: Arc<Mutex<Log<S>>>, operator: SigningKey, steward: SigningKey) -> Self {
+        Inviter {
+            log,
+            operator,
+            steward,
+        }
+    }
+
+    fn admit(&self, join: Operation) -> Result<(u64, SignedCheckpoint), JoinRefusal> {
+        let failed = |e: LedgerError| JoinRefusal::Failed(e.to_string());
+        let Some(Body::Join { invite, .. }) = &join.body else {
+            return Err(JoinRefusal::Failed("not a join operation".into()));
+        };
+        let mut log = lock(&self.log).map_err(failed)?;
+        let (_, used) = log
+            .state()
+            .invite_status(invite)
+            .ok_or(JoinRefusal::Unknown)?;
+        if used {
+            return Err(JoinRefusal::Used);
+        }
+        let index = log.index_of(invite).map_err(failed)?;
+        let expires = match log.operation(index).map_err(failed)?.body {
+            Some(Body::Invite { expires, .. }) => expires,
+            _ => return Err(JoinRefusal::Unknown),
+        };
+        // Log time when a quorum has told it; this node's clock otherwise.
+        if log.now().unwrap_or_else(now) > expires {
+            return Err(JoinRefusal::Expired);
+        }
+        let acceptance = log.make_operation(
+            &self.steward,
+            Body::JoinAcceptance { join: join.id() },
+            now(),
+        );
+        let done = log
+            .sequence(vec![join, acceptance], &self.operator, now())
+            .map_err(failed)?;
+        if let Some((_, e)) = done.rejected.first() {
+            return Err(match e.root_cause() {
+                LedgerError::InvalidReference { reason } if reason.contains("secret") => {
+                    JoinRefusal::Forged
+                }
+                other => JoinRefusal::Failed(other.to_string()),
+            });
+        }
+        match (done.appended.first(), done.checkpoint) {
+            (Some((index, _)), Some(cp)) => Ok((*index, cp)),
+            _ => Err(JoinRefusal::Failed("nothing was sequenced".into())),
+        }
+    }
+}
+
+impl<S: LogStore + Send + 'static> ProtocolHandler for Inviter<S> {
+    async fn accept(&self, connection: Connection) -> Result<(), AcceptError> {
+        let (mut send, mut recv) = connection.accept_bi().await?;
+        let bytes = recv
+            .read_to_end(MAX_MESSAGE)
+            .await
+            .map_err(AcceptError::from_err)?;
+        let answer = match Operation::decode(&bytes) {
+            Ok(join) => match self.admit(join) {
+                Ok((index, cp)) => JoinAnswer::Joined {
+                    index,
+                    checkpoint: cp.render(),
+                },
+                Err(refusal) => JoinAnswer::Refused(refusal),
+            },
+            Err(e) => JoinAnswer::Refused(JoinRefusal::Failed(e.to_string())),
+        };
+        let bytes = postcard::to_stdvec(&answer).map_err(AcceptError::from_err)?;
+        send.write_all(&bytes)
+            .await
+            .map_err(AcceptError::from_err)?;
+        send.finish().map_err(AcceptError::from_err)?;
+        connection.closed().await;
+        Ok(())
+    }
+}
+
+/// Joins the cooperative of `ticket` as `identity` (its signing key), naming
+/// `endpoint_key` as this node's endpoint; answers the join's index and the checkpoint
+/// over it. A refused join is [`NetError::JoinRefused`], saying which way the ticket is
+/// wrong.
+pub async fn join(
+    endpoint: &Endpoint,
+    ticket: &InviteTicket,
+    identity: &SigningKey,
+    endpoint_key: [u8; 32],
+) -> Result<(u64, SignedCheckpoint), NetError> {
+    let body = Body::Join {
+        invite: OpId(ticket.invite),
+        secret: ticket.secret,
+        endpoint_key,
+    };
+    // A newcomer's first operation: sequence 0, nothing before it.
+    let op = Operation::new(identity, ticket.coop, 0, None, now(), body);
+    let inviter =
+        iroh::PublicKey::from_bytes(&ticket.inviter.endpoint).map_err(|_| NetError::BadInviter)?;
+    let addr = ticket
+        .inviter
+        .addrs
+        .iter()
+        .fold(EndpointAddr::new(inviter), |a, s| a.with_ip_addr(*s));
+    let connection =
+        endpoint
+            .connect(addr, JOIN_ALPN)
+            .await
+            .map_err(|e| NetError::PeerUnreachable {
+                reason: e.to_string(),
+            })?;
+    let lost = |e: String| NetError::PeerLost { reason: e };
+    let (mut send, mut recv) = connection
+        .open_bi()
+        .await
+        .map_err(|e| lost(e.to_string()))?;
+    send.write_all(&op.encode())
+        .await
+        .map_err(|e| lost(e.to_string()))?;
+    send.finish().map_err(|e| lost(e.to_string()))?;
+    let bytes = recv
+        .read_to_end(MAX_MESSAGE)
+        .await
+        .map_err(|e| lost(e.to_string()))?;
+    connection.close(0u32.into(), b"joined");
+    match postcard::from_bytes(&bytes).map_err(|_| NetError::BadAnswer {
+        what: "not an answer to a join".into(),
+    })? {
+        JoinAnswer::Joined { index, checkpoint } => {
+            Ok((index, SignedCheckpoint::parse(&checkpoint)?))
+        }
+        JoinAnswer::Refused(refusal) => Err(NetError::JoinRefused(refusal)),
+    }
+}
