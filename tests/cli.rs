@@ -6,10 +6,9 @@
 mod common;
 
 use std::fs;
-use std::path::PathBuf;
 use std::process::Command;
 
-use common::{Env, assert_same_tree, files_under, noise, stderr};
+use common::{Env, assert_same_tree, files_under, noise, stderr, tree_bytes};
 
 const MARKER: &[u8] = b"MARKER-plaintext-must-never-reach-the-home";
 
@@ -953,17 +952,7 @@ fn read_only_commands_leave_the_blob_store_untouched() {
     ]);
     env.ok(&["coop", "create", "Runners"]);
     let blobs = env.home.join("vault/blobs");
-    let snapshot = || {
-        let mut files: Vec<(PathBuf, Vec<u8>)> = files_under(&blobs)
-            .into_iter()
-            .map(|p| {
-                let bytes = fs::read(&p).unwrap();
-                (p, bytes)
-            })
-            .collect();
-        files.sort();
-        files
-    };
+    let snapshot = || tree_bytes(&blobs);
     let before = snapshot();
     assert!(
         before.iter().any(|(p, _)| p.ends_with("blobs.db")),
@@ -1062,17 +1051,7 @@ fn a_read_only_home_can_be_listed_but_not_changed() {
             .output()
             .unwrap()
     };
-    let snapshot = || {
-        let mut files: Vec<(PathBuf, Vec<u8>)> = files_under(&home)
-            .into_iter()
-            .map(|p| {
-                let bytes = fs::read(&p).unwrap();
-                (p, bytes)
-            })
-            .collect();
-        files.sort();
-        files
-    };
+    let snapshot = || tree_bytes(&home);
     let before = snapshot();
 
     let listed = run(&["data", "ls", "--json"]);

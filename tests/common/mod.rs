@@ -120,6 +120,19 @@ pub fn files_under(root: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// Every regular file under `root` with its bytes, sorted: a snapshot to compare.
+pub fn tree_bytes(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = files_under(root)
+        .into_iter()
+        .map(|p| {
+            let bytes = fs::read(&p).expect("read");
+            (p, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// Asserts two folders hold the same files with the same bytes.
 pub fn assert_same_tree(expected: &Path, actual: &Path) {
     let mut want: Vec<_> = files_under(expected)

@@ -14,7 +14,7 @@ pub enum NetError {
         reason: String,
     },
     /// A listen address that is not an IP address and port.
-    #[error("{given:?} is not an address to listen on (use IP:PORT, e.g. 0.0.0.0:4433)")]
+    #[error("{given:?} is not an address to listen on (use IP:PORT, e.g. 127.0.0.1:4433)")]
     BadListenAddr {
         /// What was given.
         given: String,

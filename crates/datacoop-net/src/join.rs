@@ -64,12 +64,6 @@ impl<S: LogStore> std::fmt::Debug for Inviter<S> {
     }
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 impl<S: LogStore + Send + 'static> Inviter<S> {
     /// Accepts joins into `log`, sequencing with `operator` and accepting as `steward`.
     pub fn new(log: Arc<Mutex<Log<S>>>, operator: SigningKey, steward: SigningKey) -> Self {
@@ -99,16 +93,16 @@ impl<S: LogStore + Send + 'static> Inviter<S> {
             _ => return Err(JoinRefusal::Unknown),
         };
         // Log time when a quorum has told it; this node's clock otherwise.
-        if log.now().unwrap_or_else(now) > expires {
+        if log.now().unwrap_or_else(crate::unix_now) > expires {
             return Err(JoinRefusal::Expired);
         }
         let acceptance = log.make_operation(
             &self.steward,
             Body::JoinAcceptance { join: join.id() },
-            now(),
+            crate::unix_now(),
         );
         let done = log
-            .sequence(vec![join, acceptance], &self.operator, now())
+            .sequence(vec![join, acceptance], &self.operator, crate::unix_now())
             .map_err(failed)?;
         if let Some((_, e)) = done.rejected.first() {
             return Err(match e.root_cause() {
@@ -168,7 +162,7 @@ pub async fn join(
         endpoint_key,
     };
     // A newcomer's first operation: sequence 0, nothing before it.
-    let op = Operation::new(identity, ticket.coop, 0, None, now(), body);
+    let op = Operation::new(identity, ticket.coop, 0, None, crate::unix_now(), body);
     let inviter =
         iroh::PublicKey::from_bytes(&ticket.inviter.endpoint).map_err(|_| NetError::BadInviter)?;
     let addr = ticket
@@ -176,13 +170,7 @@ pub async fn join(
         .addrs
         .iter()
         .fold(EndpointAddr::new(inviter), |a, s| a.with_ip_addr(*s));
-    let connection =
-        endpoint
-            .connect(addr, JOIN_ALPN)
-            .await
-            .map_err(|e| NetError::PeerUnreachable {
-                reason: e.to_string(),
-            })?;
+    let connection = crate::dial(endpoint, addr, JOIN_ALPN).await?;
     let lost = |e: String| NetError::PeerLost { reason: e };
     let (mut send, mut recv) = connection
         .open_bi()

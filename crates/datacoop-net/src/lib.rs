@@ -57,3 +57,25 @@ pub use log_sync::{LOG_ALPN, LogProtocol, Operated, catch_up, submit};
 pub use members::MembersOnly;
 pub use ticket::{InviteTicket, Peer};
 pub use witnessing::{Witnessing, request_cosignature};
+
+/// The local clock in Unix seconds: for claimed times and for the operator's own
+/// decisions where no log time is known yet.
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Connects to `peer` on `alpn`, saying in our words when it cannot be reached.
+pub(crate) async fn dial(
+    endpoint: &iroh::Endpoint,
+    peer: impl Into<iroh::EndpointAddr>,
+    alpn: &[u8],
+) -> Result<iroh::endpoint::Connection, NetError> {
+    endpoint
+        .connect(peer, alpn)
+        .await
+        .map_err(|e| NetError::PeerUnreachable {
+            reason: e.to_string(),
+        })
+}

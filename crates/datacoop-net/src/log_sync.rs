@@ -210,9 +210,7 @@ impl<S: LogStore + Send + 'static> LogSource for Operated<S> {
     }
 
     fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let now = crate::unix_now();
         let mut log = lock(&self.log)?;
         let mut done = log.sequence(vec![op], &self.operator, now)?;
         if let Some((_, e)) = done.rejected.pop() {
@@ -353,13 +351,7 @@ pub async fn submit(
     op: &Operation,
     operator_key: &[u8; 32],
 ) -> Result<(u64, SignedCheckpoint), NetError> {
-    let connection =
-        endpoint
-            .connect(operator, LOG_ALPN)
-            .await
-            .map_err(|e| NetError::PeerUnreachable {
-                reason: e.to_string(),
-            })?;
+    let connection = crate::dial(endpoint, operator, LOG_ALPN).await?;
     let answer = ask(&connection, &Request::Submit(op.encode())).await;
     connection.close(0u32.into(), b"submitted");
     match answer? {
@@ -396,13 +388,7 @@ pub async fn catch_up<S: LogStore + Send + 'static>(
     log: &Arc<Mutex<Log<S>>>,
     batch: u64,
 ) -> Result<CaughtUp, NetError> {
-    let connection =
-        endpoint
-            .connect(peer, LOG_ALPN)
-            .await
-            .map_err(|e| NetError::PeerUnreachable {
-                reason: e.to_string(),
-            })?;
+    let connection = crate::dial(endpoint, peer, LOG_ALPN).await?;
     let mut done = CaughtUp::default();
     loop {
         let from = lock(log)?.len();

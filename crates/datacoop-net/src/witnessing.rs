@@ -36,12 +36,6 @@ impl<L: LogSource> Witnessing<L> {
     }
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 impl<L: LogSource> LogSource for Witnessing<L> {
     fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
         self.inner.head()
@@ -70,13 +64,15 @@ impl<L: LogSource> LogSource for Witnessing<L> {
         if witness.last().is_some() && from != last {
             return Ok(Response::NeedProofFrom(last));
         }
-        Ok(match witness.cosign(checkpoint, proof, now())? {
-            WitnessOutcome::Cosigned(c) => Response::Cosigned(c.to_note_signature().line()),
-            WitnessOutcome::Evidence(e) => {
-                tracing::warn!("refused to cosign: {}", e.summary());
-                Response::Refused(format!("evidence of misbehaviour: {}", e.summary()))
-            }
-        })
+        Ok(
+            match witness.cosign(checkpoint, proof, crate::unix_now())? {
+                WitnessOutcome::Cosigned(c) => Response::Cosigned(c.to_note_signature().line()),
+                WitnessOutcome::Evidence(e) => {
+                    tracing::warn!("refused to cosign: {}", e.summary());
+                    Response::Refused(format!("evidence of misbehaviour: {}", e.summary()))
+                }
+            },
+        )
     }
 }
 
@@ -88,13 +84,7 @@ pub async fn request_cosignature<S: LogStore + Send + 'static>(
     log: &Arc<Mutex<Log<S>>>,
     witness: [u8; 32],
 ) -> Result<Cosignature, NetError> {
-    let connection =
-        endpoint
-            .connect(peer, LOG_ALPN)
-            .await
-            .map_err(|e| NetError::PeerUnreachable {
-                reason: e.to_string(),
-            })?;
+    let connection = crate::dial(endpoint, peer, LOG_ALPN).await?;
     let (checkpoint, mut from) = {
         let log = lock(log)?;
         let checkpoint = log
