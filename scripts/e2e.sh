@@ -24,6 +24,8 @@ export DATACOOP_APP="$CARGO_TARGET_DIR/debug/datacoop-app"
 export DATACOOP_CLI="$CARGO_TARGET_DIR/debug/datacoop"
 echo "e2e: app built in $(( $(date +%s) - start ))s: $DATACOOP_APP" >&2
 
+# Every app and command the window tests start binds the network on loopback only.
+export DATACOOP_LISTEN=127.0.0.1:0 DATACOOP_SYNC_INTERVAL=1s DATACOOP_HEARTBEAT=2s
 rm -rf "$CARGO_TARGET_DIR/e2e-screenshots" target/e2e-screenshots
 status=0
 xvfb-run -a -s "-screen 0 1280x800x24" \

@@ -71,6 +71,8 @@ dpkg-deb -x "$deb" "$work/root"
 home="$work/home"
 cargo build "${features[@]}" --bins --quiet
 cli="$CARGO_TARGET_DIR/$profile/datacoop"
+# The check binds the network on loopback only, as every test does.
+export DATACOOP_LISTEN=127.0.0.1:0
 DATACOOP_PASSPHRASE=package-check DATACOOP_INSECURE_KDF_LOG_N=10 \
   "$cli" --home "$home" init --name "Package check" >/dev/null 2>&1 || fail "datacoop init failed"
 setsid xvfb-run -a "$work/root/usr/bin/datacoop-app" --home "$home" >"$work/app.log" 2>&1 &

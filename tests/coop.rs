@@ -25,7 +25,8 @@ fn founding_a_cooperative_makes_you_its_unwitnessed_steward() {
     assert_eq!(info["stewards"], serde_json::json!([me]));
     assert_eq!(info["threshold"], 1);
     assert_eq!(info["unwitnessed"], true);
-    assert_eq!(info["latest_checkpoint"]["size"], 1);
+    // The genesis and the founder's network endpoint, under one checkpoint.
+    assert_eq!(info["latest_checkpoint"]["size"], 2);
     assert_eq!(info["evidence"], serde_json::json!([]));
     let human = env.ok(&["coop", "show"]);
     assert!(human.contains("unwitnessed"), "{human}");
@@ -187,6 +188,7 @@ fn consent_is_recorded_withdrawn_verified_and_provable() {
         kinds,
         [
             "Genesis",
+            "EndpointAnnounce",
             "DatasetAnnounce",
             "ConsentSet",
             "ConsentWithdraw",
@@ -205,7 +207,7 @@ fn consent_is_recorded_withdrawn_verified_and_provable() {
     assert_eq!(from_two[0]["index"], 2);
 
     let verified = env.ok(&["log", "verify"]);
-    assert!(verified.contains("verified 6 operation(s)"), "{verified}");
+    assert!(verified.contains("verified 7 operation(s)"), "{verified}");
 
     let proof = env.ok(&["log", "proof", &op.trim()[..10]]);
     let bundle = datacoop_ledger::ProofBundle::parse(&proof).expect("a C2SP proof bundle");
@@ -233,7 +235,7 @@ fn consent_is_recorded_withdrawn_verified_and_provable() {
     let receipt = bundle
         .verify(&keys, true)
         .expect("the bundle verifies offline");
-    assert_eq!(receipt.index, 2);
+    assert_eq!(receipt.index, 3);
     let out = env.run(&["log", "proof", "abc"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let out = env.run(&["log", "proof", "0123456789abcdef"]);

@@ -7,71 +7,10 @@ mod common;
 
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Env, noise, stderr};
-
-struct Server {
-    child: Child,
-    stderr: std::sync::mpsc::Receiver<String>,
-}
-
-impl Server {
-    fn start(env: &Env) -> Server {
-        let mut child = env
-            .cmd()
-            .arg("serve")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start serve");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let server = Server { child, stderr: rx };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let line = server
-                .stderr
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("serve did not start");
-            if line.contains("control socket") {
-                return server;
-            }
-        }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn stop(self) {
-        self.stop_saying();
-    }
-
-    /// Stops serve with SIGTERM; returns what it said on stderr while stopping.
-    fn stop_saying(mut self) -> String {
-        Command::new("kill")
-            .args(["-TERM", &self.pid().to_string()])
-            .status()
-            .unwrap();
-        let status = self.child.wait().unwrap();
-        let said: Vec<String> = self.stderr.try_iter().collect();
-        assert!(status.success(), "serve exited with {status:?}: {said:?}");
-        said.join("\n")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{Env, Server, noise, stderr};
 
 #[test]
 fn commands_go_through_the_serving_owner_and_a_second_owner_is_refused() {

@@ -131,7 +131,18 @@ pub fn owner_options(activate: &Activate, patience: Duration) -> OwnerOptions {
         kdf_cost: datacoop_node::kdf_cost_from_env(),
         patience,
         on_activate: Some(activate.clone()),
+        net: Some(app_net_settings()),
     }
+}
+
+/// The app's network settings: `DATACOOP_LISTEN` and the interval variables, as for
+/// `datacoop serve`; a bad value is logged and the default used, so the app still opens.
+fn app_net_settings() -> datacoop_node::NetSettings {
+    let listen = std::env::var("DATACOOP_LISTEN").ok();
+    datacoop_node::NetSettings::configured(listen.as_deref()).unwrap_or_else(|e| {
+        tracing::warn!("network settings: {e}; using the defaults");
+        datacoop_node::NetSettings::default()
+    })
 }
 
 impl Ctx {

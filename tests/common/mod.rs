@@ -4,8 +4,10 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub const PASSPHRASE: &str = "correct horse battery staple";
 
@@ -71,13 +73,17 @@ impl Env {
     }
 }
 
-/// `datacoop` with a clean environment: cheap scrypt (tests only) and no inherited home.
+/// `datacoop` with a clean environment: cheap scrypt (tests only), no inherited home, and
+/// the network on loopback only with short intervals.
 pub fn bare_cmd() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_datacoop"));
     cmd.env_remove("DATACOOP_HOME")
         .env_remove("DATACOOP_PASSPHRASE")
         .env_remove("DATACOOP_RECOVERY_PHRASE")
         .env("DATACOOP_INSECURE_KDF_LOG_N", "10")
+        .env("DATACOOP_LISTEN", "127.0.0.1:0")
+        .env("DATACOOP_SYNC_INTERVAL", "1s")
+        .env("DATACOOP_HEARTBEAT", "2s")
         .stdin(std::process::Stdio::null());
     cmd
 }
@@ -152,5 +158,67 @@ pub fn assert_same_tree(expected: &Path, actual: &Path) {
             "{} differs",
             rel.display()
         );
+    }
+}
+
+/// A running `datacoop serve` and what it says on stderr.
+pub struct Server {
+    pub child: Child,
+    pub stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl Server {
+    pub fn start(env: &Env) -> Server {
+        let mut child = env
+            .cmd()
+            .arg("serve")
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let server = Server { child, stderr: rx };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let line = server
+                .stderr
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("serve did not start");
+            if line.contains("control socket") {
+                return server;
+            }
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn stop(self) {
+        self.stop_saying();
+    }
+
+    /// Stops serve with SIGTERM; returns what it said on stderr while stopping.
+    pub fn stop_saying(mut self) -> String {
+        Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .unwrap();
+        let status = self.child.wait().unwrap();
+        let said: Vec<String> = self.stderr.try_iter().collect();
+        assert!(status.success(), "serve exited with {status:?}: {said:?}");
+        said.join("\n")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

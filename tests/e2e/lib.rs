@@ -106,8 +106,12 @@ impl Driver {
                 "--native-port",
                 &native_port.to_string(),
             ])
-            // Inherited by WebKitWebDriver and the app: cheap scrypt for throwaway homes.
+            // Inherited by WebKitWebDriver and the app: cheap scrypt for throwaway homes,
+            // and the network on loopback only with short intervals.
             .env("DATACOOP_INSECURE_KDF_LOG_N", "10")
+            .env("DATACOOP_LISTEN", "127.0.0.1:0")
+            .env("DATACOOP_SYNC_INTERVAL", "1s")
+            .env("DATACOOP_HEARTBEAT", "2s")
             .stdin(Stdio::null())
             // Not inherited: WebKitWebDriver would keep the test's output pipes open.
             .stdout(Stdio::null())

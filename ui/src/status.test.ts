@@ -15,9 +15,9 @@ const coop: CoopInfo = {
   witnesses: [steward],
   witness_quorum: 1,
   unwitnessed: true,
-  members: [{ id: steward, role: "steward" }],
+  members: [{ id: steward, role: "steward", endpoint: "e".repeat(64), reachable: null }],
   size: 3,
-  latest_checkpoint: { size: 3, root: "r".repeat(64), signatures: 2 },
+  latest_checkpoint: { size: 3, root: "r".repeat(64), signatures: 2, cosigned_by: [steward] },
   evidence: [],
 };
 
@@ -36,7 +36,7 @@ describe("statusLines", () => {
     expect(lines.evidence).toEqual(["two checkpoints of size 3 disagree"]);
   });
   it("says one entry in the singular", () => {
-    expect(statusLines({ ...coop, latest_checkpoint: { size: 1, root: "r".repeat(64), signatures: 1 } }).log)
+    expect(statusLines({ ...coop, latest_checkpoint: { size: 1, root: "r".repeat(64), signatures: 1, cosigned_by: [] } }).log)
       .toBe("Log: 1 signed entry · not cross-checked yet");
   });
   it("copes with a log that has no checkpoint yet", () => {

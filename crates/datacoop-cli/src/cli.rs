@@ -16,6 +16,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
 
+    /// The address `serve` binds and puts in its tickets [default: 0.0.0.0:0, every
+    /// interface on a port the system picks]; tests and demos use 127.0.0.1:0
+    #[arg(long, global = true, env = "DATACOOP_LISTEN", value_name = "ADDR")]
+    pub listen: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -70,6 +75,22 @@ pub enum CoopCommand {
     },
     /// Members, roles, witnesses, the latest checkpoint; says "unwitnessed" if so
     Show(JsonFlag),
+    /// Invite someone: prints one ticket line to hand them (needs `datacoop serve` or
+    /// the app running; for now on the operator's node)
+    Invite {
+        /// The role offered
+        #[arg(long, value_parser = ["member", "steward", "trainer"])]
+        role: String,
+        /// How long the ticket stays valid (e.g. 30m, 12h, 7d) [default: 7d]
+        #[arg(long, value_name = "DURATION")]
+        expires: Option<String>,
+    },
+    /// Join the cooperative a ticket invites you to (needs `datacoop serve` or the app
+    /// running on this home)
+    Join {
+        /// The ticket (dcinvite...)
+        ticket: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,13 +14,13 @@ use std::time::Duration;
 
 use clap::Parser;
 use datacoop_node::api::{
-    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    DataRecipient, DataRename, LogProof, LogShow, LogVerify, Op, Passphrase, PassphraseChange,
-    RecoveryExport, Whoami,
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopInvite, CoopJoin, CoopShow, DataAdd,
+    DataExport, DataList, DataRecipient, DataRename, LogProof, LogShow, LogVerify, Op, Passphrase,
+    PassphraseChange, RecoveryExport, Whoami,
 };
 use datacoop_node::{
-    CancellationToken, Home, Launch, NodeError, Owner, OwnerInfo, OwnerKind, OwnerOptions, Session,
-    SessionOptions, absolute,
+    CancellationToken, Home, Launch, NetSettings, NodeError, Owner, OwnerInfo, OwnerKind,
+    OwnerOptions, Session, SessionOptions, absolute,
 };
 use secrecy::ExposeSecret;
 
@@ -161,7 +161,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             session.close().await;
             result
         }
-        Command::Serve => serve(&home, passphrase_file).await,
+        Command::Serve => serve(&home, passphrase_file, cli.listen.as_deref()).await,
         Command::Events(flag) => {
             // Only a long-running owner has events; never unlock the home just to say so.
             let session = Session::open(
@@ -214,7 +214,11 @@ async fn stop_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-async fn serve(home: &Home, passphrase_file: Option<std::path::PathBuf>) -> Result<(), CliError> {
+async fn serve(
+    home: &Home,
+    passphrase_file: Option<std::path::PathBuf>,
+    listen: Option<&str>,
+) -> Result<(), CliError> {
     if !home.is_initialised() {
         return Err(
             NodeError::from(datacoop_crypto::CryptoError::KeystoreMissing {
@@ -229,6 +233,7 @@ async fn serve(home: &Home, passphrase_file: Option<std::path::PathBuf>) -> Resu
         // A one-shot command finishing its work is waited for; another owner is not.
         patience: Duration::from_secs(120),
         on_activate: None,
+        net: Some(NetSettings::configured(listen)?),
     };
     let passphrase = move || secrets::passphrase(passphrase_file.as_deref());
     let owner = match Owner::launch_unlocked(home, options, passphrase).await? {
@@ -241,8 +246,16 @@ async fn serve(home: &Home, passphrase_file: Option<std::path::PathBuf>) -> Resu
             .into());
         }
     };
+    let addrs = owner
+        .listening()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     eprintln!(
-        "listening on control socket {1} for home {0}; stop with Ctrl-C",
+        "listening on {addrs} and on control socket {1} for home {0}; stop with Ctrl-C",
         home.root().display(),
         home.control_socket().display()
     );
@@ -378,6 +391,16 @@ async fn run_in_session(
         ),
         Command::Coop(CoopCommand::Show(flag)) => {
             output::coop(quick(session, CoopShow {}).await?, flag.json)
+        }
+        Command::Coop(CoopCommand::Invite { role, expires }) => {
+            let expires_secs = expires
+                .map(|d| datacoop_core::parse_duration(&d).map(|d| d.as_secs()))
+                .transpose()
+                .map_err(NodeError::from)?;
+            output::invitation(quick(session, CoopInvite { role, expires_secs }).await?)
+        }
+        Command::Coop(CoopCommand::Join { ticket }) => {
+            output::joined(quick(session, CoopJoin { ticket }).await?)
         }
         Command::Log(LogCommand::Show { from, json }) => {
             output::log(quick(session, LogShow { from }).await?, json.json)

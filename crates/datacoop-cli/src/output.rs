@@ -27,8 +27,8 @@ use std::path::Path;
 
 use datacoop_crypto::PublicIdentity;
 use datacoop_node::{
-    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, Home, LogEntry, NewRecoveryKit,
-    NodeError, Profile, Proof, Recipient, Recorded, VerifySummary,
+    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, Home, Invitation, LogEntry,
+    NewRecoveryKit, NodeError, Profile, Proof, Recipient, Recorded, VerifySummary,
 };
 use indicatif::HumanBytes;
 
@@ -253,6 +253,29 @@ pub fn coop_created(info: CoopInfo) -> Result<(), CliError> {
     Ok(())
 }
 
+pub fn invitation(invite: Invitation) -> Result<(), CliError> {
+    outln!("{}", invite.ticket);
+    eprintln!(
+        "Invitation for a new {} (operation {}), valid until {} (log time). Hand the ticket above to them; it works once.",
+        invite.role,
+        short(&invite.invite),
+        datacoop_ledger::rfc3339(invite.expires)
+    );
+    Ok(())
+}
+
+pub fn joined(info: CoopInfo) -> Result<(), CliError> {
+    outln!("{}", info.id);
+    eprintln!(
+        "Joined cooperative {:?} as {}; its log ({} operations) is on this computer and verified.",
+        info.name,
+        info.role
+            .map_or_else(|| "a participant".to_owned(), |r| r.to_string()),
+        info.size
+    );
+    Ok(())
+}
+
 pub fn coop(info: CoopInfo, json: bool) -> Result<(), CliError> {
     if json {
         return print_json(&info);
@@ -284,10 +307,19 @@ pub fn coop(info: CoopInfo, json: bool) -> Result<(), CliError> {
     );
     match &info.latest_checkpoint {
         Some(c) => outln!(
-            "checkpoint:  size {} root {} ({} signature(s))",
+            "checkpoint:  size {} root {} ({} signature(s); cosigned by {})",
             c.size,
             short(&c.root),
-            c.signatures
+            c.signatures,
+            if c.cosigned_by.is_empty() {
+                "no witness yet".to_owned()
+            } else {
+                c.cosigned_by
+                    .iter()
+                    .map(|w| short(w))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
         ),
         None => outln!("checkpoint:  none yet"),
     }
@@ -299,7 +331,16 @@ pub fn coop(info: CoopInfo, json: bool) -> Result<(), CliError> {
     }
     outln!("members:");
     for m in &info.members {
-        outln!("  {}  {}", short(&m.id), m.role);
+        let reach = match m.reachable {
+            Some(true) => "  reachable",
+            Some(false) => "  unreachable",
+            None => "",
+        };
+        let endpoint = m.endpoint.as_deref().map_or_else(
+            || "no endpoint".to_owned(),
+            |e| format!("endpoint {}", short(e)),
+        );
+        outln!("  {}  {:<8}  {endpoint}{reach}", short(&m.id), m.role);
     }
     Ok(())
 }

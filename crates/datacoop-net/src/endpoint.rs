@@ -56,6 +56,12 @@ pub fn endpoint_key(identity: &Identity) -> SecretKey {
     SecretKey::from_bytes(&identity.endpoint_seed())
 }
 
+/// The endpoint id of `identity` (the public half of [`endpoint_key`]), as the log and
+/// tickets name it.
+pub fn endpoint_id(identity: &Identity) -> [u8; 32] {
+    *endpoint_key(identity).public().as_bytes()
+}
+
 /// Binds `identity`'s endpoint. Only IP transports are used, on the one address
 /// `config.listen` names: no relay, no portmapper (it probes the LAN gateway), no address
 /// lookup beyond what is added later (peers are dialled at the addresses their tickets
@@ -119,4 +125,18 @@ async fn bind_inner<P: crate::members::Participants>(
         return Err(bind_error(format!("it bound {bound:?}, not loopback only")));
     }
     Ok(endpoint)
+}
+
+/// The addresses to tell peers: the bound ones, and for an unspecified bind address
+/// (`0.0.0.0`) the interface addresses iroh found.
+pub fn advertised(endpoint: &Endpoint) -> Vec<SocketAddr> {
+    let bound = endpoint.bound_sockets();
+    if bound.iter().all(|a| !a.ip().is_unspecified()) {
+        return bound;
+    }
+    let mut found: Vec<SocketAddr> = endpoint.addr().ip_addrs().copied().collect();
+    found.extend(bound.into_iter().filter(|a| !a.ip().is_unspecified()));
+    found.sort();
+    found.dedup();
+    found
 }

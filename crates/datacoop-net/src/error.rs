@@ -68,9 +68,41 @@ pub enum NetError {
     /// What the peer sent does not verify against the log.
     #[error(transparent)]
     Ledger(#[from] datacoop_ledger::LedgerError),
+    /// The peer serves another cooperative's log than the one asked for.
+    #[error("the peer serves another cooperative's log than the invitation names")]
+    WrongCooperative,
     /// The inviter's endpoint id in the invitation is not a valid key.
     #[error("this invitation names an inviter that is not a valid endpoint")]
     BadInviter,
+}
+
+impl NetError {
+    /// The stable code scripts and the window match on.
+    pub fn code(&self) -> datacoop_core::Code {
+        use crate::JoinRefusal;
+        use datacoop_core::Code;
+        match self {
+            NetError::Bind { .. } => Code::NetBind,
+            NetError::BadListenAddr { .. } => Code::InputBadListenAddr,
+            NetError::NotATicket { .. } => Code::InputNotATicket,
+            NetError::TicketDamaged | NetError::BadInviter => Code::InputTicketDamaged,
+            NetError::TicketTooNew => Code::InputTicketTooNew,
+            NetError::PeerUnreachable { .. } => Code::NetUnreachable,
+            NetError::PeerLost { .. } => Code::NetLost,
+            NetError::NotAMember => Code::NetNotAMember,
+            NetError::JoinRefused(refusal) => match refusal {
+                JoinRefusal::Unknown => Code::JoinUnknownInvite,
+                JoinRefusal::Forged => Code::JoinForged,
+                JoinRefusal::Used => Code::JoinUsed,
+                JoinRefusal::Expired => Code::JoinExpired,
+                JoinRefusal::Failed(_) => Code::JoinFailed,
+            },
+            NetError::PeerRefused { .. } => Code::NetRefused,
+            NetError::BadAnswer { .. } => Code::NetBadAnswer,
+            NetError::WrongCooperative => Code::NetWrongCooperative,
+            NetError::Ledger(e) => e.code(),
+        }
+    }
 }
 
 /// The addresses a node listens on: loopback ones in tests, never others there.

@@ -4,7 +4,7 @@
 //! acceptance (the ticket was its decision), and answers where they landed. The
 //! newcomer then catches up on the log protocol as a member.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use datacoop_ledger::{Body, LedgerError, Log, LogStore, OpId, Operation, SignedCheckpoint};
 use ed25519_consensus::SigningKey;
@@ -13,8 +13,8 @@ use iroh::protocol::{AcceptError, ProtocolHandler};
 use iroh::{Endpoint, EndpointAddr};
 use serde::{Deserialize, Serialize};
 
-use crate::log_sync::lock;
-use crate::{InviteTicket, NetError};
+use crate::shared::SharedLog;
+use crate::{InviteTicket, NetError, Peer};
 
 /// The join protocol's ALPN: open to endpoints no member announced yet.
 pub const JOIN_ALPN: &[u8] = b"datacoop/join/1";
@@ -43,6 +43,13 @@ pub enum JoinRefusal {
     Failed(String),
 }
 
+/// What a newcomer sends: its signed join and where it can be reached.
+#[derive(Debug, Serialize, Deserialize)]
+struct JoinRequest {
+    join: Vec<u8>,
+    addrs: Vec<std::net::SocketAddr>,
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 enum JoinAnswer {
     Joined { index: u64, checkpoint: String },
@@ -52,86 +59,132 @@ enum JoinAnswer {
 /// The inviting steward's node: it accepts valid joins of invitations on its log, and
 /// sequences them (it is the log's operator here; forwarding to another operator comes
 /// with the network's node integration).
-pub struct Inviter<S: LogStore> {
-    log: Arc<Mutex<Log<S>>>,
+pub struct Inviter<L> {
+    log: Arc<L>,
     operator: SigningKey,
     steward: SigningKey,
+    joined: Option<tokio::sync::mpsc::UnboundedSender<Peer>>,
 }
 
-impl<S: LogStore> std::fmt::Debug for Inviter<S> {
+impl<L> std::fmt::Debug for Inviter<L> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Inviter").finish_non_exhaustive()
     }
 }
 
-impl<S: LogStore + Send + 'static> Inviter<S> {
+impl<L: SharedLog> Inviter<L> {
     /// Accepts joins into `log`, sequencing with `operator` and accepting as `steward`.
-    pub fn new(log: Arc<Mutex<Log<S>>>, operator: SigningKey, steward: SigningKey) -> Self {
+    pub fn new(log: Arc<L>, operator: SigningKey, steward: SigningKey) -> Self {
         Inviter {
             log,
             operator,
             steward,
+            joined: None,
         }
     }
 
+    /// Tells `joined` each newcomer's endpoint and addresses once its join is sequenced
+    /// (a node keeps them to reach its members).
+    pub fn tell_joins(mut self, joined: tokio::sync::mpsc::UnboundedSender<Peer>) -> Self {
+        self.joined = Some(joined);
+        self
+    }
+
+    /// Checks and sequences `join` (blocking: run off the async workers).
     fn admit(&self, join: Operation) -> Result<(u64, SignedCheckpoint), JoinRefusal> {
-        let failed = |e: LedgerError| JoinRefusal::Failed(e.to_string());
-        let Some(Body::Join { invite, .. }) = &join.body else {
-            return Err(JoinRefusal::Failed("not a join operation".into()));
-        };
-        let mut log = lock(&self.log).map_err(failed)?;
-        let (_, used) = log
-            .state()
-            .invite_status(invite)
-            .ok_or(JoinRefusal::Unknown)?;
-        if used {
-            return Err(JoinRefusal::Used);
-        }
-        let index = log.index_of(invite).map_err(failed)?;
-        let expires = match log.operation(index).map_err(failed)?.body {
-            Some(Body::Invite { expires, .. }) => expires,
-            _ => return Err(JoinRefusal::Unknown),
-        };
-        // Log time when a quorum has told it; this node's clock otherwise.
-        if log.now().unwrap_or_else(crate::unix_now) > expires {
-            return Err(JoinRefusal::Expired);
-        }
-        let acceptance = log.make_operation(
-            &self.steward,
-            Body::JoinAcceptance { join: join.id() },
-            crate::unix_now(),
-        );
-        let done = log
-            .sequence(vec![join, acceptance], &self.operator, crate::unix_now())
-            .map_err(failed)?;
-        if let Some((_, e)) = done.rejected.first() {
-            return Err(match e.root_cause() {
-                LedgerError::InvalidReference { reason } if reason.contains("secret") => {
-                    JoinRefusal::Forged
-                }
-                other => JoinRefusal::Failed(other.to_string()),
-            });
-        }
-        match (done.appended.first(), done.checkpoint) {
-            (Some((index, _)), Some(cp)) => Ok((*index, cp)),
-            _ => Err(JoinRefusal::Failed("nothing was sequenced".into())),
-        }
+        let (operator, steward) = (self.operator.clone(), self.steward.clone());
+        self.log
+            .with_log(move |log| Ok(admit(log, join, &operator, &steward)))
+            .unwrap_or_else(|e| Err(JoinRefusal::Failed(e.to_string())))
     }
 }
 
-impl<S: LogStore + Send + 'static> ProtocolHandler for Inviter<S> {
+/// Checks `join` against the invitations on `log` and sequences it with `steward`'s
+/// acceptance.
+fn admit<S: LogStore>(
+    log: &mut Log<S>,
+    join: Operation,
+    operator: &SigningKey,
+    steward: &SigningKey,
+) -> Result<(u64, SignedCheckpoint), JoinRefusal> {
+    let failed = |e: LedgerError| JoinRefusal::Failed(e.to_string());
+    let Some(Body::Join { invite, .. }) = &join.body else {
+        return Err(JoinRefusal::Failed("not a join operation".into()));
+    };
+    let (_, used) = log
+        .state()
+        .invite_status(invite)
+        .ok_or(JoinRefusal::Unknown)?;
+    if used {
+        return Err(JoinRefusal::Used);
+    }
+    let index = log.index_of(invite).map_err(failed)?;
+    let expires = match log.operation(index).map_err(failed)?.body {
+        Some(Body::Invite { expires, .. }) => expires,
+        _ => return Err(JoinRefusal::Unknown),
+    };
+    // Log time when a quorum has told it; this node's clock otherwise.
+    if log.now().unwrap_or_else(crate::unix_now) > expires {
+        return Err(JoinRefusal::Expired);
+    }
+    let acceptance = log.make_operation(
+        steward,
+        Body::JoinAcceptance { join: join.id() },
+        crate::unix_now(),
+    );
+    let done = log
+        .sequence(vec![join, acceptance], operator, crate::unix_now())
+        .map_err(failed)?;
+    if let Some((_, e)) = done.rejected.first() {
+        return Err(match e.root_cause() {
+            LedgerError::InvalidReference { reason } if reason.contains("secret") => {
+                JoinRefusal::Forged
+            }
+            other => JoinRefusal::Failed(other.to_string()),
+        });
+    }
+    match (done.appended.first(), done.checkpoint) {
+        (Some((index, _)), Some(cp)) => Ok((*index, cp)),
+        _ => Err(JoinRefusal::Failed("nothing was sequenced".into())),
+    }
+}
+
+impl<L: SharedLog> ProtocolHandler for Inviter<L> {
     async fn accept(&self, connection: Connection) -> Result<(), AcceptError> {
         let (mut send, mut recv) = connection.accept_bi().await?;
         let bytes = recv
             .read_to_end(MAX_MESSAGE)
             .await
             .map_err(AcceptError::from_err)?;
-        let answer = match Operation::decode(&bytes) {
-            Ok(join) => match self.admit(join) {
-                Ok((index, cp)) => JoinAnswer::Joined {
-                    index,
-                    checkpoint: cp.render(),
-                },
+        let this = Inviter {
+            log: Arc::clone(&self.log),
+            operator: self.operator.clone(),
+            steward: self.steward.clone(),
+            joined: None,
+        };
+        let decoded = postcard::from_bytes::<JoinRequest>(&bytes)
+            .map_err(|e| LedgerError::Encoding {
+                what: "a join request",
+                detail: e.to_string(),
+            })
+            .and_then(|request| Ok((Operation::decode(&request.join)?, request.addrs)));
+        let answer = match decoded {
+            Ok((join, addrs)) => match tokio::task::spawn_blocking(move || this.admit(join))
+                .await
+                .unwrap_or_else(|e| Err(JoinRefusal::Failed(e.to_string())))
+            {
+                Ok((index, cp)) => {
+                    if let Some(joined) = &self.joined {
+                        let _ = joined.send(Peer {
+                            endpoint: *connection.remote_id().as_bytes(),
+                            addrs,
+                        });
+                    }
+                    JoinAnswer::Joined {
+                        index,
+                        checkpoint: cp.render(),
+                    }
+                }
                 Err(refusal) => JoinAnswer::Refused(refusal),
             },
             Err(e) => JoinAnswer::Refused(JoinRefusal::Failed(e.to_string())),
@@ -176,7 +229,12 @@ pub async fn join(
         .open_bi()
         .await
         .map_err(|e| lost(e.to_string()))?;
-    send.write_all(&op.encode())
+    let request = JoinRequest {
+        join: op.encode(),
+        addrs: crate::advertised(endpoint),
+    };
+    let request = postcard::to_stdvec(&request).map_err(|e| lost(e.to_string()))?;
+    send.write_all(&request)
         .await
         .map_err(|e| lost(e.to_string()))?;
     send.finish().map_err(|e| lost(e.to_string()))?;

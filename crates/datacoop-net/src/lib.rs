@@ -47,16 +47,18 @@ mod error;
 pub mod join;
 pub mod log_sync;
 pub mod members;
+mod shared;
 mod ticket;
 pub mod witnessing;
 
-pub use endpoint::{Listen, NetConfig, bind, bind_guarded, endpoint_key};
+pub use endpoint::{Listen, NetConfig, advertised, bind, bind_guarded, endpoint_id, endpoint_key};
 pub use error::NetError;
 pub use join::{Inviter, JOIN_ALPN, JoinRefusal, join};
-pub use log_sync::{LOG_ALPN, LogProtocol, Operated, catch_up, submit};
+pub use log_sync::{LOG_ALPN, LogProtocol, LogSource, Operated, catch_up, fetch_genesis, submit};
 pub use members::MembersOnly;
+pub use shared::SharedLog;
 pub use ticket::{InviteTicket, Peer};
-pub use witnessing::{Witnessing, request_cosignature};
+pub use witnessing::{Witnessing, cosign_as, request_cosignature};
 
 /// The local clock in Unix seconds: for claimed times and for the operator's own
 /// decisions where no log time is known yet.

@@ -9,6 +9,8 @@
 use std::sync::{Arc, Mutex};
 
 use datacoop_ledger::{LedgerError, Log, LogStore, Operation, SignedCheckpoint};
+
+use crate::shared::{SharedLog, on_log};
 use iroh::endpoint::Connection;
 use iroh::protocol::{AcceptError, ProtocolHandler};
 use iroh::{Endpoint, EndpointAddr};
@@ -112,91 +114,75 @@ pub trait LogSource: Send + Sync + 'static {
     }
 }
 
-/// A shared log serves as itself.
-impl<L: LogSource> LogSource for Arc<L> {
+/// Any shared log serves as itself.
+impl<L: SharedLog> LogSource for L {
     fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
-        (**self).head()
+        self.with_log(|log| Ok(log.checkpoint_to_share()))
     }
+
     fn batch(
         &self,
         from: u64,
         limit: u64,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
-        (**self).batch(from, limit)
-    }
-    fn cosign(
-        &self,
-        checkpoint: &SignedCheckpoint,
-        from: u64,
-        proof: &[[u8; 32]],
-    ) -> Result<Response, LedgerError> {
-        (**self).cosign(checkpoint, from, proof)
-    }
-    fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
-        (**self).submit(op)
+        self.with_log(move |log| batch_of(log, from, limit))
     }
 }
 
-impl<S: LogStore + Send + 'static> LogSource for Mutex<Log<S>> {
-    fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
-        Ok(lock(self)?.checkpoint_to_share())
+/// Operations from `from` to the furthest checkpoint within `limit` of it (else the first
+/// beyond), with that checkpoint.
+fn batch_of<S: LogStore>(
+    log: &Log<S>,
+    from: u64,
+    limit: u64,
+) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
+    let Some(head) = log.checkpoint_to_share() else {
+        return Ok(None);
+    };
+    let newest = head.checkpoint.size;
+    if from >= newest {
+        return Ok(Some((Vec::new(), head)));
     }
-
-    fn batch(
-        &self,
-        from: u64,
-        limit: u64,
-    ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
-        let log = lock(self)?;
-        let Some(head) = log.checkpoint_to_share() else {
-            return Ok(None);
-        };
-        let newest = head.checkpoint.size;
-        if from >= newest {
-            return Ok(Some((Vec::new(), head)));
-        }
-        // The furthest checkpoint within reach, else the first beyond it.
-        let reach = from.saturating_add(limit.max(1));
-        let end = log
-            .checkpoints()
-            .range(from + 1..=reach)
-            .next_back()
-            .or_else(|| log.checkpoints().range(reach..).next())
-            .map_or(newest, |(size, _)| *size);
-        let checkpoint = if end == newest {
-            head
-        } else {
-            log.checkpoints()[&end].clone()
-        };
-        let ops = (from..end)
-            .map(|i| log.operation(i))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Some((ops, checkpoint)))
-    }
+    let reach = from.saturating_add(limit.max(1));
+    let end = log
+        .checkpoints()
+        .range(from + 1..=reach)
+        .next_back()
+        .or_else(|| log.checkpoints().range(reach..).next())
+        .map_or(newest, |(size, _)| *size);
+    let checkpoint = if end == newest {
+        head
+    } else {
+        log.checkpoints()[&end].clone()
+    };
+    let ops = (from..end)
+        .map(|i| log.operation(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some((ops, checkpoint)))
 }
 
 /// The operator's log: served like any other, and it sequences what members submit,
 /// each author's operations in their own order (a gap or a replay is refused, and kept
 /// as evidence when it proves misbehaviour).
-pub struct Operated<S: LogStore> {
-    log: Arc<Mutex<Log<S>>>,
+pub struct Operated<L> {
+    log: Arc<L>,
     operator: ed25519_consensus::SigningKey,
 }
 
-impl<S: LogStore> std::fmt::Debug for Operated<S> {
+impl<L> std::fmt::Debug for Operated<L> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Operated").finish_non_exhaustive()
     }
 }
 
-impl<S: LogStore> Operated<S> {
+impl<L: SharedLog> Operated<L> {
     /// Sequences into `log` with the operator key `operator`.
-    pub fn new(log: Arc<Mutex<Log<S>>>, operator: ed25519_consensus::SigningKey) -> Self {
+    pub fn new(log: Arc<L>, operator: ed25519_consensus::SigningKey) -> Self {
         Operated { log, operator }
     }
 }
 
-impl<S: LogStore + Send + 'static> LogSource for Operated<S> {
+impl<L: SharedLog> LogSource for Operated<L> {
     fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
         self.log.head()
     }
@@ -210,18 +196,27 @@ impl<S: LogStore + Send + 'static> LogSource for Operated<S> {
     }
 
     fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
-        let now = crate::unix_now();
-        let mut log = lock(&self.log)?;
-        let mut done = log.sequence(vec![op], &self.operator, now)?;
-        if let Some((_, e)) = done.rejected.pop() {
-            return Err(e);
-        }
-        match (done.appended.first(), done.checkpoint) {
-            (Some((index, _)), Some(checkpoint)) => Ok((*index, checkpoint)),
-            _ => Err(LedgerError::Unauthorized {
-                reason: "the operation replaced the operator; the new one signs it".into(),
-            }),
-        }
+        let operator = self.operator.clone();
+        self.log
+            .with_log(move |log| sequence_one(log, op, &operator))
+    }
+}
+
+/// Sequences one submitted operation with its own checkpoint.
+pub(crate) fn sequence_one<S: LogStore>(
+    log: &mut Log<S>,
+    op: Operation,
+    operator: &ed25519_consensus::SigningKey,
+) -> Result<(u64, SignedCheckpoint), LedgerError> {
+    let mut done = log.sequence(vec![op], operator, crate::unix_now())?;
+    if let Some((_, e)) = done.rejected.pop() {
+        return Err(e);
+    }
+    match (done.appended.first(), done.checkpoint) {
+        (Some((index, _)), Some(checkpoint)) => Ok((*index, checkpoint)),
+        _ => Err(LedgerError::Unauthorized {
+            reason: "the operation replaced the operator; the new one signs it".into(),
+        }),
     }
 }
 
@@ -367,6 +362,32 @@ pub async fn submit(
     }
 }
 
+/// Fetches the log's first operation, its genesis, from `peer`, checked to found the
+/// cooperative `coop` (a replica starts from it, then catches up).
+pub async fn fetch_genesis(
+    endpoint: &Endpoint,
+    peer: impl Into<EndpointAddr>,
+    coop: [u8; 32],
+) -> Result<Operation, NetError> {
+    let connection = crate::dial(endpoint, peer, LOG_ALPN).await?;
+    let answer = ask(&connection, &Request::Pull { from: 0, limit: 1 }).await;
+    connection.close(0u32.into(), b"genesis");
+    let first = match answer? {
+        Response::Batch { ops, .. } => ops.into_iter().next(),
+        Response::Refused(reason) => return Err(NetError::PeerRefused { reason }),
+        _ => None,
+    };
+    let first = first.ok_or_else(|| NetError::BadAnswer {
+        what: "no genesis where the log's first operation was asked for".into(),
+    })?;
+    let genesis = Operation::decode(&first)?;
+    let founded = Log::create(datacoop_ledger::MemStore::new(), genesis.clone())?;
+    if founded.state().coop() != coop {
+        return Err(NetError::WrongCooperative);
+    }
+    Ok(genesis)
+}
+
 /// What catching up did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CaughtUp {
@@ -382,16 +403,16 @@ pub struct CaughtUp {
 /// once (see [`Log::ingest`]); stops when the replica holds the peer's newest
 /// checkpoint. A batch the ledger refuses (tampered, forged, inconsistent) ends the
 /// catch-up with that error; what was ingested before it stays.
-pub async fn catch_up<S: LogStore + Send + 'static>(
+pub async fn catch_up<L: SharedLog>(
     endpoint: &Endpoint,
     peer: impl Into<EndpointAddr>,
-    log: &Arc<Mutex<Log<S>>>,
+    log: &Arc<L>,
     batch: u64,
 ) -> Result<CaughtUp, NetError> {
     let connection = crate::dial(endpoint, peer, LOG_ALPN).await?;
     let mut done = CaughtUp::default();
     loop {
-        let from = lock(log)?.len();
+        let from = on_log(log, |log| Ok(log.len())).await?;
         let (ops, note) = match ask(&connection, &Request::Pull { from, limit: batch }).await? {
             Response::Batch { ops, checkpoint } => (ops, checkpoint),
             Response::Head(None) => break,
@@ -411,19 +432,14 @@ pub async fn catch_up<S: LogStore + Send + 'static>(
             .map(|bytes| Operation::decode(bytes))
             .collect::<Result<Vec<_>, _>>()?;
         let caught_up = ops.is_empty();
-        let log = Arc::clone(log);
-        let ingested = tokio::task::spawn_blocking(move || lock(&log)?.ingest(ops, &checkpoint, 2))
-            .await
-            .map_err(|e| NetError::PeerLost {
-                reason: e.to_string(),
-            })??;
+        let ingested = on_log(log, move |log| log.ingest(ops, &checkpoint, 2)).await?;
         done.appended += ingested.appended;
         done.batches += 1;
         if caught_up {
             break;
         }
     }
-    done.len = lock(log)?.len();
+    done.len = on_log(log, |log| Ok(log.len())).await?;
     connection.close(0u32.into(), b"caught up");
     Ok(done)
 }

@@ -6,12 +6,13 @@
 use std::sync::{Arc, Mutex};
 
 use datacoop_ledger::{
-    Cosignature, LedgerError, Log, LogStore, Operation, SignedCheckpoint, Witness, WitnessOutcome,
+    Cosignature, LedgerError, Operation, SignedCheckpoint, Witness, WitnessOutcome,
 };
 use iroh::{Endpoint, EndpointAddr};
 
 use crate::NetError;
 use crate::log_sync::{LOG_ALPN, LogSource, Request, Response, ask, lock};
+use crate::shared::{SharedLog, on_log};
 
 /// A node that is a witness of the log it serves: everything `inner` answers, and
 /// cosignatures.
@@ -59,46 +60,57 @@ impl<L: LogSource> LogSource for Witnessing<L> {
         from: u64,
         proof: &[[u8; 32]],
     ) -> Result<Response, LedgerError> {
-        let mut witness = lock(&self.witness)?;
-        let last = witness.last().map_or(0, |c| c.checkpoint.size);
-        if witness.last().is_some() && from != last {
-            return Ok(Response::NeedProofFrom(last));
-        }
-        Ok(
-            match witness.cosign(checkpoint, proof, crate::unix_now())? {
-                WitnessOutcome::Cosigned(c) => Response::Cosigned(c.to_note_signature().line()),
-                WitnessOutcome::Evidence(e) => {
-                    tracing::warn!("refused to cosign: {}", e.summary());
-                    Response::Refused(format!("evidence of misbehaviour: {}", e.summary()))
-                }
-            },
-        )
+        cosign_as(&mut *lock(&self.witness)?, checkpoint, from, proof)
     }
+}
+
+/// How `witness` answers a request to cosign `checkpoint`, proven consistent from size
+/// `from` by `proof`: a cosignature, the size it needs a proof from, or a refusal with
+/// evidence.
+pub fn cosign_as(
+    witness: &mut Witness,
+    checkpoint: &SignedCheckpoint,
+    from: u64,
+    proof: &[[u8; 32]],
+) -> Result<Response, LedgerError> {
+    let last = witness.last().map_or(0, |c| c.checkpoint.size);
+    if witness.last().is_some() && from != last {
+        return Ok(Response::NeedProofFrom(last));
+    }
+    Ok(
+        match witness.cosign(checkpoint, proof, crate::unix_now())? {
+            WitnessOutcome::Cosigned(c) => Response::Cosigned(c.to_note_signature().line()),
+            WitnessOutcome::Evidence(e) => {
+                tracing::warn!("refused to cosign: {}", e.summary());
+                Response::Refused(format!("evidence of misbehaviour: {}", e.summary()))
+            }
+        },
+    )
 }
 
 /// Asks the witness with key `witness` at `peer` to cosign `log`'s newest checkpoint,
 /// and adds its cosignature to the log (which verifies it). Answers the cosignature.
-pub async fn request_cosignature<S: LogStore + Send + 'static>(
+pub async fn request_cosignature<L: SharedLog>(
     endpoint: &Endpoint,
     peer: impl Into<EndpointAddr>,
-    log: &Arc<Mutex<Log<S>>>,
+    log: &Arc<L>,
     witness: [u8; 32],
 ) -> Result<Cosignature, NetError> {
     let connection = crate::dial(endpoint, peer, LOG_ALPN).await?;
-    let (checkpoint, mut from) = {
-        let log = lock(log)?;
+    let (checkpoint, mut from) = on_log(log, move |log| {
         let checkpoint = log
             .latest_checkpoint()
             .cloned()
             .ok_or(LedgerError::NotFound {
                 what: "a checkpoint to cosign".into(),
             })?;
-        (checkpoint, log.newest_cosigned_size(&witness).unwrap_or(0))
-    };
+        Ok((checkpoint, log.newest_cosigned_size(&witness).unwrap_or(0)))
+    })
+    .await?;
     let size = checkpoint.checkpoint.size;
     // At most twice: once from what this log knows, once from what the witness says.
     for _ in 0..2 {
-        let proof = lock(log)?.consistency_proof(from, size)?;
+        let proof = on_log(log, move |log| log.consistency_proof(from, size)).await?;
         let request = Request::Cosign {
             checkpoint: checkpoint.render(),
             from,
@@ -108,7 +120,8 @@ pub async fn request_cosignature<S: LogStore + Send + 'static>(
             Response::Cosigned(line) => {
                 connection.close(0u32.into(), b"cosigned");
                 let cosig = Cosignature::parse_line(&line, witness)?;
-                lock(log)?.add_cosignature(size, &cosig)?;
+                let added = cosig.clone();
+                on_log(log, move |log| log.add_cosignature(size, &added)).await?;
                 return Ok(cosig);
             }
             Response::NeedProofFrom(last) if last <= size => from = last,

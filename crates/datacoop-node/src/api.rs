@@ -12,8 +12,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::views::{
-    AddReport, CoopInfo, DataListing, ExportReport, LogEntry, NewRecoveryKit, Profile, Proof,
-    Recipient, Recorded, VerifySummary,
+    AddReport, CoopInfo, DataListing, ExportReport, Invitation, LogEntry, NewRecoveryKit, Profile,
+    Proof, Recipient, Recorded, VerifySummary,
 };
 use crate::{ConsentView, JobKind, Node, NodeError};
 
@@ -169,6 +169,8 @@ ops! {
     PassphraseChange => "passphrase_change", (), passphrase_change;
     CoopCreate => "coop_create", CoopInfo, coop_create;
     CoopShow => "coop_show", CoopInfo, coop_show;
+    CoopInvite => "coop_invite", Invitation, coop_invite;
+    CoopJoin => "coop_join", CoopInfo, coop_join;
     LogShow => "log_show", Vec<LogEntry>, log_show;
     LogVerify => "log_verify", VerifySummary, log_verify;
     LogProof => "log_proof", Proof, log_proof;
@@ -291,6 +293,28 @@ pub struct CoopCreate {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CoopShow {}
+
+/// Invites someone: records an invite on the log and answers the ticket to hand them.
+/// Needs this node on the network (the ticket names where it listens) and, for now, to
+/// be the log's operator (it sequences the join when it comes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CoopInvite {
+    /// The role offered: `member`, `steward` or `trainer`.
+    pub role: String,
+    /// How long the ticket stays valid, in seconds of log time; default 7 days.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub expires_secs: Option<u64>,
+}
+
+/// Joins the cooperative a ticket invites to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CoopJoin {
+    /// The ticket (`dcinvite...`), as pasted.
+    pub ticket: String,
+}
 
 /// Operations from index `from` on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -419,6 +443,13 @@ mod tests {
             witness_quorum: None,
         });
         round_trips(CoopShow {});
+        round_trips(CoopInvite {
+            role: "member".into(),
+            expires_secs: Some(60),
+        });
+        round_trips(CoopJoin {
+            ticket: "dcinvite".into(),
+        });
         round_trips(LogShow { from: 3 });
         round_trips(LogVerify {});
         round_trips(LogProof { id: "x".into() });

@@ -85,8 +85,14 @@ impl Ledger {
             log,
             seen_file: home.join("ledger-seen.checkpoint"),
         };
-        let checkpoint = ledger.log.sign_checkpoint(identity.signing_key(), now)?;
-        ledger.witness(identity, &checkpoint, None, now)?;
+        // The founder's endpoint, so members' nodes serve the operator's connections;
+        // sequenced with the genesis under the first checkpoint.
+        let endpoint_key = datacoop_net::endpoint_id(identity);
+        if let Err(e) = ledger.publish(identity, Body::EndpointAnnounce { endpoint_key }, now) {
+            drop(ledger);
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e);
+        }
         Ok(ledger)
     }
 
@@ -152,28 +158,53 @@ impl Ledger {
         bodies: Vec<Body>,
         now: u64,
     ) -> Result<Vec<OpId>, NodeError> {
-        if self.log.state().operator() != identity.verification_key().to_bytes() {
+        if !self.is_operator(identity) {
             return Err(NodeError::NotOperator);
         }
+        let ops = self.prepare(identity, bodies, now)?;
+        self.sequence_own(identity, ops, now)
+    }
+
+    /// Whether `identity` is the log's operator.
+    pub fn is_operator(&self, identity: &Identity) -> bool {
+        self.log.state().operator() == identity.verification_key().to_bytes()
+    }
+
+    /// Signs `bodies` as `identity`'s next operations, each checked against the state
+    /// the ones before it leave, so a refused one is refused before anything is sent or
+    /// written.
+    pub fn prepare(
+        &self,
+        identity: &Identity,
+        bodies: Vec<Body>,
+        now: u64,
+    ) -> Result<Vec<Operation>, NodeError> {
         let key = identity.signing_key();
         let (mut seq, mut prev) = self.log.next_for(&key.verification_key().to_bytes());
+        let mut scratch = self.log.state().clone();
         let mut ops = Vec::with_capacity(bodies.len());
         for body in bodies {
             let op = Operation::new(key, self.log.state().coop(), seq, prev, now, body);
+            op.check_body()?;
+            scratch.apply(&op.header, op.body.as_ref())?;
             seq += 1;
             prev = Some(op.id());
             ops.push(op);
         }
-        // Check them all against a scratch copy of the state first, so that a refused
-        // operation never leaves its predecessors recorded on their own.
-        let mut scratch = self.log.state().clone();
-        for op in &ops {
-            op.check_body()?;
-            scratch.apply(&op.header, op.body.as_ref())?;
-        }
+        Ok(ops)
+    }
+
+    /// Sequences `ops` (this node is the operator) with one checkpoint, and cosigns it
+    /// if this node is a witness.
+    pub fn sequence_own(
+        &mut self,
+        identity: &Identity,
+        ops: Vec<Operation>,
+        now: u64,
+    ) -> Result<Vec<OpId>, NodeError> {
         let ids: Vec<OpId> = ops.iter().map(Operation::id).collect();
         let previous = self.log.latest_checkpoint().cloned();
-        let outcome = self.log.sequence(ops, key, now)?;
+        let outcome = self.log.sequence(ops, identity.signing_key(), now)?;
         if let Some((_, error)) = outcome.rejected.into_iter().next() {
             return Err(error.into());
         }
@@ -181,6 +212,87 @@ impl Ledger {
             self.witness(identity, &checkpoint, previous, now)?;
         }
         Ok(ids)
+    }
+
+    /// Sequences an operation a member submitted (this node is the operator), cosigning
+    /// the checkpoint if this node is a witness. Answers its index and the checkpoint.
+    pub fn sequence_submitted(
+        &mut self,
+        identity: &Identity,
+        op: Operation,
+        now: u64,
+    ) -> Result<(u64, SignedCheckpoint), NodeError> {
+        let index = self.log.len();
+        self.sequence_own(identity, vec![op], now)?;
+        let checkpoint = self
+            .log
+            .checkpoint_to_share()
+            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))?;
+        Ok((index, checkpoint))
+    }
+
+    /// The operator's heartbeat: a checkpoint when the log grew or `interval` seconds
+    /// passed since the last, cosigned here if this node is a witness, so log time moves
+    /// in an idle cooperative. True when a checkpoint was signed.
+    pub fn heartbeat(
+        &mut self,
+        identity: &Identity,
+        interval: u64,
+        now: u64,
+    ) -> Result<bool, NodeError> {
+        let previous = self.log.latest_checkpoint().cloned();
+        match self.log.heartbeat(identity.signing_key(), now, interval)? {
+            Some(checkpoint) => {
+                self.witness(identity, &checkpoint, previous, now)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// A replica of the cooperative founded by `genesis` (fetched from a peer), whose
+    /// id must be `coop`; the rest of the log is caught up from peers.
+    pub fn create_replica(
+        home: &Path,
+        genesis: Operation,
+        coop: [u8; 32],
+    ) -> Result<Ledger, NodeError> {
+        let dir = Ledger::dir(home);
+        let log = Log::create(SledStore::open(&dir)?, genesis).and_then(|log| {
+            if log.state().coop() == coop {
+                Ok(log)
+            } else {
+                Err(LedgerError::WrongCoop)
+            }
+        });
+        match log {
+            Ok(log) => Ok(Ledger {
+                log,
+                seen_file: home.join("ledger-seen.checkpoint"),
+            }),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Log time now, if a quorum has told it.
+    pub fn log_now(&self) -> Option<u64> {
+        self.log.now()
+    }
+
+    /// The log itself, for the network layer.
+    pub fn log_mut(&mut self) -> &mut Log<SledStore> {
+        &mut self.log
+    }
+
+    /// Records the newest checkpoint as seen (outside the store, for `log verify`).
+    pub fn note_seen(&self) -> Result<(), NodeError> {
+        if let Some(latest) = self.log.latest_checkpoint() {
+            datacoop_crypto::write_atomically(&self.seen_file, latest.render().as_bytes())?;
+        }
+        Ok(())
     }
 
     /// The cooperative's name.
@@ -212,6 +324,8 @@ impl Ledger {
             .map(|(key, role)| MemberInfo {
                 id: hex_key(key),
                 role: *role,
+                endpoint: state.endpoint_of(key).as_ref().map(hex_key),
+                reachable: None,
             })
             .collect();
         others.sort_by(|a, b| a.id.cmp(&b.id));
@@ -221,6 +335,8 @@ impl Ledger {
             .map(|key| MemberInfo {
                 id: hex_key(key),
                 role: datacoop_core::Role::Steward,
+                endpoint: state.endpoint_of(key).as_ref().map(hex_key),
+                reachable: None,
             })
             .collect();
         members.sort_by(|a, b| a.id.cmp(&b.id));
@@ -247,6 +363,12 @@ impl Ledger {
                 size: c.checkpoint.size,
                 root: hex::encode(c.checkpoint.root),
                 signatures: u32::try_from(c.signatures.len()).unwrap_or(u32::MAX),
+                cosigned_by: c
+                    .signatures
+                    .iter()
+                    .filter_map(|s| s.name.strip_prefix("datacoop/witness/"))
+                    .map(str::to_owned)
+                    .collect(),
             }),
             evidence,
         }
@@ -407,19 +529,18 @@ impl Ledger {
         Ok(self.log.proof_bundle(index)?.render())
     }
 
-    /// Records that `identity` consents to `purposes` for a dataset, announcing the
-    /// dataset's category first if needed and withdrawing the consent it replaces.
-    #[allow(clippy::too_many_arguments)]
-    pub fn set_consent(
-        &mut self,
+    /// What records that `identity` consents to `purposes` for a dataset: the dataset's
+    /// announcement first if needed, the withdrawal of the consent it replaces, the new
+    /// consent (sequenced together, so all or none are recorded).
+    pub fn consent_bodies(
+        &self,
         identity: &Identity,
         dataset: Hash,
         category: &Category,
         purposes: Vec<Purpose>,
         mode: ConsentMode,
         max_period_secs: Option<u64>,
-        now: u64,
-    ) -> Result<OpId, NodeError> {
+    ) -> Result<Vec<Body>, NodeError> {
         let mut bodies = Vec::new();
         if self.log.state().dataset_category(&dataset).is_none() {
             bodies.push(Body::DatasetAnnounce {
@@ -439,27 +560,18 @@ impl Ledger {
             max_period_secs,
             recipients: Vec::new(),
         });
-        let ids = self.publish_all(identity, bodies, now)?;
-        ids.last()
-            .copied()
-            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))
+        Ok(bodies)
     }
 
-    /// Withdraws `identity`'s consent for a dataset.
-    pub fn withdraw_consent(
-        &mut self,
+    /// What withdraws `identity`'s consent for a dataset (none when none is in force).
+    pub fn withdrawal_body(
+        &self,
         identity: &Identity,
         dataset: &Hash,
-        now: u64,
-    ) -> Result<Option<OpId>, NodeError> {
-        match self.active_consent(identity, dataset)? {
-            Some(consent) => Ok(Some(self.publish(
-                identity,
-                Body::ConsentWithdraw { consent },
-                now,
-            )?)),
-            None => Ok(None),
-        }
+    ) -> Result<Option<Body>, NodeError> {
+        Ok(self
+            .active_consent(identity, dataset)?
+            .map(|consent| Body::ConsentWithdraw { consent }))
     }
 
     fn my_consents(&self, identity: &Identity) -> Result<Vec<(OpId, Hash, Operation)>, NodeError> {
@@ -539,7 +651,7 @@ pub fn roles_in(state: &CoopState, key: &[u8; 32]) -> Vec<datacoop_core::Role> {
 }
 
 /// Whether `after` is the new terms of a consent `before` withdrew: one author, one
-/// dataset, sequenced together (how [`Ledger::set_consent`] records a change).
+/// dataset, sequenced together (how [`Ledger::consent_bodies`] records a change).
 fn is_consent_change(
     before: &Operation,
     before_dataset: Option<Hash>,

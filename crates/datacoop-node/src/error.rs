@@ -35,11 +35,26 @@ pub enum NodeError {
     /// `log verify` found the stored log invalid (tampered, truncated, forged).
     #[error("the log does not verify: {0}")]
     LogInvalid(datacoop_ledger::LedgerError),
-    /// Writing to the log needs the log operator until the network carries submissions.
-    #[error(
-        "only the cooperative's log operator can write to this node's log for now; submitting to a remote operator arrives with the network"
-    )]
+    /// Something only the log's operator node does.
+    #[error("only the cooperative's log operator can do this")]
     NotOperator,
+    /// The network layer failed.
+    #[error(transparent)]
+    Net(#[from] datacoop_net::NetError),
+    /// Something that needs this node running on the network (`serve` or the app).
+    #[error(
+        "{what} needs datacoop running on this computer (datacoop serve, or the desktop app), connected to the cooperative"
+    )]
+    NotServing {
+        /// What was asked.
+        what: &'static str,
+    },
+    /// The operator's node is not known or not reachable from here.
+    #[error("the cooperative's log operator cannot be reached from this computer: {reason}")]
+    OperatorUnknown {
+        /// Why.
+        reason: String,
+    },
     /// The home is not in a cooperative.
     #[error("this home is not in a cooperative yet")]
     NotInCoop,
@@ -247,6 +262,9 @@ impl NodeError {
             NodeError::Ledger(e) => e.code(),
             NodeError::LogInvalid(_) => Code::IntegrityLog,
             NodeError::NotOperator => Code::CoopNotOperator,
+            NodeError::Net(e) => e.code(),
+            NodeError::NotServing { .. } => Code::InputNotServing,
+            NodeError::OperatorUnknown { .. } => Code::NetUnreachable,
             NodeError::NotInCoop => Code::InputNoCooperative,
             NodeError::AlreadyInCoop { .. } => Code::InputAlreadyInCooperative,
             NodeError::BadId { .. } => Code::InputBadId,

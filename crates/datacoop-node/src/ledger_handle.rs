@@ -88,16 +88,37 @@ impl LedgerHandle {
         work: impl FnOnce(&mut Option<Ledger>) -> Result<T, NodeError> + Send + 'static,
     ) -> Result<T, NodeError> {
         let (answer, answered) = oneshot::channel();
+        self.send(work, move |result| {
+            let _ = answer.send(result);
+        })?;
+        answered.await.map_err(|_| unavailable())?
+    }
+
+    /// Runs `work` on the log like [`LedgerHandle::run`], blocking this thread until it
+    /// ran: for the network layer's blocking tasks, never on an async worker (and never on
+    /// the log's own thread).
+    pub fn run_blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Option<Ledger>) -> Result<T, NodeError> + Send + 'static,
+    ) -> Result<T, NodeError> {
+        let (answer, answered) = std::sync::mpsc::sync_channel(1);
+        self.send(work, move |result| {
+            let _ = answer.send(result);
+        })?;
+        answered.recv().map_err(|_| unavailable())?
+    }
+
+    /// Queues `work`; `deliver` gets its result once the snapshot is published.
+    fn send<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Option<Ledger>) -> Result<T, NodeError> + Send + 'static,
+        deliver: impl FnOnce(Result<T, NodeError>) + Send + 'static,
+    ) -> Result<(), NodeError> {
         let job: Job = Box::new(move |ledger| {
             let result = work(ledger);
-            Box::new(move || {
-                let _ = answer.send(result);
-            })
+            Box::new(move || deliver(result))
         });
-        self.jobs
-            .send(Message::Run(job))
-            .map_err(|_| unavailable())?;
-        answered.await.map_err(|_| unavailable())?
+        self.jobs.send(Message::Run(job)).map_err(|_| unavailable())
     }
 
     /// The newest snapshot, without waiting.

@@ -39,8 +39,11 @@ mod events;
 mod home;
 pub mod ledger_handle;
 mod lock;
+mod net_log;
+mod network;
 mod node;
 mod owner;
+mod peers;
 mod read_only;
 mod save;
 mod session;
@@ -78,11 +81,13 @@ pub fn kdf_cost_for(value: Option<&str>, honour: bool) -> KdfCost {
 
 pub use control::RemoteEvents;
 pub use datacoop_core::Code;
+pub use datacoop_net::Listen;
 pub use datacoop_vault::{CancellationToken, NoProgress, Progress, ProgressSink, ProgressThrottle};
 pub use error::NodeError;
 pub use events::{Event, Events, JobKind, JobOutcome, Subscription};
 pub use home::Home;
 pub use lock::{HomeLock, OwnerInfo, OwnerKind, Ownership};
+pub use network::NetSettings;
 pub use node::{
     MIN_PASSPHRASE_CHARS, MIN_WORK_FACTOR, Node, absolute, check_new_passphrase, init, restore,
 };

@@ -13,18 +13,20 @@ use datacoop_vault::{AddMode, CancellationToken, ExportMode, ProgressSink, Vault
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::api::{
-    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    DataRecipient, DataRename, LogProof, LogShow, LogVerify, Passphrase, PassphraseChange,
-    RecoveryExport, Whoami,
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopInvite, CoopJoin, CoopShow, DataAdd,
+    DataExport, DataList, DataRecipient, DataRename, LogProof, LogShow, LogVerify, Passphrase,
+    PassphraseChange, RecoveryExport, Whoami,
 };
 use crate::coop::{Ledger, dataset_id};
 use crate::events::{Event, Events};
 use crate::ledger_handle::LedgerHandle;
+use crate::network::{NetSettings, Network};
 use crate::views::{
-    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, LogEntry, NewRecoveryKit, Profile,
-    Proof, Recipient, Recorded, VerifySummary,
+    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, Invitation, LogEntry,
+    NewRecoveryKit, Profile, Proof, Recipient, Recorded, VerifySummary,
 };
 use datacoop_ledger::ConsentMode;
+use datacoop_ledger::{Body, OpId};
 
 fn parse_purposes(names: &[String]) -> Result<Vec<datacoop_core::Purpose>, NodeError> {
     let mut purposes = Vec::new();
@@ -53,9 +55,14 @@ pub struct Node {
     /// cooperative commands report this (`log verify` names the damaged operation).
     ledger_damage: Option<(datacoop_core::Code, String)>,
     events: Events,
+    /// The node on the network, while a long-running owner holds it unlocked.
+    network: std::sync::OnceLock<Arc<Network>>,
 }
 
-fn now() -> u64 {
+/// How long an invitation stays valid unless its steward says otherwise.
+const DEFAULT_INVITE_SECS: u64 = 7 * 86_400;
+
+pub(crate) fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -106,7 +113,76 @@ impl Node {
             ledger,
             ledger_damage,
             events,
+            network: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Puts the node on the network (a long-running owner does, once unlocked): binds its
+    /// endpoint and serves the cooperative until `cancel` is cancelled, with its tasks on
+    /// `tracker`.
+    pub async fn start_network(
+        &self,
+        settings: NetSettings,
+        cancel: CancellationToken,
+        tracker: &tokio_util::task::TaskTracker,
+    ) -> Result<(), NodeError> {
+        if self.network.get().is_some() {
+            return Ok(());
+        }
+        let network = Network::start(
+            &self.home,
+            Arc::clone(&self.identity),
+            self.ledger.clone(),
+            settings,
+            cancel,
+            tracker,
+        )
+        .await?;
+        let _ = self.network.set(network);
+        Ok(())
+    }
+
+    /// The addresses this node listens on, if it is on the network.
+    pub fn listening(&self) -> Option<Vec<std::net::SocketAddr>> {
+        self.network.get().map(|n| n.addrs())
+    }
+
+    fn network(&self, what: &'static str) -> Result<&Arc<Network>, NodeError> {
+        self.network.get().ok_or(NodeError::NotServing { what })
+    }
+
+    /// Signs the operations `make` describes (given the log as it is) and records them:
+    /// sequenced here when this node is the operator, else sent to the operator's node
+    /// (after catching up, so they follow this member's operations already on the log).
+    async fn publish(
+        &self,
+        make: impl FnOnce(&Ledger) -> Result<Vec<Body>, NodeError> + Send + 'static,
+    ) -> Result<Vec<OpId>, NodeError> {
+        self.check_ledger_damage(false).await?;
+        let identity = self.identity.clone();
+        let state = self.ledger.snapshot().state.ok_or(NodeError::NotInCoop)?;
+        if state.operator() == self.me() {
+            return self
+                .ledger
+                .run(move |slot| {
+                    let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
+                    let bodies = make(ledger)?;
+                    let ops = ledger.prepare(&identity, bodies, now())?;
+                    ledger.sequence_own(&identity, ops, now())
+                })
+                .await;
+        }
+        let network = self.network("writing to the cooperative's log")?;
+        network.catch_up().await?;
+        let ops = self
+            .ledger
+            .run(move |slot| {
+                let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
+                let bodies = make(ledger)?;
+                ledger.prepare(&identity, bodies, now())
+            })
+            .await?;
+        network.submit_all(ops).await
     }
 
     /// Checks that `passphrase` opens this home's keystore (`auth.wrong_passphrase`
@@ -322,7 +398,7 @@ impl Node {
         self.check_ledger_damage(false).await?;
         let identity = self.identity.clone();
         let (home, me) = (self.home.root().to_owned(), self.me());
-        let (info, size) = self
+        let info = self
             .ledger
             .run(move |slot| {
                 if let Some(ledger) = slot.as_ref() {
@@ -338,12 +414,11 @@ impl Node {
                     op.witness_quorum,
                     now(),
                 )?;
-                let answer = (ledger.info(&me), ledger.size());
+                let answer = ledger.info(&me);
                 *slot = Some(ledger);
                 Ok(answer)
             })
             .await?;
-        self.events.emit(Event::LogAppended { size });
         Ok(info)
     }
 
@@ -355,8 +430,87 @@ impl Node {
         _cancel: CancellationToken,
     ) -> Result<CoopInfo, NodeError> {
         let me = self.me();
-        self.with_ledger(false, move |ledger| Ok(ledger.info(&me)))
-            .await
+        let mut info = self
+            .with_ledger(false, move |ledger| Ok(ledger.info(&me)))
+            .await?;
+        if let Some(network) = self.network.get() {
+            for member in &mut info.members {
+                let endpoint = member.endpoint.as_deref().and_then(|e| {
+                    let mut key = [0; 32];
+                    hex::decode_to_slice(e, &mut key).ok().map(|()| key)
+                });
+                member.reachable = endpoint
+                    .and_then(|e| network.reach(&e))
+                    .map(|r| r == crate::network::Reach::Reached);
+            }
+        }
+        Ok(info)
+    }
+
+    /// `coop invite`: records an invite and answers its ticket.
+    pub async fn coop_invite(
+        &self,
+        op: CoopInvite,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Invitation, NodeError> {
+        let role: datacoop_core::Role = op.role.parse()?;
+        let network = self.network("making an invitation")?;
+        let state = self.ledger.snapshot().state.ok_or(NodeError::NotInCoop)?;
+        // The inviter's node sequences the join it is sent: for now, the operator's.
+        if state.operator() != self.me() {
+            return Err(NodeError::NotOperator);
+        }
+        let secret: [u8; 32] = datacoop_crypto::random_bytes()?;
+        let ttl = op.expires_secs.unwrap_or(DEFAULT_INVITE_SECS);
+        let log_now = self
+            .with_ledger(false, |ledger| Ok(ledger.log_now()))
+            .await?;
+        let expires = log_now.unwrap_or_else(now).saturating_add(ttl);
+        let ids = self
+            .publish(move |_| {
+                Ok(vec![Body::Invite {
+                    secret_hash: datacoop_ledger::sha256(&secret),
+                    role,
+                    expires,
+                }])
+            })
+            .await?;
+        let invite = ids
+            .first()
+            .copied()
+            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))?;
+        let ticket = datacoop_net::InviteTicket {
+            coop: state.coop(),
+            invite: invite.0,
+            secret,
+            inviter: network.me(),
+        };
+        Ok(Invitation {
+            ticket: ticket.to_string(),
+            invite: invite.to_hex(),
+            role,
+            expires,
+        })
+    }
+
+    /// `coop join`: joins the cooperative of a ticket and catches up its log.
+    pub async fn coop_join(
+        &self,
+        op: CoopJoin,
+        progress: Arc<dyn ProgressSink>,
+        cancel: CancellationToken,
+    ) -> Result<CoopInfo, NodeError> {
+        self.check_ledger_damage(false).await?;
+        let ticket: datacoop_net::InviteTicket = op.ticket.parse()?;
+        if let Some(state) = self.ledger.snapshot().state {
+            return Err(NodeError::AlreadyInCoop {
+                name: state.name().to_owned(),
+            });
+        }
+        let network = self.network("joining a cooperative")?;
+        network.join(&self.home, &ticket).await?;
+        self.coop_show(CoopShow {}, progress, cancel).await
     }
 
     /// `log show`: operations from an index on.
@@ -430,12 +584,14 @@ impl Node {
         }
         let max_period = op.max_days.map(|d| d.saturating_mul(86_400));
         let identity = self.identity.clone();
-        let operation = self
-            .with_ledger(false, move |ledger| {
-                ledger.set_consent(&identity, id, &category, allow, mode, max_period, now())
+        let ids = self
+            .publish(move |ledger| {
+                ledger.consent_bodies(&identity, id, &category, allow, mode, max_period)
             })
             .await?;
-        self.log_appended();
+        let operation = ids
+            .last()
+            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))?;
         Ok(Recorded {
             operation: operation.to_hex(),
         })
@@ -484,22 +640,21 @@ impl Node {
         let (name, _) = self.local_dataset(&op.dataset)?;
         let id = self.log_id(&name)?;
         let identity = self.identity.clone();
-        let withdrawn = self
-            .with_ledger(false, move |ledger| {
-                ledger.withdraw_consent(&identity, &id, now())
-            })
+        let dataset = name.to_string();
+        let ids = self
+            .publish(
+                move |ledger| match ledger.withdrawal_body(&identity, &id)? {
+                    Some(body) => Ok(vec![body]),
+                    None => Err(NodeError::NoConsent { dataset }),
+                },
+            )
             .await?;
-        match withdrawn {
-            Some(operation) => {
-                self.log_appended();
-                Ok(Recorded {
-                    operation: operation.to_hex(),
-                })
-            }
-            None => Err(NodeError::NoConsent {
-                dataset: name.to_string(),
-            }),
-        }
+        let operation = ids
+            .last()
+            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))?;
+        Ok(Recorded {
+            operation: operation.to_hex(),
+        })
     }
 
     /// Fails with what is wrong with the log if it could not be opened; `verify` first
@@ -537,16 +692,6 @@ impl Node {
     /// their work.
     pub fn ledger(&self) -> &LedgerHandle {
         &self.ledger
-    }
-
-    fn log_appended(&self) {
-        self.events.emit(Event::LogAppended {
-            size: self.log_size(),
-        });
-    }
-
-    fn log_size(&self) -> u64 {
-        self.ledger.snapshot().size
     }
 
     /// This identity's key, as the log names it.

@@ -151,6 +151,7 @@ async fn every_use_case_runs_in_process_with_typed_answers() {
         rows,
         [
             (OpKind::Genesis, None, false),
+            (OpKind::EndpointAnnounce, None, false),
             (OpKind::DatasetAnnounce, runs, false),
             (Set, runs, false),
             (Withdraw, runs, true),
@@ -161,11 +162,11 @@ async fn every_use_case_runs_in_process_with_typed_answers() {
         ]
     );
     // Read from the middle of a change, the first row still knows it is one.
-    let tail = run(&session, LogShow { from: 4 }).await.unwrap();
-    assert_eq!(tail[0].index, 4);
+    let tail = run(&session, LogShow { from: 5 }).await.unwrap();
+    assert_eq!(tail[0].index, 5);
     assert!(tail[0].consent_changed);
     let verified = run(&session, LogVerify {}).await.unwrap();
-    assert_eq!(verified.operations, 8);
+    assert_eq!(verified.operations, 9);
 
     // A rename keeps the dataset's consents: its public id on the log does not change.
     let consent = ConsentSet {
@@ -187,7 +188,7 @@ async fn every_use_case_runs_in_process_with_typed_answers() {
         "{consents:?}"
     );
     let entries = run(&session, LogShow { from: 0 }).await.unwrap();
-    assert_eq!(entries[1].dataset.as_deref(), Some("jogging"));
+    assert_eq!(entries[2].dataset.as_deref(), Some("jogging"));
     let withdraw = ConsentWithdraw {
         dataset: "jogging".into(),
     };

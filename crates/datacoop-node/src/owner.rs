@@ -34,6 +34,7 @@ use tokio_util::task::TaskTracker;
 use crate::api::{Op, Request, Runner};
 use crate::control::{self, ControlClient};
 use crate::events::{Event, Events, JobKind, JobOutcome, Subscription};
+use crate::network::NetSettings;
 use crate::views::CreatedIdentity;
 use crate::{Home, HomeLock, Node, NodeError, OwnerInfo, OwnerKind, Ownership};
 
@@ -54,6 +55,9 @@ pub struct OwnerOptions {
     pub patience: Duration,
     /// Brings the window forward when another launch asks (the app only).
     pub on_activate: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// How the unlocked node takes part in the cooperative's network; none keeps it off
+    /// the network.
+    pub net: Option<NetSettings>,
 }
 
 /// The outcome of [`Owner::launch`].
@@ -126,6 +130,7 @@ pub(crate) struct Shared {
     closing: tokio::sync::Mutex<Option<JoinHandle<()>>>,
     /// How long locking waits for cancelled work, and unlocking for a vault still closing.
     stop_patience: Mutex<Duration>,
+    net: Option<NetSettings>,
 }
 
 impl Owner {
@@ -179,7 +184,7 @@ impl Owner {
                 let passphrase = passphrase()?;
                 let node = Node::open(home, &passphrase, options.kdf_cost, events.clone()).await?;
                 node.open_blob_store().await?;
-                Some(Unlocked::new(node))
+                Some(Unlocked::start(node, options.net.as_ref(), options.kind, &events).await?)
             }
             None => None,
         };
@@ -199,6 +204,7 @@ impl Owner {
             lock: Mutex::new(None),
             closing: tokio::sync::Mutex::new(None),
             stop_patience: Mutex::new(STOP_PATIENCE),
+            net: options.net,
         });
         let server = tokio::spawn(control::serve(listener, shared.clone(), owner_uid));
         lock.publish(options.kind)?;
@@ -279,7 +285,7 @@ impl Owner {
                 return Err(e);
             }
         };
-        let identity = self.fill(&mut slot, node);
+        let identity = self.fill(&mut slot, node).await?;
         Ok(CreatedIdentity { identity, kit })
     }
 
@@ -305,7 +311,7 @@ impl Owner {
         .map_err(|e| NodeError::Protocol(e.to_string()))?;
         restored?;
         let node = self.open_node(&passphrase).await?;
-        Ok(self.fill(&mut slot, node))
+        self.fill(&mut slot, node).await
     }
 
     /// Unlocks the identity; `auth.wrong_passphrase` if the passphrase is not its own.
@@ -316,7 +322,7 @@ impl Owner {
         }
         self.shared.wait_until_closed().await?;
         let node = self.open_node(passphrase).await?;
-        Ok(self.fill(&mut slot, node))
+        self.fill(&mut slot, node).await
     }
 
     /// Locks: cancels the work running on the node, waits for it, closes the vault and
@@ -367,24 +373,86 @@ impl Owner {
         Ok(node)
     }
 
-    fn fill(&self, slot: &mut Option<Unlocked>, node: Node) -> PublicIdentity {
+    async fn fill(
+        &self,
+        slot: &mut Option<Unlocked>,
+        node: Node,
+    ) -> Result<PublicIdentity, NodeError> {
         let identity = node.identity();
-        *slot = Some(Unlocked::new(node));
+        let shared = &self.shared;
+        *slot =
+            Some(Unlocked::start(node, shared.net.as_ref(), shared.kind, &shared.events).await?);
         self.shared.events.emit(Event::Unlocked {
             identity: identity.id.to_string(),
             name: identity.name.clone(),
         });
-        identity
+        Ok(identity)
+    }
+
+    /// The addresses the node listens on, while it is unlocked and on the network.
+    pub async fn listening(&self) -> Option<Vec<std::net::SocketAddr>> {
+        self.shared.slot.read().await.as_ref()?.node.listening()
     }
 }
 
 impl Unlocked {
-    fn new(node: Node) -> Self {
-        Unlocked {
+    /// Holds `node` and starts its background work: the network, when `net` says how
+    /// (`serve` fails to start without it; the app goes on offline and says why in its
+    /// log), and telling followers whenever the log grows, whoever grew it.
+    async fn start(
+        node: Node,
+        net: Option<&NetSettings>,
+        kind: OwnerKind,
+        events: &Events,
+    ) -> Result<Self, NodeError> {
+        let unlocked = Unlocked {
             node: Arc::new(node),
             cancel: CancellationToken::new(),
             work: TaskTracker::new(),
+        };
+        if let Some(settings) = net {
+            let started = unlocked
+                .node
+                .start_network(
+                    settings.clone(),
+                    unlocked.cancel.child_token(),
+                    &unlocked.work,
+                )
+                .await;
+            match started {
+                Ok(()) => {}
+                Err(e) if kind == OwnerKind::App => {
+                    tracing::warn!("staying offline: {e}");
+                }
+                Err(e) => {
+                    if let Ok(node) = Arc::try_unwrap(unlocked.node) {
+                        node.close().await;
+                    }
+                    return Err(e);
+                }
+            }
         }
+        let mut log = unlocked.node.ledger().watch();
+        let (cancel, events) = (unlocked.cancel.clone(), events.clone());
+        let mut size = log.borrow().size;
+        unlocked.work.spawn(async move {
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => break,
+                    changed = log.changed() => {
+                        if changed.is_err() {
+                            break;
+                        }
+                        let now = log.borrow().size;
+                        if now != size {
+                            size = now;
+                            events.emit(Event::LogAppended { size });
+                        }
+                    }
+                }
+            }
+        });
+        Ok(unlocked)
     }
 }
 

@@ -23,6 +23,7 @@ fn options(kind: OwnerKind, on_activate: Option<Arc<dyn Fn() + Send + Sync>>) ->
         kdf_cost: KdfCost::Cheap,
         patience: Duration::from_secs(5),
         on_activate,
+        net: None,
     }
 }
 

@@ -140,6 +140,11 @@ pub struct MemberInfo {
     pub id: String,
     /// Their role (`steward` for stewards).
     pub role: Role,
+    /// Their node's network endpoint id (hex), as announced on the log.
+    pub endpoint: Option<String>,
+    /// Whether this node reached theirs when it last tried; none if it has not tried
+    /// (it dials the operator and the witnesses it works with).
+    pub reachable: Option<bool>,
 }
 
 /// A checkpoint as shown to people.
@@ -153,6 +158,23 @@ pub struct CheckpointInfo {
     pub root: String,
     /// Signature lines (operator and witnesses).
     pub signatures: u32,
+    /// The witnesses whose cosignature it carries (identity ids).
+    pub cosigned_by: Vec<String>,
+}
+
+/// An invitation made by `coop invite`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Invitation {
+    /// The ticket to hand the newcomer (`dcinvite...`).
+    pub ticket: String,
+    /// The invite operation's id on the log.
+    pub invite: String,
+    /// The role offered.
+    pub role: Role,
+    /// When it expires (Unix seconds, log time).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub expires: u64,
 }
 
 /// One operation of the log, as `log show` lists it.

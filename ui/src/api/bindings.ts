@@ -69,7 +69,7 @@ subject: string, };
 
 export type IoKind = "not_found" | "exists" | "permission_denied" | "read_only" | "full" | "is_a_folder" | "not_a_folder" | "other";
 
-export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "control.protocol" | "control.busy" | "unknown";
+export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "input.not_a_ticket" | "input.ticket_damaged" | "input.ticket_too_new" | "input.bad_listen_addr" | "input.not_serving" | "net.bind" | "net.unreachable" | "net.lost" | "net.not_a_member" | "net.refused" | "net.bad_answer" | "net.wrong_cooperative" | "join.unknown_invite" | "join.forged" | "join.used" | "join.expired" | "join.failed" | "control.protocol" | "control.busy" | "unknown";
 
 export type OwnerKind = "cli" | "serve" | "app";
 
@@ -322,7 +322,16 @@ id: string,
 /**
  * Their role (`steward` for stewards).
  */
-role: Role, };
+role: Role, 
+/**
+ * Their node's network endpoint id (hex), as announced on the log.
+ */
+endpoint: string | null, 
+/**
+ * Whether this node reached theirs when it last tried; none if it has not tried
+ * (it dials the operator and the witnesses it works with).
+ */
+reachable: boolean | null, };
 
 export type CheckpointInfo = { 
 /**
@@ -336,7 +345,11 @@ root: string,
 /**
  * Signature lines (operator and witnesses).
  */
-signatures: number, };
+signatures: number, 
+/**
+ * The witnesses whose cosignature it carries (identity ids).
+ */
+cosigned_by: Array<string>, };
 
 export type EvidenceInfo = { 
 /**

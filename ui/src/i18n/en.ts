@@ -674,7 +674,7 @@ export const en = {
     "input.invalid_name": "Use 1 to 64 printable characters for your name.",
     "integrity.log": "The cooperative's log does not verify: it was changed or damaged.",
     "coop.not_operator":
-      "Only the cooperative's log operator can write to its log for now.",
+      "Only the cooperative's log operator can do that.",
     "input.no_cooperative": "Start a cooperative first.",
     "input.already_in_cooperative": "This identity already belongs to a cooperative.",
     "input.bad_id": "No operation matches that id.",
@@ -691,6 +691,26 @@ export const en = {
     "control.protocol":
       "datacoop could not understand one of its own answers. Restart it and try again.",
     "control.busy": "datacoop is busy with many requests at once. Try again in a moment.",
+    "input.not_a_ticket": "That is not a datacoop invitation. An invitation starts with dcinvite.",
+    "input.ticket_damaged":
+      "This invitation is damaged: a character is missing or wrong. Copy it again from the person who sent it.",
+    "input.ticket_too_new": "This invitation was made by a newer datacoop. Update datacoop to use it.",
+    "input.bad_listen_addr": "That is not a network address to listen on. Use an address and port, such as 127.0.0.1:4433.",
+    "input.not_serving":
+      "This needs datacoop running on this computer, connected to the cooperative.",
+    "net.bind": "datacoop could not open its network port. Another program may be using it.",
+    "net.unreachable": "The other computer cannot be reached. It may be switched off or offline.",
+    "net.lost": "The connection to the other computer was lost. Try again.",
+    "net.not_a_member": "The other computer refused this one: it serves only members of its cooperative.",
+    "net.refused": "The other computer refused the request.",
+    "net.bad_answer": "The other computer answered something datacoop does not understand.",
+    "net.wrong_cooperative": "The other computer serves another cooperative than the invitation names.",
+    "join.unknown_invite":
+      "This invitation is not on the cooperative's log: it was never issued, or it is for another cooperative.",
+    "join.forged": "This invitation's secret does not match the one issued: it was altered.",
+    "join.used": "This invitation was already used. Ask for a new one.",
+    "join.expired": "This invitation expired. Ask for a new one.",
+    "join.failed": "The cooperative could not record your joining. Try again.",
     "input.passphrase_too_short": "Use at least 8 characters for the passphrase. A few unrelated words are easy to remember and hard to guess.",
     "input.not_a_folder": "That is a file. Choose a folder to export into (a new one is made if it does not exist).",
     "home.still_closing": "Work stopped when datacoop was locked has not finished yet. Try again in a moment.",

@@ -1,0 +1,181 @@
+//! The node's log as the network layer sees it: [`NodeLog`] lends `datacoop-net` the log
+//! through the thread that owns it (so network writes queue with the node's own and
+//! readers see them in the next snapshot), [`NodeServe`] answers the log protocol as
+//! this node's roles allow (sequencing when it is the operator, cosigning when it is a
+//! witness), and [`Admitted`] tells the connection hook who is a participant, from the
+//! snapshot, without waiting on a writer.
+
+use std::sync::{Arc, Mutex};
+
+use datacoop_crypto::Identity;
+use datacoop_ledger::{LedgerError, Log, Operation, SignedCheckpoint, SledStore, Witness};
+use datacoop_net::log_sync::Response;
+use datacoop_net::members::Participants;
+use datacoop_net::{LogSource, SharedLog};
+use tokio::sync::watch;
+
+use crate::NodeError;
+use crate::ledger_handle::{LedgerHandle, LogSnapshot};
+
+/// What the network layer reports when the node's log refused or failed its work.
+fn to_ledger_error(e: NodeError) -> LedgerError {
+    match e {
+        NodeError::Ledger(e) => e,
+        NodeError::NotInCoop => LedgerError::NotFound {
+            what: "a cooperative on this node".into(),
+        },
+        other => LedgerError::Store {
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// The node's log, lent to the network layer.
+#[derive(Clone)]
+pub(crate) struct NodeLog {
+    pub(crate) ledger: LedgerHandle,
+}
+
+impl SharedLog for NodeLog {
+    type Store = SledStore;
+
+    fn with_log<T, F>(&self, work: F) -> Result<T, LedgerError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Log<SledStore>) -> Result<T, LedgerError> + Send + 'static,
+    {
+        self.ledger
+            .run_blocking(move |slot| {
+                let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
+                let seen = ledger
+                    .log_mut()
+                    .latest_checkpoint()
+                    .map(|c| c.checkpoint.size);
+                let answer = work(ledger.log_mut());
+                if ledger
+                    .log_mut()
+                    .latest_checkpoint()
+                    .map(|c| c.checkpoint.size)
+                    != seen
+                {
+                    ledger.note_seen()?;
+                }
+                Ok(answer)
+            })
+            .map_err(to_ledger_error)?
+    }
+}
+
+/// The log protocol as this node answers it.
+pub(crate) struct NodeServe {
+    log: NodeLog,
+    identity: Arc<Identity>,
+    /// This node's witness state, made on the first request to cosign (from the newest
+    /// checkpoint it cosigned before, so a restarted witness still refuses a fork).
+    witness: Mutex<Option<Witness>>,
+}
+
+impl std::fmt::Debug for NodeServe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NodeServe").finish_non_exhaustive()
+    }
+}
+
+impl NodeServe {
+    pub(crate) fn new(log: NodeLog, identity: Arc<Identity>) -> Self {
+        NodeServe {
+            log,
+            identity,
+            witness: Mutex::new(None),
+        }
+    }
+
+    fn me(&self) -> [u8; 32] {
+        self.identity.verification_key().to_bytes()
+    }
+
+    fn state(&self) -> Option<Arc<datacoop_ledger::CoopState>> {
+        self.log.ledger.snapshot().state
+    }
+}
+
+impl LogSource for NodeServe {
+    fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
+        self.log.head()
+    }
+
+    fn batch(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
+        self.log.batch(from, limit)
+    }
+
+    fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
+        let identity = Arc::clone(&self.identity);
+        self.log
+            .ledger
+            .run_blocking(move |slot| {
+                let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
+                if !ledger.is_operator(&identity) {
+                    return Err(NodeError::NotOperator);
+                }
+                ledger.sequence_submitted(&identity, op, crate::node::now())
+            })
+            .map_err(to_ledger_error)
+    }
+
+    fn cosign(
+        &self,
+        checkpoint: &SignedCheckpoint,
+        from: u64,
+        proof: &[[u8; 32]],
+    ) -> Result<Response, LedgerError> {
+        let me = self.me();
+        let state = self.state().ok_or(LedgerError::NotFound {
+            what: "a cooperative on this node".into(),
+        })?;
+        if !state.witnesses().contains(&me) {
+            return Err(LedgerError::Unauthorized {
+                reason: "this node is not a witness of the log".into(),
+            });
+        }
+        let mut slot = self.witness.lock().map_err(|_| LedgerError::Store {
+            detail: "the witness state's lock was poisoned".into(),
+        })?;
+        if slot.is_none() {
+            let key = self.identity.signing_key().clone();
+            let operator = state.operator();
+            *slot = Some(self.log.with_log(move |log| {
+                let previous = log
+                    .newest_cosigned_size(&me)
+                    .and_then(|size| log.checkpoints().get(&size).cloned());
+                Ok(Witness::new(
+                    key,
+                    log.origin().to_owned(),
+                    operator,
+                    previous,
+                ))
+            })?);
+        }
+        let witness = slot.as_mut().ok_or(LedgerError::NotFound {
+            what: "the witness state".into(),
+        })?;
+        datacoop_net::cosign_as(witness, checkpoint, from, proof)
+    }
+}
+
+/// Who the connection hook admits: the endpoints the current participants announced,
+/// read from the newest snapshot.
+pub(crate) struct Admitted(pub(crate) watch::Receiver<LogSnapshot>);
+
+impl Participants for Admitted {
+    fn admits(&self, endpoint: &[u8; 32]) -> bool {
+        self.0
+            .borrow()
+            .state
+            .as_ref()
+            .is_some_and(|state| state.participant_of_endpoint(endpoint).is_some())
+    }
+}

@@ -1,0 +1,360 @@
+//! The node on the cooperative's network while a long-running owner (`serve`, the app)
+//! holds it unlocked: its iroh endpoint (keyed by the identity), the log protocol and
+//! the join path behind the members-only hook, and one background task that keeps the
+//! log moving: a member's node pulls from the operator on a timer, the operator's node
+//! signs a heartbeat checkpoint when idle and asks the other witnesses to cosign.
+//!
+//! Gossip announcements are not here yet: the timed pull is what keeps replicas current
+//! (correctness never depends on gossip).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use datacoop_crypto::Identity;
+use datacoop_ledger::{OpId, Operation};
+use datacoop_net::{
+    InviteTicket, Inviter, JOIN_ALPN, LOG_ALPN, Listen, LogProtocol, MembersOnly, NetConfig, Peer,
+};
+use iroh::protocol::Router;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::NodeError;
+use crate::coop::Ledger;
+use crate::ledger_handle::LedgerHandle;
+use crate::net_log::{Admitted, NodeLog, NodeServe};
+use crate::peers::AddressBook;
+
+/// How many operations a replica asks for at a time.
+const PULL_BATCH: u64 = 20_000;
+
+/// How a node takes part in the network.
+#[derive(Debug, Clone)]
+pub struct NetSettings {
+    /// Where to listen (and what tickets advertise).
+    pub listen: Listen,
+    /// How often a member's node pulls from the operator.
+    pub pull_every: Duration,
+    /// How often the operator signs a checkpoint when the log is idle.
+    pub heartbeat: Duration,
+}
+
+impl Default for NetSettings {
+    /// Every interface on a port the system picks; pull every 10 s; heartbeat every minute
+    /// (DESIGN.md: "at least every minute, even when idle").
+    fn default() -> Self {
+        NetSettings {
+            listen: Listen::Addr(SocketAddr::from(([0, 0, 0, 0], 0))),
+            pull_every: Duration::from_secs(10),
+            heartbeat: Duration::from_secs(60),
+        }
+    }
+}
+
+impl NetSettings {
+    /// The settings a person chose: `listen` (`--listen`, `DATACOOP_LISTEN`), and the
+    /// intervals `DATACOOP_SYNC_INTERVAL` (a member's pull) and `DATACOOP_HEARTBEAT` (the
+    /// operator's idle checkpoint) as durations (`10s`, `1m`); the defaults
+    /// otherwise.
+    pub fn configured(listen: Option<&str>) -> Result<Self, NodeError> {
+        let mut settings = NetSettings::default();
+        if let Some(listen) = listen {
+            settings.listen = listen.parse()?;
+        }
+        let interval = |name: &str| -> Result<Option<Duration>, NodeError> {
+            match std::env::var(name) {
+                Ok(text) => Ok(Some(datacoop_core::parse_duration(&text)?)),
+                Err(_) => Ok(None),
+            }
+        };
+        if let Some(every) = interval("DATACOOP_SYNC_INTERVAL")? {
+            settings.pull_every = every;
+        }
+        if let Some(every) = interval("DATACOOP_HEARTBEAT")? {
+            settings.heartbeat = every;
+        }
+        Ok(settings)
+    }
+
+    /// Loopback only, with short intervals: for tests.
+    pub fn loopback() -> Self {
+        NetSettings {
+            listen: Listen::Loopback,
+            pull_every: Duration::from_millis(500),
+            heartbeat: Duration::from_secs(2),
+        }
+    }
+}
+
+/// What this node knows of a peer's reachability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    Reached,
+    Unreachable,
+}
+
+/// The node's presence on the network.
+pub(crate) struct Network {
+    router: Router,
+    book: AddressBook,
+    log: Arc<NodeLog>,
+    identity: Arc<Identity>,
+    settings: NetSettings,
+    /// Wakes the background task early (after a join, a submission).
+    poke: tokio::sync::Notify,
+    reach: Mutex<HashMap<[u8; 32], Reach>>,
+}
+
+impl Network {
+    /// Binds the endpoint, serves the log and the join path, and starts the background
+    /// task on `tracker`; everything stops when `cancel` is cancelled.
+    pub(crate) async fn start(
+        home: &crate::Home,
+        identity: Arc<Identity>,
+        ledger: LedgerHandle,
+        settings: NetSettings,
+        cancel: CancellationToken,
+        tracker: &TaskTracker,
+    ) -> Result<Arc<Network>, NodeError> {
+        let guard = MembersOnly::new(Arc::new(Admitted(ledger.watch())), vec![JOIN_ALPN.to_vec()]);
+        let config = NetConfig {
+            listen: settings.listen,
+            alpns: Vec::new(),
+        };
+        let endpoint = datacoop_net::bind_guarded(&identity, &config, guard).await?;
+        let log = Arc::new(NodeLog {
+            ledger: ledger.clone(),
+        });
+        let (joined, mut joins) = tokio::sync::mpsc::unbounded_channel();
+        let signing = identity.signing_key().clone();
+        let router = Router::builder(endpoint)
+            .accept(
+                LOG_ALPN,
+                LogProtocol::new(Arc::new(NodeServe::new(
+                    NodeLog { ledger },
+                    Arc::clone(&identity),
+                ))),
+            )
+            .accept(
+                JOIN_ALPN,
+                Inviter::new(Arc::clone(&log), signing.clone(), signing).tell_joins(joined),
+            )
+            .spawn();
+        let network = Arc::new(Network {
+            router,
+            book: AddressBook::open(home.root().join("peers.json")),
+            log,
+            identity,
+            settings,
+            poke: tokio::sync::Notify::new(),
+            reach: Mutex::new(HashMap::new()),
+        });
+        tracing::info!(addrs = ?network.addrs(), "serving the cooperative");
+        let task = Arc::clone(&network);
+        tracker.spawn(async move {
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => break,
+                    Some(peer) = joins.recv() => {
+                        if let Err(e) = task.book.learn(&peer) {
+                            tracing::warn!("cannot record where a newcomer listens: {e}");
+                        }
+                    }
+                    () = tokio::time::sleep(task.settings.pull_every) => task.tick().await,
+                    () = task.poke.notified() => task.tick().await,
+                }
+            }
+            task.router.shutdown().await.ok();
+        });
+        Ok(network)
+    }
+
+    /// The addresses this node tells peers.
+    pub(crate) fn addrs(&self) -> Vec<SocketAddr> {
+        datacoop_net::advertised(self.router.endpoint())
+    }
+
+    /// This node as a ticket names it.
+    pub(crate) fn me(&self) -> Peer {
+        Peer {
+            endpoint: *self.router.endpoint().id().as_bytes(),
+            addrs: self.addrs(),
+        }
+    }
+
+    /// What this node last saw of `endpoint`'s reachability.
+    pub(crate) fn reach(&self, endpoint: &[u8; 32]) -> Option<Reach> {
+        self.reach.lock().ok()?.get(endpoint).copied()
+    }
+
+    /// Remembers whether `endpoint` answered, from how dialling it went.
+    fn note_reach<T>(&self, endpoint: [u8; 32], outcome: &Result<T, datacoop_net::NetError>) {
+        let reach = match outcome {
+            Err(datacoop_net::NetError::PeerUnreachable { .. }) => Reach::Unreachable,
+            _ => Reach::Reached,
+        };
+        if let Ok(mut known) = self.reach.lock() {
+            known.insert(endpoint, reach);
+        }
+    }
+
+    /// One round of the background work; failures are logged and tried again next time.
+    async fn tick(&self) {
+        let Some(state) = self.log.ledger.snapshot().state else {
+            return;
+        };
+        let me = self.identity.verification_key().to_bytes();
+        if state.operator() == me {
+            if let Err(e) = self.heartbeat().await {
+                tracing::warn!("heartbeat: {e}");
+            }
+            for witness in state.witnesses().iter().filter(|w| **w != me) {
+                if let Err(e) = self.ask_to_cosign(&state, witness).await {
+                    tracing::info!("witness {}: {e}", hex::encode(&witness[..4]));
+                }
+            }
+        } else if let Err(e) = self.catch_up().await {
+            tracing::info!("catching up: {e}");
+        }
+    }
+
+    async fn heartbeat(&self) -> Result<(), NodeError> {
+        let identity = Arc::clone(&self.identity);
+        let interval = self.settings.heartbeat.as_secs().max(1);
+        self.log
+            .ledger
+            .run(move |slot| match slot.as_mut() {
+                Some(ledger) => ledger
+                    .heartbeat(&identity, interval, crate::node::now())
+                    .map(|_| ()),
+                None => Ok(()),
+            })
+            .await
+    }
+
+    async fn ask_to_cosign(
+        &self,
+        state: &datacoop_ledger::CoopState,
+        witness: &[u8; 32],
+    ) -> Result<(), NodeError> {
+        let endpoint = state
+            .endpoint_of(witness)
+            .ok_or_else(|| NodeError::OperatorUnknown {
+                reason: "the witness announced no endpoint".into(),
+            })?;
+        let addr = self
+            .book
+            .get(&endpoint)
+            .ok_or_else(|| NodeError::OperatorUnknown {
+                reason: "no address is known for the witness".into(),
+            })?;
+        let asked =
+            datacoop_net::request_cosignature(self.router.endpoint(), addr, &self.log, *witness)
+                .await;
+        self.note_reach(endpoint, &asked);
+        asked?;
+        Ok(())
+    }
+
+    /// Where the operator's node can be dialled.
+    fn operator_addr(&self) -> Result<iroh::EndpointAddr, NodeError> {
+        let state = self
+            .log
+            .ledger
+            .snapshot()
+            .state
+            .ok_or(NodeError::NotInCoop)?;
+        let endpoint =
+            state
+                .endpoint_of(&state.operator())
+                .ok_or_else(|| NodeError::OperatorUnknown {
+                    reason: "the operator announced no endpoint on the log".into(),
+                })?;
+        self.book
+            .get(&endpoint)
+            .ok_or_else(|| NodeError::OperatorUnknown {
+                reason: "no address is known for the operator's node".into(),
+            })
+    }
+
+    /// Pulls from the operator's node everything this node lacks.
+    pub(crate) async fn catch_up(&self) -> Result<u64, NodeError> {
+        let addr = self.operator_addr()?;
+        let operator = *addr.id.as_bytes();
+        let pulled =
+            datacoop_net::catch_up(self.router.endpoint(), addr, &self.log, PULL_BATCH).await;
+        self.note_reach(operator, &pulled);
+        Ok(pulled?.appended)
+    }
+
+    /// Sends this member's operations to the operator, in order, then catches up so the
+    /// local log holds them. Answers their ids.
+    pub(crate) async fn submit_all(&self, ops: Vec<Operation>) -> Result<Vec<OpId>, NodeError> {
+        let state = self
+            .log
+            .ledger
+            .snapshot()
+            .state
+            .ok_or(NodeError::NotInCoop)?;
+        let operator_key = state.operator();
+        let ids = ops.iter().map(Operation::id).collect();
+        for op in &ops {
+            let addr = self.operator_addr()?;
+            datacoop_net::submit(self.router.endpoint(), addr, op, &operator_key).await?;
+        }
+        self.catch_up().await?;
+        self.poke.notify_one();
+        Ok(ids)
+    }
+
+    /// Joins the cooperative of `ticket`: sends the join to the inviter, starts a replica
+    /// from the genesis it serves and catches up. `home` gets the new log.
+    pub(crate) async fn join(
+        &self,
+        home: &crate::Home,
+        ticket: &InviteTicket,
+    ) -> Result<(), NodeError> {
+        let inviter = ticket_addr(ticket)?;
+        datacoop_net::join(
+            self.router.endpoint(),
+            ticket,
+            self.identity.signing_key(),
+            datacoop_net::endpoint_id(&self.identity),
+        )
+        .await?;
+        self.book.learn(&ticket.inviter)?;
+        let genesis =
+            datacoop_net::fetch_genesis(self.router.endpoint(), inviter.clone(), ticket.coop)
+                .await?;
+        let root = home.root().to_owned();
+        let coop = ticket.coop;
+        self.log
+            .ledger
+            .run(move |slot| {
+                if let Some(ledger) = slot.as_ref() {
+                    return Err(NodeError::AlreadyInCoop {
+                        name: ledger.name(),
+                    });
+                }
+                *slot = Some(Ledger::create_replica(&root, genesis, coop)?);
+                Ok(())
+            })
+            .await?;
+        datacoop_net::catch_up(self.router.endpoint(), inviter, &self.log, PULL_BATCH).await?;
+        self.poke.notify_one();
+        Ok(())
+    }
+}
+
+/// Where a ticket's inviter can be dialled.
+fn ticket_addr(ticket: &InviteTicket) -> Result<iroh::EndpointAddr, NodeError> {
+    let id = iroh::PublicKey::from_bytes(&ticket.inviter.endpoint)
+        .map_err(|_| datacoop_net::NetError::BadInviter)?;
+    Ok(ticket
+        .inviter
+        .addrs
+        .iter()
+        .fold(iroh::EndpointAddr::new(id), |a, s| a.with_ip_addr(*s)))
+}

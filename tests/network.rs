@@ -1,0 +1,170 @@
+//! Three homes form a cooperative from tickets, with real `datacoop serve` processes on
+//! 127.0.0.1 driven through the command line only: the founder invites, two members join,
+//! a member's consent reaches everyone through the operator, and every node agrees on
+//! one verified log, through a restart. Bad tickets are each refused in their own words.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Env, Server, stderr};
+use serde_json::Value;
+
+fn named(name: &str) -> Env {
+    let env = Env::new();
+    env.ok(&["init", "--name", name]);
+    env
+}
+
+fn show(env: &Env) -> Value {
+    serde_json::from_str(&env.ok(&["coop", "show", "--json"])).unwrap()
+}
+
+fn invite(env: &Env, extra: &[&str]) -> String {
+    let mut args = vec!["coop", "invite", "--role", "member"];
+    args.extend(extra);
+    let ticket = env.ok(&args).trim().to_owned();
+    assert!(ticket.starts_with("dcinvite"), "{ticket}");
+    ticket
+}
+
+/// Waits until every home's log has the same checkpoint (size and root).
+fn converged(envs: &[&Env]) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let shown: Vec<Value> = envs.iter().map(|e| show(e)).collect();
+        let heads: Vec<(Value, Value)> = shown
+            .iter()
+            .map(|s| (s["size"].clone(), s["latest_checkpoint"]["root"].clone()))
+            .collect();
+        if heads.windows(2).all(|w| w[0] == w[1]) {
+            return shown.into_iter().next().unwrap();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the logs did not agree: {heads:?}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+#[test]
+fn three_homes_form_a_cooperative_from_tickets_and_agree_on_one_log() {
+    let ada = named("Ada");
+    let bo = named("Bo");
+    let cy = named("Cy");
+    let coop = ada.ok(&["coop", "create", "Runners"]).trim().to_owned();
+    let servers = [&ada, &bo, &cy].map(Server::start);
+
+    let ticket = invite(&ada, &[]);
+    let joined = bo.ok(&["coop", "join", &ticket]);
+    assert_eq!(joined.trim(), coop);
+
+    // The same ticket twice: the first join in log order won.
+    let used = cy.run(&["coop", "join", &ticket]);
+    assert_eq!(used.status.code(), Some(1), "{}", stderr(&used));
+    assert!(stderr(&used).contains("already used"), "{}", stderr(&used));
+
+    // A ticket cut short, and something that is no ticket at all: bad input, exit 2,
+    // said before anything is sent.
+    let cut = &ticket[..ticket.len() - 3];
+    let damaged = cy.run(&["coop", "join", cut]);
+    assert_eq!(damaged.status.code(), Some(2), "{}", stderr(&damaged));
+    assert!(stderr(&damaged).contains("damaged"), "{}", stderr(&damaged));
+    let not_one = cy.run(&["coop", "join", "hello"]);
+    assert_eq!(not_one.status.code(), Some(2), "{}", stderr(&not_one));
+    assert!(
+        stderr(&not_one).contains("not a datacoop invitation"),
+        "{}",
+        stderr(&not_one)
+    );
+
+    // An invitation that lapsed (log time moves with the operator's heartbeat).
+    let short = invite(&ada, &["--expires", "1s"]);
+    std::thread::sleep(Duration::from_secs(4));
+    let expired = cy.run(&["coop", "join", &short]);
+    assert_eq!(expired.status.code(), Some(1), "{}", stderr(&expired));
+    assert!(stderr(&expired).contains("expired"), "{}", stderr(&expired));
+
+    let ticket = invite(&ada, &[]);
+    cy.ok(&["coop", "join", &ticket]);
+
+    // A member's consent is sent to the operator and reaches the other member.
+    let data = bo.path("runs");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("monday.csv"), b"km,5\n").unwrap();
+    bo.ok(&[
+        "data",
+        "add",
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+        data.to_str().unwrap(),
+    ]);
+    bo.ok(&[
+        "consent",
+        "set",
+        "--dataset",
+        "runs",
+        "--allow",
+        "ScientificResearch",
+    ]);
+
+    let agreed = converged(&[&ada, &bo, &cy]);
+    let members = agreed["members"].as_array().unwrap();
+    assert_eq!(members.len(), 3, "{agreed}");
+    assert!(
+        members.iter().all(|m| m["endpoint"].is_string()),
+        "{agreed}"
+    );
+    let kinds: Vec<String> = serde_json::from_str::<Value>(&cy.ok(&["log", "show", "--json"]))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(kinds.contains(&"ConsentSet".to_owned()), "{kinds:?}");
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "Join").count(),
+        2,
+        "{kinds:?}"
+    );
+    for env in [&ada, &bo, &cy] {
+        env.ok(&["log", "verify"]);
+    }
+
+    // A member's node restarted keeps agreeing, and catches up what it missed.
+    let [ada_server, bo_server, cy_server] = servers;
+    bo_server.stop();
+    cy.ok(&[
+        "data",
+        "add",
+        "--dataset",
+        "sleep",
+        "--category",
+        "health",
+        data.to_str().unwrap(),
+    ]);
+    cy.ok(&[
+        "consent",
+        "set",
+        "--dataset",
+        "sleep",
+        "--allow",
+        "ModelTraining",
+    ]);
+    let bo_server = Server::start(&bo);
+    let after = converged(&[&ada, &bo, &cy]);
+    assert!(
+        after["size"].as_u64().unwrap() > agreed["size"].as_u64().unwrap(),
+        "{after}"
+    );
+    bo.ok(&["log", "verify"]);
+    for server in [ada_server, bo_server, cy_server] {
+        server.stop();
+    }
+}
