@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Env, Server, stderr};
+use common::{Env, Server, ip_sockets_of, is_loopback_hex, stderr};
 use serde_json::Value;
 
 fn named(name: &str) -> Env {
@@ -61,6 +61,20 @@ fn three_homes_form_a_cooperative_from_tickets_and_agree_on_one_log() {
     let ticket = invite(&ada, &[]);
     let joined = bo.ok(&["coop", "join", &ticket]);
     assert_eq!(joined.trim(), coop);
+
+    // Every serving node holds IP sockets on loopback only, as the kernel lists them.
+    for server in &servers {
+        let sockets = ip_sockets_of(server.pid());
+        assert!(
+            sockets.iter().any(|(table, _)| table.starts_with("udp")),
+            "the node's endpoint is listed: {sockets:?}"
+        );
+        let outside: Vec<_> = sockets
+            .iter()
+            .filter(|(table, addr)| !is_loopback_hex(table, addr))
+            .collect();
+        assert!(outside.is_empty(), "bound outside loopback: {outside:?}");
+    }
 
     // The same ticket twice: the first join in log order won.
     let used = cy.run(&["coop", "join", &ticket]);

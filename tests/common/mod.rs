@@ -222,3 +222,44 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// The local addresses of process `pid`'s UDP and TCP sockets as the kernel lists them
+/// (`/proc/PID/net/*`, hex), for the sockets among its open files.
+pub fn ip_sockets_of(pid: u32) -> Vec<(String, String)> {
+    let inodes: std::collections::HashSet<u64> = fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .flatten()
+        .filter_map(|fd| fs::read_link(fd.path()).ok())
+        .filter_map(|target| {
+            let target = target.to_string_lossy().into_owned();
+            target
+                .strip_prefix("socket:[")?
+                .strip_suffix(']')?
+                .parse()
+                .ok()
+        })
+        .collect();
+    let mut found = Vec::new();
+    for table in ["udp", "udp6", "tcp", "tcp6"] {
+        let text = fs::read_to_string(format!("/proc/{pid}/net/{table}")).unwrap();
+        for line in text.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if inodes.contains(&fields[9].parse().unwrap()) {
+                found.push((table.to_owned(), fields[1].to_owned()));
+            }
+        }
+    }
+    found
+}
+
+/// Whether a `/proc/net` local address (`0100007F:1F90`, or 32 hex digits for IPv6) is
+/// a loopback one.
+pub fn is_loopback_hex(table: &str, addr: &str) -> bool {
+    let ip = addr.split(':').next().unwrap();
+    if table.ends_with('6') {
+        ip == "00000000000000000000000001000000"
+            || (ip.starts_with("0000000000000000FFFF0000") && ip.ends_with("7F"))
+    } else {
+        ip.ends_with("7F")
+    }
+}

@@ -58,6 +58,44 @@ pub enum Command {
     /// The cooperative's signed, append-only log
     #[command(subcommand)]
     Log(LogCommand),
+    /// Governance: stewards propose changes; k approvals make them effective
+    #[command(subcommand)]
+    Proposal(ProposalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProposalCommand {
+    /// The proposals waiting for approvals
+    Ls(JsonFlag),
+    /// Approve a proposal (its id or 8+ hex digits of it)
+    Approve {
+        /// The proposal
+        id: String,
+    },
+    /// Propose making a member a steward
+    AddSteward {
+        /// Their identity id (or 8+ hex digits of it)
+        id: String,
+    },
+    /// Propose removing a steward
+    RemoveSteward {
+        /// Their identity id (or 8+ hex digits of it)
+        id: String,
+    },
+    /// Propose how many steward approvals governance and requests need (k)
+    Threshold {
+        /// The new k
+        k: u32,
+    },
+    /// Propose a new witness set and quorum
+    Witnesses {
+        /// The witnesses' identity ids (or 8+ hex digits of each)
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<String>,
+        /// Cosignatures a checkpoint needs
+        #[arg(long, value_name = "Q")]
+        quorum: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]

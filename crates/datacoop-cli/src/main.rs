@@ -16,17 +16,17 @@ use clap::Parser;
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopInvite, CoopJoin, CoopShow, DataAdd,
     DataExport, DataList, DataRecipient, DataRename, LogProof, LogShow, LogVerify, Op, Passphrase,
-    PassphraseChange, RecoveryExport, Whoami,
+    PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport, Whoami,
 };
 use datacoop_node::{
     CancellationToken, Home, Launch, NetSettings, NodeError, Owner, OwnerInfo, OwnerKind,
-    OwnerOptions, Session, SessionOptions, absolute,
+    OwnerOptions, ProposedChange, Session, SessionOptions, absolute,
 };
 use secrecy::ExposeSecret;
 
 use crate::cli::{
     Cli, Command, ConsentCommand, ConsentModeArg, CoopCommand, DataCommand, LogCommand,
-    PassphraseCommand, RecoveryCommand,
+    PassphraseCommand, ProposalCommand, RecoveryCommand,
 };
 use crate::error::CliError;
 
@@ -401,6 +401,26 @@ async fn run_in_session(
         }
         Command::Coop(CoopCommand::Join { ticket }) => {
             output::joined(quick(session, CoopJoin { ticket }).await?)
+        }
+        Command::Proposal(ProposalCommand::Ls(flag)) => {
+            output::proposals(quick(session, ProposalList {}).await?, flag.json)
+        }
+        Command::Proposal(ProposalCommand::Approve { id }) => {
+            output::approved(quick(session, ProposalApprove { id }).await?)
+        }
+        Command::Proposal(proposal) => {
+            let change = match proposal {
+                ProposalCommand::AddSteward { id } => ProposedChange::AddSteward { id },
+                ProposalCommand::RemoveSteward { id } => ProposedChange::RemoveSteward { id },
+                ProposalCommand::Threshold { k } => ProposedChange::Threshold { k },
+                ProposalCommand::Witnesses { ids, quorum } => {
+                    ProposedChange::Witnesses { ids, quorum }
+                }
+                ProposalCommand::Ls(_) | ProposalCommand::Approve { .. } => {
+                    return Err(NodeError::Protocol("handled above".into()).into());
+                }
+            };
+            output::proposed(quick(session, ProposalCreate { change }).await?)
         }
         Command::Log(LogCommand::Show { from, json }) => {
             output::log(quick(session, LogShow { from }).await?, json.json)

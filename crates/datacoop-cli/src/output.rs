@@ -28,7 +28,7 @@ use std::path::Path;
 use datacoop_crypto::PublicIdentity;
 use datacoop_node::{
     AddReport, ConsentView, CoopInfo, DataListing, ExportReport, Home, Invitation, LogEntry,
-    NewRecoveryKit, NodeError, Profile, Proof, Recipient, Recorded, VerifySummary,
+    NewRecoveryKit, NodeError, Profile, Proof, ProposalView, Recipient, Recorded, VerifySummary,
 };
 use indicatif::HumanBytes;
 
@@ -273,6 +273,41 @@ pub fn joined(info: CoopInfo) -> Result<(), CliError> {
             .map_or_else(|| "a participant".to_owned(), |r| r.to_string()),
         info.size
     );
+    Ok(())
+}
+
+pub fn proposals(proposals: Vec<ProposalView>, json: bool) -> Result<(), CliError> {
+    if json {
+        return print_json(&proposals);
+    }
+    if proposals.is_empty() {
+        eprintln!("No proposals are waiting for approvals.");
+        return Ok(());
+    }
+    outln!("{:<12}  {:<9}  {:<4}  CHANGE", "ID", "APPROVALS", "YOU");
+    for p in &proposals {
+        outln!(
+            "{:<12}  {:<9}  {:<4}  {}",
+            short(&p.id),
+            format!("{} of {}", p.approvals, p.needed),
+            if p.approved_by_me { "yes" } else { "-" },
+            p.summary
+        );
+    }
+    Ok(())
+}
+
+pub fn proposed(recorded: Recorded) -> Result<(), CliError> {
+    outln!("{}", recorded.operation);
+    eprintln!(
+        "Proposed, with your approval. It takes effect when enough stewards approve it (datacoop proposal ls)."
+    );
+    Ok(())
+}
+
+pub fn approved(recorded: Recorded) -> Result<(), CliError> {
+    outln!("{}", recorded.operation);
+    eprintln!("Approved. The change takes effect with the last approval it needs.");
     Ok(())
 }
 

@@ -280,6 +280,11 @@ impl CoopState {
     pub fn is_erased(&self, id: &OpId) -> bool {
         self.erased.contains(id)
     }
+    /// Who approved proposal `proposal` so far, in log order (stewards removed since
+    /// included; they no longer count).
+    pub fn proposal_approvals(&self, proposal: &OpId) -> Option<&[KeyBytes]> {
+        self.proposals.get(proposal).map(|p| p.approvals.as_slice())
+    }
     /// Proposals not yet in effect: (proposal id, change, approvals so far).
     pub fn pending_proposals(&self) -> Vec<(OpId, Change, usize)> {
         let mut out: Vec<_> = self

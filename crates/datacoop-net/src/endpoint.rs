@@ -12,7 +12,8 @@ use crate::NetError;
 /// Where a node listens (and what it tells peers to dial).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listen {
-    /// 127.0.0.1 on a free port: every test, demo and benchmark.
+    /// 127.0.0.1 on a free port: every test, demo and benchmark. (Any 127.0.0.1
+    /// address is checked the same way: an endpoint that bound anything else is refused.)
     Loopback,
     /// One address, bound and advertised (`--listen`, `DATACOOP_LISTEN`).
     Addr(SocketAddr),
@@ -88,15 +89,22 @@ impl crate::members::Participants for NoOne {
     }
 }
 
+impl Listen {
+    /// The socket address to bind.
+    pub fn addr(self) -> SocketAddr {
+        match self {
+            Listen::Loopback => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            Listen::Addr(addr) => addr,
+        }
+    }
+}
+
 async fn bind_inner<P: crate::members::Participants>(
     identity: &Identity,
     config: &NetConfig,
     guard: Option<crate::MembersOnly<P>>,
 ) -> Result<Endpoint, NetError> {
-    let addr = match config.listen {
-        Listen::Loopback => SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        Listen::Addr(addr) => addr,
-    };
+    let addr = config.listen.addr();
     let bind_error = |reason: String| NetError::Bind {
         addr: addr.to_string(),
         reason,
@@ -120,7 +128,7 @@ async fn bind_inner<P: crate::members::Participants>(
         .map_err(|e| bind_error(e.to_string()))?;
     let bound = endpoint.bound_sockets();
     tracing::info!(?bound, id = %endpoint.id().fmt_short(), "endpoint bound");
-    if config.listen == Listen::Loopback && !crate::error::all_loopback(&bound) {
+    if addr.ip().is_loopback() && !crate::error::all_loopback(&bound) {
         endpoint.close().await;
         return Err(bind_error(format!("it bound {bound:?}, not loopback only")));
     }

@@ -63,7 +63,19 @@ pub struct Inviter<L> {
     log: Arc<L>,
     operator: SigningKey,
     steward: SigningKey,
-    joined: Option<tokio::sync::mpsc::UnboundedSender<Peer>>,
+    joined: Option<tokio::sync::mpsc::UnboundedSender<Joined>>,
+}
+
+/// A newcomer whose join the inviter sequenced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Joined {
+    /// Its identity.
+    pub who: [u8; 32],
+    /// The role its invitation offered (a steward invitation makes a member until a
+    /// proposal makes them a steward).
+    pub role: datacoop_core::Role,
+    /// Its endpoint and where it listens.
+    pub peer: Peer,
 }
 
 impl<L> std::fmt::Debug for Inviter<L> {
@@ -83,15 +95,18 @@ impl<L: SharedLog> Inviter<L> {
         }
     }
 
-    /// Tells `joined` each newcomer's endpoint and addresses once its join is sequenced
-    /// (a node keeps them to reach its members).
-    pub fn tell_joins(mut self, joined: tokio::sync::mpsc::UnboundedSender<Peer>) -> Self {
+    /// Tells `joined` about each newcomer once its join is sequenced (a node keeps its
+    /// addresses to reach it, and proposes a steward invitee as steward).
+    pub fn tell_joins(mut self, joined: tokio::sync::mpsc::UnboundedSender<Joined>) -> Self {
         self.joined = Some(joined);
         self
     }
 
     /// Checks and sequences `join` (blocking: run off the async workers).
-    fn admit(&self, join: Operation) -> Result<(u64, SignedCheckpoint), JoinRefusal> {
+    fn admit(
+        &self,
+        join: Operation,
+    ) -> Result<(u64, SignedCheckpoint, datacoop_core::Role), JoinRefusal> {
         let (operator, steward) = (self.operator.clone(), self.steward.clone());
         self.log
             .with_log(move |log| Ok(admit(log, join, &operator, &steward)))
@@ -106,12 +121,12 @@ fn admit<S: LogStore>(
     join: Operation,
     operator: &SigningKey,
     steward: &SigningKey,
-) -> Result<(u64, SignedCheckpoint), JoinRefusal> {
+) -> Result<(u64, SignedCheckpoint, datacoop_core::Role), JoinRefusal> {
     let failed = |e: LedgerError| JoinRefusal::Failed(e.to_string());
     let Some(Body::Join { invite, .. }) = &join.body else {
         return Err(JoinRefusal::Failed("not a join operation".into()));
     };
-    let (_, used) = log
+    let (role, used) = log
         .state()
         .invite_status(invite)
         .ok_or(JoinRefusal::Unknown)?;
@@ -144,7 +159,7 @@ fn admit<S: LogStore>(
         });
     }
     match (done.appended.first(), done.checkpoint) {
-        (Some((index, _)), Some(cp)) => Ok((*index, cp)),
+        (Some((index, _)), Some(cp)) => Ok((*index, cp, role)),
         _ => Err(JoinRefusal::Failed("nothing was sequenced".into())),
     }
 }
@@ -169,24 +184,31 @@ impl<L: SharedLog> ProtocolHandler for Inviter<L> {
             })
             .and_then(|request| Ok((Operation::decode(&request.join)?, request.addrs)));
         let answer = match decoded {
-            Ok((join, addrs)) => match tokio::task::spawn_blocking(move || this.admit(join))
-                .await
-                .unwrap_or_else(|e| Err(JoinRefusal::Failed(e.to_string())))
-            {
-                Ok((index, cp)) => {
-                    if let Some(joined) = &self.joined {
-                        let _ = joined.send(Peer {
-                            endpoint: *connection.remote_id().as_bytes(),
-                            addrs,
-                        });
+            Ok((join, addrs)) => {
+                let who = join.header.header().author;
+                match tokio::task::spawn_blocking(move || this.admit(join))
+                    .await
+                    .unwrap_or_else(|e| Err(JoinRefusal::Failed(e.to_string())))
+                {
+                    Ok((index, cp, role)) => {
+                        if let Some(joined) = &self.joined {
+                            let _ = joined.send(Joined {
+                                who,
+                                role,
+                                peer: Peer {
+                                    endpoint: *connection.remote_id().as_bytes(),
+                                    addrs,
+                                },
+                            });
+                        }
+                        JoinAnswer::Joined {
+                            index,
+                            checkpoint: cp.render(),
+                        }
                     }
-                    JoinAnswer::Joined {
-                        index,
-                        checkpoint: cp.render(),
-                    }
+                    Err(refusal) => JoinAnswer::Refused(refusal),
                 }
-                Err(refusal) => JoinAnswer::Refused(refusal),
-            },
+            }
             Err(e) => JoinAnswer::Refused(JoinRefusal::Failed(e.to_string())),
         };
         let bytes = postcard::to_stdvec(&answer).map_err(AcceptError::from_err)?;

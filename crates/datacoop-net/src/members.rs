@@ -40,6 +40,15 @@ impl<P> std::fmt::Debug for MembersOnly<P> {
     }
 }
 
+impl<P> Clone for MembersOnly<P> {
+    fn clone(&self) -> Self {
+        MembersOnly {
+            participants: Arc::clone(&self.participants),
+            open: self.open.clone(),
+        }
+    }
+}
+
 impl<P: Participants> MembersOnly<P> {
     /// Admits `participants`' endpoints, and anyone on the `open` protocols.
     pub fn new(participants: Arc<P>, open: Vec<Vec<u8>>) -> Self {

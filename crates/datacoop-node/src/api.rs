@@ -11,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::governance::{ProposalView, ProposedChange};
 use crate::views::{
     AddReport, CoopInfo, DataListing, ExportReport, Invitation, LogEntry, NewRecoveryKit, Profile,
     Proof, Recipient, Recorded, VerifySummary,
@@ -171,6 +172,9 @@ ops! {
     CoopShow => "coop_show", CoopInfo, coop_show;
     CoopInvite => "coop_invite", Invitation, coop_invite;
     CoopJoin => "coop_join", CoopInfo, coop_join;
+    ProposalCreate => "proposal_create", Recorded, proposal_create;
+    ProposalList => "proposal_list", Vec<ProposalView>, proposal_list;
+    ProposalApprove => "proposal_approve", Recorded, proposal_approve;
     LogShow => "log_show", Vec<LogEntry>, log_show;
     LogVerify => "log_verify", VerifySummary, log_verify;
     LogProof => "log_proof", Proof, log_proof;
@@ -316,6 +320,27 @@ pub struct CoopJoin {
     pub ticket: String,
 }
 
+/// Proposes a governance change, with the proposing steward's own approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProposalCreate {
+    /// What to change.
+    pub change: ProposedChange,
+}
+
+/// The governance proposals not yet in effect.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProposalList {}
+
+/// Approves a proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProposalApprove {
+    /// The proposal's operation id or unique prefix (8+ hex digits).
+    pub id: String,
+}
+
 /// Operations from index `from` on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -450,6 +475,14 @@ mod tests {
         round_trips(CoopJoin {
             ticket: "dcinvite".into(),
         });
+        round_trips(ProposalCreate {
+            change: ProposedChange::Witnesses {
+                ids: vec!["abcdef01".into()],
+                quorum: 1,
+            },
+        });
+        round_trips(ProposalList {});
+        round_trips(ProposalApprove { id: "x".into() });
         round_trips(LogShow { from: 3 });
         round_trips(LogVerify {});
         round_trips(LogProof { id: "x".into() });

@@ -179,9 +179,26 @@ impl Ledger {
         bodies: Vec<Body>,
         now: u64,
     ) -> Result<Vec<Operation>, NodeError> {
+        self.prepare_after(identity, &[], bodies, now)
+    }
+
+    /// [`Ledger::prepare`], following `earlier`: operations of `identity` signed but not
+    /// yet in the log, to be sequenced in the same batch before these.
+    pub fn prepare_after(
+        &self,
+        identity: &Identity,
+        earlier: &[Operation],
+        bodies: Vec<Body>,
+        now: u64,
+    ) -> Result<Vec<Operation>, NodeError> {
         let key = identity.signing_key();
         let (mut seq, mut prev) = self.log.next_for(&key.verification_key().to_bytes());
         let mut scratch = self.log.state().clone();
+        for op in earlier {
+            scratch.apply(&op.header, op.body.as_ref())?;
+            seq += 1;
+            prev = Some(op.id());
+        }
         let mut ops = Vec::with_capacity(bodies.len());
         for body in bodies {
             let op = Operation::new(key, self.log.state().coop(), seq, prev, now, body);
@@ -192,6 +209,11 @@ impl Ledger {
             ops.push(op);
         }
         Ok(ops)
+    }
+
+    /// The log, to read.
+    pub fn log(&self) -> &Log<SledStore> {
+        &self.log
     }
 
     /// Sequences `ops` (this node is the operator) with one checkpoint, and cosigns it

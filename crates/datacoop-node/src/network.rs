@@ -119,11 +119,7 @@ impl Network {
         tracker: &TaskTracker,
     ) -> Result<Arc<Network>, NodeError> {
         let guard = MembersOnly::new(Arc::new(Admitted(ledger.watch())), vec![JOIN_ALPN.to_vec()]);
-        let config = NetConfig {
-            listen: settings.listen,
-            alpns: Vec::new(),
-        };
-        let endpoint = datacoop_net::bind_guarded(&identity, &config, guard).await?;
+        let endpoint = bind_remembering_port(home, &identity, settings.listen, guard).await?;
         let log = Arc::new(NodeLog {
             ledger: ledger.clone(),
         });
@@ -157,11 +153,7 @@ impl Network {
             loop {
                 tokio::select! {
                     () = cancel.cancelled() => break,
-                    Some(peer) = joins.recv() => {
-                        if let Err(e) = task.book.learn(&peer) {
-                            tracing::warn!("cannot record where a newcomer listens: {e}");
-                        }
-                    }
+                    Some(joined) = joins.recv() => task.welcome(joined).await,
                     () = tokio::time::sleep(task.settings.pull_every) => task.tick().await,
                     () = task.poke.notified() => task.tick().await,
                 }
@@ -197,6 +189,32 @@ impl Network {
         };
         if let Ok(mut known) = self.reach.lock() {
             known.insert(endpoint, reach);
+        }
+    }
+
+    /// A newcomer this node let in: keeps where it listens and, for a steward
+    /// invitation, proposes it as steward with this steward's approval (a steward
+    /// invitation alone makes a member; with k = 1 the proposal takes effect at once).
+    async fn welcome(&self, joined: datacoop_net::Joined) {
+        if let Err(e) = self.book.learn(&joined.peer) {
+            tracing::warn!("cannot record where a newcomer listens: {e}");
+        }
+        if joined.role != datacoop_core::Role::Steward {
+            return;
+        }
+        let identity = Arc::clone(&self.identity);
+        let proposed = self
+            .log
+            .ledger
+            .run(move |slot| {
+                let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
+                let change = datacoop_ledger::Change::AddSteward(joined.who);
+                let ops = ledger.proposal_ops(&identity, change, crate::node::now())?;
+                ledger.sequence_own(&identity, ops, crate::node::now())
+            })
+            .await;
+        if let Err(e) = proposed {
+            tracing::warn!("cannot propose the invited steward: {e}");
         }
     }
 
@@ -346,6 +364,49 @@ impl Network {
         self.poke.notify_one();
         Ok(())
     }
+}
+
+/// Binds where `listen` says; when it leaves the port to the system, the port this home
+/// used last is tried first, so the addresses peers learned from tickets stay good
+/// across restarts (the port the system gave is remembered in `HOME/listen-port`).
+async fn bind_remembering_port(
+    home: &crate::Home,
+    identity: &Identity,
+    listen: Listen,
+    guard: MembersOnly<Admitted>,
+) -> Result<iroh::Endpoint, NodeError> {
+    let file = home.root().join("listen-port");
+    let asked = listen.addr();
+    let remembered = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|text| text.trim().parse::<u16>().ok())
+        .filter(|port| asked.port() == 0 && *port != 0);
+    let config = |addr: SocketAddr| NetConfig {
+        listen: Listen::Addr(addr),
+        alpns: Vec::new(),
+    };
+    let endpoint = match remembered {
+        Some(port) => {
+            let again = SocketAddr::new(asked.ip(), port);
+            match datacoop_net::bind_guarded(identity, &config(again), guard.clone()).await {
+                Ok(endpoint) => endpoint,
+                Err(e) => {
+                    tracing::info!("port {port} is taken ({e}); letting the system pick one");
+                    datacoop_net::bind_guarded(identity, &config(asked), guard).await?
+                }
+            }
+        }
+        None => datacoop_net::bind_guarded(identity, &config(asked), guard).await?,
+    };
+    if asked.port() == 0
+        && let Some(bound) = endpoint.bound_sockets().first()
+        && remembered != Some(bound.port())
+        && let Err(e) =
+            datacoop_crypto::write_atomically(&file, bound.port().to_string().as_bytes())
+    {
+        tracing::warn!("cannot remember the port: {e}");
+    }
+    Ok(endpoint)
 }
 
 /// Where a ticket's inviter can be dialled.

@@ -15,10 +15,11 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopInvite, CoopJoin, CoopShow, DataAdd,
     DataExport, DataList, DataRecipient, DataRename, LogProof, LogShow, LogVerify, Passphrase,
-    PassphraseChange, RecoveryExport, Whoami,
+    PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport, Whoami,
 };
 use crate::coop::{Ledger, dataset_id};
 use crate::events::{Event, Events};
+use crate::governance::ProposalView;
 use crate::ledger_handle::LedgerHandle;
 use crate::network::{NetSettings, Network};
 use crate::views::{
@@ -26,7 +27,7 @@ use crate::views::{
     NewRecoveryKit, Profile, Proof, Recipient, Recorded, VerifySummary,
 };
 use datacoop_ledger::ConsentMode;
-use datacoop_ledger::{Body, OpId};
+use datacoop_ledger::{Body, OpId, Operation};
 
 fn parse_purposes(names: &[String]) -> Result<Vec<datacoop_core::Purpose>, NodeError> {
     let mut purposes = Vec::new();
@@ -158,6 +159,18 @@ impl Node {
         &self,
         make: impl FnOnce(&Ledger) -> Result<Vec<Body>, NodeError> + Send + 'static,
     ) -> Result<Vec<OpId>, NodeError> {
+        self.publish_ops(move |ledger, identity, now| {
+            let bodies = make(ledger)?;
+            ledger.prepare(identity, bodies, now)
+        })
+        .await
+    }
+
+    /// [`Node::publish`] for operations `make` signs itself (as `identity`, at `now`).
+    async fn publish_ops(
+        &self,
+        make: impl FnOnce(&Ledger, &Identity, u64) -> Result<Vec<Operation>, NodeError> + Send + 'static,
+    ) -> Result<Vec<OpId>, NodeError> {
         self.check_ledger_damage(false).await?;
         let identity = self.identity.clone();
         let state = self.ledger.snapshot().state.ok_or(NodeError::NotInCoop)?;
@@ -166,8 +179,7 @@ impl Node {
                 .ledger
                 .run(move |slot| {
                     let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
-                    let bodies = make(ledger)?;
-                    let ops = ledger.prepare(&identity, bodies, now())?;
+                    let ops = make(ledger, &identity, now())?;
                     ledger.sequence_own(&identity, ops, now())
                 })
                 .await;
@@ -178,11 +190,65 @@ impl Node {
             .ledger
             .run(move |slot| {
                 let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
-                let bodies = make(ledger)?;
-                ledger.prepare(&identity, bodies, now())
+                make(ledger, &identity, now())
             })
             .await?;
         network.submit_all(ops).await
+    }
+
+    /// `proposal add-steward` and the other proposals: proposes a change with this
+    /// steward's own approval.
+    pub async fn proposal_create(
+        &self,
+        op: ProposalCreate,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Recorded, NodeError> {
+        let ids = self
+            .publish_ops(move |ledger, identity, now| {
+                let change = ledger.change_for(&op.change)?;
+                ledger.proposal_ops(identity, change, now)
+            })
+            .await?;
+        let proposal = ids
+            .first()
+            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))?;
+        Ok(Recorded {
+            operation: proposal.to_hex(),
+        })
+    }
+
+    /// `proposal ls`: the proposals not yet in effect.
+    pub async fn proposal_list(
+        &self,
+        _op: ProposalList,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Vec<ProposalView>, NodeError> {
+        let me = self.me();
+        self.with_ledger(false, move |ledger| Ok(ledger.proposals(&me)))
+            .await
+    }
+
+    /// `proposal approve ID`: this steward approves a proposal.
+    pub async fn proposal_approve(
+        &self,
+        op: ProposalApprove,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Recorded, NodeError> {
+        let ids = self
+            .publish(move |ledger| {
+                let proposal = ledger.proposal_id(&op.id)?;
+                Ok(vec![Body::ProposalApproval { proposal }])
+            })
+            .await?;
+        let approval = ids
+            .first()
+            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))?;
+        Ok(Recorded {
+            operation: approval.to_hex(),
+        })
     }
 
     /// Checks that `passphrase` opens this home's keystore (`auth.wrong_passphrase`
