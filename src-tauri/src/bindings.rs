@@ -3,13 +3,15 @@
 //! in step). Edit the Rust types, then regenerate.
 
 use datacoop_node::api::{
-    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    DataRename, LogProof, LogShow, LogVerify, PassphraseChange, RecoveryExport,
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopInvite, CoopJoin, CoopShow, DataAdd,
+    DataExport, DataList, DataRename, LogProof, LogShow, LogVerify, PassphraseChange,
+    ProposalApprove, ProposalList, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, CheckpointInfo, ConsentView, CoopInfo, CreatedIdentity, DataListing, DatasetSummary,
-    Entry, Event, EvidenceInfo, ExportReport, Inclusion, JobKind, JobOutcome, LogEntry, MemberInfo,
-    NewRecoveryKit, OwnerKind, Progress, Proof, Recorded, StopReport, VerifySummary,
+    Entry, Event, EvidenceInfo, ExportReport, Inclusion, Invitation, JobKind, JobOutcome, LogEntry,
+    MemberInfo, NewRecoveryKit, OwnerKind, Progress, Proof, ProposalView, Recorded, StopReport,
+    VerifySummary,
 };
 use ts_rs::TS;
 
@@ -58,6 +60,9 @@ pub fn typescript_bindings() -> String {
         JobKind::decl(),
         JobOutcome::decl(),
         StopReport::decl(),
+        Invitation::decl(),
+        ProposalView::decl(),
+        crate::qr::QrMatrix::decl(),
         // What the window asks.
         DataList::decl(),
         DataRename::decl(),
@@ -67,6 +72,10 @@ pub fn typescript_bindings() -> String {
         PassphraseChange::decl(),
         CoopShow::decl(),
         CoopCreate::decl(),
+        CoopInvite::decl(),
+        CoopJoin::decl(),
+        ProposalList::decl(),
+        ProposalApprove::decl(),
         ConsentShow::decl(),
         ConsentSet::decl(),
         ConsentWithdraw::decl(),

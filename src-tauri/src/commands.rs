@@ -9,13 +9,14 @@ use std::time::Duration;
 use datacoop_crypto::PublicIdentity;
 use datacoop_node::absolute;
 use datacoop_node::api::{
-    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopShow, DataAdd, DataExport, DataList,
-    DataRename, LogProof, LogShow, LogVerify, PassphraseChange, RecoveryExport,
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopInvite, CoopJoin, CoopShow, DataAdd,
+    DataExport, DataList, DataRename, LogProof, LogShow, LogVerify, PassphraseChange,
+    ProposalApprove, ProposalList, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, Code, ConsentView, CoopInfo, CreatedIdentity, DataListing, Event, ExportReport,
-    LogEntry, NewRecoveryKit, NodeError, Progress, ProgressSink, ProgressThrottle, Proof, Recorded,
-    StopReport, VerifySummary,
+    Invitation, LogEntry, NewRecoveryKit, NodeError, Progress, ProgressSink, ProgressThrottle,
+    Proof, ProposalView, Recorded, StopReport, VerifySummary,
 };
 use secrecy::SecretString;
 use tauri::State;
@@ -151,6 +152,35 @@ pub async fn coop_show(ctx: State<'_, Ctx>, request: CoopShow) -> Answer<Option<
 #[tauri::command]
 pub async fn coop_create(ctx: State<'_, Ctx>, request: CoopCreate) -> Answer<CoopInfo> {
     ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn coop_invite(ctx: State<'_, Ctx>, request: CoopInvite) -> Answer<Invitation> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn coop_join(ctx: State<'_, Ctx>, request: CoopJoin) -> Answer<CoopInfo> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn proposal_list(
+    ctx: State<'_, Ctx>,
+    request: ProposalList,
+) -> Answer<Option<Vec<ProposalView>>> {
+    ctx.in_coop(request).await
+}
+
+#[tauri::command]
+pub async fn proposal_approve(ctx: State<'_, Ctx>, request: ProposalApprove) -> Answer<Recorded> {
+    ctx.quick(request).await
+}
+
+/// The QR code of an invitation ticket, for the window to draw.
+#[tauri::command]
+pub fn ticket_qr(ticket: String) -> Answer<crate::qr::QrMatrix> {
+    crate::qr::encode(&ticket)
 }
 
 #[tauri::command]

@@ -8,6 +8,7 @@
 
 pub mod bindings;
 pub mod commands;
+pub mod qr;
 pub mod shell;
 
 use std::path::PathBuf;
@@ -129,6 +130,11 @@ pub fn run() -> i32 {
             commands::passphrase_change,
             commands::coop_show,
             commands::coop_create,
+            commands::coop_invite,
+            commands::coop_join,
+            commands::proposal_list,
+            commands::proposal_approve,
+            commands::ticket_qr,
             commands::consent_show,
             commands::consent_set,
             commands::consent_withdraw,

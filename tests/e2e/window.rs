@@ -1403,3 +1403,187 @@ async fn an_add_from_the_command_line_appears_on_my_data_by_itself_and_both_see_
     assert_eq!(cli_json(&["log", "show", "--json"]).await, in_window);
     app.quit().await;
 }
+
+/// A home driven through the `datacoop` command line beside the window, on loopback.
+struct CliHome {
+    home: std::path::PathBuf,
+}
+
+impl CliHome {
+    fn cmd(&self, args: &[&str]) -> tokio::process::Command {
+        let mut cmd = tokio::process::Command::new(cli_binary());
+        cmd.arg("--home")
+            .arg(&self.home)
+            .args(args)
+            .env("DATACOOP_PASSPHRASE", PASSPHRASE)
+            .env("DATACOOP_INSECURE_KDF_LOG_N", "10")
+            .env("DATACOOP_LISTEN", "127.0.0.1:0")
+            .env("DATACOOP_SYNC_INTERVAL", "1s")
+            .env("DATACOOP_HEARTBEAT", "2s")
+            .kill_on_drop(true);
+        cmd
+    }
+
+    /// Runs a command to success; answers its stdout.
+    async fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd(args).output().await.unwrap();
+        assert!(
+            out.status.success(),
+            "datacoop {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Starts `datacoop serve` and waits until it owns the home.
+    async fn serve(&self) -> tokio::process::Child {
+        let serve = self
+            .cmd(&["serve"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while !std::fs::read_to_string(self.home.join("owner.json"))
+            .is_ok_and(|owner| owner.contains("serve"))
+        {
+            assert!(started.elapsed() < PATIENCE, "serve never took the home");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        serve
+    }
+
+    async fn show(&self) -> serde_json::Value {
+        serde_json::from_str(&self.ok(&["coop", "show", "--json"]).await).unwrap()
+    }
+}
+
+/// Goes from the first-run cooperative step to the Cooperative screen.
+async fn open_cooperative(app: &App) {
+    app.click("#add-close").await; // "Skip for now"
+    app.click("#nav-cooperative").await;
+    app.visible("#coop-people").await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn an_invitation_made_in_the_window_lets_another_home_join_and_each_sees_the_other() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::launch(&dir.path().join("home")).await;
+    create_identity(&app, "").await;
+    app.click("#kit-confirm").await;
+    app.click("#kit-done").await;
+    app.fill("#coop-name", "Riverside Runners").await;
+    app.click("#coop-create").await;
+    open_cooperative(&app).await;
+
+    // The steward makes an invitation: a ticket to copy, and its QR code.
+    app.click("#invite-create").await;
+    app.visible("#invite-ready").await;
+    let ticket = app
+        .find("#invite-ticket")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(ticket.starts_with("dcinvite"), "{ticket}");
+    let drawn = app
+        .js("const c = document.getElementById('invite-qr'); return c.width > 100 && c.width === c.height;")
+        .await;
+    assert_eq!(drawn, serde_json::json!(true));
+    app.screenshot("invite-ticket").await;
+
+    // Another home joins with it from the command line...
+    let bo = CliHome {
+        home: dir.path().join("bo"),
+    };
+    bo.ok(&["init", "--name", "Bo"]).await;
+    let mut serve = bo.serve().await;
+    bo.ok(&["coop", "join", &ticket]).await;
+
+    // ...and the window shows them by itself (the log grew through the network), with
+    // the ticket still on screen.
+    let deadline = Instant::now() + PATIENCE;
+    while app
+        .js("return document.querySelectorAll('#coop-people li').length")
+        .await
+        != serde_json::json!(2)
+    {
+        assert!(Instant::now() < deadline, "{}", app.page_text().await);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        app.visible("#invite-ticket")
+            .await
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    app.screenshot("invite-joined").await;
+
+    // Both homes see each other.
+    let mine = app
+        .invoke("coop_show", serde_json::json!({ "request": {} }))
+        .await;
+    let theirs = bo.show().await;
+    assert_eq!(theirs["id"], mine["id"]);
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&theirs), ids(&mine));
+    assert_eq!(ids(&mine).len(), 2);
+    serve.kill().await.unwrap();
+    app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn the_window_joins_a_cooperative_by_pasting_an_invitation() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cy = CliHome {
+        home: dir.path().join("cy"),
+    };
+    cy.ok(&["init", "--name", "Cy"]).await;
+    cy.ok(&["coop", "create", "Hill Walkers"]).await;
+    let mut serve = cy.serve().await;
+    let ticket = cy.ok(&["coop", "invite", "--role", "member"]).await;
+
+    let app = App::launch(&dir.path().join("home")).await;
+    create_identity(&app, "").await;
+    app.click("#kit-confirm").await;
+    app.click("#kit-done").await;
+    // Something that is not an invitation is caught as it is typed.
+    app.fill("#join-ticket", "hello").await;
+    app.wait_text("#join-ticket-problem", "starts with dcinvite")
+        .await;
+    app.screenshot("join-not-a-ticket").await;
+    // A pasted ticket, wrapped by a mail program, joins.
+    let wrapped = format!("\n{}\n{}\n", &ticket[..40], ticket[40..].trim());
+    app.fill("#join-ticket", &wrapped).await;
+    app.click("#join-submit").await;
+    open_cooperative(&app).await;
+    app.wait_text("#coop-role", "member").await;
+    let people = app
+        .js("return document.querySelectorAll('#coop-people li').length")
+        .await;
+    assert_eq!(people, serde_json::json!(2));
+    app.wait_text("#status-coop", "Hill Walkers · member").await;
+    // A member makes no invitations.
+    assert_eq!(
+        app.js("return document.getElementById('invite-title') === null")
+            .await,
+        serde_json::json!(true)
+    );
+    app.screenshot("joined-by-paste").await;
+    assert_eq!(cy.show().await["members"].as_array().unwrap().len(), 2);
+    serve.kill().await.unwrap();
+    app.quit().await;
+}

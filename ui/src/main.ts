@@ -15,6 +15,7 @@ import {
 } from "./views/onboarding";
 import { consentView } from "./views/consent";
 import { cooperativeView } from "./views/coop";
+import { logChanged } from "./live";
 import { logView } from "./views/log";
 import { settingsView } from "./views/settings";
 import { statusArea } from "./views/status";
@@ -43,6 +44,7 @@ function follow(status: AppStatus): void {
   following = true;
   api.followEvents((event) => {
     if (event.event === "datasets_changed" || event.event === "missed") datasetsChanged?.();
+    if (event.event === "log_appended" || event.event === "peers_changed" || event.event === "missed") logChanged();
   }).catch(() => (following = false));
 }
 
@@ -116,7 +118,7 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
   return h("div", { class: "shell" },
     h("header", { class: "topbar" },
       h("span", { class: "brand" }, en.appName),
-      statusArea(),
+      statusArea(s.identity.id),
       h("span", { class: "muted small", id: "signed-in" }, en.nav.signedInAs(s.identity.name)),
       h("button", {
         id: "lock", class: "secondary", disabled: busy, title: busy ? en.nav.lockBusy : undefined,

@@ -23,7 +23,7 @@ const coop: CoopInfo = {
 
 describe("statusLines", () => {
   it("says when there is no cooperative", () => {
-    expect(statusLines(null)).toEqual({ coop: "No cooperative yet", log: null, evidence: [] });
+    expect(statusLines(null)).toEqual({ coop: "No cooperative yet", log: null, evidence: [], peers: null, offline: false });
   });
   it("names the cooperative, the role and the log in plain words", () => {
     const lines = statusLines(coop);
@@ -41,5 +41,23 @@ describe("statusLines", () => {
   });
   it("copes with a log that has no checkpoint yet", () => {
     expect(statusLines({ ...coop, latest_checkpoint: null }).log).toBe("Log: nothing signed yet · not cross-checked yet");
+  });
+  it("counts the computers this one tried, and says when the log's keeper is out of reach", () => {
+    const me = "b".repeat(64);
+    const withPeers = {
+      ...coop,
+      members: [
+        { id: steward, role: "steward" as const, endpoint: "e".repeat(64), reachable: false },
+        { id: me, role: "member" as const, endpoint: "f".repeat(64), reachable: null },
+        { id: "c".repeat(64), role: "member" as const, endpoint: "d".repeat(64), reachable: null },
+      ],
+    };
+    const lines = statusLines(withPeers, me);
+    expect(lines.peers).toBe("0 of 1 computers reachable");
+    expect(lines.offline).toBe(true);
+    // The keeper itself is never offline from its own point of view.
+    expect(statusLines(withPeers, steward).offline).toBe(false);
+    const back = { ...withPeers, members: withPeers.members.map((m) => ({ ...m, reachable: m.id === steward ? true : m.reachable })) };
+    expect(statusLines(back, me)).toMatchObject({ peers: "1 of 1 computers reachable", offline: false });
   });
 });

@@ -528,6 +528,10 @@ pub fn event(event: &datacoop_node::Event, json: bool) -> Result<(), CliError> {
             JobOutcome::Failed { code } => outln!("job {job} failed ({code}): {kind}"),
         },
         Event::Missed { count } => outln!("missed {count} event(s)"),
+        Event::PeersChanged {
+            reachable,
+            unreachable,
+        } => outln!("peers: {reachable} reachable, {unreachable} unreachable"),
     }
     Ok(())
 }

@@ -504,6 +504,44 @@ impl<S: LogStore> Log<S> {
         self.fresh.get(witness).map(|(size, _)| *size)
     }
 
+    /// Cosigns the newest checkpoint as `witness` if that key is in the witness set (the
+    /// node that sequenced it is also a witness), checked consistent with the checkpoint
+    /// it cosigned last. Answers whether it cosigned. A checkpoint inconsistent with that
+    /// one is refused as evidence: this log changed under its own witness.
+    pub fn cosign_own(&mut self, witness: &SigningKey, now: u64) -> Result<bool, LedgerError> {
+        let me = witness.verification_key().to_bytes();
+        if !self.state.witnesses().contains(&me) {
+            return Ok(false);
+        }
+        let Some(checkpoint) = self.latest_checkpoint().cloned() else {
+            return Ok(false);
+        };
+        let previous = self
+            .newest_cosigned_size(&me)
+            .and_then(|size| self.checkpoints.get(&size).cloned());
+        let proof = match &previous {
+            Some(p) if p.checkpoint.size > 0 => {
+                self.consistency_proof(p.checkpoint.size, checkpoint.checkpoint.size)?
+            }
+            _ => Vec::new(),
+        };
+        let mut own = crate::witness::Witness::new(
+            witness.clone(),
+            self.origin.clone(),
+            self.state.operator(),
+            previous,
+        );
+        match own.cosign(&checkpoint, &proof, now)? {
+            crate::witness::WitnessOutcome::Cosigned(cosig) => {
+                self.add_cosignature(checkpoint.checkpoint.size, &cosig)?;
+                Ok(true)
+            }
+            crate::witness::WitnessOutcome::Evidence(e) => Err(LedgerError::Evidence {
+                summary: e.summary(),
+            }),
+        }
+    }
+
     /// The newest checkpoint as peers should receive it: with each witness's newest
     /// cosignature of it (the stored note keeps their first ones), so a replica's
     /// [`Log::now`] moves with this log's.

@@ -150,6 +150,11 @@ fn admit<S: LogStore>(
     let done = log
         .sequence(vec![join, acceptance], operator, crate::unix_now())
         .map_err(failed)?;
+    if done.rejected.is_empty() {
+        // The inviting steward witnesses too, when it is one: the newcomer's first
+        // checkpoint then carries its cosignature.
+        log.cosign_own(steward, crate::unix_now()).map_err(failed)?;
+    }
     if let Some((_, e)) = done.rejected.first() {
         return Err(match e.root_cause() {
             LedgerError::InvalidReference { reason } if reason.contains("secret") => {

@@ -212,6 +212,8 @@ pub(crate) fn sequence_one<S: LogStore>(
     if let Some((_, e)) = done.rejected.pop() {
         return Err(e);
     }
+    // An operator that is also a witness cosigns what it sequenced.
+    log.cosign_own(operator, crate::unix_now())?;
     match (done.appended.first(), done.checkpoint) {
         (Some((index, _)), Some(checkpoint)) => Ok((*index, checkpoint)),
         _ => Err(LedgerError::Unauthorized {

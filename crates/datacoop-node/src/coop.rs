@@ -15,7 +15,7 @@ use datacoop_core::{Category, Purpose};
 use datacoop_crypto::{Identity, KeyedHasher};
 use datacoop_ledger::{
     Body, ConsentMode, CoopState, Genesis, Hash, LedgerError, Log, OpId, OpKind, Operation,
-    SignedCheckpoint, SledStore, VerifyOptions, Witness, WitnessOutcome, Witnessing, verify_log,
+    SignedCheckpoint, SledStore, VerifyOptions, Witnessing, verify_log,
 };
 
 /// A node's copy of the log.
@@ -96,44 +96,19 @@ impl Ledger {
         Ok(ledger)
     }
 
-    /// Cosigns `checkpoint` if this identity is a witness, and records it as seen.
-    fn witness(
-        &mut self,
-        identity: &Identity,
-        checkpoint: &SignedCheckpoint,
-        previous: Option<SignedCheckpoint>,
-        now: u64,
-    ) -> Result<(), NodeError> {
-        let me = identity.verification_key().to_bytes();
-        if self.log.state().witnesses().contains(&me) {
-            let old = previous.as_ref().map_or(0, |c| c.checkpoint.size);
-            let proof = if old == 0 {
-                Vec::new()
-            } else {
-                self.log
-                    .consistency_proof(old, checkpoint.checkpoint.size)?
-            };
-            let mut witness = Witness::new(
-                identity.signing_key().clone(),
-                self.log.origin().to_owned(),
-                self.log.state().operator(),
-                previous,
-            );
-            match witness.cosign(checkpoint, &proof, now)? {
-                WitnessOutcome::Cosigned(cosig) => self
-                    .log
-                    .add_cosignature(checkpoint.checkpoint.size, &cosig)?,
-                WitnessOutcome::Evidence(_) => {
-                    return Err(NodeError::Protocol(
-                        "this node's own log is inconsistent with its last checkpoint: verify the whole log to find what changed".into(),
-                    ));
-                }
+    /// Cosigns the newest checkpoint if this identity is a witness, and records it as
+    /// seen.
+    fn witness(&mut self, identity: &Identity, now: u64) -> Result<(), NodeError> {
+        match self.log.cosign_own(identity.signing_key(), now) {
+            Ok(_) => {}
+            Err(LedgerError::Evidence { .. }) => {
+                return Err(NodeError::Protocol(
+                    "this node's own log is inconsistent with its last checkpoint: verify the whole log to find what changed".into(),
+                ));
             }
+            Err(e) => return Err(e.into()),
         }
-        if let Some(latest) = self.log.latest_checkpoint() {
-            datacoop_crypto::write_atomically(&self.seen_file, latest.render().as_bytes())?;
-        }
-        Ok(())
+        self.note_seen()
     }
 
     /// Signs `body` as `identity`, sequences it (this node must be the operator) and
@@ -225,13 +200,12 @@ impl Ledger {
         now: u64,
     ) -> Result<Vec<OpId>, NodeError> {
         let ids: Vec<OpId> = ops.iter().map(Operation::id).collect();
-        let previous = self.log.latest_checkpoint().cloned();
         let outcome = self.log.sequence(ops, identity.signing_key(), now)?;
         if let Some((_, error)) = outcome.rejected.into_iter().next() {
             return Err(error.into());
         }
-        if let Some(checkpoint) = outcome.checkpoint {
-            self.witness(identity, &checkpoint, previous, now)?;
+        if outcome.checkpoint.is_some() {
+            self.witness(identity, now)?;
         }
         Ok(ids)
     }
@@ -262,10 +236,9 @@ impl Ledger {
         interval: u64,
         now: u64,
     ) -> Result<bool, NodeError> {
-        let previous = self.log.latest_checkpoint().cloned();
         match self.log.heartbeat(identity.signing_key(), now, interval)? {
-            Some(checkpoint) => {
-                self.witness(identity, &checkpoint, previous, now)?;
+            Some(_) => {
+                self.witness(identity, now)?;
                 Ok(true)
             }
             None => Ok(false),

@@ -38,6 +38,14 @@ pub enum Event {
         #[cfg_attr(feature = "ts", ts(type = "number"))]
         size: u64,
     },
+    /// Whether the peers this node works with answer changed (one became reachable or
+    /// unreachable): read `coop show` again.
+    PeersChanged {
+        /// Peers known reachable now.
+        reachable: u32,
+        /// Peers known unreachable now.
+        unreachable: u32,
+    },
     /// Long work started (adding, exporting).
     JobStarted {
         /// The job's number in this owner.

@@ -105,6 +105,7 @@ pub(crate) struct Network {
     /// Wakes the background task early (after a join, a submission).
     poke: tokio::sync::Notify,
     reach: Mutex<HashMap<[u8; 32], Reach>>,
+    events: crate::Events,
 }
 
 impl Network {
@@ -115,6 +116,7 @@ impl Network {
         identity: Arc<Identity>,
         ledger: LedgerHandle,
         settings: NetSettings,
+        events: crate::Events,
         cancel: CancellationToken,
         tracker: &TaskTracker,
     ) -> Result<Arc<Network>, NodeError> {
@@ -146,6 +148,7 @@ impl Network {
             settings,
             poke: tokio::sync::Notify::new(),
             reach: Mutex::new(HashMap::new()),
+            events,
         });
         tracing::info!(addrs = ?network.addrs(), "serving the cooperative");
         let task = Arc::clone(&network);
@@ -187,8 +190,16 @@ impl Network {
             Err(datacoop_net::NetError::PeerUnreachable { .. }) => Reach::Unreachable,
             _ => Reach::Reached,
         };
-        if let Ok(mut known) = self.reach.lock() {
-            known.insert(endpoint, reach);
+        let counts = self.reach.lock().ok().and_then(|mut known| {
+            let changed = known.insert(endpoint, reach) != Some(reach);
+            let up = known.values().filter(|r| **r == Reach::Reached).count();
+            changed.then(|| (up, known.len() - up))
+        });
+        if let Some((up, down)) = counts {
+            self.events.emit(crate::Event::PeersChanged {
+                reachable: u32::try_from(up).unwrap_or(u32::MAX),
+                unreachable: u32::try_from(down).unwrap_or(u32::MAX),
+            });
         }
     }
 

@@ -135,6 +135,7 @@ impl Node {
             Arc::clone(&self.identity),
             self.ledger.clone(),
             settings,
+            self.events.clone(),
             cancel,
             tracker,
         )

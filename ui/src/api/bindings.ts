@@ -512,7 +512,15 @@ dataset: string, } | { "event": "log_appended",
 /**
  * The log's size now.
  */
-size: number, } | { "event": "job_started", 
+size: number, } | { "event": "peers_changed", 
+/**
+ * Peers known reachable now.
+ */
+reachable: number, 
+/**
+ * Peers known unreachable now.
+ */
+unreachable: number, } | { "event": "job_started", 
 /**
  * The job's number in this owner.
  */
@@ -576,6 +584,60 @@ cancelled: Array<JobKind>,
  * left to close when they do.
  */
 in_time: boolean, };
+
+export type Invitation = { 
+/**
+ * The ticket to hand the newcomer (`dcinvite...`).
+ */
+ticket: string, 
+/**
+ * The invite operation's id on the log.
+ */
+invite: string, 
+/**
+ * The role offered.
+ */
+role: Role, 
+/**
+ * When it expires (Unix seconds, log time).
+ */
+expires: number, };
+
+export type ProposalView = { 
+/**
+ * The proposal operation's id.
+ */
+id: string, 
+/**
+ * What it changes, in words.
+ */
+summary: string, 
+/**
+ * Stewards who approved it (identity ids), in log order.
+ */
+approved_by: Array<string>, 
+/**
+ * Approvals that count, of `needed`.
+ */
+approvals: number, 
+/**
+ * Approvals it needs (k).
+ */
+needed: number, 
+/**
+ * Whether the asking steward approved it.
+ */
+approved_by_me: boolean, };
+
+export type QrMatrix = { 
+/**
+ * Modules per side (the quiet zone around it is the window's to draw).
+ */
+width: number, 
+/**
+ * `width * width` modules, row-major; true is dark.
+ */
+dark: Array<boolean>, };
 
 export type DataList = { 
 /**
@@ -663,6 +725,30 @@ threshold: number | null,
  * Cosignatures a checkpoint needs (q); default a majority of witnesses.
  */
 witness_quorum: number | null, };
+
+export type CoopInvite = { 
+/**
+ * The role offered: `member`, `steward` or `trainer`.
+ */
+role: string, 
+/**
+ * How long the ticket stays valid, in seconds of log time; default 7 days.
+ */
+expires_secs: number | null, };
+
+export type CoopJoin = { 
+/**
+ * The ticket (`dcinvite...`), as pasted.
+ */
+ticket: string, };
+
+export type ProposalList = Record<string, never>;
+
+export type ProposalApprove = { 
+/**
+ * The proposal's operation id or unique prefix (8+ hex digits).
+ */
+id: string, };
 
 export type ConsentShow = Record<string, never>;
 

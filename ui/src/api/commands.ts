@@ -7,7 +7,8 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   Event as NodeEvent, StopReport, AddReport, AppStatus, ConsentView, CoopInfo, CreatedIdentity, LogEntry,
   VerifySummary, DatasetSummary, Entry, ExportReport, PublicIdentity, Progress, NewRecoveryKit,
-  ConsentSet, Recorded, Proof, PassphraseChange, DataRename,
+  ConsentSet, Recorded, Proof, PassphraseChange, DataRename, Invitation, ProposalView, QrMatrix,
+  CoopInvite, Role,
 } from "./bindings";
 
 let nextJob = 1;
@@ -67,6 +68,16 @@ export const api = {
   /** The cooperative, or null when this home is in none. */
   coopStatus: () => invoke<CoopInfo | null>("coop_show", { request: {} }),
   coopCreate: (name: string) => invoke<CoopInfo>("coop_create", { request: { name } }),
+  /** Records an invitation for `role`, valid `expiresSecs` (log time); answers its ticket. */
+  coopInvite: (role: Role, expiresSecs: number) => {
+    const request: CoopInvite = { role, expires_secs: expiresSecs };
+    return invoke<Invitation>("coop_invite", { request });
+  },
+  coopJoin: (ticket: string) => invoke<CoopInfo>("coop_join", { request: { ticket } }),
+  proposals: async (): Promise<ProposalView[]> =>
+    (await invoke<ProposalView[] | null>("proposal_list", { request: {} })) ?? [],
+  proposalApprove: (id: string) => invoke<Recorded>("proposal_approve", { request: { id } }),
+  ticketQr: (ticket: string) => invoke<QrMatrix>("ticket_qr", { ticket }),
   consentList: async (): Promise<ConsentView[]> =>
     (await invoke<ConsentView[] | null>("consent_show", { request: {} })) ?? [],
   consentSet: async (dataset: string, allow: string[], maxDays: number | null, ask: boolean): Promise<string> => {

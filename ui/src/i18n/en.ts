@@ -106,9 +106,15 @@ export const en = {
     create: "Start cooperative",
     working: "Starting…",
     joinTitle: "Join with an invitation",
-    joinLater:
-      "Joining a cooperative with an invitation ticket arrives with the network features of " +
-      "datacoop; this version does not connect to other computers yet.",
+    joinIntro:
+      "A steward of the cooperative sends you an invitation: a line of text starting with " +
+      "dcinvite. Paste it here. It works once.",
+    ticket: "Invitation",
+    ticketHint: "Paste the whole line; line breaks and spaces around it do not matter.",
+    ticketMissing: "Paste the invitation first.",
+    ticketNotOne: "An invitation starts with dcinvite. Copy it again from the message you got.",
+    join: "Join",
+    joining: "Joining…",
     later: "Later",
   },
 
@@ -135,6 +141,11 @@ export const en = {
       "summary of the cooperative's log. Not cross-checked: no witness independent of its " +
       "operator has cosigned it yet.",
     evidence: (what: string) => `Evidence of tampering: ${what}`,
+    peers: (reached: number, tried: number) => `${reached} of ${tried} computers reachable`,
+    offline:
+      "The computer that keeps the cooperative's log cannot be reached. Your data stays " +
+      "on this computer and adding or exporting it still works; recording consent " +
+      "waits until it is back.",
   },
 
   unlock: {
@@ -393,8 +404,8 @@ export const en = {
       "Not back: your files. A recovery kit holds no data: add them again from your own copies.",
     coop: (name: string) => `Back: your cooperative, ${name}.`,
     noCoop:
-      "Not back: a cooperative. Its log stays on the computer that keeps it; joining it " +
-      "again from this one is not in datacoop yet.",
+      "Not back: a cooperative. Its log stays on the computers that keep it; ask a " +
+      "steward for a new invitation to join it again from this one.",
     dismiss: "Got it",
   },
 
@@ -563,6 +574,9 @@ export const en = {
     unwitnessedAlone:
       "You are its only steward, so nobody else cross-checks its log yet. That starts " +
       "when other stewards or witnesses take part.",
+    unwitnessedOneSteward:
+      "It has one steward, so nobody else cross-checks its log yet. That starts when other " +
+      "stewards or witnesses take part.",
     unwitnessed: "Nobody independent of the log's keeper cross-checks it yet.",
     witnessed: "Independent witnesses cross-check the log.",
     witnessingTechnical:
@@ -575,6 +589,37 @@ export const en = {
     evidence: "Evidence of tampering",
     fingerprint: "Fingerprint: ",
     you_marker: " (you)",
+    reachable: "reachable",
+    unreachable: "not reachable",
+    witnesses: (cosigned: number, quorum: number, total: number) =>
+      `The newest checkpoint is cosigned by ${cosigned} of ${total} ${total === 1 ? "witness" : "witnesses"}; ${quorum} ${quorum === 1 ? "is" : "are"} needed.`,
+    inviteTitle: "Invite someone",
+    inviteIntro:
+      "An invitation is a line of text you send to one person. They paste it into datacoop " +
+      "to join. It works once and expires.",
+    inviteRole: "They join as",
+    roles: {
+      member: "Member: pools their own data",
+      steward: "Steward: helps run the cooperative (the stewards confirm it)",
+      trainer: "Trainer: may ask to use data",
+    },
+    inviteExpiry: "Valid for",
+    expiries: { day: "1 day", week: "7 days", month: "30 days" },
+    invite: "Make an invitation",
+    inviting: "Making…",
+    inviteReady: (until: string) =>
+      `Send this invitation to the person you invite, by a channel you trust. It works once, until ${until}.`,
+    copy: "Copy invitation",
+    copied: "Copied.",
+    copyFailed: "Could not copy. Select the text and copy it yourself.",
+    qrLabel: "The invitation as a QR code",
+    inviteOnOperator:
+      "Invitations are made on the computer that keeps the cooperative's log, for now.",
+    proposals: "Decisions waiting for approval",
+    noProposals: "No decisions are waiting for approval.",
+    approvalCount: (have: number, need: number) => `${have} of ${need} approvals`,
+    approve: "Approve",
+    approved: "You approved this.",
   },
 
   /** One message per error code: a code without one fails the type check. */

@@ -10,7 +10,7 @@ import { en } from "../i18n/en";
 import { type FieldCheck, liveChecks, refuseField } from "../forms";
 import { phraseProblem } from "../recoveryPhrase";
 import { passphraseProblem, strength } from "../strength";
-import { coopCreateForm, joinLaterCard } from "./coop";
+import { coopCreateForm, coopJoinForm } from "./coop";
 import { kitPanel } from "./kit";
 
 function page(...children: (Node | null)[]): HTMLElement {
@@ -206,7 +206,7 @@ export function coopStepView(onDone: (coop: CoopInfo | null) => void): HTMLEleme
       h("h1", { tabindex: -1 }, en.coop.title),
       h("p", {}, en.coop.intro),
       coopCreateForm(onDone),
-      joinLaterCard(),
+      coopJoinForm(onDone),
       h("div", { class: "actions" },
         h("button", { class: "secondary", id: "coop-later", onclick: () => onDone(null) }, en.coop.later))));
 }
