@@ -39,8 +39,11 @@
 //! - A newcomer [`join`]s with a ticket on [`JOIN_ALPN`], the one protocol open to
 //!   non-members; the inviting steward's node ([`Inviter`]) checks and accepts it.
 //!
-//! Not here yet (see the cooperative-over-iroh issue): proofs over the protocol, batching submissions, gossip announcements, mDNS and
-//! self-hosted relays.
+//! - A node's log is borrowed, never owned: [`SharedLog`] is how the network layer reads
+//!   and writes it (a `Mutex<Log<S>>` is one; datacoop's node lends its own).
+//!
+//! Not here yet (see the cooperative-over-iroh issue): proofs over the protocol, batching
+//! submissions, gossip announcements, mDNS and self-hosted relays.
 
 mod endpoint;
 mod error;

@@ -317,3 +317,94 @@ async fn a_submission_is_sequenced_by_the_operator_and_reaches_replicas() {
     member.close().await;
     server.shutdown().await.unwrap();
 }
+
+/// A peer that serves its first batch, then stops answering: the test kills it while
+/// the replica waits for the second.
+#[derive(Debug)]
+struct DiesMidway {
+    log: Arc<Mutex<Log<MemStore>>>,
+    served: std::sync::atomic::AtomicUsize,
+    asked_again: std::sync::mpsc::SyncSender<()>,
+}
+
+impl LogSource for DiesMidway {
+    fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
+        self.log.head()
+    }
+    fn batch(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
+        if self
+            .served
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            == 0
+        {
+            return self.log.batch(from, limit);
+        }
+        let _ = self.asked_again.try_send(());
+        // Never answers: the peer is killed while this request is open.
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        Err(LedgerError::Store {
+            detail: "gone".into(),
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_killed_mid_sync_leaves_a_verified_prefix_and_another_peer_finishes() {
+    let operator = Operator::new();
+    operator.sequence(300, 100);
+    let (asked_again, waiting) = std::sync::mpsc::sync_channel(1);
+    let dying = serve(
+        &Identity::from_seeds("Ada", [1; 32], [2; 32]),
+        DiesMidway {
+            log: Arc::clone(&operator.log),
+            served: std::sync::atomic::AtomicUsize::new(0),
+            asked_again,
+        },
+    )
+    .await;
+    let member = bind(
+        &Identity::from_seeds("Bo", [5; 32], [6; 32]),
+        &NetConfig::loopback(Vec::new()),
+    )
+    .await
+    .unwrap();
+    let replica = operator.replica();
+    let pulling = tokio::spawn({
+        let (member, replica, to) = (member.clone(), Arc::clone(&replica), addr(&dying));
+        async move { catch_up(&member, to, &replica, 100).await }
+    });
+    // The second batch was asked for: kill the peer (its endpoint goes away mid-request).
+    tokio::task::spawn_blocking(move || waiting.recv().unwrap())
+        .await
+        .unwrap();
+    dying.endpoint().close().await;
+    let err = tokio::time::timeout(std::time::Duration::from_secs(20), pulling)
+        .await
+        .expect("the replica notices the peer is gone")
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(err, NetError::PeerLost { .. }),
+        "expected a lost peer, got {err}"
+    );
+    // What arrived before is kept, verified, and ends at a checkpoint.
+    let kept = replica.lock().unwrap().len();
+    assert_eq!(kept, 101, "the first batch (genesis + 100) is kept whole");
+    // Another holder of the same log finishes the catch-up from there.
+    let other = serve(
+        &Identity::from_seeds("Cy", [9; 32], [10; 32]),
+        Arc::clone(&operator.log),
+    )
+    .await;
+    let done = catch_up(&member, addr(&other), &replica, 100)
+        .await
+        .unwrap();
+    assert_eq!(done.len, 301);
+    assert_eq!(done.appended, 200);
+    member.close().await;
+    other.shutdown().await.unwrap();
+}
