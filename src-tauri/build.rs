@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "coop_create",
     "coop_invite",
     "coop_join",
+    "coop_accept",
     "proposal_list",
     "proposal_approve",
     "ticket_qr",

@@ -22,6 +22,11 @@ fn show(env: &Env) -> Value {
     serde_json::from_str(&env.ok(&["coop", "show", "--json"])).unwrap()
 }
 
+fn show_id(env: &Env) -> Value {
+    let me: Value = serde_json::from_str(&env.ok(&["whoami", "--json"])).unwrap();
+    me["id"].clone()
+}
+
 fn invite(env: &Env, extra: &[&str]) -> String {
     let mut args = vec!["coop", "invite", "--role", "member"];
     args.extend(extra);
@@ -150,6 +155,49 @@ fn three_homes_form_a_cooperative_from_tickets_and_agree_on_one_log() {
     for env in [&ada, &bo, &cy] {
         env.ok(&["log", "verify"]);
     }
+
+    // A reviewed invitation: the newcomer waits until a steward accepts them, and its
+    // node then finishes joining by itself.
+    let dee = named("Dee");
+    let dee_server = Server::start(&dee);
+    let reviewed = invite(&ada, &["--review"]);
+    let waiting = dee.run(&["coop", "join", &reviewed]);
+    assert!(waiting.status.success(), "{}", stderr(&waiting));
+    assert!(
+        stderr(&waiting).contains("waits for a steward"),
+        "{}",
+        stderr(&waiting)
+    );
+    let not_yet = dee.run(&["coop", "show"]);
+    assert_eq!(not_yet.status.code(), Some(2), "{}", stderr(&not_yet));
+    assert!(
+        stderr(&not_yet).contains("waits for a steward"),
+        "{}",
+        stderr(&not_yet)
+    );
+    let awaiting = show(&ada)["awaiting"].clone();
+    assert_eq!(awaiting.as_array().unwrap().len(), 1, "{awaiting}");
+    assert_eq!(awaiting[0]["id"], show_id(&dee));
+    let join = awaiting[0]["join"].as_str().unwrap().to_owned();
+    // Only a steward accepts.
+    let refused = bo.run(&["coop", "accept", &join[..12]]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    ada.ok(&["coop", "accept", &join[..12]]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !dee.run(&["coop", "show"]).status.success() {
+        assert!(
+            Instant::now() < deadline,
+            "the accepted newcomer never finished joining"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let agreed = converged(&[&ada, &bo, &cy, &dee]);
+    assert_eq!(agreed["members"].as_array().unwrap().len(), 4, "{agreed}");
+    assert!(
+        agreed["awaiting"].as_array().unwrap().is_empty(),
+        "{agreed}"
+    );
+    dee_server.stop();
 
     // A member's node restarted keeps agreeing, and catches up what it missed.
     let [ada_server, bo_server, cy_server] = servers;

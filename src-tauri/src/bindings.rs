@@ -3,9 +3,9 @@
 //! in step). Edit the Rust types, then regenerate.
 
 use datacoop_node::api::{
-    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopInvite, CoopJoin, CoopShow, DataAdd,
-    DataExport, DataList, DataRename, LogProof, LogShow, LogVerify, PassphraseChange,
-    ProposalApprove, ProposalList, RecoveryExport,
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite, CoopJoin,
+    CoopShow, DataAdd, DataExport, DataList, DataRename, LogProof, LogShow, LogVerify,
+    PassphraseChange, ProposalApprove, ProposalList, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, CheckpointInfo, ConsentView, CoopInfo, CreatedIdentity, DataListing, DatasetSummary,
@@ -61,6 +61,8 @@ pub fn typescript_bindings() -> String {
         JobOutcome::decl(),
         StopReport::decl(),
         Invitation::decl(),
+        datacoop_node::Joining::decl(),
+        datacoop_node::AwaitingJoin::decl(),
         ProposalView::decl(),
         crate::qr::QrMatrix::decl(),
         // What the window asks.
@@ -74,6 +76,7 @@ pub fn typescript_bindings() -> String {
         CoopCreate::decl(),
         CoopInvite::decl(),
         CoopJoin::decl(),
+        CoopAccept::decl(),
         ProposalList::decl(),
         ProposalApprove::decl(),
         ConsentShow::decl(),

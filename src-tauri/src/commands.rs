@@ -9,14 +9,14 @@ use std::time::Duration;
 use datacoop_crypto::PublicIdentity;
 use datacoop_node::absolute;
 use datacoop_node::api::{
-    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopInvite, CoopJoin, CoopShow, DataAdd,
-    DataExport, DataList, DataRename, LogProof, LogShow, LogVerify, PassphraseChange,
-    ProposalApprove, ProposalList, RecoveryExport,
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite, CoopJoin,
+    CoopShow, DataAdd, DataExport, DataList, DataRename, LogProof, LogShow, LogVerify,
+    PassphraseChange, ProposalApprove, ProposalList, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, Code, ConsentView, CoopInfo, CreatedIdentity, DataListing, Event, ExportReport,
-    Invitation, LogEntry, NewRecoveryKit, NodeError, Progress, ProgressSink, ProgressThrottle,
-    Proof, ProposalView, Recorded, StopReport, VerifySummary,
+    Invitation, Joining, LogEntry, NewRecoveryKit, NodeError, Progress, ProgressSink,
+    ProgressThrottle, Proof, ProposalView, Recorded, StopReport, VerifySummary,
 };
 use secrecy::SecretString;
 use tauri::State;
@@ -160,7 +160,12 @@ pub async fn coop_invite(ctx: State<'_, Ctx>, request: CoopInvite) -> Answer<Inv
 }
 
 #[tauri::command]
-pub async fn coop_join(ctx: State<'_, Ctx>, request: CoopJoin) -> Answer<CoopInfo> {
+pub async fn coop_join(ctx: State<'_, Ctx>, request: CoopJoin) -> Answer<Joining> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn coop_accept(ctx: State<'_, Ctx>, request: CoopAccept) -> Answer<Recorded> {
     ctx.quick(request).await
 }
 

@@ -132,6 +132,7 @@ pub fn run() -> i32 {
             commands::coop_create,
             commands::coop_invite,
             commands::coop_join,
+            commands::coop_accept,
             commands::proposal_list,
             commands::proposal_approve,
             commands::ticket_qr,

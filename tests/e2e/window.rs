@@ -1539,6 +1539,65 @@ async fn an_invitation_made_in_the_window_lets_another_home_join_and_each_sees_t
     };
     assert_eq!(ids(&theirs), ids(&mine));
     assert_eq!(ids(&mine).len(), 2);
+
+    // A reviewed invitation: the newcomer waits in the steward's list until accepted.
+    app.click("#invite-review").await;
+    app.click("#invite-create").await;
+    app.wait_text("#invite-ready", "Send this invitation").await;
+    let deadline = Instant::now() + PATIENCE;
+    let reviewed = loop {
+        let shown = app
+            .find("#invite-ticket")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if shown != ticket {
+            break shown;
+        }
+        assert!(Instant::now() < deadline, "no second ticket");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let cy = CliHome {
+        home: dir.path().join("cy"),
+    };
+    cy.ok(&["init", "--name", "Cy"]).await;
+    let mut cy_serve = cy.serve().await;
+    cy.ok(&["coop", "join", &reviewed]).await;
+    app.visible("#coop-waiting [data-accept]").await;
+    app.screenshot("invite-waiting").await;
+    app.click("#coop-waiting [data-accept]").await;
+    let deadline = Instant::now() + PATIENCE;
+    while !cy
+        .cmd(&["coop", "show"])
+        .output()
+        .await
+        .unwrap()
+        .status
+        .success()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the accepted newcomer never finished joining"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let deadline = Instant::now() + PATIENCE;
+    while app
+        .js("return document.querySelectorAll('#coop-people li').length")
+        .await
+        != serde_json::json!(3)
+    {
+        assert!(Instant::now() < deadline, "{}", app.page_text().await);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        app.js("return document.getElementById('coop-waiting') === null")
+            .await,
+        serde_json::json!(true)
+    );
+    cy_serve.kill().await.unwrap();
     serve.kill().await.unwrap();
     app.quit().await;
 }

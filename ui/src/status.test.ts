@@ -16,6 +16,7 @@ const coop: CoopInfo = {
   witness_quorum: 1,
   unwitnessed: true,
   members: [{ id: steward, role: "steward", endpoint: "e".repeat(64), reachable: null }],
+  awaiting: [],
   size: 3,
   latest_checkpoint: { size: 3, root: "r".repeat(64), signatures: 2, cosigned_by: [steward] },
   evidence: [],

@@ -122,6 +122,14 @@ pub enum CoopCommand {
         /// How long the ticket stays valid (e.g. 30m, 12h, 7d) [default: 7d]
         #[arg(long, value_name = "DURATION")]
         expires: Option<String>,
+        /// A steward accepts the newcomer (`coop accept`) before they are in
+        #[arg(long)]
+        review: bool,
+    },
+    /// Accept someone waiting to join (the join's id as `coop show` lists it)
+    Accept {
+        /// The join's id, or 8+ hex digits of it
+        id: String,
     },
     /// Join the cooperative a ticket invites you to (needs `datacoop serve` or the app
     /// running on this home)

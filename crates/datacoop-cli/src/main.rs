@@ -14,9 +14,10 @@ use std::time::Duration;
 
 use clap::Parser;
 use datacoop_node::api::{
-    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopInvite, CoopJoin, CoopShow, DataAdd,
-    DataExport, DataList, DataRecipient, DataRename, LogProof, LogShow, LogVerify, Op, Passphrase,
-    PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport, Whoami,
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite, CoopJoin,
+    CoopShow, DataAdd, DataExport, DataList, DataRecipient, DataRename, LogProof, LogShow,
+    LogVerify, Op, Passphrase, PassphraseChange, ProposalApprove, ProposalCreate, ProposalList,
+    RecoveryExport, Whoami,
 };
 use datacoop_node::{
     CancellationToken, Home, Launch, NetSettings, NodeError, Owner, OwnerInfo, OwnerKind,
@@ -392,15 +393,32 @@ async fn run_in_session(
         Command::Coop(CoopCommand::Show(flag)) => {
             output::coop(quick(session, CoopShow {}).await?, flag.json)
         }
-        Command::Coop(CoopCommand::Invite { role, expires }) => {
+        Command::Coop(CoopCommand::Invite {
+            role,
+            expires,
+            review,
+        }) => {
             let expires_secs = expires
                 .map(|d| datacoop_core::parse_duration(&d).map(|d| d.as_secs()))
                 .transpose()
                 .map_err(NodeError::from)?;
-            output::invitation(quick(session, CoopInvite { role, expires_secs }).await?)
+            output::invitation(
+                quick(
+                    session,
+                    CoopInvite {
+                        role,
+                        expires_secs,
+                        review,
+                    },
+                )
+                .await?,
+            )
         }
         Command::Coop(CoopCommand::Join { ticket }) => {
             output::joined(quick(session, CoopJoin { ticket }).await?)
+        }
+        Command::Coop(CoopCommand::Accept { id }) => {
+            output::accepted(quick(session, CoopAccept { id }).await?)
         }
         Command::Proposal(ProposalCommand::Ls(flag)) => {
             output::proposals(quick(session, ProposalList {}).await?, flag.json)

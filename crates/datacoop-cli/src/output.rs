@@ -27,8 +27,9 @@ use std::path::Path;
 
 use datacoop_crypto::PublicIdentity;
 use datacoop_node::{
-    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, Home, Invitation, LogEntry,
-    NewRecoveryKit, NodeError, Profile, Proof, ProposalView, Recipient, Recorded, VerifySummary,
+    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, Home, Invitation, Joining,
+    LogEntry, NewRecoveryKit, NodeError, Profile, Proof, ProposalView, Recipient, Recorded,
+    VerifySummary,
 };
 use indicatif::HumanBytes;
 
@@ -256,15 +257,30 @@ pub fn coop_created(info: CoopInfo) -> Result<(), CliError> {
 pub fn invitation(invite: Invitation) -> Result<(), CliError> {
     outln!("{}", invite.ticket);
     eprintln!(
-        "Invitation for a new {} (operation {}), valid until {} (log time). Hand the ticket above to them; it works once.",
+        "Invitation for a new {} (operation {}), valid until {} (log time). Hand the ticket above to them; it works once.{}",
         invite.role,
         short(&invite.invite),
-        datacoop_ledger::rfc3339(invite.expires)
+        datacoop_ledger::rfc3339(invite.expires),
+        if invite.review {
+            " A steward accepts them (datacoop coop accept) before they are in."
+        } else {
+            ""
+        }
     );
     Ok(())
 }
 
-pub fn joined(info: CoopInfo) -> Result<(), CliError> {
+pub fn joined(joining: Joining) -> Result<(), CliError> {
+    let info = match joining {
+        Joining::Joined { coop } => coop,
+        Joining::AwaitingReview { coop } => {
+            outln!("{coop}");
+            eprintln!(
+                "Your request to join is on the cooperative's log and waits for a steward to accept it. Keep datacoop serve (or the app) running: it finishes joining by itself once they do."
+            );
+            return Ok(());
+        }
+    };
     outln!("{}", info.id);
     eprintln!(
         "Joined cooperative {:?} as {}; its log ({} operations) is on this computer and verified.",
@@ -294,6 +310,14 @@ pub fn proposals(proposals: Vec<ProposalView>, json: bool) -> Result<(), CliErro
             p.summary
         );
     }
+    Ok(())
+}
+
+pub fn accepted(recorded: Recorded) -> Result<(), CliError> {
+    outln!("{}", recorded.operation);
+    eprintln!(
+        "Accepted. They are a member once this reaches them (a steward invitee is also proposed as steward, with your approval)."
+    );
     Ok(())
 }
 
@@ -362,6 +386,12 @@ pub fn coop(info: CoopInfo, json: bool) -> Result<(), CliError> {
         eprintln!("WARNING: this node holds evidence of misbehaviour in the cooperative's log:");
         for e in &info.evidence {
             eprintln!("  {} — {}", e.code, e.summary);
+        }
+    }
+    if !info.awaiting.is_empty() {
+        outln!("waiting to be accepted (datacoop coop accept JOIN):");
+        for a in &info.awaiting {
+            outln!("  join {}  {}  as {}", short(&a.join), short(&a.id), a.role);
         }
     }
     outln!("members:");

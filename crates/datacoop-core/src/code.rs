@@ -145,6 +145,7 @@ codes! {
     InputTicketTooNew = "input.ticket_too_new", 2;
     InputBadListenAddr = "input.bad_listen_addr", 2;
     InputNotServing = "input.not_serving", 2;
+    InputJoinAwaitingReview = "input.join_awaiting_review", 2;
     NetBind = "net.bind", 1;
     NetUnreachable = "net.unreachable", 1;
     NetLost = "net.lost", 1;

@@ -91,6 +91,8 @@ pub struct CoopState {
     proposals: HashMap<OpId, Proposal>,
     invites: HashMap<OpId, (Hash, Role, bool)>,
     joins: HashMap<OpId, (KeyBytes, Role, KeyBytes)>,
+    /// Joins a steward accepted.
+    accepted_joins: std::collections::HashSet<OpId>,
     /// Each participant's announced network endpoint, and who each endpoint speaks for.
     endpoints: HashMap<KeyBytes, KeyBytes>,
     endpoint_owners: HashMap<KeyBytes, KeyBytes>,
@@ -279,6 +281,18 @@ impl CoopState {
     /// Whether an erasure notice covers the operation.
     pub fn is_erased(&self, id: &OpId) -> bool {
         self.erased.contains(id)
+    }
+    /// Joins that won their invitation and wait for a steward's acceptance, in log order:
+    /// (join operation, the newcomer, the role offered).
+    pub fn joins_awaiting_acceptance(&self) -> Vec<(OpId, KeyBytes, Role)> {
+        let mut out: Vec<_> = self
+            .joins
+            .iter()
+            .filter(|(id, _)| !self.accepted_joins.contains(id))
+            .map(|(id, (who, role, _))| (*id, *who, *role))
+            .collect();
+        out.sort_by_key(|(id, _, _)| self.index_of(id));
+        out
     }
     /// Who approved proposal `proposal` so far, in log order (stewards removed since
     /// included; they no longer count).
@@ -579,6 +593,7 @@ impl CoopState {
                             reason: "the join lost the race for its invite".into(),
                         })?;
                 self.set_endpoint(who, endpoint);
+                self.accepted_joins.insert(*join);
                 // A steward invite makes a member; stewardship needs a proposal.
                 let role = if role == Role::Steward {
                     Role::Member

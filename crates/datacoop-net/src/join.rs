@@ -52,9 +52,39 @@ struct JoinRequest {
 
 #[derive(Debug, Serialize, Deserialize)]
 enum JoinAnswer {
-    Joined { index: u64, checkpoint: String },
+    Joined {
+        index: u64,
+        checkpoint: String,
+    },
     Refused(JoinRefusal),
+    /// Sequenced, waiting for a steward to accept it (a reviewed invitation).
+    Waiting {
+        index: u64,
+        checkpoint: String,
+    },
 }
+
+/// Where a join sent with [`join`] landed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinOutcome {
+    /// Accepted at once (the inviter's own decision): a member now.
+    Joined {
+        /// The join's position in the log.
+        index: u64,
+        /// The checkpoint over it.
+        checkpoint: SignedCheckpoint,
+    },
+    /// On the log, waiting for a steward to accept it: not a member yet.
+    AwaitingReview {
+        /// The join's position in the log.
+        index: u64,
+        /// The checkpoint over it.
+        checkpoint: SignedCheckpoint,
+    },
+}
+
+/// Which invitations a steward reviews before their newcomer is in.
+pub type Reviewed = Arc<dyn Fn(&OpId) -> bool + Send + Sync>;
 
 /// The inviting steward's node: it accepts valid joins of invitations on its log, and
 /// sequences them (it is the log's operator here; forwarding to another operator comes
@@ -64,6 +94,7 @@ pub struct Inviter<L> {
     operator: SigningKey,
     steward: SigningKey,
     joined: Option<tokio::sync::mpsc::UnboundedSender<Joined>>,
+    reviewed: Option<Reviewed>,
 }
 
 /// A newcomer whose join the inviter sequenced.
@@ -76,6 +107,10 @@ pub struct Joined {
     pub role: datacoop_core::Role,
     /// Its endpoint and where it listens.
     pub peer: Peer,
+    /// The join operation.
+    pub join: OpId,
+    /// True when its invitation is reviewed: it waits for a steward's acceptance.
+    pub awaiting_review: bool,
 }
 
 impl<L> std::fmt::Debug for Inviter<L> {
@@ -92,7 +127,15 @@ impl<L: SharedLog> Inviter<L> {
             operator,
             steward,
             joined: None,
+            reviewed: None,
         }
+    }
+
+    /// Joins of the invitations `reviewed` names are sequenced without this node's
+    /// acceptance: they wait for a steward's (`--review` invitations).
+    pub fn review_when(mut self, reviewed: Reviewed) -> Self {
+        self.reviewed = Some(reviewed);
+        self
     }
 
     /// Tells `joined` about each newcomer once its join is sequenced (a node keeps its
@@ -102,26 +145,37 @@ impl<L: SharedLog> Inviter<L> {
         self
     }
 
-    /// Checks and sequences `join` (blocking: run off the async workers).
-    fn admit(
-        &self,
-        join: Operation,
-    ) -> Result<(u64, SignedCheckpoint, datacoop_core::Role), JoinRefusal> {
+    /// Checks and sequences `join` (blocking: run off the async workers). Answers where
+    /// it landed, the role offered, and whether it waits for review.
+    fn admit(&self, join: Operation) -> Result<Admitted, JoinRefusal> {
         let (operator, steward) = (self.operator.clone(), self.steward.clone());
+        let review = match (&self.reviewed, &join.body) {
+            (Some(reviewed), Some(Body::Join { invite, .. })) => reviewed(invite),
+            _ => false,
+        };
         self.log
-            .with_log(move |log| Ok(admit(log, join, &operator, &steward)))
+            .with_log(move |log| Ok(admit(log, join, &operator, &steward, review)))
             .unwrap_or_else(|e| Err(JoinRefusal::Failed(e.to_string())))
     }
 }
 
-/// Checks `join` against the invitations on `log` and sequences it with `steward`'s
-/// acceptance.
+/// A join the inviter sequenced.
+struct Admitted {
+    index: u64,
+    checkpoint: SignedCheckpoint,
+    role: datacoop_core::Role,
+    review: bool,
+}
+
+/// Checks `join` against the invitations on `log` and sequences it, with `steward`'s
+/// acceptance unless the invitation is reviewed.
 fn admit<S: LogStore>(
     log: &mut Log<S>,
     join: Operation,
     operator: &SigningKey,
     steward: &SigningKey,
-) -> Result<(u64, SignedCheckpoint, datacoop_core::Role), JoinRefusal> {
+    review: bool,
+) -> Result<Admitted, JoinRefusal> {
     let failed = |e: LedgerError| JoinRefusal::Failed(e.to_string());
     let Some(Body::Join { invite, .. }) = &join.body else {
         return Err(JoinRefusal::Failed("not a join operation".into()));
@@ -147,8 +201,13 @@ fn admit<S: LogStore>(
         Body::JoinAcceptance { join: join.id() },
         crate::unix_now(),
     );
+    let batch = if review {
+        vec![join]
+    } else {
+        vec![join, acceptance]
+    };
     let done = log
-        .sequence(vec![join, acceptance], operator, crate::unix_now())
+        .sequence(batch, operator, crate::unix_now())
         .map_err(failed)?;
     if done.rejected.is_empty() {
         // The inviting steward witnesses too, when it is one: the newcomer's first
@@ -164,7 +223,12 @@ fn admit<S: LogStore>(
         });
     }
     match (done.appended.first(), done.checkpoint) {
-        (Some((index, _)), Some(cp)) => Ok((*index, cp, role)),
+        (Some((index, _)), Some(checkpoint)) => Ok(Admitted {
+            index: *index,
+            checkpoint,
+            role,
+            review,
+        }),
         _ => Err(JoinRefusal::Failed("nothing was sequenced".into())),
     }
 }
@@ -181,6 +245,7 @@ impl<L: SharedLog> ProtocolHandler for Inviter<L> {
             operator: self.operator.clone(),
             steward: self.steward.clone(),
             joined: None,
+            reviewed: self.reviewed.clone(),
         };
         let decoded = postcard::from_bytes::<JoinRequest>(&bytes)
             .map_err(|e| LedgerError::Encoding {
@@ -191,24 +256,29 @@ impl<L: SharedLog> ProtocolHandler for Inviter<L> {
         let answer = match decoded {
             Ok((join, addrs)) => {
                 let who = join.header.header().author;
+                let id = join.id();
                 match tokio::task::spawn_blocking(move || this.admit(join))
                     .await
                     .unwrap_or_else(|e| Err(JoinRefusal::Failed(e.to_string())))
                 {
-                    Ok((index, cp, role)) => {
+                    Ok(admitted) => {
                         if let Some(joined) = &self.joined {
                             let _ = joined.send(Joined {
                                 who,
-                                role,
+                                role: admitted.role,
                                 peer: Peer {
                                     endpoint: *connection.remote_id().as_bytes(),
                                     addrs,
                                 },
+                                join: id,
+                                awaiting_review: admitted.review,
                             });
                         }
-                        JoinAnswer::Joined {
-                            index,
-                            checkpoint: cp.render(),
+                        let (index, checkpoint) = (admitted.index, admitted.checkpoint.render());
+                        if admitted.review {
+                            JoinAnswer::Waiting { index, checkpoint }
+                        } else {
+                            JoinAnswer::Joined { index, checkpoint }
                         }
                     }
                     Err(refusal) => JoinAnswer::Refused(refusal),
@@ -227,15 +297,15 @@ impl<L: SharedLog> ProtocolHandler for Inviter<L> {
 }
 
 /// Joins the cooperative of `ticket` as `identity` (its signing key), naming
-/// `endpoint_key` as this node's endpoint; answers the join's index and the checkpoint
-/// over it. A refused join is [`NetError::JoinRefused`], saying which way the ticket is
-/// wrong.
+/// `endpoint_key` as this node's endpoint; answers where the join landed, and whether it
+/// waits for a steward's review. A refused join is [`NetError::JoinRefused`], saying
+/// which way the ticket is wrong.
 pub async fn join(
     endpoint: &Endpoint,
     ticket: &InviteTicket,
     identity: &SigningKey,
     endpoint_key: [u8; 32],
-) -> Result<(u64, SignedCheckpoint), NetError> {
+) -> Result<JoinOutcome, NetError> {
     let body = Body::Join {
         invite: OpId(ticket.invite),
         secret: ticket.secret,
@@ -273,9 +343,14 @@ pub async fn join(
     match postcard::from_bytes(&bytes).map_err(|_| NetError::BadAnswer {
         what: "not an answer to a join".into(),
     })? {
-        JoinAnswer::Joined { index, checkpoint } => {
-            Ok((index, SignedCheckpoint::parse(&checkpoint)?))
-        }
+        JoinAnswer::Joined { index, checkpoint } => Ok(JoinOutcome::Joined {
+            index,
+            checkpoint: SignedCheckpoint::parse(&checkpoint)?,
+        }),
+        JoinAnswer::Waiting { index, checkpoint } => Ok(JoinOutcome::AwaitingReview {
+            index,
+            checkpoint: SignedCheckpoint::parse(&checkpoint)?,
+        }),
         JoinAnswer::Refused(refusal) => Err(NetError::JoinRefused(refusal)),
     }
 }

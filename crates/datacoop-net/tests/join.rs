@@ -100,9 +100,13 @@ async fn a_ticket_lets_a_newcomer_in_once_and_bad_tickets_say_why() {
     assert!(matches!(closed, Err(NetError::NotAMember)), "{closed:?}");
 
     let good = ticket(&fresh, [7; 32]);
-    let (index, checkpoint) = join(&bo_node, &good, bo.signing_key(), bo_endpoint)
-        .await
-        .unwrap();
+    let datacoop_net::JoinOutcome::Joined { index, checkpoint } =
+        join(&bo_node, &good, bo.signing_key(), bo_endpoint)
+            .await
+            .unwrap()
+    else {
+        panic!("the inviter's own invitation is accepted at once");
+    };
     assert_eq!(index, 4);
     assert_eq!(checkpoint.checkpoint.size, 6, "the join and its acceptance");
     let member = bo.verification_key().to_bytes();
@@ -120,8 +124,7 @@ async fn a_ticket_lets_a_newcomer_in_once_and_bad_tickets_say_why() {
     let cy = Identity::from_seeds("Cy", [9; 32], [10; 32]);
     let cy_node = bind(&cy, &NetConfig::loopback(Vec::new())).await.unwrap();
     let cy_endpoint = *endpoint_key(&cy).public().as_bytes();
-    let refusal = |result: Result<(u64, datacoop_ledger::SignedCheckpoint), NetError>| match result
-    {
+    let refusal = |result: Result<datacoop_net::JoinOutcome, NetError>| match result {
         Err(NetError::JoinRefused(r)) => r,
         other => panic!("expected a refusal, got {other:?}"),
     };

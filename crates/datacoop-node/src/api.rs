@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::governance::{ProposalView, ProposedChange};
 use crate::views::{
-    AddReport, CoopInfo, DataListing, ExportReport, Invitation, LogEntry, NewRecoveryKit, Profile,
-    Proof, Recipient, Recorded, VerifySummary,
+    AddReport, CoopInfo, DataListing, ExportReport, Invitation, Joining, LogEntry, NewRecoveryKit,
+    Profile, Proof, Recipient, Recorded, VerifySummary,
 };
 use crate::{ConsentView, JobKind, Node, NodeError};
 
@@ -171,7 +171,8 @@ ops! {
     CoopCreate => "coop_create", CoopInfo, coop_create;
     CoopShow => "coop_show", CoopInfo, coop_show;
     CoopInvite => "coop_invite", Invitation, coop_invite;
-    CoopJoin => "coop_join", CoopInfo, coop_join;
+    CoopJoin => "coop_join", Joining, coop_join;
+    CoopAccept => "coop_accept", Recorded, coop_accept;
     ProposalCreate => "proposal_create", Recorded, proposal_create;
     ProposalList => "proposal_list", Vec<ProposalView>, proposal_list;
     ProposalApprove => "proposal_approve", Recorded, proposal_approve;
@@ -310,6 +311,17 @@ pub struct CoopInvite {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub expires_secs: Option<u64>,
+    /// A steward accepts the newcomer (`coop accept`) before they are in.
+    #[serde(default)]
+    pub review: bool,
+}
+
+/// A steward accepts a join waiting for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CoopAccept {
+    /// The join operation's id or a unique prefix (8+ hex digits), as `coop show` lists it.
+    pub id: String,
 }
 
 /// Joins the cooperative a ticket invites to.
@@ -471,7 +483,9 @@ mod tests {
         round_trips(CoopInvite {
             role: "member".into(),
             expires_secs: Some(60),
+            review: true,
         });
+        round_trips(CoopAccept { id: "x".into() });
         round_trips(CoopJoin {
             ticket: "dcinvite".into(),
         });

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use crate::NodeError;
 use crate::views::{
-    CheckpointInfo, ConsentView, CoopInfo, EvidenceInfo, Inclusion, LogEntry, MemberInfo,
-    VerifySummary,
+    AwaitingJoin, CheckpointInfo, ConsentView, CoopInfo, EvidenceInfo, Inclusion, LogEntry,
+    MemberInfo, VerifySummary,
 };
 use datacoop_core::{Category, Purpose};
 use datacoop_crypto::{Identity, KeyedHasher};
@@ -272,6 +272,25 @@ impl Ledger {
         }
     }
 
+    /// The join waiting for review that `id` names (its operation id or a unique prefix):
+    /// (join, newcomer, role offered).
+    pub fn awaiting_join(
+        &self,
+        id: &str,
+    ) -> Result<(OpId, [u8; 32], datacoop_core::Role), NodeError> {
+        let index = self.resolve(id)?;
+        let join = self.log.operation(index)?.id();
+        self.log
+            .state()
+            .joins_awaiting_acceptance()
+            .into_iter()
+            .find(|(j, _, _)| *j == join)
+            .ok_or_else(|| NodeError::BadId {
+                given: id.to_owned(),
+                reason: "no join with this id waits for acceptance".into(),
+            })
+    }
+
     /// Log time now, if a quorum has told it.
     pub fn log_now(&self) -> Option<u64> {
         self.log.now()
@@ -353,6 +372,15 @@ impl Ledger {
             witness_quorum: state.witness_quorum(),
             unwitnessed: state.witnessing() == Witnessing::Unwitnessed,
             members,
+            awaiting: state
+                .joins_awaiting_acceptance()
+                .into_iter()
+                .map(|(join, who, role)| AwaitingJoin {
+                    join: join.to_hex(),
+                    id: hex_key(&who),
+                    role,
+                })
+                .collect(),
             size: self.log.len(),
             latest_checkpoint: self.log.latest_checkpoint().map(|c| CheckpointInfo {
                 size: c.checkpoint.size,

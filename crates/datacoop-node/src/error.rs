@@ -49,6 +49,14 @@ pub enum NodeError {
         /// What was asked.
         what: &'static str,
     },
+    /// This home's join waits for a steward's acceptance.
+    #[error(
+        "this home asked to join cooperative {coop} and waits for a steward to accept it; datacoop finishes joining by itself once they do, while it runs"
+    )]
+    AwaitingReview {
+        /// The cooperative's id.
+        coop: String,
+    },
     /// The operator's node is not known or not reachable from here.
     #[error("the cooperative's log operator cannot be reached from this computer: {reason}")]
     OperatorUnknown {
@@ -264,6 +272,7 @@ impl NodeError {
             NodeError::NotOperator => Code::CoopNotOperator,
             NodeError::Net(e) => e.code(),
             NodeError::NotServing { .. } => Code::InputNotServing,
+            NodeError::AwaitingReview { .. } => Code::InputJoinAwaitingReview,
             NodeError::OperatorUnknown { .. } => Code::NetUnreachable,
             NodeError::NotInCoop => Code::InputNoCooperative,
             NodeError::AlreadyInCoop { .. } => Code::InputAlreadyInCooperative,

@@ -45,6 +45,7 @@ mod network;
 mod node;
 mod owner;
 mod peers;
+mod pending;
 mod read_only;
 mod save;
 mod session;

@@ -26,6 +26,7 @@ use crate::coop::Ledger;
 use crate::ledger_handle::LedgerHandle;
 use crate::net_log::{Admitted, NodeLog, NodeServe};
 use crate::peers::AddressBook;
+use crate::pending::ReviewedInvites;
 
 /// How many operations a replica asks for at a time.
 const PULL_BATCH: u64 = 20_000;
@@ -106,6 +107,18 @@ pub(crate) struct Network {
     poke: tokio::sync::Notify,
     reach: Mutex<HashMap<[u8; 32], Reach>>,
     events: crate::Events,
+    /// This node's invitations that a steward reviews.
+    pub(crate) reviewed: Arc<ReviewedInvites>,
+    home: crate::Home,
+}
+
+/// Where a join stands after `coop join`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JoinProgress {
+    /// A member now, with the log here.
+    Joined,
+    /// On the log, waiting for a steward's acceptance; finished by the node itself.
+    AwaitingReview,
 }
 
 impl Network {
@@ -127,6 +140,13 @@ impl Network {
         });
         let (joined, mut joins) = tokio::sync::mpsc::unbounded_channel();
         let signing = identity.signing_key().clone();
+        let reviewed = Arc::new(ReviewedInvites::open(
+            home.root().join("reviewed-invites.json"),
+        ));
+        let review: datacoop_net::Reviewed = {
+            let reviewed = Arc::clone(&reviewed);
+            Arc::new(move |invite| reviewed.contains(invite))
+        };
         let router = Router::builder(endpoint)
             .accept(
                 LOG_ALPN,
@@ -137,7 +157,9 @@ impl Network {
             )
             .accept(
                 JOIN_ALPN,
-                Inviter::new(Arc::clone(&log), signing.clone(), signing).tell_joins(joined),
+                Inviter::new(Arc::clone(&log), signing.clone(), signing)
+                    .tell_joins(joined)
+                    .review_when(review),
             )
             .spawn();
         let network = Arc::new(Network {
@@ -149,6 +171,8 @@ impl Network {
             poke: tokio::sync::Notify::new(),
             reach: Mutex::new(HashMap::new()),
             events,
+            reviewed,
+            home: home.clone(),
         });
         tracing::info!(addrs = ?network.addrs(), "serving the cooperative");
         let task = Arc::clone(&network);
@@ -210,7 +234,8 @@ impl Network {
         if let Err(e) = self.book.learn(&joined.peer) {
             tracing::warn!("cannot record where a newcomer listens: {e}");
         }
-        if joined.role != datacoop_core::Role::Steward {
+        if joined.role != datacoop_core::Role::Steward || joined.awaiting_review {
+            // A reviewed steward is proposed when a steward accepts them.
             return;
         }
         let identity = Arc::clone(&self.identity);
@@ -232,6 +257,14 @@ impl Network {
     /// One round of the background work; failures are logged and tried again next time.
     async fn tick(&self) {
         let Some(state) = self.log.ledger.snapshot().state else {
+            if let Some(ticket) = crate::pending::pending_join(&self.home) {
+                match self.finish_join(&ticket).await {
+                    Ok(()) => {
+                        let _ = std::fs::remove_file(crate::pending::pending_join_file(&self.home));
+                    }
+                    Err(e) => tracing::info!("still waiting to be accepted: {e}"),
+                }
+            }
             return;
         };
         let me = self.identity.verification_key().to_bytes();
@@ -338,15 +371,12 @@ impl Network {
         Ok(ids)
     }
 
-    /// Joins the cooperative of `ticket`: sends the join to the inviter, starts a replica
-    /// from the genesis it serves and catches up. `home` gets the new log.
-    pub(crate) async fn join(
-        &self,
-        home: &crate::Home,
-        ticket: &InviteTicket,
-    ) -> Result<(), NodeError> {
-        let inviter = ticket_addr(ticket)?;
-        datacoop_net::join(
+    /// Joins the cooperative of `ticket`: sends the join to the inviter and, once it is a
+    /// member (at once, or after a steward's review), starts a replica from the genesis the
+    /// inviter serves and catches up.
+    pub(crate) async fn join(&self, ticket: &InviteTicket) -> Result<JoinProgress, NodeError> {
+        ticket_addr(ticket)?;
+        let outcome = datacoop_net::join(
             self.router.endpoint(),
             ticket,
             self.identity.signing_key(),
@@ -354,10 +384,24 @@ impl Network {
         )
         .await?;
         self.book.learn(&ticket.inviter)?;
+        if let datacoop_net::JoinOutcome::AwaitingReview { .. } = outcome {
+            datacoop_crypto::write_atomically(
+                &crate::pending::pending_join_file(&self.home),
+                ticket.to_string().as_bytes(),
+            )?;
+            return Ok(JoinProgress::AwaitingReview);
+        }
+        self.finish_join(ticket).await?;
+        Ok(JoinProgress::Joined)
+    }
+
+    /// A member now: the replica starts from the genesis and catches up.
+    async fn finish_join(&self, ticket: &InviteTicket) -> Result<(), NodeError> {
+        let inviter = ticket_addr(ticket)?;
         let genesis =
             datacoop_net::fetch_genesis(self.router.endpoint(), inviter.clone(), ticket.coop)
                 .await?;
-        let root = home.root().to_owned();
+        let root = self.home.root().to_owned();
         let coop = ticket.coop;
         self.log
             .ledger

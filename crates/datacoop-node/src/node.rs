@@ -13,17 +13,18 @@ use datacoop_vault::{AddMode, CancellationToken, ExportMode, ProgressSink, Vault
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::api::{
-    ConsentSet, ConsentShow, ConsentWithdraw, CoopCreate, CoopInvite, CoopJoin, CoopShow, DataAdd,
-    DataExport, DataList, DataRecipient, DataRename, LogProof, LogShow, LogVerify, Passphrase,
-    PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport, Whoami,
+    ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite, CoopJoin,
+    CoopShow, DataAdd, DataExport, DataList, DataRecipient, DataRename, LogProof, LogShow,
+    LogVerify, Passphrase, PassphraseChange, ProposalApprove, ProposalCreate, ProposalList,
+    RecoveryExport, Whoami,
 };
 use crate::coop::{Ledger, dataset_id};
 use crate::events::{Event, Events};
 use crate::governance::ProposalView;
 use crate::ledger_handle::LedgerHandle;
-use crate::network::{NetSettings, Network};
+use crate::network::{JoinProgress, NetSettings, Network};
 use crate::views::{
-    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, Invitation, LogEntry,
+    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, Invitation, Joining, LogEntry,
     NewRecoveryKit, Profile, Proof, Recipient, Recorded, VerifySummary,
 };
 use datacoop_ledger::ConsentMode;
@@ -497,6 +498,13 @@ impl Node {
         _cancel: CancellationToken,
     ) -> Result<CoopInfo, NodeError> {
         let me = self.me();
+        if self.ledger.snapshot().state.is_none()
+            && let Some(ticket) = crate::pending::pending_join(&self.home)
+        {
+            return Err(NodeError::AwaitingReview {
+                coop: hex::encode(ticket.coop),
+            });
+        }
         let mut info = self
             .with_ledger(false, move |ledger| Ok(ledger.info(&me)))
             .await?;
@@ -530,6 +538,7 @@ impl Node {
         }
         let secret: [u8; 32] = datacoop_crypto::random_bytes()?;
         let ttl = op.expires_secs.unwrap_or(DEFAULT_INVITE_SECS);
+        let review = op.review;
         let log_now = self
             .with_ledger(false, |ledger| Ok(ledger.log_now()))
             .await?;
@@ -547,6 +556,10 @@ impl Node {
             .first()
             .copied()
             .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))?;
+        if review {
+            // Before the ticket exists: a join can only come after this is kept.
+            network.reviewed.add(&invite)?;
+        }
         let ticket = datacoop_net::InviteTicket {
             coop: state.coop(),
             invite: invite.0,
@@ -558,6 +571,7 @@ impl Node {
             invite: invite.to_hex(),
             role,
             expires,
+            review,
         })
     }
 
@@ -567,7 +581,7 @@ impl Node {
         op: CoopJoin,
         progress: Arc<dyn ProgressSink>,
         cancel: CancellationToken,
-    ) -> Result<CoopInfo, NodeError> {
+    ) -> Result<Joining, NodeError> {
         self.check_ledger_damage(false).await?;
         let ticket: datacoop_net::InviteTicket = op.ticket.parse()?;
         if let Some(state) = self.ledger.snapshot().state {
@@ -576,8 +590,58 @@ impl Node {
             });
         }
         let network = self.network("joining a cooperative")?;
-        network.join(&self.home, &ticket).await?;
-        self.coop_show(CoopShow {}, progress, cancel).await
+        match network.join(&ticket).await? {
+            JoinProgress::Joined => Ok(Joining::Joined {
+                coop: Box::new(self.coop_show(CoopShow {}, progress, cancel).await?),
+            }),
+            JoinProgress::AwaitingReview => Ok(Joining::AwaitingReview {
+                coop: hex::encode(ticket.coop),
+            }),
+        }
+    }
+
+    /// `coop accept ID`: a steward accepts a join waiting for review (and proposes a
+    /// steward invitee as steward, with this steward's approval).
+    pub async fn coop_accept(
+        &self,
+        op: CoopAccept,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<Recorded, NodeError> {
+        let ids = self
+            .publish_ops(move |ledger, identity, now| {
+                let (join, who, role) = ledger.awaiting_join(&op.id)?;
+                let ops = ledger.prepare(identity, vec![Body::JoinAcceptance { join }], now)?;
+                if role != datacoop_core::Role::Steward {
+                    return Ok(ops);
+                }
+                let change = datacoop_ledger::Change::AddSteward(who);
+                let mut chain = ops.clone();
+                let proposal =
+                    ledger.prepare_after(identity, &chain, vec![Body::Proposal { change }], now)?;
+                chain.extend(proposal);
+                let proposal_id = chain
+                    .last()
+                    .map(Operation::id)
+                    .ok_or_else(|| NodeError::Protocol("no proposal was made".into()))?;
+                let approval = ledger.prepare_after(
+                    identity,
+                    &chain,
+                    vec![Body::ProposalApproval {
+                        proposal: proposal_id,
+                    }],
+                    now,
+                )?;
+                chain.extend(approval);
+                Ok(chain)
+            })
+            .await?;
+        let accepted = ids
+            .first()
+            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))?;
+        Ok(Recorded {
+            operation: accepted.to_hex(),
+        })
     }
 
     /// `log show`: operations from an index on.

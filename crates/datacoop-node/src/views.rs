@@ -112,6 +112,8 @@ pub struct CoopInfo {
     pub unwitnessed: bool,
     /// Everyone in it, once each, stewards first.
     pub members: Vec<MemberInfo>,
+    /// Joins waiting for a steward's acceptance, oldest first.
+    pub awaiting: Vec<AwaitingJoin>,
     /// Operations in the log.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
@@ -175,6 +177,38 @@ pub struct Invitation {
     /// When it expires (Unix seconds, log time).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub expires: u64,
+    /// Whether a steward accepts the newcomer before they are in.
+    pub review: bool,
+}
+
+/// Where `coop join` left this home.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Joining {
+    /// A member now; the cooperative as it sees it.
+    Joined {
+        /// The cooperative.
+        coop: Box<CoopInfo>,
+    },
+    /// The join is on the log and waits for a steward's acceptance; the node finishes
+    /// joining by itself once it comes (while it runs).
+    AwaitingReview {
+        /// The cooperative's id.
+        coop: String,
+    },
+}
+
+/// Someone whose join waits for a steward's acceptance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AwaitingJoin {
+    /// The join operation's id (what `coop accept` takes).
+    pub join: String,
+    /// The newcomer's identity id.
+    pub id: String,
+    /// The role their invitation offered.
+    pub role: Role,
 }
 
 /// One operation of the log, as `log show` lists it.

@@ -108,6 +108,7 @@ impl Node {
         self.ok(CoopInvite {
             role: role.into(),
             expires_secs: None,
+            review: false,
         })
         .await
         .ticket

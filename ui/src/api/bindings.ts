@@ -69,7 +69,7 @@ subject: string, };
 
 export type IoKind = "not_found" | "exists" | "permission_denied" | "read_only" | "full" | "is_a_folder" | "not_a_folder" | "other";
 
-export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "input.not_a_ticket" | "input.ticket_damaged" | "input.ticket_too_new" | "input.bad_listen_addr" | "input.not_serving" | "net.bind" | "net.unreachable" | "net.lost" | "net.not_a_member" | "net.refused" | "net.bad_answer" | "net.wrong_cooperative" | "join.unknown_invite" | "join.forged" | "join.used" | "join.expired" | "join.failed" | "control.protocol" | "control.busy" | "unknown";
+export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "input.not_a_ticket" | "input.ticket_damaged" | "input.ticket_too_new" | "input.bad_listen_addr" | "input.not_serving" | "input.join_awaiting_review" | "net.bind" | "net.unreachable" | "net.lost" | "net.not_a_member" | "net.refused" | "net.bad_answer" | "net.wrong_cooperative" | "join.unknown_invite" | "join.forged" | "join.used" | "join.expired" | "join.failed" | "control.protocol" | "control.busy" | "unknown";
 
 export type OwnerKind = "cli" | "serve" | "app";
 
@@ -298,6 +298,10 @@ unwitnessed: boolean,
  * Everyone in it, once each, stewards first.
  */
 members: Array<MemberInfo>, 
+/**
+ * Joins waiting for a steward's acceptance, oldest first.
+ */
+awaiting: Array<AwaitingJoin>, 
 /**
  * Operations in the log.
  */
@@ -601,7 +605,35 @@ role: Role,
 /**
  * When it expires (Unix seconds, log time).
  */
-expires: number, };
+expires: number, 
+/**
+ * Whether a steward accepts the newcomer before they are in.
+ */
+review: boolean, };
+
+export type Joining = { "state": "joined", 
+/**
+ * The cooperative.
+ */
+coop: CoopInfo, } | { "state": "awaiting_review", 
+/**
+ * The cooperative's id.
+ */
+coop: string, };
+
+export type AwaitingJoin = { 
+/**
+ * The join operation's id (what `coop accept` takes).
+ */
+join: string, 
+/**
+ * The newcomer's identity id.
+ */
+id: string, 
+/**
+ * The role their invitation offered.
+ */
+role: Role, };
 
 export type ProposalView = { 
 /**
@@ -734,13 +766,23 @@ role: string,
 /**
  * How long the ticket stays valid, in seconds of log time; default 7 days.
  */
-expires_secs: number | null, };
+expires_secs: number | null, 
+/**
+ * A steward accepts the newcomer (`coop accept`) before they are in.
+ */
+review: boolean, };
 
 export type CoopJoin = { 
 /**
  * The ticket (`dcinvite...`), as pasted.
  */
 ticket: string, };
+
+export type CoopAccept = { 
+/**
+ * The join operation's id or a unique prefix (8+ hex digits), as `coop show` lists it.
+ */
+id: string, };
 
 export type ProposalList = Record<string, never>;
 

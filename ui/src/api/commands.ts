@@ -8,7 +8,7 @@ import type {
   Event as NodeEvent, StopReport, AddReport, AppStatus, ConsentView, CoopInfo, CreatedIdentity, LogEntry,
   VerifySummary, DatasetSummary, Entry, ExportReport, PublicIdentity, Progress, NewRecoveryKit,
   ConsentSet, Recorded, Proof, PassphraseChange, DataRename, Invitation, ProposalView, QrMatrix,
-  CoopInvite, Role,
+  CoopInvite, Role, Joining,
 } from "./bindings";
 
 let nextJob = 1;
@@ -69,11 +69,13 @@ export const api = {
   coopStatus: () => invoke<CoopInfo | null>("coop_show", { request: {} }),
   coopCreate: (name: string) => invoke<CoopInfo>("coop_create", { request: { name } }),
   /** Records an invitation for `role`, valid `expiresSecs` (log time); answers its ticket. */
-  coopInvite: (role: Role, expiresSecs: number) => {
-    const request: CoopInvite = { role, expires_secs: expiresSecs };
+  coopInvite: (role: Role, expiresSecs: number, review: boolean) => {
+    const request: CoopInvite = { role, expires_secs: expiresSecs, review };
     return invoke<Invitation>("coop_invite", { request });
   },
-  coopJoin: (ticket: string) => invoke<CoopInfo>("coop_join", { request: { ticket } }),
+  /** Joins; the answer says whether a steward still has to accept this home. */
+  coopJoin: (ticket: string) => invoke<Joining>("coop_join", { request: { ticket } }),
+  coopAccept: (join: string) => invoke<Recorded>("coop_accept", { request: { id: join } }),
   proposals: async (): Promise<ProposalView[]> =>
     (await invoke<ProposalView[] | null>("proposal_list", { request: {} })) ?? [],
   proposalApprove: (id: string) => invoke<Recorded>("proposal_approve", { request: { id } }),

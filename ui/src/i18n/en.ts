@@ -141,6 +141,7 @@ export const en = {
       "summary of the cooperative's log. Not cross-checked: no witness independent of its " +
       "operator has cosigned it yet.",
     evidence: (what: string) => `Evidence of tampering: ${what}`,
+    awaiting: "Waiting for a steward to accept you",
     peers: (reached: number, tried: number) => `${reached} of ${tried} computers reachable`,
     offline:
       "The computer that keeps the cooperative's log cannot be reached. Your data stays " +
@@ -604,6 +605,14 @@ export const en = {
       trainer: "Trainer: may ask to use data",
     },
     inviteExpiry: "Valid for",
+    inviteReview: "A steward accepts them before they are in",
+    awaitingTitle: "Waiting to be accepted",
+    awaitingYou:
+      "You asked to join this cooperative. A steward accepts you, then datacoop finishes " +
+      "joining by itself while it runs. Your data stays on this computer meanwhile.",
+    waitingToJoin: "Waiting to join",
+    waitingPerson: (role: string) => `Someone invited as ${role}`,
+    accept: "Accept",
     expiries: { day: "1 day", week: "7 days", month: "30 days" },
     invite: "Make an invitation",
     inviting: "Making…",
@@ -741,6 +750,8 @@ export const en = {
       "This invitation is damaged: a character is missing or wrong. Copy it again from the person who sent it.",
     "input.ticket_too_new": "This invitation was made by a newer datacoop. Update datacoop to use it.",
     "input.bad_listen_addr": "That is not a network address to listen on. Use an address and port, such as 127.0.0.1:4433.",
+    "input.join_awaiting_review":
+      "You asked to join and wait for a steward to accept you. datacoop finishes joining by itself once they do, while it runs.",
     "input.not_serving":
       "This needs datacoop running on this computer, connected to the cooperative.",
     "net.bind": "datacoop could not open its network port. Another program may be using it.",

@@ -7,7 +7,7 @@
 import type { CoopInfo, Invitation, ProposalView, PublicIdentity, Role } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount, reveal, technical } from "../dom";
-import { errorMessage } from "../errors";
+import { errorCode, errorMessage } from "../errors";
 import { liveChecks } from "../forms";
 import { formatCount, formatDateTime } from "../format";
 import { en } from "../i18n/en";
@@ -56,8 +56,9 @@ export function coopCreateForm(onCreated: (coop: CoopInfo) => void): HTMLElement
     h("div", { class: "actions" }, submit));
 }
 
-/** The form that joins with a pasted invitation; `onJoined` once the log is here. */
-export function coopJoinForm(onJoined: (coop: CoopInfo) => void): HTMLElement {
+/** The form that joins with a pasted invitation; `onJoined` once the log is here (null:
+ * the join waits for a steward's acceptance, which the node finishes by itself). */
+export function coopJoinForm(onJoined: (coop: CoopInfo | null) => void): HTMLElement {
   const c = en.coop;
   const ticket = h("textarea", { id: "join-ticket", rows: 3, spellcheck: false, autocomplete: "off", "aria-describedby": "join-ticket-hint" });
   const checks = liveChecks([{ field: ticket, problem: () => ticketProblem(ticket.value), eager: true }]);
@@ -74,7 +75,8 @@ export function coopJoinForm(onJoined: (coop: CoopInfo) => void): HTMLElement {
       submit.disabled = true;
       submit.textContent = c.joining;
       try {
-        onJoined(await api.coopJoin(ticket.value.trim()));
+        const joining = await api.coopJoin(ticket.value.trim());
+        onJoined(joining.state === "joined" ? joining.coop : null);
       } catch (err) {
         error.hidden = false;
         error.textContent = errorMessage(err);
@@ -115,11 +117,56 @@ export function cooperativeView(me: PublicIdentity, onChanged: () => void): HTML
         coop.role === "steward" ? inviteCard(isOperator) : null,
         proposalsCard(coop));
     },
-    (err) => mount(body, h("p", { class: "error", role: "alert" }, errorMessage(err))),
+    (err) => {
+      if (errorCode(err) === "input.join_awaiting_review") {
+        mount(body, awaitingCard());
+        // Redrawn once the node has finished joining.
+        onLogChanged(body, () => onChanged());
+        return;
+      }
+      mount(body, h("p", { class: "error", role: "alert" }, errorMessage(err)));
+    },
   );
   return h("div", { class: "page" },
     h("h1", { tabindex: -1, "data-focus": true }, en.cooperative.title),
     body);
+}
+
+function awaitingCard(): HTMLElement {
+  const c = en.cooperative;
+  return h("section", { class: "card", id: "coop-awaiting-you", "aria-labelledby": "coop-awaiting-title" },
+    h("h2", { id: "coop-awaiting-title" }, c.awaitingTitle),
+    h("p", {}, c.awaitingYou));
+}
+
+/** Joins waiting for a steward's acceptance; a steward can accept each. */
+function awaitingList(coop: CoopInfo): HTMLElement | null {
+  const c = en.cooperative;
+  if (!coop.awaiting.length) return null;
+  return h("section", { class: "card", "aria-labelledby": "coop-waiting-title" },
+    h("h2", { id: "coop-waiting-title" }, c.waitingToJoin),
+    h("ul", { class: "people", id: "coop-waiting" }, coop.awaiting.map((a) => {
+      const error = h("span", { class: "error small", role: "alert" });
+      return h("li", { "data-join": a.join },
+        h("span", {}, c.waitingPerson(en.status.role[a.role])),
+        coop.role === "steward"
+          ? h("button", {
+            type: "button", class: "secondary", "data-accept": a.join,
+            onclick: async (e: Event) => {
+              const button = e.currentTarget as HTMLButtonElement;
+              button.disabled = true;
+              try {
+                await api.coopAccept(a.join);
+              } catch (err) {
+                error.textContent = errorMessage(err);
+                button.disabled = false;
+              }
+            },
+          }, c.accept)
+          : null,
+        error,
+        technical({ class: "technical inline" }, h("span", { class: "mono small" }, a.id)));
+    })));
 }
 
 function coopDetails(coop: CoopInfo, me: PublicIdentity): HTMLElement {
@@ -155,6 +202,7 @@ function coopDetails(coop: CoopInfo, me: PublicIdentity): HTMLElement {
             : h("span", { class: p.reachable ? "small success" : "small muted" }, ` · ${p.reachable ? c.reachable : c.unreachable}`),
           technical({ class: "technical inline" },
             h("span", { class: "mono small" }, h("span", { class: "visually-hidden" }, c.fingerprint), p.id)))))),
+    awaitingList(coop),
     coop.evidence.length
       ? h("section", { class: "card evidence-card", role: "alert", "aria-labelledby": "coop-evidence-title" },
         h("h2", { id: "coop-evidence-title", class: "evidence" }, c.evidence),
@@ -182,6 +230,7 @@ function inviteCard(isOperator: boolean): HTMLElement {
     roles.map((r) => h("option", { value: r }, c.roles[r])));
   const expiry = h("select", { id: "invite-expiry" },
     EXPIRIES.map((e) => h("option", { value: String(e.value), selected: e.value === 7 * 86_400 }, e.label)));
+  const review = h("input", { type: "checkbox", id: "invite-review" });
   const error = h("p", { class: "error", id: "invite-error", role: "alert", hidden: true });
   const result = h("div", { id: "invite-result", hidden: true });
   const submit = h("button", { type: "submit", class: "primary", id: "invite-create" }, c.invite);
@@ -195,7 +244,7 @@ function inviteCard(isOperator: boolean): HTMLElement {
       submit.disabled = true;
       submit.textContent = c.inviting;
       try {
-        const invitation = await api.coopInvite(role.value as Role, Number(expiry.value));
+        const invitation = await api.coopInvite(role.value as Role, Number(expiry.value), review.checked);
         mount(result, ...ticketPanel(invitation));
         result.hidden = false;
         (document.getElementById("invite-ticket") as HTMLTextAreaElement | null)?.focus();
@@ -213,6 +262,7 @@ function inviteCard(isOperator: boolean): HTMLElement {
     h("p", {}, c.inviteIntro),
     h("label", { for: "invite-role" }, c.inviteRole), role,
     h("label", { for: "invite-expiry" }, c.inviteExpiry), expiry,
+    h("div", { class: "check" }, review, h("label", { for: "invite-review" }, c.inviteReview)),
     error,
     h("div", { class: "actions" }, submit),
     result);

@@ -4,7 +4,7 @@
 import type { CoopInfo } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount } from "../dom";
-import { errorMessage } from "../errors";
+import { errorCode, errorMessage } from "../errors";
 import { formatCount } from "../format";
 import { en } from "../i18n/en";
 import { onLogChanged } from "../live";
@@ -48,7 +48,10 @@ export function statusArea(me: string | null = null): HTMLElement {
         // announces evidence.
         lines.evidence.map((e) => h("span", { class: "evidence" }, en.status.evidence(e))));
     },
-    (err) => mount(area, h("span", { class: "error small" }, errorMessage(err))),
+    (err) => mount(area, h("span", {
+      class: errorCode(err) === "input.join_awaiting_review" ? "muted small" : "error small",
+      id: "status-coop",
+    }, errorCode(err) === "input.join_awaiting_review" ? en.status.awaiting : errorMessage(err))),
   );
   draw();
   onLogChanged(area, draw);
