@@ -113,8 +113,8 @@ pub enum CoopCommand {
     },
     /// Members, roles, witnesses, the latest checkpoint; says "unwitnessed" if so
     Show(JsonFlag),
-    /// Invite someone: prints one ticket line to hand them (needs `datacoop serve` or
-    /// the app running; for now on the operator's node)
+    /// Invite someone (stewards): prints one ticket line to hand them (needs `datacoop
+    /// serve` or the app running)
     Invite {
         /// The role offered
         #[arg(long, value_parser = ["member", "steward", "trainer"])]

@@ -95,6 +95,7 @@ pub struct Inviter<L> {
     steward: SigningKey,
     joined: Option<tokio::sync::mpsc::UnboundedSender<Joined>>,
     reviewed: Option<Reviewed>,
+    forward: Option<Arc<dyn Forward>>,
 }
 
 /// A newcomer whose join the inviter sequenced.
@@ -128,7 +129,15 @@ impl<L: SharedLog> Inviter<L> {
             steward,
             joined: None,
             reviewed: None,
+            forward: None,
         }
+    }
+
+    /// When this node is not the log's operator, admitted joins go to it through
+    /// `forward` (without one, such joins are refused as failed).
+    pub fn forward_with(mut self, forward: Arc<dyn Forward>) -> Self {
+        self.forward = Some(forward);
+        self
     }
 
     /// Joins of the invitations `reviewed` names are sequenced without this node's
@@ -147,7 +156,7 @@ impl<L: SharedLog> Inviter<L> {
 
     /// Checks and sequences `join` (blocking: run off the async workers). Answers where
     /// it landed, the role offered, and whether it waits for review.
-    fn admit(&self, join: Operation) -> Result<Admitted, JoinRefusal> {
+    fn admit(&self, join: Operation) -> Result<Decision, JoinRefusal> {
         let (operator, steward) = (self.operator.clone(), self.steward.clone());
         let review = match (&self.reviewed, &join.body) {
             (Some(reviewed), Some(Body::Join { invite, .. })) => reviewed(invite),
@@ -157,6 +166,32 @@ impl<L: SharedLog> Inviter<L> {
             .with_log(move |log| Ok(admit(log, join, &operator, &steward, review)))
             .unwrap_or_else(|e| Err(JoinRefusal::Failed(e.to_string())))
     }
+}
+
+/// What the inviter made of a join it checked.
+enum Decision {
+    /// This node is the log's operator and sequenced it.
+    Sequenced(Admitted),
+    /// Another node is the operator: these operations (the join, and this steward's
+    /// acceptance unless the invitation is reviewed) go to it.
+    Forward {
+        ops: Vec<Operation>,
+        role: datacoop_core::Role,
+        review: bool,
+    },
+}
+
+/// Where forwarded operations landed: the first one's index and the checkpoint over the
+/// last, or why they could not be sent.
+pub type Forwarded = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(u64, SignedCheckpoint), String>> + Send>,
+>;
+
+/// Sends an admitted join to the log's operator, for an inviting steward whose node is
+/// not the operator (the node knows where the operator is).
+pub trait Forward: Send + Sync + 'static {
+    /// Sends `ops` to the operator in order.
+    fn forward(&self, ops: Vec<Operation>) -> Forwarded;
 }
 
 /// A join the inviter sequenced.
@@ -175,9 +210,9 @@ fn admit<S: LogStore>(
     operator: &SigningKey,
     steward: &SigningKey,
     review: bool,
-) -> Result<Admitted, JoinRefusal> {
+) -> Result<Decision, JoinRefusal> {
     let failed = |e: LedgerError| JoinRefusal::Failed(e.to_string());
-    let Some(Body::Join { invite, .. }) = &join.body else {
+    let Some(Body::Join { invite, secret, .. }) = &join.body else {
         return Err(JoinRefusal::Failed("not a join operation".into()));
     };
     let (role, used) = log
@@ -188,10 +223,17 @@ fn admit<S: LogStore>(
         return Err(JoinRefusal::Used);
     }
     let index = log.index_of(invite).map_err(failed)?;
-    let expires = match log.operation(index).map_err(failed)?.body {
-        Some(Body::Invite { expires, .. }) => expires,
+    let (expires, secret_hash) = match log.operation(index).map_err(failed)?.body {
+        Some(Body::Invite {
+            expires,
+            secret_hash,
+            ..
+        }) => (expires, secret_hash),
         _ => return Err(JoinRefusal::Unknown),
     };
+    if datacoop_ledger::sha256(secret) != secret_hash {
+        return Err(JoinRefusal::Forged);
+    }
     // Log time when a quorum has told it; this node's clock otherwise.
     if log.now().unwrap_or_else(crate::unix_now) > expires {
         return Err(JoinRefusal::Expired);
@@ -206,6 +248,13 @@ fn admit<S: LogStore>(
     } else {
         vec![join, acceptance]
     };
+    if log.state().operator() != operator.verification_key().to_bytes() {
+        return Ok(Decision::Forward {
+            ops: batch,
+            role,
+            review,
+        });
+    }
     let done = log
         .sequence(batch, operator, crate::unix_now())
         .map_err(failed)?;
@@ -223,12 +272,12 @@ fn admit<S: LogStore>(
         });
     }
     match (done.appended.first(), done.checkpoint) {
-        (Some((index, _)), Some(checkpoint)) => Ok(Admitted {
+        (Some((index, _)), Some(checkpoint)) => Ok(Decision::Sequenced(Admitted {
             index: *index,
             checkpoint,
             role,
             review,
-        }),
+        })),
         _ => Err(JoinRefusal::Failed("nothing was sequenced".into())),
     }
 }
@@ -246,6 +295,7 @@ impl<L: SharedLog> ProtocolHandler for Inviter<L> {
             steward: self.steward.clone(),
             joined: None,
             reviewed: self.reviewed.clone(),
+            forward: None,
         };
         let decoded = postcard::from_bytes::<JoinRequest>(&bytes)
             .map_err(|e| LedgerError::Encoding {
@@ -257,10 +307,29 @@ impl<L: SharedLog> ProtocolHandler for Inviter<L> {
             Ok((join, addrs)) => {
                 let who = join.header.header().author;
                 let id = join.id();
-                match tokio::task::spawn_blocking(move || this.admit(join))
+                let decided = tokio::task::spawn_blocking(move || this.admit(join))
                     .await
-                    .unwrap_or_else(|e| Err(JoinRefusal::Failed(e.to_string())))
-                {
+                    .unwrap_or_else(|e| Err(JoinRefusal::Failed(e.to_string())));
+                let admitted = match decided {
+                    Ok(Decision::Sequenced(admitted)) => Ok(admitted),
+                    Ok(Decision::Forward { ops, role, review }) => match &self.forward {
+                        Some(forward) => forward
+                            .forward(ops)
+                            .await
+                            .map(|(index, checkpoint)| Admitted {
+                                index,
+                                checkpoint,
+                                role,
+                                review,
+                            })
+                            .map_err(JoinRefusal::Failed),
+                        None => Err(JoinRefusal::Failed(
+                            "this steward's node cannot send joins to the log's operator".into(),
+                        )),
+                    },
+                    Err(refusal) => Err(refusal),
+                };
+                match admitted {
                     Ok(admitted) => {
                         if let Some(joined) = &self.joined {
                             let _ = joined.send(Joined {

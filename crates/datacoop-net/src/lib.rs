@@ -56,7 +56,9 @@ pub mod witnessing;
 
 pub use endpoint::{Listen, NetConfig, advertised, bind, bind_guarded, endpoint_id, endpoint_key};
 pub use error::NetError;
-pub use join::{Inviter, JOIN_ALPN, JoinOutcome, JoinRefusal, Joined, Reviewed, join};
+pub use join::{
+    Forward, Forwarded, Inviter, JOIN_ALPN, JoinOutcome, JoinRefusal, Joined, Reviewed, join,
+};
 pub use log_sync::{LOG_ALPN, LogProtocol, LogSource, Operated, catch_up, fetch_genesis, submit};
 pub use members::MembersOnly;
 pub use shared::SharedLog;

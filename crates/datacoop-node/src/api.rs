@@ -300,8 +300,8 @@ pub struct CoopCreate {
 pub struct CoopShow {}
 
 /// Invites someone: records an invite on the log and answers the ticket to hand them.
-/// Needs this node on the network (the ticket names where it listens) and, for now, to
-/// be the log's operator (it sequences the join when it comes).
+/// Needs this node on the network (the ticket names where it listens, and it admits the
+/// join when it comes, sending it on to the operator when that is another node).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CoopInvite {

@@ -139,6 +139,7 @@ impl Network {
             ledger: ledger.clone(),
         });
         let (joined, mut joins) = tokio::sync::mpsc::unbounded_channel();
+        let to_operator = Arc::new(ToOperator(std::sync::OnceLock::new()));
         let signing = identity.signing_key().clone();
         let reviewed = Arc::new(ReviewedInvites::open(
             home.root().join("reviewed-invites.json"),
@@ -159,7 +160,8 @@ impl Network {
                 JOIN_ALPN,
                 Inviter::new(Arc::clone(&log), signing.clone(), signing)
                     .tell_joins(joined)
-                    .review_when(review),
+                    .review_when(review)
+                    .forward_with(Arc::clone(&to_operator) as Arc<dyn datacoop_net::Forward>),
             )
             .spawn();
         let network = Arc::new(Network {
@@ -174,6 +176,7 @@ impl Network {
             reviewed,
             home: home.clone(),
         });
+        let _ = to_operator.0.set(Arc::downgrade(&network));
         tracing::info!(addrs = ?network.addrs(), "serving the cooperative");
         let task = Arc::clone(&network);
         tracker.spawn(async move {
@@ -238,17 +241,16 @@ impl Network {
             // A reviewed steward is proposed when a steward accepts them.
             return;
         }
-        let identity = Arc::clone(&self.identity);
-        let proposed = self
-            .log
-            .ledger
-            .run(move |slot| {
-                let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
+        let proposed = record(
+            &self.log.ledger,
+            &self.identity,
+            Some(self),
+            move |ledger, identity, now| {
                 let change = datacoop_ledger::Change::AddSteward(joined.who);
-                let ops = ledger.proposal_ops(&identity, change, crate::node::now())?;
-                ledger.sequence_own(&identity, ops, crate::node::now())
-            })
-            .await;
+                ledger.proposal_ops(identity, change, now)
+            },
+        )
+        .await;
         if let Err(e) = proposed {
             tracing::warn!("cannot propose the invited steward: {e}");
         }
@@ -354,6 +356,17 @@ impl Network {
     /// Sends this member's operations to the operator, in order, then catches up so the
     /// local log holds them. Answers their ids.
     pub(crate) async fn submit_all(&self, ops: Vec<Operation>) -> Result<Vec<OpId>, NodeError> {
+        let ids = ops.iter().map(Operation::id).collect();
+        self.submit_each(ops).await?;
+        Ok(ids)
+    }
+
+    /// Sends `ops` to the operator one by one, in order, then catches up; answers where
+    /// each landed.
+    async fn submit_each(
+        &self,
+        ops: Vec<Operation>,
+    ) -> Result<Vec<(u64, datacoop_ledger::SignedCheckpoint)>, NodeError> {
         let state = self
             .log
             .ledger
@@ -361,14 +374,15 @@ impl Network {
             .state
             .ok_or(NodeError::NotInCoop)?;
         let operator_key = state.operator();
-        let ids = ops.iter().map(Operation::id).collect();
+        let mut landed = Vec::with_capacity(ops.len());
         for op in &ops {
             let addr = self.operator_addr()?;
-            datacoop_net::submit(self.router.endpoint(), addr, op, &operator_key).await?;
+            landed
+                .push(datacoop_net::submit(self.router.endpoint(), addr, op, &operator_key).await?);
         }
         self.catch_up().await?;
         self.poke.notify_one();
-        Ok(ids)
+        Ok(landed)
     }
 
     /// Joins the cooperative of `ticket`: sends the join to the inviter and, once it is a
@@ -418,6 +432,57 @@ impl Network {
         datacoop_net::catch_up(self.router.endpoint(), inviter, &self.log, PULL_BATCH).await?;
         self.poke.notify_one();
         Ok(())
+    }
+}
+
+/// Records operations `make` signs (as `identity`, at a time it is given, against the log
+/// as it is): sequenced on this node when it is the operator, else sent to the operator's
+/// node after catching up, so they follow this identity's operations already on the log.
+pub(crate) async fn record(
+    ledger: &LedgerHandle,
+    identity: &Arc<Identity>,
+    network: Option<&Network>,
+    make: impl FnOnce(&Ledger, &Identity, u64) -> Result<Vec<Operation>, NodeError> + Send + 'static,
+) -> Result<Vec<OpId>, NodeError> {
+    let state = ledger.snapshot().state.ok_or(NodeError::NotInCoop)?;
+    let identity = Arc::clone(identity);
+    if state.operator() == identity.verification_key().to_bytes() {
+        return ledger
+            .run(move |slot| {
+                let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
+                let ops = make(ledger, &identity, crate::node::now())?;
+                ledger.sequence_own(&identity, ops, crate::node::now())
+            })
+            .await;
+    }
+    let network = network.ok_or(NodeError::NotServing {
+        what: "writing to the cooperative's log",
+    })?;
+    network.catch_up().await?;
+    let ops = ledger
+        .run(move |slot| {
+            let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
+            make(ledger, &identity, crate::node::now())
+        })
+        .await?;
+    network.submit_all(ops).await
+}
+
+/// Sends the joins a steward's node admitted to the log's operator, when that is another
+/// node (the network it belongs to is set once it exists).
+struct ToOperator(std::sync::OnceLock<std::sync::Weak<Network>>);
+
+impl datacoop_net::Forward for ToOperator {
+    fn forward(&self, ops: Vec<Operation>) -> datacoop_net::Forwarded {
+        let network = self.0.get().and_then(std::sync::Weak::upgrade);
+        Box::pin(async move {
+            let network = network.ok_or_else(|| "this node is stopping".to_owned())?;
+            let landed = network.submit_each(ops).await.map_err(|e| e.to_string())?;
+            match (landed.first(), landed.last()) {
+                (Some((index, _)), Some((_, checkpoint))) => Ok((*index, checkpoint.clone())),
+                _ => Err("nothing was sent".to_owned()),
+            }
+        })
     }
 }
 

@@ -174,28 +174,8 @@ impl Node {
         make: impl FnOnce(&Ledger, &Identity, u64) -> Result<Vec<Operation>, NodeError> + Send + 'static,
     ) -> Result<Vec<OpId>, NodeError> {
         self.check_ledger_damage(false).await?;
-        let identity = self.identity.clone();
-        let state = self.ledger.snapshot().state.ok_or(NodeError::NotInCoop)?;
-        if state.operator() == self.me() {
-            return self
-                .ledger
-                .run(move |slot| {
-                    let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
-                    let ops = make(ledger, &identity, now())?;
-                    ledger.sequence_own(&identity, ops, now())
-                })
-                .await;
-        }
-        let network = self.network("writing to the cooperative's log")?;
-        network.catch_up().await?;
-        let ops = self
-            .ledger
-            .run(move |slot| {
-                let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
-                make(ledger, &identity, now())
-            })
-            .await?;
-        network.submit_all(ops).await
+        let network = self.network.get().map(Arc::as_ref);
+        crate::network::record(&self.ledger, &self.identity, network, make).await
     }
 
     /// `proposal add-steward` and the other proposals: proposes a change with this
@@ -531,11 +511,9 @@ impl Node {
     ) -> Result<Invitation, NodeError> {
         let role: datacoop_core::Role = op.role.parse()?;
         let network = self.network("making an invitation")?;
+        // Any steward invites (the log refuses anyone else's invitation); a steward whose
+        // node is not the operator's sends the joins it admits on to the operator.
         let state = self.ledger.snapshot().state.ok_or(NodeError::NotInCoop)?;
-        // The inviter's node sequences the join it is sent: for now, the operator's.
-        if state.operator() != self.me() {
-            return Err(NodeError::NotOperator);
-        }
         let secret: [u8; 32] = datacoop_crypto::random_bytes()?;
         let ttl = op.expires_secs.unwrap_or(DEFAULT_INVITE_SECS);
         let review = op.review;

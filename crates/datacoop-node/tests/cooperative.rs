@@ -206,6 +206,15 @@ async fn five_nodes_govern_witness_and_agree_through_faults() {
     .await;
     assert_eq!(seen[0].members.len(), 5, "{:?}", seen[0].members);
 
+    // A steward whose node is not the operator's invites too: it checks the join and
+    // sends it, with its acceptance, on to the operator.
+    let fay = Node::new("Fay").await;
+    fay.join(bo.invite("member").await).await;
+    until(&[&ada, &bo, &fay], "the join through a steward", |seen| {
+        same_head(seen) && seen.iter().all(|s| s.members.len() == 6)
+    })
+    .await;
+
     // k = 2, then the witness set by proposal: now it needs a second steward.
     let (a, b, c) = (ada.id().await, bo.id().await, cy.id().await);
     ada.ok(ProposalCreate {

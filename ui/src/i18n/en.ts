@@ -622,8 +622,6 @@ export const en = {
     copied: "Copied.",
     copyFailed: "Could not copy. Select the text and copy it yourself.",
     qrLabel: "The invitation as a QR code",
-    inviteOnOperator:
-      "Invitations are made on the computer that keeps the cooperative's log, for now.",
     proposals: "Decisions waiting for approval",
     noProposals: "No decisions are waiting for approval.",
     approvalCount: (have: number, need: number) => `${have} of ${need} approvals`,

@@ -112,9 +112,8 @@ export function cooperativeView(me: PublicIdentity, onChanged: () => void): HTML
       onLogChanged(details, () => {
         void api.coopStatus().then((now) => now && mount(details, coopDetails(now, me)));
       });
-      const isOperator = coop.operator === me.id;
       mount(body, details,
-        coop.role === "steward" ? inviteCard(isOperator) : null,
+        coop.role === "steward" ? inviteCard() : null,
         proposalsCard(coop));
     },
     (err) => {
@@ -218,13 +217,8 @@ const EXPIRIES = [
 
 /** A steward's card for making an invitation: role, how long it is valid, then the
  * ticket to copy, with its QR code. */
-function inviteCard(isOperator: boolean): HTMLElement {
+function inviteCard(): HTMLElement {
   const c = en.cooperative;
-  if (!isOperator) {
-    return h("section", { class: "card", "aria-labelledby": "invite-title" },
-      h("h2", { id: "invite-title" }, c.inviteTitle),
-      h("p", { class: "muted" }, c.inviteOnOperator));
-  }
   const roles: Role[] = ["member", "steward", "trainer"];
   const role = h("select", { id: "invite-role" },
     roles.map((r) => h("option", { value: r }, c.roles[r])));
