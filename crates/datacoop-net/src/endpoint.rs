@@ -39,6 +39,9 @@ pub struct NetConfig {
     pub listen: Listen,
     /// The protocols the endpoint accepts.
     pub alpns: Vec<Vec<u8>>,
+    /// Where peers known by id only can be dialled (gossip dials by endpoint id): the
+    /// node fills it from its address book. None: no lookup at all.
+    pub lookup: Option<iroh::address_lookup::MemoryLookup>,
 }
 
 impl NetConfig {
@@ -47,6 +50,7 @@ impl NetConfig {
         NetConfig {
             listen: Listen::Loopback,
             alpns,
+            lookup: None,
         }
     }
 }
@@ -113,10 +117,13 @@ async fn bind_inner<P: crate::members::Participants>(
     if let Some(guard) = guard {
         builder = builder.hooks(guard);
     }
+    builder = builder.clear_address_lookup();
+    if let Some(lookup) = &config.lookup {
+        builder = builder.address_lookup(lookup.clone());
+    }
     let endpoint = builder
         .clear_ip_transports()
         .relay_mode(RelayMode::Disabled)
-        .clear_address_lookup()
         .portmapper_config(PortmapperConfig::Disabled)
         .net_report_config(NetReportConfig::minimal())
         .secret_key(endpoint_key(identity))

@@ -39,12 +39,16 @@
 //! - A newcomer [`join`]s with a ticket on [`JOIN_ALPN`], the one protocol open to
 //!   non-members; the inviting steward's node ([`Inviter`]) checks and accepts it.
 //!
+//! - [`announce`]: the operator's node announces new checkpoints over iroh-gossip, a hint
+//!   for replicas to pull at once (never needed for correctness).
+//!
 //! - A node's log is borrowed, never owned: [`SharedLog`] is how the network layer reads
 //!   and writes it (a `Mutex<Log<S>>` is one; datacoop's node lends its own).
 //!
 //! Not here yet (see the cooperative-over-iroh issue): proofs over the protocol, batching
-//! submissions, gossip announcements, mDNS and self-hosted relays.
+//! submissions, mDNS and self-hosted relays.
 
+pub mod announce;
 mod endpoint;
 mod error;
 pub mod join;
@@ -56,6 +60,7 @@ pub mod witnessing;
 
 pub use endpoint::{Listen, NetConfig, advertised, bind, bind_guarded, endpoint_id, endpoint_key};
 pub use error::NetError;
+pub use iroh_gossip;
 pub use join::{
     Forward, Forwarded, Inviter, JOIN_ALPN, JoinOutcome, JoinRefusal, Joined, Reviewed, join,
 };

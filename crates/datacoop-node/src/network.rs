@@ -104,12 +104,24 @@ pub(crate) struct Network {
     identity: Arc<Identity>,
     settings: NetSettings,
     /// Wakes the background task early (after a join, a submission).
-    poke: tokio::sync::Notify,
+    poke: Arc<tokio::sync::Notify>,
     reach: Mutex<HashMap<[u8; 32], Reach>>,
     events: crate::Events,
     /// This node's invitations that a steward reviews.
     pub(crate) reviewed: Arc<ReviewedInvites>,
     home: crate::Home,
+    /// Where endpoints known by id are dialled (gossip dials by id), kept in step with
+    /// the address book.
+    lookup: iroh::address_lookup::MemoryLookup,
+    gossip: datacoop_net::iroh_gossip::net::Gossip,
+    /// The cooperative's announcement topic, once this node is in one.
+    announcing: tokio::sync::Mutex<Option<datacoop_net::iroh_gossip::api::GossipSender>>,
+    /// The size of the last checkpoint this node announced.
+    announced: std::sync::atomic::AtomicU64,
+    /// The participants' endpoints already given to the topic as peers.
+    topic_peers: Mutex<std::collections::HashSet<[u8; 32]>>,
+    tracker: TaskTracker,
+    cancel: CancellationToken,
 }
 
 /// Where a join stands after `coop join`.
@@ -134,7 +146,14 @@ impl Network {
         tracker: &TaskTracker,
     ) -> Result<Arc<Network>, NodeError> {
         let guard = MembersOnly::new(Arc::new(Admitted(ledger.watch())), vec![JOIN_ALPN.to_vec()]);
-        let endpoint = bind_remembering_port(home, &identity, settings.listen, guard).await?;
+        let book = AddressBook::open(home.root().join("peers.json"));
+        let lookup = iroh::address_lookup::MemoryLookup::new();
+        for addr in book.all() {
+            lookup.add_endpoint_info(addr);
+        }
+        let endpoint =
+            bind_remembering_port(home, &identity, settings.listen, guard, lookup.clone()).await?;
+        let gossip = datacoop_net::iroh_gossip::net::Gossip::builder().spawn(endpoint.clone());
         let log = Arc::new(NodeLog {
             ledger: ledger.clone(),
         });
@@ -163,26 +182,42 @@ impl Network {
                     .review_when(review)
                     .forward_with(Arc::clone(&to_operator) as Arc<dyn datacoop_net::Forward>),
             )
+            .accept(datacoop_net::announce::GOSSIP_ALPN, gossip.clone())
             .spawn();
         let network = Arc::new(Network {
             router,
-            book: AddressBook::open(home.root().join("peers.json")),
+            book,
             log,
             identity,
             settings,
-            poke: tokio::sync::Notify::new(),
+            poke: Arc::new(tokio::sync::Notify::new()),
             reach: Mutex::new(HashMap::new()),
             events,
             reviewed,
             home: home.clone(),
+            lookup,
+            gossip,
+            announcing: tokio::sync::Mutex::new(None),
+            announced: std::sync::atomic::AtomicU64::new(0),
+            topic_peers: Mutex::new(std::collections::HashSet::new()),
+            tracker: tracker.clone(),
+            cancel: cancel.clone(),
         });
         let _ = to_operator.0.set(Arc::downgrade(&network));
         tracing::info!(addrs = ?network.addrs(), "serving the cooperative");
         let task = Arc::clone(&network);
+        let mut log_grew = network.log.ledger.watch();
         tracker.spawn(async move {
+            task.log_changed().await;
             loop {
                 tokio::select! {
                     () = cancel.cancelled() => break,
+                    changed = log_grew.changed() => {
+                        if changed.is_err() {
+                            break;
+                        }
+                        task.log_changed().await;
+                    }
                     Some(joined) = joins.recv() => task.welcome(joined).await,
                     () = tokio::time::sleep(task.settings.pull_every) => task.tick().await,
                     () = task.poke.notified() => task.tick().await,
@@ -230,11 +265,128 @@ impl Network {
         }
     }
 
+    /// Remembers where `peer` listens, for dialling by address and by id.
+    fn learn(&self, peer: &Peer) -> Result<(), NodeError> {
+        self.book.learn(peer)?;
+        if let Some(addr) = self.book.get(&peer.endpoint) {
+            self.lookup.add_endpoint_info(addr);
+        }
+        Ok(())
+    }
+
+    /// The log changed: join the cooperative's announcement topic if not yet (or give it
+    /// the participants learned of since), and on the operator's node announce the newest
+    /// checkpoint.
+    async fn log_changed(&self) {
+        let Some(state) = self.log.ledger.snapshot().state else {
+            return;
+        };
+        let mut announcing = self.announcing.lock().await;
+        if announcing.is_none() {
+            match self.subscribe(&state).await {
+                Ok(sender) => *announcing = Some(sender),
+                Err(e) => tracing::info!("no checkpoint announcements yet: {e}"),
+            }
+        } else if let Some(sender) = announcing.as_ref() {
+            // A replica starts from the genesis alone, before anyone's endpoint is on it.
+            let new = self.new_topic_peers(&state);
+            if !new.is_empty()
+                && let Err(e) = sender.join_peers(new).await
+            {
+                tracing::info!("gossip peers: {e}");
+            }
+        }
+        let me = self.identity.verification_key().to_bytes();
+        let Some(sender) = announcing.as_ref() else {
+            return;
+        };
+        if state.operator() != me {
+            return;
+        }
+        let newest = self
+            .log
+            .ledger
+            .run(|slot| Ok(slot.as_ref().and_then(|l| l.log().checkpoint_to_share())))
+            .await;
+        if let Ok(Some(checkpoint)) = newest {
+            let size = checkpoint.checkpoint.size;
+            let before = self
+                .announced
+                .swap(size, std::sync::atomic::Ordering::SeqCst);
+            if size != before
+                && let Some(message) = datacoop_net::announce::announcement(&checkpoint)
+                && let Err(e) = sender.broadcast(message).await
+            {
+                tracing::info!("announcing checkpoint {size}: {e}");
+            }
+        }
+    }
+
+    /// The participants' endpoints this node can dial and has not given the topic yet.
+    fn new_topic_peers(&self, state: &datacoop_ledger::CoopState) -> Vec<iroh::EndpointId> {
+        let me = *self.router.endpoint().id().as_bytes();
+        let Ok(mut given) = self.topic_peers.lock() else {
+            return Vec::new();
+        };
+        state
+            .stewards()
+            .iter()
+            .chain(state.members().keys())
+            .filter_map(|who| state.endpoint_of(who))
+            .filter(|endpoint| *endpoint != me && self.book.get(endpoint).is_some())
+            .filter(|endpoint| given.insert(*endpoint))
+            .filter_map(|endpoint| iroh::PublicKey::from_bytes(&endpoint).ok())
+            .collect()
+    }
+
+    /// Joins the topic with the participants this node can reach as its first peers, and
+    /// pulls whenever an announcement names a checkpoint beyond this log.
+    async fn subscribe(
+        &self,
+        state: &datacoop_ledger::CoopState,
+    ) -> Result<datacoop_net::iroh_gossip::api::GossipSender, NodeError> {
+        let bootstrap = self.new_topic_peers(state);
+        let topic = self
+            .gossip
+            .subscribe(datacoop_net::announce::topic(&state.coop()), bootstrap)
+            .await
+            .map_err(|e| NodeError::Protocol(format!("gossip: {e}")))?;
+        let (sender, mut receiver) = topic.split();
+        let (ledger, cancel) = (self.log.ledger.clone(), self.cancel.clone());
+        let poke = Arc::clone(&self.poke);
+        self.tracker.spawn(async move {
+            use futures_lite::StreamExt;
+            loop {
+                let event = tokio::select! {
+                    () = cancel.cancelled() => break,
+                    event = receiver.next() => event,
+                };
+                let Some(Ok(event)) = event else { break };
+                let datacoop_net::iroh_gossip::api::Event::Received(message) = event else {
+                    continue;
+                };
+                let snapshot = ledger.snapshot();
+                let Some(state) = snapshot.state else {
+                    continue;
+                };
+                let operator = state.operator();
+                match datacoop_net::announce::read_announcement(&message.content, &operator) {
+                    Ok(checkpoint) if checkpoint.checkpoint.size > snapshot.size => {
+                        poke.notify_one();
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::info!("ignored an announcement: {e}"),
+                }
+            }
+        });
+        Ok(sender)
+    }
+
     /// A newcomer this node let in: keeps where it listens and, for a steward
     /// invitation, proposes it as steward with this steward's approval (a steward
     /// invitation alone makes a member; with k = 1 the proposal takes effect at once).
     async fn welcome(&self, joined: datacoop_net::Joined) {
-        if let Err(e) = self.book.learn(&joined.peer) {
+        if let Err(e) = self.learn(&joined.peer) {
             tracing::warn!("cannot record where a newcomer listens: {e}");
         }
         if joined.role != datacoop_core::Role::Steward || joined.awaiting_review {
@@ -397,7 +549,7 @@ impl Network {
             datacoop_net::endpoint_id(&self.identity),
         )
         .await?;
-        self.book.learn(&ticket.inviter)?;
+        self.learn(&ticket.inviter)?;
         if let datacoop_net::JoinOutcome::AwaitingReview { .. } = outcome {
             datacoop_crypto::write_atomically(
                 &crate::pending::pending_join_file(&self.home),
@@ -494,6 +646,7 @@ async fn bind_remembering_port(
     identity: &Identity,
     listen: Listen,
     guard: MembersOnly<Admitted>,
+    lookup: iroh::address_lookup::MemoryLookup,
 ) -> Result<iroh::Endpoint, NodeError> {
     let file = home.root().join("listen-port");
     let asked = listen.addr();
@@ -504,6 +657,7 @@ async fn bind_remembering_port(
     let config = |addr: SocketAddr| NetConfig {
         listen: Listen::Addr(addr),
         alpns: Vec::new(),
+        lookup: Some(lookup.clone()),
     };
     let endpoint = match remembered {
         Some(port) => {

@@ -51,6 +51,25 @@ impl AddressBook {
         )
     }
 
+    /// Every endpoint known, with where it listens.
+    pub(crate) fn all(&self) -> Vec<iroh::EndpointAddr> {
+        let keys: Vec<[u8; 32]> = self
+            .known
+            .lock()
+            .map(|known| {
+                known
+                    .endpoints
+                    .keys()
+                    .filter_map(|k| {
+                        let mut key = [0; 32];
+                        hex::decode_to_slice(k, &mut key).ok().map(|()| key)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        keys.iter().filter_map(|k| self.get(k)).collect()
+    }
+
     /// Records where `peer` listens (replacing what was known) and saves the book.
     pub(crate) fn learn(&self, peer: &Peer) -> Result<(), NodeError> {
         if peer.addrs.is_empty() {

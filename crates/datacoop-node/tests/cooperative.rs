@@ -305,3 +305,77 @@ async fn five_nodes_govern_witness_and_agree_through_faults() {
         node.ok(LogVerify {}).await;
     }
 }
+
+/// With timed pulls two minutes apart, a member still sees the operator's new operations
+/// within seconds: the operator announces each new checkpoint over gossip, and the
+/// announcement makes the member pull at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn announcements_make_a_member_pull_at_once() {
+    let slow = NetSettings {
+        pull_every: Duration::from_secs(120),
+        ..NetSettings::loopback()
+    };
+    let start = |name: &'static str| {
+        let slow = slow.clone();
+        async move {
+            let dir = tempfile::tempdir().unwrap();
+            let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
+            let owner = match Owner::launch(
+                &home,
+                OwnerOptions {
+                    net: Some(slow),
+                    ..options()
+                },
+            )
+            .await
+            {
+                Ok(Launch::Owned(owner)) => owner,
+                _ => panic!("launch failed"),
+            };
+            owner
+                .create(name, SecretString::from(PASSPHRASE))
+                .await
+                .unwrap();
+            Node {
+                owner,
+                home,
+                _dir: dir,
+            }
+        }
+    };
+    let ada = start("Ada").await;
+    ada.ok(CoopCreate {
+        name: "Runners".into(),
+        threshold: None,
+        witness_quorum: None,
+    })
+    .await;
+    let bo = start("Bo").await;
+    bo.join(ada.invite("member").await).await;
+    // Joining pulls once more right after; let that pull end, so that from here on only
+    // an announcement makes the member pull before its two minutes are up.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(bo.show().await.size, ada.show().await.size);
+    // The operator writes; within seconds (not the two minutes of the timed pull) the
+    // member holds it. Gossip has no history, so each try writes again until one lands
+    // after the member has joined the topic.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut days = 1;
+    loop {
+        ada.consent("runs", days).await;
+        days += 1;
+        let wrote = ada.show().await.size;
+        let heard = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < heard && bo.show().await.size < wrote {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if bo.show().await.size >= wrote {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the member never heard of the operator's checkpoints"
+        );
+    }
+    bo.ok(LogVerify {}).await;
+}
