@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "coop_accept",
     "proposal_list",
     "proposal_approve",
+    "proposal_create",
     "ticket_qr",
     "consent_show",
     "consent_set",

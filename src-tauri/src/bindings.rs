@@ -5,7 +5,7 @@
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite, CoopJoin,
     CoopShow, DataAdd, DataExport, DataList, DataRename, LogProof, LogShow, LogVerify,
-    PassphraseChange, ProposalApprove, ProposalList, RecoveryExport,
+    PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, CheckpointInfo, ConsentView, CoopInfo, CreatedIdentity, DataListing, DatasetSummary,
@@ -79,6 +79,8 @@ pub fn typescript_bindings() -> String {
         CoopAccept::decl(),
         ProposalList::decl(),
         ProposalApprove::decl(),
+        ProposalCreate::decl(),
+        datacoop_node::ProposedChange::decl(),
         ConsentShow::decl(),
         ConsentSet::decl(),
         ConsentWithdraw::decl(),

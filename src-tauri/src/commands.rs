@@ -11,7 +11,7 @@ use datacoop_node::absolute;
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite, CoopJoin,
     CoopShow, DataAdd, DataExport, DataList, DataRename, LogProof, LogShow, LogVerify,
-    PassphraseChange, ProposalApprove, ProposalList, RecoveryExport,
+    PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, Code, ConsentView, CoopInfo, CreatedIdentity, DataListing, Event, ExportReport,
@@ -175,6 +175,11 @@ pub async fn proposal_list(
     request: ProposalList,
 ) -> Answer<Option<Vec<ProposalView>>> {
     ctx.in_coop(request).await
+}
+
+#[tauri::command]
+pub async fn proposal_create(ctx: State<'_, Ctx>, request: ProposalCreate) -> Answer<Recorded> {
+    ctx.quick(request).await
 }
 
 #[tauri::command]

@@ -135,6 +135,7 @@ pub fn run() -> i32 {
             commands::coop_accept,
             commands::proposal_list,
             commands::proposal_approve,
+            commands::proposal_create,
             commands::ticket_qr,
             commands::consent_show,
             commands::consent_set,

@@ -1597,6 +1597,18 @@ async fn an_invitation_made_in_the_window_lets_another_home_join_and_each_sees_t
             .await,
         serde_json::json!(true)
     );
+
+    // A steward proposes from the window: with one approval needed, a member becomes a
+    // steward at once, and the other home sees it.
+    app.visible("#propose-who").await;
+    app.screenshot("propose-steward").await;
+    app.click("#propose-submit").await;
+    app.wait_text("#propose-result", "Proposed").await;
+    let deadline = Instant::now() + PATIENCE;
+    while bo.show().await["stewards"].as_array().unwrap().len() != 2 {
+        assert!(Instant::now() < deadline, "the proposal never took effect");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
     cy_serve.kill().await.unwrap();
     serve.kill().await.unwrap();
     app.quit().await;

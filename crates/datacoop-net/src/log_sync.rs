@@ -434,7 +434,18 @@ pub async fn catch_up<L: SharedLog>(
             .map(|bytes| Operation::decode(bytes))
             .collect::<Result<Vec<_>, _>>()?;
         let caught_up = ops.is_empty();
-        let ingested = on_log(log, move |log| log.ingest(ops, &checkpoint, 2)).await?;
+        // Another pull into the same log may have ingested this range meanwhile: the batch
+        // then starts before the log's end and is asked for again from there.
+        let ingested = on_log(log, move |log| {
+            if log.len() != from {
+                return Ok(None);
+            }
+            log.ingest(ops, &checkpoint, 2).map(Some)
+        })
+        .await?;
+        let Some(ingested) = ingested else {
+            continue;
+        };
         done.appended += ingested.appended;
         done.batches += 1;
         if caught_up {

@@ -122,6 +122,8 @@ pub(crate) struct Network {
     topic_peers: Mutex<std::collections::HashSet<[u8; 32]>>,
     tracker: TaskTracker,
     cancel: CancellationToken,
+    /// Held while pulling.
+    pulling: tokio::sync::Mutex<()>,
 }
 
 /// Where a join stands after `coop join`.
@@ -202,6 +204,7 @@ impl Network {
             topic_peers: Mutex::new(std::collections::HashSet::new()),
             tracker: tracker.clone(),
             cancel: cancel.clone(),
+            pulling: tokio::sync::Mutex::new(()),
         });
         let _ = to_operator.0.set(Arc::downgrade(&network));
         tracing::info!(addrs = ?network.addrs(), "serving the cooperative");
@@ -495,8 +498,10 @@ impl Network {
             })
     }
 
-    /// Pulls from the operator's node everything this node lacks.
+    /// Pulls from the operator's node everything this node lacks (one pull at a time: a
+    /// timed pull, an announcement and a write may all ask at once).
     pub(crate) async fn catch_up(&self) -> Result<u64, NodeError> {
+        let _one = self.pulling.lock().await;
         let addr = self.operator_addr()?;
         let operator = *addr.id.as_bytes();
         let pulled =

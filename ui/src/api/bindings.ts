@@ -792,6 +792,38 @@ export type ProposalApprove = {
  */
 id: string, };
 
+export type ProposalCreate = { 
+/**
+ * What to change.
+ */
+change: ProposedChange, };
+
+export type ProposedChange = { "change": "add_steward", 
+/**
+ * Identity id or unique prefix (8+ hex digits).
+ */
+id: string, } | { "change": "remove_steward", 
+/**
+ * Identity id or unique prefix.
+ */
+id: string, } | { "change": "threshold", 
+/**
+ * The new k.
+ */
+k: number, } | { "change": "witnesses", 
+/**
+ * The witnesses' identity ids or unique prefixes.
+ */
+ids: Array<string>, 
+/**
+ * Cosignatures a checkpoint needs.
+ */
+quorum: number, } | { "change": "witness_quorum", 
+/**
+ * The new q.
+ */
+q: number, };
+
 export type ConsentShow = Record<string, never>;
 
 export type ConsentSet = { 

@@ -8,7 +8,7 @@ import type {
   Event as NodeEvent, StopReport, AddReport, AppStatus, ConsentView, CoopInfo, CreatedIdentity, LogEntry,
   VerifySummary, DatasetSummary, Entry, ExportReport, PublicIdentity, Progress, NewRecoveryKit,
   ConsentSet, Recorded, Proof, PassphraseChange, DataRename, Invitation, ProposalView, QrMatrix,
-  CoopInvite, Role, Joining,
+  CoopInvite, Role, Joining, ProposedChange,
 } from "./bindings";
 
 let nextJob = 1;
@@ -79,6 +79,9 @@ export const api = {
   proposals: async (): Promise<ProposalView[]> =>
     (await invoke<ProposalView[] | null>("proposal_list", { request: {} })) ?? [],
   proposalApprove: (id: string) => invoke<Recorded>("proposal_approve", { request: { id } }),
+  /** Proposes a change with this steward's own approval; answers the proposal's id. */
+  proposalCreate: async (change: ProposedChange): Promise<string> =>
+    (await invoke<Recorded>("proposal_create", { request: { change } })).operation,
   ticketQr: (ticket: string) => invoke<QrMatrix>("ticket_qr", { ticket }),
   consentList: async (): Promise<ConsentView[]> =>
     (await invoke<ConsentView[] | null>("consent_show", { request: {} })) ?? [],

@@ -4,7 +4,7 @@
 // and fingerprints under "Technical details"). The parts that change with the log redraw
 // when it grows (live.ts).
 
-import type { CoopInfo, Invitation, ProposalView, PublicIdentity, Role } from "../api/bindings";
+import type { CoopInfo, Invitation, ProposalView, ProposedChange, PublicIdentity, Role } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount, reveal, technical } from "../dom";
 import { errorCode, errorMessage } from "../errors";
@@ -114,7 +114,8 @@ export function cooperativeView(me: PublicIdentity, onChanged: () => void): HTML
       });
       mount(body, details,
         coop.role === "steward" ? inviteCard() : null,
-        proposalsCard(coop));
+        proposalsCard(coop),
+        coop.role === "steward" ? proposing(coop, me) : null);
     },
     (err) => {
       if (errorCode(err) === "input.join_awaiting_review") {
@@ -322,6 +323,98 @@ function proposalsCard(coop: CoopInfo): HTMLElement {
   return h("section", { class: "card", "aria-labelledby": "proposals-title" },
     h("h2", { id: "proposals-title" }, c.proposals),
     list);
+}
+
+/** The propose form, drawn again as the log grows (new members to choose from) unless
+ * the person is using it. */
+function proposing(coop: CoopInfo, me: PublicIdentity): HTMLElement {
+  // What the last proposal did stays said while the form is drawn again.
+  const said = h("p", { id: "propose-result", role: "status" });
+  const holder = h("div", { id: "propose" }, proposeCard(coop, me, said));
+  onLogChanged(holder, () => {
+    if (holder.contains(document.activeElement)) return;
+    void api.coopStatus().then((now) => now && mount(holder, proposeCard(now, me, said)));
+  });
+  return holder;
+}
+
+/** A steward's form for proposing a decision: make a member a steward, change k, or
+ * choose the witnesses and their quorum. */
+function proposeCard(coop: CoopInfo, me: PublicIdentity, said: HTMLElement): HTMLElement {
+  const c = en.cooperative;
+  const kind = h("select", { id: "propose-kind" },
+    h("option", { value: "steward" }, c.kinds.steward),
+    h("option", { value: "threshold" }, c.kinds.threshold),
+    h("option", { value: "witnesses" }, c.kinds.witnesses));
+  const members = coop.members.filter((m) => m.role !== "steward");
+  const who = h("select", { id: "propose-who" },
+    members.map((m) => h("option", { value: m.id }, c.personShort(m.id))));
+  const whoPart = h("div", { id: "propose-who-part" },
+    members.length
+      ? [h("label", { for: "propose-who" }, c.proposeWho), who]
+      : h("p", { class: "muted" }, c.proposeNoMembers));
+  const k = h("input", { id: "propose-k", type: "number", min: 1, max: coop.stewards.length, value: String(coop.threshold) });
+  const kPart = h("div", { id: "propose-k-part", hidden: true },
+    h("label", { for: "propose-k" }, c.proposeK), k);
+  const boxes = coop.stewards.map((id) =>
+    h("input", { type: "checkbox", value: id, id: `propose-w-${id.slice(0, 12)}`, checked: coop.witnesses.includes(id) }));
+  const quorum = h("input", { id: "propose-quorum", type: "number", min: 1, max: coop.stewards.length, value: String(coop.witness_quorum) });
+  const witnessPart = h("fieldset", { id: "propose-witnesses-part", hidden: true },
+    h("legend", {}, c.proposeWitnesses),
+    boxes.map((box) => h("div", { class: "check" }, box,
+      h("label", { for: box.id }, c.stewardShort(box.value, box.value === me.id)))),
+    h("label", { for: "propose-quorum" }, c.proposeQuorum), quorum);
+  const sync = () => {
+    whoPart.hidden = kind.value !== "steward";
+    kPart.hidden = kind.value !== "threshold";
+    witnessPart.hidden = kind.value !== "witnesses";
+  };
+  kind.addEventListener("change", sync);
+  const error = h("p", { class: "error", id: "propose-error", role: "alert", hidden: true });
+  const submit = h("button", { type: "submit", class: "primary", id: "propose-submit" }, c.proposeSubmit);
+  const change = (): ProposedChange | null => {
+    switch (kind.value) {
+      case "steward": return members.length ? { change: "add_steward", id: who.value } : null;
+      case "threshold": return { change: "threshold", k: Number(k.value) };
+      default: return {
+        change: "witnesses",
+        ids: boxes.filter((b) => b.checked).map((b) => b.value),
+        quorum: Number(quorum.value),
+      };
+    }
+  };
+  return h("form", {
+    class: "card",
+    "aria-labelledby": "propose-title",
+    novalidate: true,
+    onsubmit: async (e: Event) => {
+      e.preventDefault();
+      error.hidden = true;
+      said.textContent = "";
+      const proposed = change();
+      if (!proposed) return;
+      submit.disabled = true;
+      submit.textContent = c.proposing;
+      try {
+        await api.proposalCreate(proposed);
+        said.textContent = c.proposed;
+      } catch (err) {
+        error.hidden = false;
+        error.textContent = errorMessage(err);
+        reveal(error);
+      } finally {
+        submit.disabled = false;
+        submit.textContent = c.proposeSubmit;
+      }
+    },
+  },
+    h("h2", { id: "propose-title" }, c.proposeTitle),
+    h("p", {}, c.proposeIntro),
+    h("label", { for: "propose-kind" }, c.proposeKind), kind,
+    whoPart, kPart, witnessPart,
+    error,
+    h("div", { class: "actions" }, submit),
+    said);
 }
 
 function proposalItem(p: ProposalView, steward: boolean): HTMLElement {
