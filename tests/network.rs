@@ -199,6 +199,60 @@ fn three_homes_form_a_cooperative_from_tickets_and_agree_on_one_log() {
     );
     dee_server.stop();
 
+    // Governance from the command line: a member made steward, then k = 2, then the
+    // witness set by proposal, which now needs the second steward's approval; the
+    // operator then gathers both stewards' cosignatures across the processes.
+    let bo_id = show_id(&bo).as_str().unwrap().to_owned();
+    let ada_id = show_id(&ada).as_str().unwrap().to_owned();
+    ada.ok(&["proposal", "add-steward", &bo_id[..12]]);
+    ada.ok(&["proposal", "threshold", "2"]);
+    let proposal = ada
+        .ok(&[
+            "proposal",
+            "witnesses",
+            &ada_id[..12],
+            &bo_id[..12],
+            "--quorum",
+            "2",
+        ])
+        .trim()
+        .to_owned();
+    // Bo's node hears of it (announcement or timed pull).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let waiting = loop {
+        let waiting: Value = serde_json::from_str(&bo.ok(&["proposal", "ls", "--json"])).unwrap();
+        if waiting.as_array().unwrap().len() == 1 {
+            break waiting;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the proposal never reached Bo: {waiting}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(waiting[0]["approvals"], 1);
+    assert_eq!(waiting[0]["needed"], 2);
+    bo.ok(&["proposal", "approve", &proposal[..12]]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let seen = show(&ada);
+        let cosigners = seen["latest_checkpoint"]["cosigned_by"]
+            .as_array()
+            .unwrap()
+            .len();
+        if seen["witnesses"].as_array().unwrap().len() == 2 && cosigners == 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never cosigned by both witnesses: {seen}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let agreed = converged(&[&ada, &bo, &cy]);
+    assert_eq!(agreed["stewards"].as_array().unwrap().len(), 2, "{agreed}");
+    assert_eq!(agreed["unwitnessed"], false, "{agreed}");
+
     // A member's node restarted keeps agreeing, and catches up what it missed.
     let [ada_server, bo_server, cy_server] = servers;
     bo_server.stop();
