@@ -273,15 +273,24 @@ impl App {
         self.press(keys::ENTER).await;
     }
 
-    /// Types into the element matching `css`, replacing what it holds.
+    /// Types into the element matching `css`, replacing what it holds. WebKitWebDriver
+    /// now and then fails a keystroke command with an empty error while the page settles;
+    /// the field is found again and filled anew, up to three times.
     pub async fn fill(&self, css: &str, text: &str) {
-        let el = self.visible(css).await;
-        el.clear()
-            .await
-            .unwrap_or_else(|e| panic!("cannot clear {css}: {e}"));
-        el.send_keys(text)
-            .await
-            .unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+        let mut last = None;
+        for _ in 0..3 {
+            let el = self.visible(css).await;
+            let typed = match el.clear().await {
+                Ok(()) => el.send_keys(text).await,
+                Err(e) => Err(e),
+            };
+            match typed {
+                Ok(()) => return,
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        panic!("cannot type into {css}: {last:?}");
     }
 
     /// The text of the element matching `css` once visible.
