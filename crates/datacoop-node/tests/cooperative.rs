@@ -50,9 +50,18 @@ async fn launch(home: &Home) -> Owner {
 
 impl Node {
     async fn new(name: &str) -> Node {
+        Node::with(name, options()).await
+    }
+
+    /// A new identity on a home owned with `options`.
+    async fn with(name: &str, options: OwnerOptions) -> Node {
         let dir = tempfile::tempdir().unwrap();
         let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
-        let owner = launch(&home).await;
+        let owner = match Owner::launch(&home, options).await {
+            Ok(Launch::Owned(owner)) => owner,
+            Ok(_) => panic!("the home is owned by another process"),
+            Err(e) => panic!("launch failed: {e}"),
+        };
         owner
             .create(name, SecretString::from(PASSPHRASE))
             .await
@@ -316,32 +325,13 @@ async fn announcements_make_a_member_pull_at_once() {
         ..NetSettings::loopback()
     };
     let start = |name: &'static str| {
-        let slow = slow.clone();
-        async move {
-            let dir = tempfile::tempdir().unwrap();
-            let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
-            let owner = match Owner::launch(
-                &home,
-                OwnerOptions {
-                    net: Some(slow),
-                    ..options()
-                },
-            )
-            .await
-            {
-                Ok(Launch::Owned(owner)) => owner,
-                _ => panic!("launch failed"),
-            };
-            owner
-                .create(name, SecretString::from(PASSPHRASE))
-                .await
-                .unwrap();
-            Node {
-                owner,
-                home,
-                _dir: dir,
-            }
-        }
+        Node::with(
+            name,
+            OwnerOptions {
+                net: Some(slow.clone()),
+                ..options()
+            },
+        )
     };
     let ada = start("Ada").await;
     ada.ok(CoopCreate {
