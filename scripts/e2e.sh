@@ -17,9 +17,11 @@ command -v xvfb-run >/dev/null || { echo "e2e: xvfb-run missing (apt-get install
 ( cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build )
 # What `npx tauri build --debug --no-bundle` does: the app with the bundled front end;
 # and the datacoop command, which one test uses. Features are resolved workspace-wide
-# (as in every build here) so no shared dependency is built twice.
+# and with the tests' dev-dependencies (as in every build here: `--tests`), so no shared
+# dependency is built twice with other features (a test-only dependency such as the
+# relay server turns on features of tokio, rustls, tracing...).
 features=(--workspace --features "datacoop-app/custom-protocol,$DATACOOP_TEST_FEATURES")
-cargo build "${features[@]}" --bins
+cargo build "${features[@]}" --bins --tests
 export DATACOOP_APP="$CARGO_TARGET_DIR/debug/datacoop-app"
 export DATACOOP_CLI="$CARGO_TARGET_DIR/debug/datacoop"
 echo "e2e: app built in $(( $(date +%s) - start ))s: $DATACOOP_APP" >&2

@@ -33,9 +33,10 @@ fi
 if [ "$profile" = release ]; then
   ui/node_modules/.bin/tauri build --bundles deb
 else
-  # What `tauri build --debug` compiles, resolved workspace-wide like every other build
-  # here (a no-op after scripts/e2e.sh), then only the bundling step.
-  cargo build "${features[@]}" --bins --quiet
+  # What `tauri build --debug` compiles, resolved workspace-wide and with the tests'
+  # dev-dependencies like every other build here (a no-op after scripts/e2e.sh), then
+  # only the bundling step.
+  cargo build "${features[@]}" --bins --tests --quiet
   ui/node_modules/.bin/tauri bundle --debug --bundles deb
 fi
 deb=$(ls -t "$CARGO_TARGET_DIR/$profile"/bundle/deb/datacoop_*_amd64.deb | head -1)

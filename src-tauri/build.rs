@@ -27,6 +27,8 @@ const COMMANDS: &[&str] = &[
     "proposal_list",
     "proposal_approve",
     "proposal_create",
+    "network_show",
+    "network_save",
     "ticket_qr",
     "consent_show",
     "consent_set",

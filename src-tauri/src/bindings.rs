@@ -4,8 +4,8 @@
 
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite, CoopJoin,
-    CoopShow, DataAdd, DataExport, DataList, DataRename, LogProof, LogShow, LogVerify,
-    PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport,
+    CoopShow, DataAdd, DataExport, DataList, DataRename, LogProof, LogShow, LogVerify, NetworkSave,
+    NetworkShow, PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, CheckpointInfo, ConsentView, CoopInfo, CreatedIdentity, DataListing, DatasetSummary,
@@ -65,6 +65,8 @@ pub fn typescript_bindings() -> String {
         datacoop_node::AwaitingJoin::decl(),
         ProposalView::decl(),
         crate::qr::QrMatrix::decl(),
+        datacoop_node::NetworkInfo::decl(),
+        datacoop_node::NetworkPrefs::decl(),
         // What the window asks.
         DataList::decl(),
         DataRename::decl(),
@@ -87,6 +89,8 @@ pub fn typescript_bindings() -> String {
         LogShow::decl(),
         LogVerify::decl(),
         LogProof::decl(),
+        NetworkShow::decl(),
+        NetworkSave::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);

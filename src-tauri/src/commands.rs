@@ -10,12 +10,12 @@ use datacoop_crypto::PublicIdentity;
 use datacoop_node::absolute;
 use datacoop_node::api::{
     ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite, CoopJoin,
-    CoopShow, DataAdd, DataExport, DataList, DataRename, LogProof, LogShow, LogVerify,
-    PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport,
+    CoopShow, DataAdd, DataExport, DataList, DataRename, LogProof, LogShow, LogVerify, NetworkSave,
+    NetworkShow, PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport,
 };
 use datacoop_node::{
     AddReport, Code, ConsentView, CoopInfo, CreatedIdentity, DataListing, Event, ExportReport,
-    Invitation, Joining, LogEntry, NewRecoveryKit, NodeError, Progress, ProgressSink,
+    Invitation, Joining, LogEntry, NetworkInfo, NewRecoveryKit, NodeError, Progress, ProgressSink,
     ProgressThrottle, Proof, ProposalView, Recorded, StopReport, VerifySummary,
 };
 use secrecy::SecretString;
@@ -184,6 +184,16 @@ pub async fn proposal_create(ctx: State<'_, Ctx>, request: ProposalCreate) -> An
 
 #[tauri::command]
 pub async fn proposal_approve(ctx: State<'_, Ctx>, request: ProposalApprove) -> Answer<Recorded> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn network_show(ctx: State<'_, Ctx>, request: NetworkShow) -> Answer<NetworkInfo> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn network_save(ctx: State<'_, Ctx>, request: NetworkSave) -> Answer<NetworkInfo> {
     ctx.quick(request).await
 }
 

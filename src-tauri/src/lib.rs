@@ -129,6 +129,8 @@ pub fn run() -> i32 {
             commands::read_recovery_kit,
             commands::passphrase_change,
             commands::coop_show,
+            commands::network_show,
+            commands::network_save,
             commands::coop_create,
             commands::coop_invite,
             commands::coop_join,

@@ -135,11 +135,13 @@ pub fn owner_options(activate: &Activate, patience: Duration) -> OwnerOptions {
     }
 }
 
-/// The app's network settings: `DATACOOP_LISTEN` and the interval variables, as for
-/// `datacoop serve`; a bad value is logged and the default used, so the app still opens.
+/// The app's network settings: `DATACOOP_LISTEN`, `DATACOOP_RELAY`,
+/// `DATACOOP_LOCAL_DISCOVERY` and the interval variables, as for `datacoop serve`, over
+/// the home's saved choices; a bad value is logged and the default used, so the app
+/// still opens.
 fn app_net_settings() -> datacoop_node::NetSettings {
     let listen = std::env::var("DATACOOP_LISTEN").ok();
-    datacoop_node::NetSettings::configured(listen.as_deref()).unwrap_or_else(|e| {
+    datacoop_node::NetSettings::configured(listen.as_deref(), None, false).unwrap_or_else(|e| {
         tracing::warn!("network settings: {e}; using the defaults");
         datacoop_node::NetSettings::default()
     })

@@ -31,6 +31,17 @@ async fn create_identity(app: &App, shots: &str) {
 }
 
 /// Confirms the kit was saved and skips the cooperative and first-data steps.
+/// A new home in a temporary folder, and the app on it with an identity whose kit is
+/// saved (on My data).
+async fn app_with_identity() -> (tempfile::TempDir, std::path::PathBuf, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let app = App::launch(&home).await;
+    create_identity(&app, "").await;
+    save_kit(&app).await;
+    (dir, home, app)
+}
+
 async fn save_kit(app: &App) {
     app.click("#kit-confirm").await;
     app.click("#kit-done").await;
@@ -315,11 +326,7 @@ async fn adds_a_folder_by_path_lists_its_sizes_and_exports_identical_bytes() {
 #[ignore = "needs a display and the built app: run scripts/e2e.sh"]
 async fn a_wrong_passphrase_is_refused_inline_after_locking_and_after_a_restart() {
     let _one = ONE_WINDOW.lock().await;
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let app = App::launch(&home).await;
-    create_identity(&app, "").await;
-    save_kit(&app).await;
+    let (_dir, home, app) = app_with_identity().await;
 
     app.click("#lock").await;
     app.fill("#unlock-passphrase", "not my passphrase").await;
@@ -514,11 +521,7 @@ async fn a_kit_never_confirmed_is_asked_for_until_one_is_made() {
 #[ignore = "needs a display and the built app: run scripts/e2e.sh"]
 async fn settings_change_the_passphrase_and_only_the_new_one_unlocks() {
     let _one = ONE_WINDOW.lock().await;
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let app = App::launch(&home).await;
-    create_identity(&app, "").await;
-    save_kit(&app).await;
+    let (_dir, _home, app) = app_with_identity().await;
     let new = "a brand new passphrase for Ada";
 
     app.click("#nav-settings").await;
@@ -552,6 +555,55 @@ async fn settings_change_the_passphrase_and_only_the_new_one_unlocks() {
     app.fill("#unlock-passphrase", new).await;
     app.click("#unlock-submit").await;
     app.visible("#data-empty").await;
+    app.quit().await;
+}
+
+/// Settings → Network shows where the app listens (loopback in tests) with the relay and
+/// local discovery off, refuses a relay that is not a web address beside its field, and
+/// saves the choices for the next start without turning them on now. (The test never
+/// starts the app again on that home: it would announce itself by mDNS.)
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn settings_save_a_relay_and_local_discovery_for_the_next_start() {
+    let _one = ONE_WINDOW.lock().await;
+    let (_dir, home, app) = app_with_identity().await;
+
+    app.click("#nav-settings").await;
+    let listening = app.wait_text("#settings-listening", "127.0.0.1:").await;
+    assert!(!listening.contains("0.0.0.0"), "{listening}");
+    let in_use = app.text("#settings-network-in-use").await;
+    assert!(
+        in_use.contains("relay none") && in_use.contains("discovery off"),
+        "{in_use}"
+    );
+    assert_eq!(
+        app.js("return document.getElementById('settings-local-discovery').checked")
+            .await,
+        serde_json::json!(false)
+    );
+
+    app.fill("#settings-relay", "relay.coop.example").await;
+    app.click("#settings-network-save").await;
+    app.wait_text("#settings-relay-problem", "https://").await;
+    app.screenshot("settings-network-problem").await;
+    assert!(!home.join("network.json").exists(), "nothing saved");
+
+    app.fill("#settings-relay", "https://relay.coop.example")
+        .await;
+    app.click("label[for='settings-local-discovery']").await;
+    app.click("#settings-network-save").await;
+    app.wait_text("#settings-network-result", "next time").await;
+    app.screenshot("settings-network-saved").await;
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(home.join("network.json")).unwrap()).unwrap();
+    assert_eq!(saved["relay"], "https://relay.coop.example/");
+    assert_eq!(saved["local_discovery"], true);
+    // Saved for the next start; in use now, still neither.
+    let in_use = app.text("#settings-network-in-use").await;
+    assert!(
+        in_use.contains("relay none") && in_use.contains("discovery off"),
+        "{in_use}"
+    );
     app.quit().await;
 }
 
@@ -1322,11 +1374,7 @@ fn assert_home_holds_no_plaintext(home: &Path, files: &BTreeMap<String, Vec<u8>>
 #[ignore = "needs a display and the built app: run scripts/e2e.sh"]
 async fn an_add_from_the_command_line_appears_on_my_data_by_itself_and_both_see_the_same_json() {
     let _one = ONE_WINDOW.lock().await;
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().join("home");
-    let app = App::launch(&home).await;
-    create_identity(&app, "").await;
-    save_kit(&app).await;
+    let (dir, home, app) = app_with_identity().await;
     app.visible("#data-empty").await;
 
     let file = dir.path().join("night.csv");

@@ -45,7 +45,7 @@ pub enum Command {
     #[command(subcommand)]
     Data(DataCommand),
     /// Own this home and serve other commands through its control socket until stopped
-    Serve,
+    Serve(ServeArgs),
     /// Follow what happens on this home as it happens (adds, exports, the log, locking)
     /// until interrupted; needs `datacoop serve` or the desktop app running
     Events(JsonFlag),
@@ -61,6 +61,21 @@ pub enum Command {
     /// Governance: stewards propose changes; k approvals make them effective
     #[command(subcommand)]
     Proposal(ProposalCommand),
+}
+
+/// How `serve` reaches the network, for this run (the app's Settings → Network saves
+/// the same choices for every run).
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Keep a connection to this self-hosted iroh-relay and be reached through it (for
+    /// peers behind NATs); also env DATACOOP_RELAY [default: the saved choice, else none]
+    #[arg(long, value_name = "URL")]
+    pub relay: Option<String>,
+
+    /// Announce this node and find the cooperative's peers on the local network (mDNS);
+    /// also env DATACOOP_LOCAL_DISCOVERY=1 [default: the saved choice, else off]
+    #[arg(long)]
+    pub local_discovery: bool,
 }
 
 #[derive(Debug, Subcommand)]

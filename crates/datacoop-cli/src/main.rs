@@ -162,7 +162,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             session.close().await;
             result
         }
-        Command::Serve => serve(&home, passphrase_file, cli.listen.as_deref()).await,
+        Command::Serve(args) => serve(&home, passphrase_file, cli.listen.as_deref(), args).await,
         Command::Events(flag) => {
             // Only a long-running owner has events; never unlock the home just to say so.
             let session = Session::open(
@@ -219,6 +219,7 @@ async fn serve(
     home: &Home,
     passphrase_file: Option<std::path::PathBuf>,
     listen: Option<&str>,
+    args: cli::ServeArgs,
 ) -> Result<(), CliError> {
     if !home.is_initialised() {
         return Err(
@@ -234,7 +235,11 @@ async fn serve(
         // A one-shot command finishing its work is waited for; another owner is not.
         patience: Duration::from_secs(120),
         on_activate: None,
-        net: Some(NetSettings::configured(listen)?),
+        net: Some(NetSettings::configured(
+            listen,
+            args.relay.as_deref(),
+            args.local_discovery,
+        )?),
     };
     let passphrase = move || secrets::passphrase(passphrase_file.as_deref());
     let owner = match Owner::launch_unlocked(home, options, passphrase).await? {
@@ -471,7 +476,7 @@ async fn run_in_session(
         }
         Command::Init { .. }
         | Command::Passphrase(_)
-        | Command::Serve
+        | Command::Serve(_)
         | Command::Events(_)
         | Command::Recovery(RecoveryCommand::Restore { .. }) => {
             Err(NodeError::Protocol("handled before opening the home".into()).into())

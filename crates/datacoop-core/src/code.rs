@@ -144,6 +144,7 @@ codes! {
     InputTicketDamaged = "input.ticket_damaged", 2;
     InputTicketTooNew = "input.ticket_too_new", 2;
     InputBadListenAddr = "input.bad_listen_addr", 2;
+    InputBadSetting = "input.bad_setting", 2;
     InputNotServing = "input.not_serving", 2;
     InputJoinAwaitingReview = "input.join_awaiting_review", 2;
     NetBind = "net.bind", 1;

@@ -65,7 +65,7 @@ pub use consent::{ConsentRecord, ConsentStatus, rfc3339};
 pub use encoding::{Hash, OP_SIGNING_DOMAIN, VERSION, sha256};
 pub use error::LedgerError;
 pub use evidence::{Evidence, EvidenceTracker};
-pub use log::{Ingested, Log, SequenceOutcome};
+pub use log::{Ingested, Log, SequenceOutcome, Submitted};
 pub use note::{
     MAX_SIGNATURES, Note, NoteSignature, SIG_TYPE_COSIGNATURE, SIG_TYPE_ED25519, key_id,
 };

@@ -20,8 +20,10 @@ use crate::verify::verify_signatures;
 use crate::witness::{Cosignature, log_time};
 
 mod ingest;
+mod submissions;
 
 pub use ingest::Ingested;
+pub use submissions::Submitted;
 
 /// What [`Log::sequence`] did with a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]

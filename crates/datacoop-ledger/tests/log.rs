@@ -1306,3 +1306,55 @@ fn endpoints_speak_for_current_participants_only() {
     assert_eq!(state(&coop).participant_of_endpoint(&[5; 32]), None);
     verify_log(coop.log.store(), &VerifyOptions::default()).unwrap();
 }
+
+#[test]
+fn submissions_queued_together_share_one_checkpoint_and_fail_alone() {
+    let mut coop = Coop::new(MemStore::new());
+    let coop_id = coop.log.state().coop();
+    let announce = |k: &ed25519_consensus::SigningKey, seq, prev, n: u8| {
+        Operation::new(
+            k,
+            coop_id,
+            seq,
+            prev,
+            T0,
+            Body::DatasetAnnounce {
+                dataset: [n; 32],
+                category: "sleep".parse::<Category>().unwrap(),
+            },
+        )
+    };
+    let member = coop.member.clone();
+    let (seq, prev) = coop.log.next_for(&pk(&member));
+    let first = announce(&member, seq, prev, 1);
+    let second = announce(&member, seq + 1, Some(first.id()), 2);
+    let steward = coop.stewards[1].clone();
+    let (s_seq, s_prev) = coop.log.next_for(&pk(&steward));
+    let from_steward = announce(&steward, s_seq, s_prev, 3);
+    let stranger = key(99);
+    let from_stranger = announce(&stranger, 0, None, 4);
+    let size = coop.log.len();
+    let checkpoints = coop.log.checkpoints().len();
+    let done = coop
+        .log
+        .sequence_submissions(
+            vec![vec![first, second], vec![from_stranger], vec![from_steward]],
+            &coop.operator.clone(),
+            T0,
+        )
+        .unwrap();
+    assert_eq!(done.landed[0].as_ref().unwrap(), &size);
+    let refused = done.landed[1].as_ref().unwrap_err();
+    assert!(
+        refused.code().as_str().starts_with("ledger."),
+        "a stranger's operation is refused: {refused}"
+    );
+    assert_eq!(done.landed[2].as_ref().unwrap(), &(size + 2));
+    assert_eq!(done.checkpoint.unwrap().checkpoint.size, size + 3);
+    assert_eq!(
+        coop.log.checkpoints().len(),
+        checkpoints + 1,
+        "one checkpoint for the whole batch"
+    );
+    verify_log(coop.log.store(), &VerifyOptions::default()).unwrap();
+}

@@ -137,6 +137,7 @@ fn bench(c: &mut Criterion) {
                     invite,
                     secret,
                     inviter: inviter.clone(),
+                    relay: None,
                 }
                 .to_string();
                 let start = Instant::now();

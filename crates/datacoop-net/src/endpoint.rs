@@ -1,5 +1,7 @@
 //! A member's iroh endpoint: keyed by the identity, offline by default (no relay, no
-//! portmapper, no public address lookup), loopback-only in tests.
+//! portmapper, no public address lookup), loopback-only in tests. Two opt-in settings
+//! reach further: a self-hosted relay the cooperative names (for peers behind NATs) and
+//! local-network discovery (mDNS).
 
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -8,6 +10,9 @@ use iroh::endpoint::{NetReportConfig, PortmapperConfig, presets};
 use iroh::{Endpoint, RelayMode, SecretKey};
 
 use crate::NetError;
+
+/// The mDNS service datacoop nodes advertise under (apart from other iroh programs).
+const MDNS_SERVICE: &str = "datacoop";
 
 /// Where a node listens (and what it tells peers to dial).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +47,12 @@ pub struct NetConfig {
     /// Where peers known by id only can be dialled (gossip dials by endpoint id): the
     /// node fills it from its address book. None: no lookup at all.
     pub lookup: Option<iroh::address_lookup::MemoryLookup>,
+    /// A self-hosted relay to keep a connection to and be reached through (None: no
+    /// relay at all, the default).
+    pub relay: Option<iroh::RelayUrl>,
+    /// Advertise this endpoint and find peers on the local network by mDNS (off by
+    /// default; never in tests).
+    pub local_discovery: bool,
 }
 
 impl NetConfig {
@@ -51,6 +62,8 @@ impl NetConfig {
             listen: Listen::Loopback,
             alpns,
             lookup: None,
+            relay: None,
+            local_discovery: false,
         }
     }
 }
@@ -68,9 +81,9 @@ pub fn endpoint_id(identity: &Identity) -> [u8; 32] {
 }
 
 /// Binds `identity`'s endpoint. Only IP transports are used, on the one address
-/// `config.listen` names: no relay, no portmapper (it probes the LAN gateway), no address
-/// lookup beyond what is added later (peers are dialled at the addresses their tickets
-/// and the log give).
+/// `config.listen` names, and the relay `config.relay` names if any; no portmapper (it
+/// probes the LAN gateway), no address lookup but the node's own and, when asked for,
+/// mDNS (peers are dialled at the addresses their tickets and calls give).
 pub async fn bind(identity: &Identity, config: &NetConfig) -> Result<Endpoint, NetError> {
     bind_inner(identity, config, None::<crate::MembersOnly<NoOne>>).await
 }
@@ -121,11 +134,23 @@ async fn bind_inner<P: crate::members::Participants>(
     if let Some(lookup) = &config.lookup {
         builder = builder.address_lookup(lookup.clone());
     }
+    if config.local_discovery {
+        builder = builder.address_lookup(
+            iroh_mdns_address_lookup::MdnsAddressLookup::builder().service_name(MDNS_SERVICE),
+        );
+    }
+    let relay_mode = match &config.relay {
+        Some(url) => RelayMode::Custom(url.clone().into()),
+        None => RelayMode::Disabled,
+    };
+    // The relay's latency probe picks it as the home relay; without a relay, no probes.
+    let mut net_report = NetReportConfig::minimal();
+    net_report.https_probes = config.relay.is_some();
     let endpoint = builder
         .clear_ip_transports()
-        .relay_mode(RelayMode::Disabled)
+        .relay_mode(relay_mode)
         .portmapper_config(PortmapperConfig::Disabled)
-        .net_report_config(NetReportConfig::minimal())
+        .net_report_config(net_report)
         .secret_key(endpoint_key(identity))
         .alpns(config.alpns.clone())
         .bind_addr(addr)

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use datacoop_ledger::{Body, LedgerError, Log, LogStore, OpId, Operation, SignedCheckpoint};
 use ed25519_consensus::SigningKey;
+use iroh::Endpoint;
 use iroh::endpoint::Connection;
 use iroh::protocol::{AcceptError, ProtocolHandler};
-use iroh::{Endpoint, EndpointAddr};
 use serde::{Deserialize, Serialize};
 
 use crate::shared::SharedLog;
@@ -382,13 +382,7 @@ pub async fn join(
     };
     // A newcomer's first operation: sequence 0, nothing before it.
     let op = Operation::new(identity, ticket.coop, 0, None, crate::unix_now(), body);
-    let inviter =
-        iroh::PublicKey::from_bytes(&ticket.inviter.endpoint).map_err(|_| NetError::BadInviter)?;
-    let addr = ticket
-        .inviter
-        .addrs
-        .iter()
-        .fold(EndpointAddr::new(inviter), |a, s| a.with_ip_addr(*s));
+    let addr = ticket.inviter_addr()?;
     let connection = crate::dial(endpoint, addr, JOIN_ALPN).await?;
     let lost = |e: String| NetError::PeerLost { reason: e };
     let (mut send, mut recv) = connection

@@ -19,6 +19,7 @@
 //!     invite: [2; 32],
 //!     secret: [3; 32],
 //!     inviter: Peer { endpoint: inviter, addrs: vec!["127.0.0.1:4433".parse().unwrap()] },
+//!     relay: None,
 //! };
 //! let text = ticket.to_string();
 //! assert!(text.starts_with("dcinvite"));
@@ -31,7 +32,9 @@
 //! - [`MembersOnly`] ([`bind_guarded`]) refuses incoming connections from endpoints no
 //!   current participant announced on the log, on every protocol but the join path.
 //!
-//!   Members [`submit`] operations to the operator ([`Operated`] sequences them).
+//!   Members [`submit`] operations to the operator ([`Operated`] sequences them); what
+//!   arrives while the log is busy is sequenced together under one checkpoint
+//!   ([`Submissions`]).
 //!
 //! - The operator gathers cosignatures: [`request_cosignature`] asks a witness node
 //!   ([`Witnessing`]) to cosign with a consistency proof from its last checkpoint.
@@ -45,8 +48,7 @@
 //! - A node's log is borrowed, never owned: [`SharedLog`] is how the network layer reads
 //!   and writes it (a `Mutex<Log<S>>` is one; datacoop's node lends its own).
 //!
-//! Not here yet (see the cooperative-over-iroh issue): proofs over the protocol, batching
-//! submissions, mDNS and self-hosted relays.
+//! Not here yet: proofs over the protocol.
 
 pub mod announce;
 mod endpoint;
@@ -55,6 +57,7 @@ pub mod join;
 pub mod log_sync;
 pub mod members;
 mod shared;
+pub mod submissions;
 mod ticket;
 pub mod witnessing;
 
@@ -67,6 +70,7 @@ pub use join::{
 pub use log_sync::{LOG_ALPN, LogProtocol, LogSource, Operated, catch_up, fetch_genesis, submit};
 pub use members::MembersOnly;
 pub use shared::SharedLog;
+pub use submissions::Submissions;
 pub use ticket::{InviteTicket, Peer};
 pub use witnessing::{Witnessing, cosign_as, request_cosignature};
 
@@ -78,16 +82,22 @@ pub(crate) fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// How long a peer has to answer a call: a node that is off or unreachable is reported
+/// after this rather than after QUIC's much longer idle timeout.
+pub const DIAL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Connects to `peer` on `alpn`, saying in our words when it cannot be reached.
 pub(crate) async fn dial(
     endpoint: &iroh::Endpoint,
     peer: impl Into<iroh::EndpointAddr>,
     alpn: &[u8],
 ) -> Result<iroh::endpoint::Connection, NetError> {
-    endpoint
-        .connect(peer, alpn)
-        .await
-        .map_err(|e| NetError::PeerUnreachable {
+    match tokio::time::timeout(DIAL_TIMEOUT, endpoint.connect(peer, alpn)).await {
+        Ok(connected) => connected.map_err(|e| NetError::PeerUnreachable {
             reason: e.to_string(),
-        })
+        }),
+        Err(_) => Err(NetError::PeerUnreachable {
+            reason: format!("no answer within {} s", DIAL_TIMEOUT.as_secs()),
+        }),
+    }
 }

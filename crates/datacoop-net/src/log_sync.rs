@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use datacoop_ledger::{LedgerError, Log, LogStore, Operation, SignedCheckpoint};
 
 use crate::shared::{SharedLog, on_log};
+use crate::submissions::Submissions;
 use iroh::endpoint::Connection;
 use iroh::protocol::{AcceptError, ProtocolHandler};
 use iroh::{Endpoint, EndpointAddr};
@@ -21,8 +22,11 @@ use crate::NetError;
 /// The log protocol's ALPN.
 pub const LOG_ALPN: &[u8] = b"datacoop/log/1";
 
-/// Requests are small; a batch may be large (operations are a few hundred bytes).
-const MAX_REQUEST: usize = 4 * 1024;
+/// Requests are small but for submissions (operations are a few hundred bytes); a batch
+/// of the log may be large.
+const MAX_REQUEST: usize = 1024 * 1024;
+/// The most operations one submission may carry.
+pub const MAX_SUBMISSION: usize = 1000;
 const MAX_RESPONSE: usize = 64 * 1024 * 1024;
 
 /// How many operations a replica asks for at a time (the server ends each batch at a
@@ -41,8 +45,9 @@ pub enum Request {
         /// About how many.
         limit: u64,
     },
-    /// An operation for the operator to sequence (transport encoding).
-    Submit(Vec<u8>),
+    /// Operations for the operator to sequence, in order (each author's in their own
+    /// order; transport encoding; at most [`MAX_SUBMISSION`]).
+    Submit(Vec<Vec<u8>>),
     /// The operator asks a witness to cosign `checkpoint`, proving it consistent with
     /// the checkpoint of size `from` (the witness's last) by `proof`.
     Cosign {
@@ -67,7 +72,8 @@ pub enum Response {
         /// The checkpoint at `from + ops.len()`.
         checkpoint: String,
     },
-    /// The operator sequenced a submitted operation: its index and the checkpoint over it.
+    /// The operator sequenced a submission: its first operation's index and the
+    /// checkpoint over it.
     Sequenced {
         /// Its position in the log.
         index: u64,
@@ -105,9 +111,10 @@ pub trait LogSource: Send + Sync + 'static {
             reason: "this node is not a witness of the log".into(),
         })
     }
-    /// Sequences a submitted operation, if this node is the log's operator.
-    fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
-        let _ = op;
+    /// Sequences submitted operations (in order), if this node is the log's operator:
+    /// answers the index of the first and the checkpoint over them.
+    fn submit(&self, ops: Vec<Operation>) -> Result<(u64, SignedCheckpoint), LedgerError> {
+        let _ = ops;
         Err(LedgerError::Unauthorized {
             reason: "this node is not the log's operator".into(),
         })
@@ -163,10 +170,12 @@ fn batch_of<S: LogStore>(
 
 /// The operator's log: served like any other, and it sequences what members submit,
 /// each author's operations in their own order (a gap or a replay is refused, and kept
-/// as evidence when it proves misbehaviour).
+/// as evidence when it proves misbehaviour); submissions that arrive together share one
+/// batch and one checkpoint (see [`Submissions`]).
 pub struct Operated<L> {
     log: Arc<L>,
     operator: ed25519_consensus::SigningKey,
+    queue: Arc<Submissions>,
 }
 
 impl<L> std::fmt::Debug for Operated<L> {
@@ -178,7 +187,11 @@ impl<L> std::fmt::Debug for Operated<L> {
 impl<L: SharedLog> Operated<L> {
     /// Sequences into `log` with the operator key `operator`.
     pub fn new(log: Arc<L>, operator: ed25519_consensus::SigningKey) -> Self {
-        Operated { log, operator }
+        Operated {
+            log,
+            operator,
+            queue: Arc::default(),
+        }
     }
 }
 
@@ -195,30 +208,24 @@ impl<L: SharedLog> LogSource for Operated<L> {
         self.log.batch(from, limit)
     }
 
-    fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
-        let operator = self.operator.clone();
-        self.log
-            .with_log(move |log| sequence_one(log, op, &operator))
-    }
-}
-
-/// Sequences one submitted operation with its own checkpoint.
-pub(crate) fn sequence_one<S: LogStore>(
-    log: &mut Log<S>,
-    op: Operation,
-    operator: &ed25519_consensus::SigningKey,
-) -> Result<(u64, SignedCheckpoint), LedgerError> {
-    let mut done = log.sequence(vec![op], operator, crate::unix_now())?;
-    if let Some((_, e)) = done.rejected.pop() {
-        return Err(e);
-    }
-    // An operator that is also a witness cosigns what it sequenced.
-    log.cosign_own(operator, crate::unix_now())?;
-    match (done.appended.first(), done.checkpoint) {
-        (Some((index, _)), Some(checkpoint)) => Ok((*index, checkpoint)),
-        _ => Err(LedgerError::Unauthorized {
-            reason: "the operation replaced the operator; the new one signs it".into(),
-        }),
+    fn submit(&self, ops: Vec<Operation>) -> Result<(u64, SignedCheckpoint), LedgerError> {
+        let queued = self.queue.queue(ops)?;
+        let (operator, queue) = (self.operator.clone(), Arc::clone(&self.queue));
+        let asked = self.log.with_log(move |log| {
+            queue.sequence_queued(|submissions| {
+                let now = crate::unix_now();
+                let done = log.sequence_submissions(submissions, &operator, now)?;
+                // An operator that is also a witness cosigns what it sequenced.
+                if done.checkpoint.is_some() {
+                    log.cosign_own(&operator, now)?;
+                }
+                Ok((done.landed, done.checkpoint))
+            })
+        });
+        if let Err(e) = asked {
+            self.queue.fail_queued(&e);
+        }
+        queued.wait()
     }
 }
 
@@ -265,8 +272,19 @@ impl<L: LogSource> LogProtocol<L> {
                 },
                 None => Response::Head(None),
             }),
-            Request::Submit(bytes) => Operation::decode(&bytes)
-                .and_then(|op| self.log.submit(op))
+            Request::Submit(ops) if ops.is_empty() || ops.len() > MAX_SUBMISSION => {
+                Err(LedgerError::Unauthorized {
+                    reason: format!(
+                        "a submission carries 1 to {MAX_SUBMISSION} operations, not {}",
+                        ops.len()
+                    ),
+                })
+            }
+            Request::Submit(ops) => ops
+                .iter()
+                .map(|bytes| Operation::decode(bytes))
+                .collect::<Result<Vec<_>, _>>()
+                .and_then(|ops| self.log.submit(ops))
                 .map(|(index, cp)| Response::Sequenced {
                     index,
                     checkpoint: cp.render(),
@@ -338,18 +356,20 @@ pub(crate) async fn ask(connection: &Connection, request: &Request) -> Result<Re
     })
 }
 
-/// Sends `op` to the operator at `operator` to be sequenced; answers its index and the
-/// checkpoint over it (checked to be signed by `operator_key`, the log's operator).
-/// An operation the operator refuses comes back as [`NetError::PeerRefused`] with the
-/// ledger's reason.
+/// Sends `ops` (in order, each author's in their own; at most [`MAX_SUBMISSION`]) to the
+/// operator at `operator` to be sequenced in one request; answers the first one's index
+/// and the checkpoint over them (checked to be signed by `operator_key`, the log's
+/// operator). An operation the operator refuses comes back as [`NetError::PeerRefused`]
+/// with the ledger's reason (the ones before it stay on the log).
 pub async fn submit(
     endpoint: &Endpoint,
     operator: impl Into<EndpointAddr>,
-    op: &Operation,
+    ops: &[Operation],
     operator_key: &[u8; 32],
 ) -> Result<(u64, SignedCheckpoint), NetError> {
     let connection = crate::dial(endpoint, operator, LOG_ALPN).await?;
-    let answer = ask(&connection, &Request::Submit(op.encode())).await;
+    let request = Request::Submit(ops.iter().map(Operation::encode).collect());
+    let answer = ask(&connection, &request).await;
     connection.close(0u32.into(), b"submitted");
     match answer? {
         Response::Sequenced { index, checkpoint } => {

@@ -1,5 +1,7 @@
 //! Who may connect: a node serves only the endpoints its cooperative's current
-//! participants announced (on the log), on every protocol but the join path.
+//! participants announced (on the log), on every protocol but the join path. The same
+//! hook tells the node where each admitted peer is calling from, so a peer whose
+//! address changed (a new port, a new network) is found again once it calls.
 
 use std::sync::{Arc, Mutex};
 
@@ -30,7 +32,11 @@ impl<S: LogStore + Send + 'static> Participants for Mutex<Log<S>> {
 pub struct MembersOnly<P> {
     participants: Arc<P>,
     open: Vec<Vec<u8>>,
+    seen: Option<SeenAt>,
 }
+
+/// Told the endpoint and IP address of each participant whose connection was admitted.
+pub type SeenAt = Arc<dyn Fn([u8; 32], std::net::SocketAddr) + Send + Sync>;
 
 impl<P> std::fmt::Debug for MembersOnly<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -45,6 +51,7 @@ impl<P> Clone for MembersOnly<P> {
         MembersOnly {
             participants: Arc::clone(&self.participants),
             open: self.open.clone(),
+            seen: self.seen.clone(),
         }
     }
 }
@@ -52,7 +59,17 @@ impl<P> Clone for MembersOnly<P> {
 impl<P: Participants> MembersOnly<P> {
     /// Admits `participants`' endpoints, and anyone on the `open` protocols.
     pub fn new(participants: Arc<P>, open: Vec<Vec<u8>>) -> Self {
-        MembersOnly { participants, open }
+        MembersOnly {
+            participants,
+            open,
+            seen: None,
+        }
+    }
+
+    /// Also tells `seen` where each admitted participant called from.
+    pub fn telling(mut self, seen: SeenAt) -> Self {
+        self.seen = Some(seen);
+        self
     }
 
     /// Whether an incoming connection from `endpoint` on `alpn` is served.
@@ -63,9 +80,22 @@ impl<P: Participants> MembersOnly<P> {
 
 impl<P: Participants> EndpointHooks for MembersOnly<P> {
     async fn after_handshake(&self, connection: &Connection) -> AfterHandshakeOutcome {
-        if connection.side() == Side::Client
-            || self.serves(connection.remote_id().as_bytes(), connection.alpn())
-        {
+        if connection.side() == Side::Client {
+            return AfterHandshakeOutcome::accept();
+        }
+        let endpoint = *connection.remote_id().as_bytes();
+        if self.participants.admits(&endpoint) {
+            if let Some(seen) = &self.seen {
+                let paths = connection.paths();
+                for path in paths.iter() {
+                    if let iroh::TransportAddr::Ip(addr) = path.remote_addr() {
+                        seen(endpoint, *addr);
+                    }
+                }
+            }
+            return AfterHandshakeOutcome::accept();
+        }
+        if self.serves(&endpoint, connection.alpn()) {
             return AfterHandshakeOutcome::accept();
         }
         tracing::info!(

@@ -1,9 +1,10 @@
 //! Invitation tickets: what a steward hands a new member (or trainer) to join with.
 //!
 //! The text is an [`iroh_tickets::Ticket`]: the kind `dcinvite`, then lowercase base32 of
-//! `version (1) || postcard(fields) || checksum`, the checksum being the first 4 bytes of
+//! `version || postcard(fields) || checksum`, the checksum being the first 4 bytes of
 //! the BLAKE3 hash of what precedes it. The checksum tells a mistyped or cut ticket
 //! (damaged) from one that decodes but was never issued (refused by the inviter).
+//! Version 2 adds the cooperative's relay, if it has one; version 1 tickets still read.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -15,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::NetError;
 
 /// The format this version writes.
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 const CHECKSUM_LEN: usize = 4;
 const DAMAGED: &str = "damaged";
 const TOO_NEW: &str = "too new";
@@ -41,6 +42,37 @@ pub struct InviteTicket {
     pub secret: [u8; 32],
     /// The inviting steward's node, which the join is sent to.
     pub inviter: Peer,
+    /// The self-hosted relay the inviter is reached through, if the cooperative uses one
+    /// (an `iroh-relay` URL). A hint: a node uses a relay only once its owner sets it.
+    pub relay: Option<String>,
+}
+
+impl InviteTicket {
+    /// Where the inviter can be dialled: its addresses, and the relay the ticket names
+    /// (used only by an endpoint that has a relay configured; one with relays off
+    /// dials the addresses alone).
+    pub fn inviter_addr(&self) -> Result<iroh::EndpointAddr, NetError> {
+        let id = iroh::PublicKey::from_bytes(&self.inviter.endpoint)
+            .map_err(|_| NetError::BadInviter)?;
+        let mut addr = self
+            .inviter
+            .addrs
+            .iter()
+            .fold(iroh::EndpointAddr::new(id), |a, s| a.with_ip_addr(*s));
+        if let Some(relay) = self.relay.as_deref().and_then(|r| r.parse().ok()) {
+            addr = addr.with_relay_url(relay);
+        }
+        Ok(addr)
+    }
+}
+
+/// Version 1: no relay.
+#[derive(Deserialize)]
+struct InviteTicketV1 {
+    coop: [u8; 32],
+    invite: [u8; 32],
+    secret: [u8; 32],
+    inviter: Peer,
 }
 
 fn checksum(bytes: &[u8]) -> [u8; CHECKSUM_LEN] {
@@ -70,11 +102,26 @@ impl Ticket for InviteTicket {
         if checksum(body) != sum {
             return Err(ParseError::verification_failed(DAMAGED));
         }
-        if body[0] != VERSION {
-            return Err(ParseError::verification_failed(TOO_NEW));
+        let damaged = |_| ParseError::verification_failed(DAMAGED);
+        let ticket: InviteTicket = match body[0] {
+            1 => {
+                let v1: InviteTicketV1 = postcard::from_bytes(&body[1..]).map_err(damaged)?;
+                InviteTicket {
+                    coop: v1.coop,
+                    invite: v1.invite,
+                    secret: v1.secret,
+                    inviter: v1.inviter,
+                    relay: None,
+                }
+            }
+            VERSION => postcard::from_bytes(&body[1..]).map_err(damaged)?,
+            _ => return Err(ParseError::verification_failed(TOO_NEW)),
+        };
+        if let Some(relay) = &ticket.relay
+            && relay.parse::<iroh::RelayUrl>().is_err()
+        {
+            return Err(ParseError::verification_failed(DAMAGED));
         }
-        let ticket: InviteTicket = postcard::from_bytes(&body[1..])
-            .map_err(|_| ParseError::verification_failed(DAMAGED))?;
         if iroh::PublicKey::from_bytes(&ticket.inviter.endpoint).is_err() {
             return Err(ParseError::verification_failed(BAD_INVITER));
         }
@@ -124,7 +171,25 @@ mod tests {
                     "[::1]:4433".parse().unwrap(),
                 ],
             },
+            relay: Some("https://relay.coop.example/".into()),
         }
+    }
+
+    #[test]
+    fn a_first_version_ticket_still_reads_without_a_relay() {
+        // Written by the first version (kept byte for byte).
+        let v1 = ticket();
+        let mut bytes = vec![1];
+        bytes.extend(
+            postcard::to_stdvec(&(v1.coop, v1.invite, v1.secret, v1.inviter.clone())).unwrap(),
+        );
+        let sum = checksum(&bytes);
+        bytes.extend_from_slice(&sum);
+        let text = format!("{}{}", InviteTicket::KIND, data_encoding_lower(&bytes));
+        let read: InviteTicket = text.parse().unwrap();
+        assert_eq!(read.relay, None);
+        assert_eq!(read.inviter, v1.inviter);
+        assert_eq!(read.secret, v1.secret);
     }
 
     #[test]

@@ -50,8 +50,8 @@ impl<L: LogSource> LogSource for Witnessing<L> {
         self.inner.batch(from, limit)
     }
 
-    fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
-        self.inner.submit(op)
+    fn submit(&self, ops: Vec<Operation>) -> Result<(u64, SignedCheckpoint), LedgerError> {
+        self.inner.submit(ops)
     }
 
     fn cosign(

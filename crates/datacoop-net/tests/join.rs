@@ -83,6 +83,7 @@ async fn a_ticket_lets_a_newcomer_in_once_and_bad_tickets_say_why() {
             invite: invite.id().0,
             secret,
             inviter: inviter.clone(),
+            relay: None,
         }
         .to_string()
         .parse::<InviteTicket>()

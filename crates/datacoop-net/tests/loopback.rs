@@ -128,3 +128,67 @@ fn listen_addresses_are_checked() {
     let err = "my-laptop".parse::<Listen>().unwrap_err();
     assert!(err.to_string().contains("IP:PORT"), "{err}");
 }
+
+/// A cooperative's self-hosted relay (here an `iroh-relay` on loopback, plain http): a
+/// peer known by its id and the relay alone, with no address to dial, is reached
+/// through it, and nothing is bound outside loopback.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_known_only_by_the_cooperatives_relay_is_reached_through_it() {
+    use iroh_relay::server::{RelayConfig, Server, ServerConfig};
+    let mut relay_config = ServerConfig::default();
+    relay_config.relay = Some(RelayConfig::new(SocketAddr::from(([127, 0, 0, 1], 0))));
+    let relay_server = Server::spawn(relay_config).await.unwrap();
+    let url: iroh::RelayUrl = format!("http://{}", relay_server.http_addr().unwrap())
+        .parse()
+        .unwrap();
+    let config = NetConfig {
+        relay: Some(url.clone()),
+        ..NetConfig::loopback(vec![ALPN.to_vec()])
+    };
+    let ada = Identity::from_seeds("Ada", [1; 32], [2; 32]);
+    let bo = Identity::from_seeds("Bo", [3; 32], [4; 32]);
+    let a = bind(&ada, &config).await.unwrap();
+    let b = bind(&bo, &config).await.unwrap();
+    let within = std::time::Duration::from_secs(30);
+    tokio::time::timeout(within, a.online())
+        .await
+        .expect("Ada's node reaches the relay");
+
+    let accept = tokio::spawn({
+        let a = a.clone();
+        async move {
+            let connection = a.accept().await.expect("incoming").await.expect("accepted");
+            let id = connection.remote_id();
+            connection.closed().await;
+            id
+        }
+    });
+    let through_relay = iroh::EndpointAddr::new(a.id()).with_relay_url(url);
+    assert_eq!(through_relay.ip_addrs().count(), 0);
+    let connection = tokio::time::timeout(within, b.connect(through_relay, ALPN))
+        .await
+        .expect("connected in time")
+        .unwrap();
+    assert_eq!(connection.remote_id(), a.id());
+    connection.close(0u32.into(), b"done");
+    assert_eq!(accept.await.unwrap(), b.id());
+
+    let outside: Vec<_> = my_bound_addresses()
+        .into_iter()
+        .filter(|(table, addr)| !is_loopback_hex(table, addr))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "sockets bound outside loopback: {outside:?}"
+    );
+    b.close().await;
+    a.close().await;
+    relay_server.shutdown().await.unwrap();
+}
+
+#[test]
+fn local_discovery_and_the_relay_are_off_unless_asked_for() {
+    let config = NetConfig::loopback(Vec::new());
+    assert!(config.relay.is_none());
+    assert!(!config.local_discovery);
+}

@@ -280,16 +280,27 @@ async fn a_submission_is_sequenced_by_the_operator_and_reaches_replicas() {
         .lock()
         .unwrap()
         .make_operation(&operator.steward, invite(1), T0 + 50);
-    let (index, checkpoint) = submit(&member, addr(&server), &op, &operator_key)
-        .await
-        .unwrap();
+    let (index, checkpoint) = submit(
+        &member,
+        addr(&server),
+        std::slice::from_ref(&op),
+        &operator_key,
+    )
+    .await
+    .unwrap();
     assert_eq!(index, 11);
     assert_eq!(checkpoint.checkpoint.size, 12);
     assert_eq!(operator.log.lock().unwrap().operation(11).unwrap(), op);
 
     // The same operation again, or one whose body was changed, is refused with the
     // ledger's reason, and the log does not move.
-    let again = submit(&member, addr(&server), &op, &operator_key).await;
+    let again = submit(
+        &member,
+        addr(&server),
+        std::slice::from_ref(&op),
+        &operator_key,
+    )
+    .await;
     assert!(
         matches!(again, Err(NetError::PeerRefused { .. })),
         "{again:?}"
@@ -301,7 +312,7 @@ async fn a_submission_is_sequenced_by_the_operator_and_reaches_replicas() {
             .unwrap()
             .make_operation(&operator.steward, invite(2), T0 + 51);
     changed.body = Some(invite(3));
-    let refused = submit(&member, addr(&server), &changed, &operator_key)
+    let refused = submit(&member, addr(&server), &[changed], &operator_key)
         .await
         .unwrap_err();
     assert!(refused.to_string().contains("body"), "{refused}");
@@ -313,6 +324,37 @@ async fn a_submission_is_sequenced_by_the_operator_and_reaches_replicas() {
         .unwrap();
     assert_eq!(caught.appended, 1);
     assert_eq!(replica.lock().unwrap().operation(11).unwrap(), op);
+
+    // Several operations of one author travel in one request and land under one
+    // checkpoint.
+    let checkpoints = operator.log.lock().unwrap().checkpoints().len();
+    let mut three = Vec::new();
+    {
+        let log = replica.lock().unwrap();
+        let coop = log.state().coop();
+        let (mut seq, mut prev) = log.next_for(&operator.steward.verification_key().to_bytes());
+        for secret in 10..13 {
+            let op = Operation::new(&operator.steward, coop, seq, prev, T0 + 60, invite(secret));
+            seq += 1;
+            prev = Some(op.id());
+            three.push(op);
+        }
+    }
+    let (index, checkpoint) = submit(&member, addr(&server), &three, &operator_key)
+        .await
+        .unwrap();
+    assert_eq!(index, 12);
+    assert_eq!(checkpoint.checkpoint.size, 15);
+    assert_eq!(
+        operator.log.lock().unwrap().checkpoints().len(),
+        checkpoints + 1,
+        "one checkpoint for the submission"
+    );
+    let empty = submit(&member, addr(&server), &[], &operator_key).await;
+    assert!(
+        matches!(&empty, Err(NetError::PeerRefused { reason }) if reason.contains("1 to")),
+        "{empty:?}"
+    );
 
     member.close().await;
     server.shutdown().await.unwrap();

@@ -16,7 +16,7 @@ use crate::views::{
     AddReport, CoopInfo, DataListing, ExportReport, Invitation, Joining, LogEntry, NewRecoveryKit,
     Profile, Proof, Recipient, Recorded, VerifySummary,
 };
-use crate::{ConsentView, JobKind, Node, NodeError};
+use crate::{ConsentView, JobKind, NetworkInfo, Node, NodeError};
 
 /// One use case: its arguments are the struct, its answer is [`Op::Output`].
 pub trait Op: Serialize + DeserializeOwned + Into<Request> + Send + 'static {
@@ -182,6 +182,25 @@ ops! {
     ConsentSet => "consent_set", Recorded, consent_set;
     ConsentShow => "consent_show", Vec<ConsentView>, consent_show;
     ConsentWithdraw => "consent_withdraw", Recorded, consent_withdraw;
+    NetworkShow => "network_show", NetworkInfo, network_show;
+    NetworkSave => "network_save", NetworkInfo, network_save;
+}
+
+/// This node's network settings: those in use, and those saved for the next start.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NetworkShow {}
+
+/// Saves the network settings this home uses from its next start.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NetworkSave {
+    /// A self-hosted `iroh-relay` (`https://...`); none or blank: no relay.
+    #[serde(default)]
+    pub relay: Option<String>,
+    /// Local-network discovery (mDNS).
+    #[serde(default)]
+    pub local_discovery: bool,
 }
 
 /// The node's identity and roles.

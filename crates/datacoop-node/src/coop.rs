@@ -210,21 +210,24 @@ impl Ledger {
         Ok(ids)
     }
 
-    /// Sequences an operation a member submitted (this node is the operator), cosigning
-    /// the checkpoint if this node is a witness. Answers its index and the checkpoint.
+    /// Sequences what members submitted (this node is the operator) as one batch under
+    /// one checkpoint, cosigned if this node is a witness. Answers per submission where
+    /// it landed, and the checkpoint.
     pub fn sequence_submitted(
         &mut self,
         identity: &Identity,
-        op: Operation,
+        submissions: Vec<Vec<Operation>>,
         now: u64,
-    ) -> Result<(u64, SignedCheckpoint), NodeError> {
-        let index = self.log.len();
-        self.sequence_own(identity, vec![op], now)?;
-        let checkpoint = self
+    ) -> Result<datacoop_ledger::Submitted, NodeError> {
+        let mut done = self
             .log
-            .checkpoint_to_share()
-            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))?;
-        Ok((index, checkpoint))
+            .sequence_submissions(submissions, identity.signing_key(), now)?;
+        if done.checkpoint.is_some() {
+            self.witness(identity, now)?;
+            // Shared with the cosignatures gathered so far.
+            done.checkpoint = self.log.checkpoint_to_share();
+        }
+        Ok(done)
     }
 
     /// The operator's heartbeat: a checkpoint when the log grew or `interval` seconds

@@ -57,6 +57,26 @@ pub enum NodeError {
         /// The cooperative's id.
         coop: String,
     },
+    /// A network setting that cannot be used (a relay that is not a web address, a
+    /// damaged `network.json`).
+    #[error("a network setting cannot be used: {what}")]
+    BadSetting {
+        /// Which, and why.
+        what: String,
+    },
+    /// A ticket's inviter is unreachable at its addresses, and the cooperative uses a
+    /// relay this node has not been set to use.
+    #[error(
+        "the inviter cannot be reached at the addresses in the ticket ({reason}); the \
+         cooperative uses the relay {relay}: set it in Settings → Network (or start with \
+         `serve --relay {relay}`) and join again"
+    )]
+    RelayNotSet {
+        /// The relay the ticket names.
+        relay: String,
+        /// Why the direct addresses failed.
+        reason: String,
+    },
     /// The operator's node is not known or not reachable from here.
     #[error("the cooperative's log operator cannot be reached from this computer: {reason}")]
     OperatorUnknown {
@@ -273,7 +293,10 @@ impl NodeError {
             NodeError::Net(e) => e.code(),
             NodeError::NotServing { .. } => Code::InputNotServing,
             NodeError::AwaitingReview { .. } => Code::InputJoinAwaitingReview,
-            NodeError::OperatorUnknown { .. } => Code::NetUnreachable,
+            NodeError::BadSetting { .. } => Code::InputBadSetting,
+            NodeError::OperatorUnknown { .. } | NodeError::RelayNotSet { .. } => {
+                Code::NetUnreachable
+            }
             NodeError::NotInCoop => Code::InputNoCooperative,
             NodeError::AlreadyInCoop { .. } => Code::InputAlreadyInCooperative,
             NodeError::BadId { .. } => Code::InputBadId,

@@ -41,6 +41,7 @@ mod home;
 pub mod ledger_handle;
 mod lock;
 mod net_log;
+pub mod net_prefs;
 mod network;
 mod node;
 mod owner;
@@ -90,6 +91,7 @@ pub use events::{Event, Events, JobKind, JobOutcome, Subscription};
 pub use governance::{ProposalView, ProposedChange};
 pub use home::Home;
 pub use lock::{HomeLock, OwnerInfo, OwnerKind, Ownership};
+pub use net_prefs::{NetworkInfo, NetworkPrefs};
 pub use network::NetSettings;
 pub use node::{
     MIN_PASSPHRASE_CHARS, MIN_WORK_FACTOR, Node, absolute, check_new_passphrase, init, restore,

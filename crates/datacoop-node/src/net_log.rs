@@ -73,6 +73,8 @@ pub(crate) struct NodeServe {
     /// This node's witness state, made on the first request to cosign (from the newest
     /// checkpoint it cosigned before, so a restarted witness still refuses a fork).
     witness: Mutex<Option<Witness>>,
+    /// Submissions waiting for the ledger thread (sequenced together).
+    queue: Arc<datacoop_net::Submissions>,
 }
 
 impl std::fmt::Debug for NodeServe {
@@ -87,6 +89,7 @@ impl NodeServe {
             log,
             identity,
             witness: Mutex::new(None),
+            queue: Arc::default(),
         }
     }
 
@@ -112,18 +115,32 @@ impl LogSource for NodeServe {
         self.log.batch(from, limit)
     }
 
-    fn submit(&self, op: Operation) -> Result<(u64, SignedCheckpoint), LedgerError> {
-        let identity = Arc::clone(&self.identity);
-        self.log
+    fn submit(&self, ops: Vec<Operation>) -> Result<(u64, SignedCheckpoint), LedgerError> {
+        let queued = self.queue.queue(ops)?;
+        let (identity, queue) = (Arc::clone(&self.identity), Arc::clone(&self.queue));
+        let asked = self
+            .log
             .ledger
             .run_blocking(move |slot| {
                 let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
                 if !ledger.is_operator(&identity) {
                     return Err(NodeError::NotOperator);
                 }
-                ledger.sequence_submitted(&identity, op, crate::node::now())
+                // What queued while the ledger thread was busy is sequenced together.
+                queue
+                    .sequence_queued(|submissions| {
+                        let done = ledger
+                            .sequence_submitted(&identity, submissions, crate::node::now())
+                            .map_err(to_ledger_error)?;
+                        Ok((done.landed, done.checkpoint))
+                    })
+                    .map_err(NodeError::Ledger)
             })
-            .map_err(to_ledger_error)
+            .map_err(to_ledger_error);
+        if let Err(e) = asked {
+            self.queue.fail_queued(&e);
+        }
+        queued.wait()
     }
 
     fn cosign(

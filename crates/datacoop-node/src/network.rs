@@ -40,6 +40,13 @@ pub struct NetSettings {
     pub pull_every: Duration,
     /// How often the operator signs a checkpoint when the log is idle.
     pub heartbeat: Duration,
+    /// A self-hosted relay for this run (`--relay`, `DATACOOP_RELAY`); None: the one
+    /// saved in the home's network settings, if any.
+    pub relay: Option<iroh::RelayUrl>,
+    /// Local-network discovery for this run (`--local-discovery`,
+    /// `DATACOOP_LOCAL_DISCOVERY`); None: as saved in the home's network settings (off
+    /// until chosen).
+    pub local_discovery: Option<bool>,
 }
 
 impl Default for NetSettings {
@@ -50,19 +57,38 @@ impl Default for NetSettings {
             listen: Listen::Addr(SocketAddr::from(([0, 0, 0, 0], 0))),
             pull_every: Duration::from_secs(10),
             heartbeat: Duration::from_secs(60),
+            relay: None,
+            local_discovery: None,
         }
     }
 }
 
 impl NetSettings {
-    /// The settings a person chose: `listen` (`--listen`, `DATACOOP_LISTEN`), and the
-    /// intervals `DATACOOP_SYNC_INTERVAL` (a member's pull) and `DATACOOP_HEARTBEAT` (the
-    /// operator's idle checkpoint) as durations (`10s`, `1m`); the defaults
-    /// otherwise.
-    pub fn configured(listen: Option<&str>) -> Result<Self, NodeError> {
+    /// The settings a person chose: `listen` (`--listen`, `DATACOOP_LISTEN`), `relay`
+    /// (`--relay`, `DATACOOP_RELAY`), local discovery (`--local-discovery`, or
+    /// `DATACOOP_LOCAL_DISCOVERY=1`), and the intervals `DATACOOP_SYNC_INTERVAL` (a
+    /// member's pull) and `DATACOOP_HEARTBEAT` (the operator's idle checkpoint) as
+    /// durations (`10s`, `1m`); the defaults and the home's saved choices otherwise.
+    pub fn configured(
+        listen: Option<&str>,
+        relay: Option<&str>,
+        local_discovery: bool,
+    ) -> Result<Self, NodeError> {
         let mut settings = NetSettings::default();
         if let Some(listen) = listen {
             settings.listen = listen.parse()?;
+        }
+        let relay = relay
+            .map(str::to_owned)
+            .or_else(|| std::env::var("DATACOOP_RELAY").ok())
+            .filter(|text| !text.trim().is_empty());
+        if let Some(relay) = relay {
+            settings.relay = Some(crate::net_prefs::parse_relay(&relay)?);
+        }
+        let env_discovery = std::env::var("DATACOOP_LOCAL_DISCOVERY")
+            .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"));
+        if local_discovery || env_discovery {
+            settings.local_discovery = Some(true);
         }
         let interval = |name: &str| -> Result<Option<Duration>, NodeError> {
             match std::env::var(name) {
@@ -79,12 +105,32 @@ impl NetSettings {
         Ok(settings)
     }
 
+    /// These settings with what the home saved filled in where this run chose nothing
+    /// (a damaged `network.json` is reported in the log and leaves both off).
+    fn with_saved(mut self, home: &crate::Home) -> Self {
+        let saved = crate::NetworkPrefs::load(home).unwrap_or_else(|e| {
+            tracing::warn!("{e}; the relay and local discovery stay off");
+            crate::NetworkPrefs::default()
+        });
+        if self.relay.is_none() {
+            self.relay = saved.relay.as_deref().and_then(|text| {
+                crate::net_prefs::parse_relay(text)
+                    .inspect_err(|e| tracing::warn!("{e}; no relay is used"))
+                    .ok()
+            });
+        }
+        self.local_discovery = Some(self.local_discovery.unwrap_or(saved.local_discovery));
+        self
+    }
+
     /// Loopback only, with short intervals: for tests.
     pub fn loopback() -> Self {
         NetSettings {
             listen: Listen::Loopback,
             pull_every: Duration::from_millis(500),
             heartbeat: Duration::from_secs(2),
+            relay: None,
+            local_discovery: Some(false),
         }
     }
 }
@@ -99,7 +145,7 @@ pub(crate) enum Reach {
 /// The node's presence on the network.
 pub(crate) struct Network {
     router: Router,
-    book: AddressBook,
+    book: Arc<AddressBook>,
     log: Arc<NodeLog>,
     identity: Arc<Identity>,
     settings: NetSettings,
@@ -147,14 +193,32 @@ impl Network {
         cancel: CancellationToken,
         tracker: &TaskTracker,
     ) -> Result<Arc<Network>, NodeError> {
-        let guard = MembersOnly::new(Arc::new(Admitted(ledger.watch())), vec![JOIN_ALPN.to_vec()]);
-        let book = AddressBook::open(home.root().join("peers.json"));
+        let settings = settings.with_saved(home);
+        let book = Arc::new(AddressBook::open(
+            home.root().join("peers.json"),
+            settings.relay.clone(),
+        ));
         let lookup = iroh::address_lookup::MemoryLookup::new();
         for addr in book.all() {
             lookup.add_endpoint_info(addr);
         }
+        let seen: datacoop_net::members::SeenAt = {
+            let (book, lookup) = (Arc::clone(&book), lookup.clone());
+            Arc::new(move |endpoint, addr| match book.observe(endpoint, addr) {
+                Ok(true) => {
+                    tracing::info!(%addr, "a peer calls from a new address");
+                    if let Some(known) = book.get(&endpoint) {
+                        lookup.add_endpoint_info(known);
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!("cannot record where a peer called from: {e}"),
+            })
+        };
+        let guard = MembersOnly::new(Arc::new(Admitted(ledger.watch())), vec![JOIN_ALPN.to_vec()])
+            .telling(seen);
         let endpoint =
-            bind_remembering_port(home, &identity, settings.listen, guard, lookup.clone()).await?;
+            bind_remembering_port(home, &identity, &settings, guard, lookup.clone()).await?;
         let gossip = datacoop_net::iroh_gossip::net::Gossip::builder().spawn(endpoint.clone());
         let log = Arc::new(NodeLog {
             ledger: ledger.clone(),
@@ -234,6 +298,16 @@ impl Network {
     /// The addresses this node tells peers.
     pub(crate) fn addrs(&self) -> Vec<SocketAddr> {
         datacoop_net::advertised(self.router.endpoint())
+    }
+
+    /// The relay this node uses, if any.
+    pub(crate) fn relay(&self) -> Option<&iroh::RelayUrl> {
+        self.settings.relay.as_ref()
+    }
+
+    /// Whether this node announces itself and looks for peers on the local network.
+    pub(crate) fn local_discovery(&self) -> bool {
+        self.settings.local_discovery == Some(true)
     }
 
     /// This node as a ticket names it.
@@ -514,16 +588,16 @@ impl Network {
     /// local log holds them. Answers their ids.
     pub(crate) async fn submit_all(&self, ops: Vec<Operation>) -> Result<Vec<OpId>, NodeError> {
         let ids = ops.iter().map(Operation::id).collect();
-        self.submit_each(ops).await?;
+        self.submit(ops).await?;
         Ok(ids)
     }
 
-    /// Sends `ops` to the operator one by one, in order, then catches up; answers where
-    /// each landed.
-    async fn submit_each(
+    /// Sends `ops` to the operator in one request per [`datacoop_net::log_sync::MAX_SUBMISSION`],
+    /// in order, then catches up; answers where the first landed and the last checkpoint.
+    async fn submit(
         &self,
         ops: Vec<Operation>,
-    ) -> Result<Vec<(u64, datacoop_ledger::SignedCheckpoint)>, NodeError> {
+    ) -> Result<(u64, datacoop_ledger::SignedCheckpoint), NodeError> {
         let state = self
             .log
             .ledger
@@ -531,12 +605,14 @@ impl Network {
             .state
             .ok_or(NodeError::NotInCoop)?;
         let operator_key = state.operator();
-        let mut landed = Vec::with_capacity(ops.len());
-        for op in &ops {
+        let mut landed: Option<(u64, datacoop_ledger::SignedCheckpoint)> = None;
+        for chunk in ops.chunks(datacoop_net::log_sync::MAX_SUBMISSION) {
             let addr = self.operator_addr()?;
-            landed
-                .push(datacoop_net::submit(self.router.endpoint(), addr, op, &operator_key).await?);
+            let (index, checkpoint) =
+                datacoop_net::submit(self.router.endpoint(), addr, chunk, &operator_key).await?;
+            landed = Some((landed.map_or(index, |(first, _)| first), checkpoint));
         }
+        let landed = landed.ok_or_else(|| NodeError::Protocol("nothing to submit".into()))?;
         self.catch_up().await?;
         self.poke.notify_one();
         Ok(landed)
@@ -546,14 +622,24 @@ impl Network {
     /// member (at once, or after a steward's review), starts a replica from the genesis the
     /// inviter serves and catches up.
     pub(crate) async fn join(&self, ticket: &InviteTicket) -> Result<JoinProgress, NodeError> {
-        ticket_addr(ticket)?;
+        ticket.inviter_addr()?;
         let outcome = datacoop_net::join(
             self.router.endpoint(),
             ticket,
             self.identity.signing_key(),
             datacoop_net::endpoint_id(&self.identity),
         )
-        .await?;
+        .await
+        .map_err(|e| match (e, &ticket.relay, self.relay()) {
+            // A ticket never turns a relay on by itself: say which one to set.
+            (datacoop_net::NetError::PeerUnreachable { reason }, Some(relay), None) => {
+                NodeError::RelayNotSet {
+                    relay: relay.clone(),
+                    reason,
+                }
+            }
+            (e, ..) => e.into(),
+        })?;
         self.learn(&ticket.inviter)?;
         if let datacoop_net::JoinOutcome::AwaitingReview { .. } = outcome {
             datacoop_crypto::write_atomically(
@@ -568,7 +654,7 @@ impl Network {
 
     /// A member now: the replica starts from the genesis and catches up.
     async fn finish_join(&self, ticket: &InviteTicket) -> Result<(), NodeError> {
-        let inviter = ticket_addr(ticket)?;
+        let inviter = ticket.inviter_addr()?;
         let genesis =
             datacoop_net::fetch_genesis(self.router.endpoint(), inviter.clone(), ticket.coop)
                 .await?;
@@ -634,11 +720,7 @@ impl datacoop_net::Forward for ToOperator {
         let network = self.0.get().and_then(std::sync::Weak::upgrade);
         Box::pin(async move {
             let network = network.ok_or_else(|| "this node is stopping".to_owned())?;
-            let landed = network.submit_each(ops).await.map_err(|e| e.to_string())?;
-            match (landed.first(), landed.last()) {
-                (Some((index, _)), Some((_, checkpoint))) => Ok((*index, checkpoint.clone())),
-                _ => Err("nothing was sent".to_owned()),
-            }
+            network.submit(ops).await.map_err(|e| e.to_string())
         })
     }
 }
@@ -649,12 +731,12 @@ impl datacoop_net::Forward for ToOperator {
 async fn bind_remembering_port(
     home: &crate::Home,
     identity: &Identity,
-    listen: Listen,
+    settings: &NetSettings,
     guard: MembersOnly<Admitted>,
     lookup: iroh::address_lookup::MemoryLookup,
 ) -> Result<iroh::Endpoint, NodeError> {
     let file = home.root().join("listen-port");
-    let asked = listen.addr();
+    let asked = settings.listen.addr();
     let remembered = std::fs::read_to_string(&file)
         .ok()
         .and_then(|text| text.trim().parse::<u16>().ok())
@@ -663,6 +745,8 @@ async fn bind_remembering_port(
         listen: Listen::Addr(addr),
         alpns: Vec::new(),
         lookup: Some(lookup.clone()),
+        relay: settings.relay.clone(),
+        local_discovery: settings.local_discovery == Some(true),
     };
     let endpoint = match remembered {
         Some(port) => {
@@ -686,15 +770,4 @@ async fn bind_remembering_port(
         tracing::warn!("cannot remember the port: {e}");
     }
     Ok(endpoint)
-}
-
-/// Where a ticket's inviter can be dialled.
-fn ticket_addr(ticket: &InviteTicket) -> Result<iroh::EndpointAddr, NodeError> {
-    let id = iroh::PublicKey::from_bytes(&ticket.inviter.endpoint)
-        .map_err(|_| datacoop_net::NetError::BadInviter)?;
-    Ok(ticket
-        .inviter
-        .addrs
-        .iter()
-        .fold(iroh::EndpointAddr::new(id), |a, s| a.with_ip_addr(*s)))
 }

@@ -502,6 +502,31 @@ impl Node {
         Ok(info)
     }
 
+    /// Settings → Network: the network settings in use and saved.
+    pub async fn network_show(
+        &self,
+        _op: crate::api::NetworkShow,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<crate::NetworkInfo, NodeError> {
+        crate::NetworkInfo::of(&self.home, self.network.get().map(AsRef::as_ref))
+    }
+
+    /// Settings → Network: saves the choices for the next start.
+    pub async fn network_save(
+        &self,
+        op: crate::api::NetworkSave,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<crate::NetworkInfo, NodeError> {
+        crate::NetworkPrefs {
+            relay: op.relay,
+            local_discovery: op.local_discovery,
+        }
+        .save(&self.home)?;
+        crate::NetworkInfo::of(&self.home, self.network.get().map(AsRef::as_ref))
+    }
+
     /// `coop invite`: records an invite and answers its ticket.
     pub async fn coop_invite(
         &self,
@@ -543,6 +568,7 @@ impl Node {
             invite: invite.0,
             secret,
             inviter: network.me(),
+            relay: network.relay().map(ToString::to_string),
         };
         Ok(Invitation {
             ticket: ticket.to_string(),

@@ -369,3 +369,271 @@ async fn announcements_make_a_member_pull_at_once() {
     }
     bo.ok(LogVerify {}).await;
 }
+
+/// Restarts `node` on a port other than the one its peers know (the old one is held
+/// while it binds).
+async fn restart_elsewhere(node: Node) -> (Node, u16) {
+    let port_file = node.home.root().join("listen-port");
+    let old: u16 = std::fs::read_to_string(&port_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let stopped = node.stop().await;
+    let held = std::net::UdpSocket::bind(("127.0.0.1", old)).unwrap();
+    let node = Node::restart(stopped).await;
+    drop(held);
+    let new: u16 = std::fs::read_to_string(&port_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert_ne!(old, new, "the restarted node listens elsewhere");
+    (node, new)
+}
+
+/// Whether `node`'s address book lists `port` first for some peer.
+fn book_leads_with(node: &Node, port: u16) -> bool {
+    let book = std::fs::read_to_string(node.home.root().join("peers.json")).unwrap_or_default();
+    book.contains(&format!("127.0.0.1:{port}\""))
+}
+
+/// Ada, founder of "Runners", and Bo, a member who joined with her ticket.
+async fn founder_and_member() -> (Node, Node) {
+    let ada = Node::new("Ada").await;
+    ada.ok(CoopCreate {
+        name: "Runners".into(),
+        threshold: None,
+        witness_quorum: None,
+    })
+    .await;
+    let bo = Node::new("Bo").await;
+    bo.join(ada.invite("member").await).await;
+    (ada, bo)
+}
+
+/// Peers learn a moved peer's new address from its next call: a member that comes back
+/// on another port is reached by the operator, and when the operator comes back on
+/// another port, its first call to the member (announcements) tells the member where to
+/// pull from. Tickets and joins alone would leave both stranded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_that_moves_to_another_port_is_found_again() {
+    let (ada, bo) = founder_and_member().await;
+    until(&[&ada, &bo], "the member joined", same_head).await;
+
+    // The member moves; its next pull tells the operator where it is now.
+    let (bo, bo_port) = restart_elsewhere(bo).await;
+    ada.consent("runs", 1).await;
+    until(&[&ada, &bo], "the moved member caught up", same_head).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !book_leads_with(&ada, bo_port) {
+        assert!(
+            Instant::now() < deadline,
+            "the operator never learned the member's new port"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // The operator moves; it calls the member (at the address it learned), and the
+    // member pulls from the new address.
+    let (ada, ada_port) = restart_elsewhere(ada).await;
+    ada.consent("runs", 2).await;
+    let seen = until(
+        &[&ada, &bo],
+        "the member pulled from the moved operator",
+        same_head,
+    )
+    .await;
+    assert!(seen[0].size >= 8, "{}", seen[0].size);
+    assert!(book_leads_with(&bo, ada_port));
+    bo.ok(LogVerify {}).await;
+}
+
+/// A copy of the operator's node turned hostile: it holds the operator's keys and log,
+/// and serves a checkpoint signed by the operator over another root at the size the
+/// member already holds.
+#[derive(Debug)]
+struct SplitView {
+    log: std::sync::Mutex<datacoop_ledger::Log<datacoop_ledger::SledStore>>,
+    forged: datacoop_ledger::SignedCheckpoint,
+}
+
+impl datacoop_net::LogSource for SplitView {
+    fn head(
+        &self,
+    ) -> Result<Option<datacoop_ledger::SignedCheckpoint>, datacoop_ledger::LedgerError> {
+        Ok(Some(self.forged.clone()))
+    }
+
+    fn batch(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<
+        Option<(
+            Vec<datacoop_ledger::Operation>,
+            datacoop_ledger::SignedCheckpoint,
+        )>,
+        datacoop_ledger::LedgerError,
+    > {
+        let log = self.log.lock().unwrap();
+        if from >= log.len() {
+            return Ok(Some((Vec::new(), self.forged.clone())));
+        }
+        let end = log.len().min(from + limit);
+        let ops = (from..end).map(|i| log.operation(i).unwrap()).collect();
+        Ok(Some((ops, log.checkpoints()[&end].clone())))
+    }
+}
+
+/// A member whose operator serves it a split view (two operator-signed checkpoints of one
+/// size with different roots) keeps the proof as evidence, shows it in `coop show`, and
+/// keeps its log as it was: nothing of the hostile view is written, and it verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_keeps_evidence_of_a_split_view_its_operator_serves() {
+    let (ada, bo) = founder_and_member().await;
+    ada.consent("runs", 1).await;
+    let seen = until(&[&ada, &bo], "the member caught up", same_head).await;
+    let size = seen[1].size;
+    let root = seen[1].latest_checkpoint.clone().unwrap().root;
+    assert!(seen[1].evidence.is_empty());
+
+    let port: u16 = std::fs::read_to_string(ada.home.root().join("listen-port"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let (home, _dir) = ada.stop().await;
+    let identity =
+        datacoop_crypto::Keystore::unlock(&home.keystore(), &SecretString::from(PASSPHRASE))
+            .unwrap()
+            .identity();
+    let log = datacoop_ledger::Log::open(
+        datacoop_ledger::SledStore::open(&home.root().join("ledger")).unwrap(),
+    )
+    .unwrap();
+    let forged = datacoop_ledger::Checkpoint {
+        origin: log.origin().to_owned(),
+        size,
+        root: [7; 32],
+        extensions: Vec::new(),
+    }
+    .sign(identity.signing_key())
+    .unwrap();
+    let endpoint = datacoop_net::bind(
+        &identity,
+        &datacoop_net::NetConfig {
+            listen: datacoop_net::Listen::Addr(([127, 0, 0, 1], port).into()),
+            ..datacoop_net::NetConfig::loopback(Vec::new())
+        },
+    )
+    .await
+    .unwrap();
+    let hostile = iroh::protocol::Router::builder(endpoint)
+        .accept(
+            datacoop_net::LOG_ALPN,
+            datacoop_net::LogProtocol::new(Arc::new(SplitView {
+                log: std::sync::Mutex::new(log),
+                forged,
+            })),
+        )
+        .spawn();
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let info = loop {
+        let info = bo.show().await;
+        if !info.evidence.is_empty() {
+            break info;
+        }
+        assert!(Instant::now() < deadline, "no evidence kept: {info:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        info.evidence[0].code, "evidence.split_view",
+        "{:?}",
+        info.evidence
+    );
+    assert_eq!(info.size, size);
+    assert_eq!(
+        info.latest_checkpoint.unwrap().root,
+        root,
+        "the member's view stays"
+    );
+    bo.ok(LogVerify {}).await;
+    hostile.shutdown().await.unwrap();
+}
+
+/// Settings → Network through the typed API: a node on loopback shows where it listens
+/// with no relay and no local discovery; a relay that is not a web address is refused;
+/// saved choices wait for the next start. A ticket naming a relay never turns one on:
+/// when its inviter cannot be reached directly, the error says which relay to set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn network_settings_wait_for_the_next_start_and_a_relay_ticket_says_what_to_set() {
+    use datacoop_node::api::{NetworkSave, NetworkShow};
+    let ada = Node::new("Ada").await;
+    let shown = ada.ok(NetworkShow {}).await;
+    assert!(shown.online);
+    assert!(!shown.listening.is_empty());
+    assert!(
+        shown.listening.iter().all(|a| a.starts_with("127.0.0.1:")),
+        "{shown:?}"
+    );
+    assert_eq!(shown.relay, None);
+    assert!(!shown.local_discovery && !shown.pending);
+
+    let err = ada
+        .call(NetworkSave {
+            relay: Some("relay.coop.example".into()),
+            local_discovery: true,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code().as_str(), "input.bad_setting", "{err}");
+    assert!(!ada.home.root().join("network.json").exists());
+    let saved = ada
+        .ok(NetworkSave {
+            relay: Some("https://relay.coop.example".into()),
+            local_discovery: true,
+        })
+        .await;
+    assert!(saved.pending, "{saved:?}");
+    assert_eq!(
+        saved.saved.relay.as_deref(),
+        Some("https://relay.coop.example/")
+    );
+    assert_eq!(saved.relay, None, "not in use before the next start");
+    assert!(!saved.local_discovery);
+    // Back to nothing before anything could restart this home with them on.
+    let cleared = ada
+        .ok(NetworkSave {
+            relay: None,
+            local_discovery: false,
+        })
+        .await;
+    assert!(!cleared.pending);
+
+    ada.ok(CoopCreate {
+        name: "Riverside Runners".into(),
+        threshold: None,
+        witness_quorum: None,
+    })
+    .await;
+    let mut ticket: datacoop_net::InviteTicket = ada.invite("member").await.parse().unwrap();
+    let gone = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    ticket.inviter.addrs = vec![gone.local_addr().unwrap()];
+    drop(gone);
+    ticket.relay = Some("https://relay.coop.example/".into());
+    let bo = Node::new("Bo").await;
+    let err = bo
+        .call(CoopJoin {
+            ticket: ticket.to_string(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code().as_str(), "net.unreachable", "{err}");
+    let said = err.to_string();
+    assert!(
+        said.contains("Settings → Network") && said.contains("--relay https://relay.coop.example/"),
+        "{said}"
+    );
+}

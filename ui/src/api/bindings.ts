@@ -69,7 +69,7 @@ subject: string, };
 
 export type IoKind = "not_found" | "exists" | "permission_denied" | "read_only" | "full" | "is_a_folder" | "not_a_folder" | "other";
 
-export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "input.not_a_ticket" | "input.ticket_damaged" | "input.ticket_too_new" | "input.bad_listen_addr" | "input.not_serving" | "input.join_awaiting_review" | "net.bind" | "net.unreachable" | "net.lost" | "net.not_a_member" | "net.refused" | "net.bad_answer" | "net.wrong_cooperative" | "join.unknown_invite" | "join.forged" | "join.used" | "join.expired" | "join.failed" | "control.protocol" | "control.busy" | "unknown";
+export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "input.not_a_ticket" | "input.ticket_damaged" | "input.ticket_too_new" | "input.bad_listen_addr" | "input.bad_setting" | "input.not_serving" | "input.join_awaiting_review" | "net.bind" | "net.unreachable" | "net.lost" | "net.not_a_member" | "net.refused" | "net.bad_answer" | "net.wrong_cooperative" | "join.unknown_invite" | "join.forged" | "join.used" | "join.expired" | "join.failed" | "control.protocol" | "control.busy" | "unknown";
 
 export type OwnerKind = "cli" | "serve" | "app";
 
@@ -671,6 +671,45 @@ width: number,
  */
 dark: Array<boolean>, };
 
+export type NetworkInfo = { 
+/**
+ * Whether the node is on the network now (a long-running owner: the app, `serve`).
+ */
+online: boolean, 
+/**
+ * The addresses it listens on and puts in its tickets (none when offline).
+ */
+listening: Array<string>, 
+/**
+ * The relay in use now, if any.
+ */
+relay: string | null, 
+/**
+ * Whether local-network discovery is on now.
+ */
+local_discovery: boolean, 
+/**
+ * The saved choices, used from the next start.
+ */
+saved: NetworkPrefs, 
+/**
+ * The saved choices differ from those in use: they apply when the node next
+ * starts (or `serve --relay` / `--local-discovery` override them for this run).
+ */
+pending: boolean, };
+
+export type NetworkPrefs = { 
+/**
+ * A self-hosted `iroh-relay` to be reached through (`https://relay.example.org`),
+ * or none: peers then reach this computer only at the addresses it listens on.
+ */
+relay: string | null, 
+/**
+ * Announce this computer and find the cooperative's peers on the local network
+ * (mDNS). Off by default: it tells everyone on the network that datacoop runs here.
+ */
+local_discovery: boolean, };
+
 export type DataList = { 
 /**
  * Restrict to this dataset and list its files.
@@ -867,6 +906,18 @@ export type LogProof = {
  * Operation id or unique prefix (8+ hex digits).
  */
 id: string, };
+
+export type NetworkShow = Record<string, never>;
+
+export type NetworkSave = { 
+/**
+ * A self-hosted `iroh-relay` (`https://...`); none or blank: no relay.
+ */
+relay: string | null, 
+/**
+ * Local-network discovery (mDNS).
+ */
+local_discovery: boolean, };
 
 /** Categories offered for new datasets (any lowercase slug is accepted). */
 export const CATEGORY_SUGGESTIONS = ["fitness", "health-records", "sleep", "nutrition", "location", "messages", "photos", "voice", "browsing", "purchases", "finance", "writing", "code"] as const;

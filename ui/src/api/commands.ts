@@ -8,7 +8,7 @@ import type {
   Event as NodeEvent, StopReport, AddReport, AppStatus, ConsentView, CoopInfo, CreatedIdentity, LogEntry,
   VerifySummary, DatasetSummary, Entry, ExportReport, PublicIdentity, Progress, NewRecoveryKit,
   ConsentSet, Recorded, Proof, PassphraseChange, DataRename, Invitation, ProposalView, QrMatrix,
-  CoopInvite, Role, Joining, ProposedChange,
+  CoopInvite, Role, Joining, ProposedChange, NetworkInfo, NetworkSave,
 } from "./bindings";
 
 let nextJob = 1;
@@ -82,6 +82,12 @@ export const api = {
   /** Proposes a change with this steward's own approval; answers the proposal's id. */
   proposalCreate: async (change: ProposedChange): Promise<string> =>
     (await invoke<Recorded>("proposal_create", { request: { change } })).operation,
+  networkShow: () => invoke<NetworkInfo>("network_show", { request: {} }),
+  /** Saves the relay (null: none) and local discovery for the next start. */
+  networkSave: (relay: string | null, localDiscovery: boolean) => {
+    const request: NetworkSave = { relay, local_discovery: localDiscovery };
+    return invoke<NetworkInfo>("network_save", { request });
+  },
   ticketQr: (ticket: string) => invoke<QrMatrix>("ticket_qr", { ticket }),
   consentList: async (): Promise<ConsentView[]> =>
     (await invoke<ConsentView[] | null>("consent_show", { request: {} })) ?? [],

@@ -394,6 +394,32 @@ export const en = {
       weak: "This passphrase is easy to guess. Choose a longer one, or a few unrelated words.",
       changed: "Your passphrase is changed. Use the new one from now on.",
     },
+    network: {
+      title: "Network",
+      loading: "Reading the network settings…",
+      listening: "Other members reach this computer at",
+      nowhere: "no address yet",
+      offline: "This computer is not on the cooperative's network now.",
+      inUse: (relay: string, discovery: string) =>
+        `In use now: relay ${relay}; local network discovery ${discovery}.`,
+      noRelay: "none",
+      on: "on",
+      off: "off",
+      relay: "Your cooperative's relay (optional)",
+      relayHint:
+        "A relay your cooperative runs (iroh-relay) lets members behind home routers reach " +
+        "each other. Without one, members reach this computer only at the addresses above. " +
+        "It sees that two computers talk, never what they say.",
+      relayScheme: "A relay address starts with https://",
+      relayNotUrl: "This is not a web address. Ask your cooperative for its relay's address.",
+      localDiscovery: "Find members on this local network",
+      localDiscoveryHint:
+        "Announces on this network (at home, at work, in a café) that datacoop runs on this " +
+        "computer, so members nearby are found without a ticket's addresses. Off unless you turn it on.",
+      save: "Save network settings",
+      saved: "Saved.",
+      savedNextStart: "Saved. They apply the next time you start or unlock datacoop.",
+    },
   },
 
   restoredBanner: {
@@ -767,6 +793,7 @@ export const en = {
       "This invitation is damaged: a character is missing or wrong. Copy it again from the person who sent it.",
     "input.ticket_too_new": "This invitation was made by a newer datacoop. Update datacoop to use it.",
     "input.bad_listen_addr": "That is not a network address to listen on. Use an address and port, such as 127.0.0.1:4433.",
+    "input.bad_setting": "That network setting cannot be used. Check the relay address: it starts with https:// and names a server.",
     "input.join_awaiting_review":
       "You asked to join and wait for a steward to accept you. datacoop finishes joining by itself once they do, while it runs.",
     "input.not_serving":

@@ -1,12 +1,13 @@
-// Settings: data folder, theme, a new recovery kit, the passphrase, about.
+// Settings: data folder, theme, network, a new recovery kit, the passphrase, about.
 
-import type { PublicIdentity } from "../api/bindings";
+import type { NetworkInfo, PublicIdentity } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount, reveal, technical } from "../dom";
 import { errorCode } from "../errors";
 import { liveChecks, refuseField } from "../forms";
 import { kitConfirmed, markKitConfirmed } from "../kitReminder";
 import { passphraseProblem } from "../strength";
+import { relayProblem } from "../relay";
 import { en } from "../i18n/en";
 import { applyTheme, loadTheme, type ThemeChoice } from "../theme";
 import { kitPanel } from "./kit";
@@ -33,6 +34,7 @@ export function settingsView(home: string, identity: PublicIdentity): HTMLElemen
             onchange: () => applyTheme(c),
           }),
           h("label", { for: `theme-${c}` }, en.settings.themes[c]))))),
+    networkCard(),
     kitPrompt,
     recoveryCard(identity.id),
     passphraseCard(),
@@ -164,5 +166,66 @@ function passphraseCard(): HTMLElement {
   return h("section", { class: "card", "aria-labelledby": "settings-pass-title" },
     h("h2", { id: "settings-pass-title" }, t.title),
     h("p", {}, t.intro),
+    form);
+}
+
+/** Where this computer listens, and the relay and local discovery saved for the next
+ * start. */
+function networkCard(): HTMLElement {
+  const t = en.settings.network;
+  const now = h("div", { id: "settings-network-now", "aria-live": "polite" }, h("p", { class: "muted" }, t.loading));
+  const relay = h("input", {
+    id: "settings-relay", type: "url", inputmode: "url", autocomplete: "off", spellcheck: "false",
+    placeholder: "https://relay.example.org", "aria-describedby": "settings-relay-hint settings-network-error",
+  }) as HTMLInputElement;
+  const discovery = h("input", { id: "settings-local-discovery", type: "checkbox", "aria-describedby": "settings-local-discovery-hint" }) as HTMLInputElement;
+  const error = h("p", { class: "error", id: "settings-network-error", role: "alert", hidden: true });
+  const result = h("p", { id: "settings-network-result", role: "status" });
+  const submit = h("button", { type: "submit", class: "secondary", id: "settings-network-save" }, t.save);
+  const checks = liveChecks([{ field: relay, problem: () => relayProblem(relay.value) }]);
+  const show = (info: NetworkInfo) => {
+    mount(now,
+      info.online
+        ? h("p", {}, t.listening, " ", h("span", { class: "mono", id: "settings-listening" }, info.listening.join(", ") || t.nowhere))
+        : h("p", { id: "settings-offline" }, t.offline),
+      h("p", { class: "muted small", id: "settings-network-in-use" },
+        t.inUse(info.relay ?? t.noRelay, info.local_discovery ? t.on : t.off)));
+    relay.value = info.saved.relay ?? "";
+    discovery.checked = info.saved.local_discovery;
+  };
+  for (const input of [relay, discovery]) {
+    input.addEventListener("input", () => (result.textContent = ""));
+  }
+  api.networkShow().then(show, (err) => refuseField(error, relay, err));
+  const form = h("form", {
+    onsubmit: async (e: Event) => {
+      e.preventDefault();
+      if (!checks.validate()) return;
+      error.hidden = true;
+      submit.disabled = true;
+      try {
+        const info = await api.networkSave(relay.value.trim() || null, discovery.checked);
+        show(info);
+        result.textContent = info.pending ? t.savedNextStart : t.saved;
+      } catch (err) {
+        refuseField(error, relay, err);
+      } finally {
+        submit.disabled = false;
+      }
+    },
+  },
+    h("label", { for: relay.id }, t.relay),
+    h("p", { class: "muted small", id: "settings-relay-hint" }, t.relayHint),
+    relay, checks.messageFor(relay),
+    h("div", { class: "check" },
+      discovery,
+      h("label", { for: discovery.id }, t.localDiscovery)),
+    h("p", { class: "muted small", id: "settings-local-discovery-hint" }, t.localDiscoveryHint),
+    error,
+    h("div", { class: "actions start" }, submit),
+    result);
+  return h("section", { class: "card", "aria-labelledby": "settings-network-title" },
+    h("h2", { id: "settings-network-title" }, t.title),
+    now,
     form);
 }
