@@ -73,6 +73,7 @@ codes! {
     InputRecoveryKitCorrupt = "input.recovery_kit_corrupt", 2;
     InputRecoveryKitUnreadable = "input.recovery_kit_unreadable", 2;
     IntegritySealBroken = "integrity.seal_broken", 1;
+    IntegritySealedKey = "integrity.sealed_key", 1;
     InputInvalidKey = "input.invalid_key", 2;
     IoRandom = "io.random", 1;
     InputFileExists = "input.file_exists", 2;

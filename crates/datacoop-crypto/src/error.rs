@@ -48,6 +48,16 @@ pub enum CryptoError {
     /// A sealed value failed authentication: tampered, or sealed under another key or place.
     #[error("a stored record failed its integrity check (tampered or damaged)")]
     SealBroken,
+    /// A sealed key (a key backup, a capability) does not open with this key: sealed to
+    /// someone else, for another use or dataset, or changed since.
+    #[error("this sealed key does not open with your key: it is someone else's, or it was changed")]
+    SealedToAnother,
+    /// A key backup's bytes are not a key backup this version reads.
+    #[error("this key backup is damaged ({reason})")]
+    KeyBackupDamaged {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A secret key in text form could not be parsed.
     #[error("invalid secret key: {0}")]
     InvalidKey(String),
@@ -78,6 +88,9 @@ impl CryptoError {
             CryptoError::InvalidRecoveryPhrase { .. } => Code::AuthInvalidRecoveryPhrase,
             CryptoError::RecoveryKitCorrupt { .. } => Code::InputRecoveryKitCorrupt,
             CryptoError::SealBroken => Code::IntegritySealBroken,
+            CryptoError::SealedToAnother | CryptoError::KeyBackupDamaged { .. } => {
+                Code::IntegritySealedKey
+            }
             CryptoError::InvalidKey(_) => Code::InputInvalidKey,
             CryptoError::Random(_) => Code::IoRandom,
             CryptoError::FileExists { .. } => Code::InputFileExists,

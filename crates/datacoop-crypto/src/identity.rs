@@ -128,6 +128,11 @@ impl Identity {
         ))
     }
 
+    /// The x25519 secret that values sealed to [`Identity::x25519_public`] open with.
+    pub(crate) fn agreement_secret(&self) -> &StaticSecret {
+        &self.agreement
+    }
+
     /// The x25519 public key.
     pub fn x25519_public(&self) -> [u8; 32] {
         X25519Public::from(&self.agreement).to_bytes()

@@ -1,5 +1,6 @@
 //! Keys and sealing for datacoop: the member's identity, the passphrase-sealed keystore,
-//! recovery kits, dataset epoch keys and the cipher that seals local metadata.
+//! recovery kits, dataset epoch keys and their backups (sealed to the member with HPKE),
+//! and the cipher that seals local metadata.
 //!
 //! Secrets live in [`zeroize`]-on-drop types and never appear in `Debug` output.
 //!
@@ -25,7 +26,9 @@ mod age_header;
 mod atomic;
 mod epoch;
 mod error;
+pub mod hpke_seal;
 mod identity;
+mod key_backup;
 mod keystore;
 mod recovery;
 mod seal;
@@ -35,6 +38,7 @@ pub use atomic::{write_atomically, write_new_atomically};
 pub use epoch::EpochKey;
 pub use error::CryptoError;
 pub use identity::{Identity, IdentityId, PublicIdentity};
+pub use key_backup::{BackupOf, KeyBackup};
 pub use keystore::{KdfCost, Keystore, KeystoreSecrets, MIN_WORK_FACTOR};
 pub use recovery::{RecoveryKit, RecoveryPhrase};
 pub use seal::{KeyedHasher, ValueCipher};

@@ -699,6 +699,8 @@ export const en = {
     "input.recovery_kit_unreadable": "That recovery kit file cannot be read.",
     "integrity.seal_broken":
       "Something stored here was changed or damaged and cannot be opened.",
+    "integrity.sealed_key":
+      "A sealed key does not open with your key: it was made for someone else, or it was changed.",
     "input.invalid_key": "That key is not valid.",
     "io.random": "This computer could not provide random numbers for new keys.",
     "input.file_exists":
