@@ -70,7 +70,13 @@ cleanup() {
 trap cleanup EXIT
 dpkg-deb -x "$deb" "$work/root"
 home="$work/home"
-cargo build "${features[@]}" --bins --quiet
+# The datacoop command of the same build (a no-op: the build above made it; the debug
+# build's features are resolved with the tests' dev-dependencies, as above).
+if [ "$profile" = release ]; then
+  cargo build "${features[@]}" --bins --quiet
+else
+  cargo build "${features[@]}" --bins --tests --quiet
+fi
 cli="$CARGO_TARGET_DIR/$profile/datacoop"
 # The check binds the network on loopback only, as every test does.
 export DATACOOP_LISTEN=127.0.0.1:0

@@ -67,7 +67,9 @@ pub use iroh_gossip;
 pub use join::{
     Forward, Forwarded, Inviter, JOIN_ALPN, JoinOutcome, JoinRefusal, Joined, Reviewed, join,
 };
-pub use log_sync::{LOG_ALPN, LogProtocol, LogSource, Operated, catch_up, fetch_genesis, submit};
+pub use log_sync::{
+    LOG_ALPN, LogProtocol, LogSource, Operated, catch_up, fetch_genesis, fetch_proof, submit,
+};
 pub use members::MembersOnly;
 pub use shared::SharedLog;
 pub use submissions::Submissions;

@@ -8,7 +8,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use datacoop_ledger::{LedgerError, Log, LogStore, Operation, SignedCheckpoint};
+use datacoop_ledger::{
+    CoopKeys, LedgerError, Log, LogStore, Operation, ProofBundle, Receipt, SignedCheckpoint,
+};
 
 use crate::shared::{SharedLog, on_log};
 use crate::submissions::Submissions;
@@ -58,6 +60,11 @@ pub enum Request {
         /// The consistency proof from `from` to the checkpoint's size.
         proof: Vec<[u8; 32]>,
     },
+    /// A proof that the operation at `index` is in the log (as `log proof` prints it).
+    Proof {
+        /// The operation's index.
+        index: u64,
+    },
 }
 
 /// An answer on the log protocol.
@@ -84,6 +91,8 @@ pub enum Response {
     Cosigned(String),
     /// The witness last cosigned this size: prove consistency from there.
     NeedProofFrom(u64),
+    /// A proof bundle (tlog-proof text) for the operation asked about.
+    Proof(String),
     /// The peer could not answer.
     Refused(String),
 }
@@ -111,6 +120,14 @@ pub trait LogSource: Send + Sync + 'static {
             reason: "this node is not a witness of the log".into(),
         })
     }
+    /// A proof that the operation at `index` is in the log: its first quorum checkpoint
+    /// containing it, else the newest one (see [`Log::proof_bundle`]).
+    fn proof(&self, index: u64) -> Result<ProofBundle, LedgerError> {
+        let _ = index;
+        Err(LedgerError::Unauthorized {
+            reason: "this peer serves no proofs".into(),
+        })
+    }
     /// Sequences submitted operations (in order), if this node is the log's operator:
     /// answers the index of the first and the checkpoint over them.
     fn submit(&self, ops: Vec<Operation>) -> Result<(u64, SignedCheckpoint), LedgerError> {
@@ -133,6 +150,10 @@ impl<L: SharedLog> LogSource for L {
         limit: u64,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
         self.with_log(move |log| batch_of(log, from, limit))
+    }
+
+    fn proof(&self, index: u64) -> Result<ProofBundle, LedgerError> {
+        self.with_log(move |log| log.proof_bundle(index))
     }
 }
 
@@ -206,6 +227,10 @@ impl<L: SharedLog> LogSource for Operated<L> {
         limit: u64,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
         self.log.batch(from, limit)
+    }
+
+    fn proof(&self, index: u64) -> Result<ProofBundle, LedgerError> {
+        self.log.proof(index)
     }
 
     fn submit(&self, ops: Vec<Operation>) -> Result<(u64, SignedCheckpoint), LedgerError> {
@@ -295,6 +320,10 @@ impl<L: LogSource> LogProtocol<L> {
                 proof,
             } => SignedCheckpoint::parse(&checkpoint)
                 .and_then(|cp| self.log.cosign(&cp, from, &proof)),
+            Request::Proof { index } => self
+                .log
+                .proof(index)
+                .map(|bundle| Response::Proof(bundle.render())),
         };
         answered.unwrap_or_else(|e| Response::Refused(e.to_string()))
     }
@@ -384,6 +413,42 @@ pub async fn submit(
     }
 }
 
+/// Asks `peer` for a proof that the operation at `index` is in the log and checks it
+/// against `keys` (the cooperative's operator and witnesses, from a replica or the
+/// genesis): what it proves, and the proof as `log proof` prints it. A proof that does
+/// not verify, or proves another operation, is [`NetError::BadAnswer`].
+pub async fn fetch_proof(
+    endpoint: &Endpoint,
+    peer: impl Into<EndpointAddr>,
+    index: u64,
+    keys: &CoopKeys,
+) -> Result<(Receipt, String), NetError> {
+    let connection = crate::dial(endpoint, peer, LOG_ALPN).await?;
+    let answer = ask(&connection, &Request::Proof { index }).await;
+    connection.close(0u32.into(), b"proof");
+    let text = match answer? {
+        Response::Proof(text) => text,
+        Response::Refused(reason) => return Err(NetError::PeerRefused { reason }),
+        _ => {
+            return Err(NetError::BadAnswer {
+                what: "not an answer to a proof request".into(),
+            });
+        }
+    };
+    let bad = |e: LedgerError| NetError::BadAnswer {
+        what: format!("the proof does not hold: {e}"),
+    };
+    let receipt = ProofBundle::parse(&text)
+        .and_then(|bundle| bundle.verify(keys, false))
+        .map_err(bad)?;
+    if receipt.index != index {
+        return Err(NetError::BadAnswer {
+            what: format!("a proof of operation #{} for #{index}", receipt.index),
+        });
+    }
+    Ok((receipt, text))
+}
+
 /// Fetches the log's first operation, its genesis, from `peer`, checked to found the
 /// cooperative `coop` (a replica starts from it, then catches up).
 pub async fn fetch_genesis(
@@ -441,7 +506,8 @@ pub async fn catch_up<L: SharedLog>(
             Response::Head(Some(_))
             | Response::Sequenced { .. }
             | Response::Cosigned(_)
-            | Response::NeedProofFrom(_) => {
+            | Response::NeedProofFrom(_)
+            | Response::Proof(_) => {
                 return Err(NetError::BadAnswer {
                     what: "not a batch, where a batch was asked for".into(),
                 });

@@ -54,6 +54,10 @@ impl<L: LogSource> LogSource for Witnessing<L> {
         self.inner.submit(ops)
     }
 
+    fn proof(&self, index: u64) -> Result<datacoop_ledger::ProofBundle, LedgerError> {
+        self.inner.proof(index)
+    }
+
     fn cosign(
         &self,
         checkpoint: &SignedCheckpoint,

@@ -450,3 +450,89 @@ async fn a_peer_killed_mid_sync_leaves_a_verified_prefix_and_another_peer_finish
     member.close().await;
     other.shutdown().await.unwrap();
 }
+
+/// A peer whose proofs lie: for an odd index it proves the next operation instead, for
+/// an even one it changes a hash of the inclusion path.
+#[derive(Debug)]
+struct LyingProofs(Arc<Mutex<Log<MemStore>>>);
+
+impl LogSource for LyingProofs {
+    fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError> {
+        self.0.head()
+    }
+    fn batch(
+        &self,
+        from: u64,
+        limit: u64,
+    ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
+        self.0.batch(from, limit)
+    }
+    fn proof(&self, index: u64) -> Result<datacoop_ledger::ProofBundle, LedgerError> {
+        if index % 2 == 1 {
+            return self.0.proof(index + 1);
+        }
+        let mut bundle = self.0.proof(index)?;
+        bundle.proof[0][0] ^= 1;
+        Ok(bundle)
+    }
+}
+
+/// Any member can ask a peer for a proof that an operation is on the log and check it
+/// against the cooperative's keys; a proof of another operation, a changed path and an
+/// index beyond the log are each refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proof_fetched_from_a_peer_is_checked_and_a_lying_peer_is_caught() {
+    let operator = Operator::new();
+    operator.sequence(40, 10);
+    let keys = datacoop_ledger::CoopKeys::from_state(operator.log.lock().unwrap().state());
+    let honest = serve(
+        &Identity::from_seeds("Op", [3; 32], [4; 32]),
+        Arc::clone(&operator.log),
+    )
+    .await;
+    let liar = serve(
+        &Identity::from_seeds("Liar", [7; 32], [8; 32]),
+        LyingProofs(Arc::clone(&operator.log)),
+    )
+    .await;
+    let member = bind(
+        &Identity::from_seeds("Bo", [5; 32], [6; 32]),
+        &NetConfig::loopback(Vec::new()),
+    )
+    .await
+    .unwrap();
+
+    let (receipt, text) = datacoop_net::fetch_proof(&member, addr(&honest), 25, &keys)
+        .await
+        .unwrap();
+    assert_eq!(receipt.index, 25);
+    assert!(receipt.tree_size > 25);
+    let local = operator
+        .log
+        .lock()
+        .unwrap()
+        .proof_bundle(25)
+        .unwrap()
+        .render();
+    assert_eq!(text, local, "the same text `log proof` prints");
+    assert_eq!(
+        receipt.id,
+        operator.log.lock().unwrap().operation(25).unwrap().id()
+    );
+
+    let beyond = datacoop_net::fetch_proof(&member, addr(&honest), 4_000, &keys)
+        .await
+        .unwrap_err();
+    assert!(matches!(beyond, NetError::PeerRefused { .. }), "{beyond}");
+    for index in [25, 26] {
+        let err = datacoop_net::fetch_proof(&member, addr(&liar), index, &keys)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, NetError::BadAnswer { .. }), "{index}: {err}");
+        assert_eq!(err.code().as_str(), "net.bad_answer");
+    }
+
+    member.close().await;
+    honest.shutdown().await.unwrap();
+    liar.shutdown().await.unwrap();
+}

@@ -115,6 +115,10 @@ impl LogSource for NodeServe {
         self.log.batch(from, limit)
     }
 
+    fn proof(&self, index: u64) -> Result<datacoop_ledger::ProofBundle, LedgerError> {
+        self.log.proof(index)
+    }
+
     fn submit(&self, ops: Vec<Operation>) -> Result<(u64, SignedCheckpoint), LedgerError> {
         let queued = self.queue.queue(ops)?;
         let (identity, queue) = (Arc::clone(&self.identity), Arc::clone(&self.queue));

@@ -3,7 +3,7 @@
 import type { NetworkInfo, PublicIdentity } from "../api/bindings";
 import { api } from "../api/commands";
 import { h, mount, reveal, technical } from "../dom";
-import { errorCode } from "../errors";
+import { errorCode, errorMessage } from "../errors";
 import { liveChecks, refuseField } from "../forms";
 import { kitConfirmed, markKitConfirmed } from "../kitReminder";
 import { passphraseProblem } from "../strength";
@@ -196,7 +196,12 @@ function networkCard(): HTMLElement {
   for (const input of [relay, discovery]) {
     input.addEventListener("input", () => (result.textContent = ""));
   }
-  api.networkShow().then(show, (err) => refuseField(error, relay, err));
+  // A settings file that cannot be read is said, without taking the focus from the page.
+  api.networkShow().then(show, (err) => {
+    error.hidden = false;
+    error.textContent = errorMessage(err);
+    now.replaceChildren();
+  });
   const form = h("form", {
     onsubmit: async (e: Event) => {
       e.preventDefault();
