@@ -36,6 +36,7 @@ pub fn typescript_bindings() -> String {
         CreatedIdentity::decl(),
         NewRecoveryKit::decl(),
         DataListing::decl(),
+        datacoop_node::Placement::decl(),
         DatasetSummary::decl(),
         Entry::decl(),
         AddReport::decl(),

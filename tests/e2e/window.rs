@@ -1703,6 +1703,18 @@ async fn the_window_joins_a_cooperative_by_pasting_an_invitation() {
     );
     app.screenshot("joined-by-paste").await;
     assert_eq!(cy.show().await["members"].as_array().unwrap().len(), 2);
+
+    // Data added in the window is pinned by the steward's node, and My data says so.
+    app.click("#nav-data").await;
+    make_folder(dir.path());
+    add_runs(&app, dir.path()).await;
+    let steward = cy.show().await["stewards"][0].as_str().unwrap().to_owned();
+    app.wait_text(
+        "[data-kept=\"runs\"]",
+        &format!("On this computer, and pinned by steward {}", &steward[..12]),
+    )
+    .await;
+    app.screenshot("data-pinned").await;
     serve.kill().await.unwrap();
     app.quit().await;
 }

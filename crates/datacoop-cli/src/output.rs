@@ -185,19 +185,24 @@ pub fn listing(listing: DataListing, json: bool) -> Result<(), CliError> {
     }
     if listing.entries.is_empty() {
         outln!(
-            "{:<24} {:<16} {:>7} {:>12}",
+            "{:<24} {:<16} {:>7} {:>12}  KEPT",
             "DATASET",
             "CATEGORY",
             "ITEMS",
             "SIZE"
         );
         for d in &listing.datasets {
+            let placement = listing
+                .placement
+                .iter()
+                .find(|p| p.dataset == d.name.as_str());
             outln!(
-                "{:<24} {:<16} {:>7} {:>12}",
+                "{:<24} {:<16} {:>7} {:>12}  {}",
                 d.name.as_str(),
                 d.category.as_str(),
                 d.items,
-                HumanBytes(d.size).to_string()
+                HumanBytes(d.size).to_string(),
+                kept(placement)
             );
         }
     } else {
@@ -212,6 +217,28 @@ pub fn listing(listing: DataListing, json: bool) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// Where a dataset's ciphertext is: "on this computer", and the stewards pinning it.
+fn kept(placement: Option<&datacoop_node::Placement>) -> String {
+    match placement {
+        Some(p) if !p.pinned_by.is_empty() => {
+            let stewards: Vec<&str> = p.pinned_by.iter().map(|s| short(s)).collect();
+            format!(
+                "on this computer, and pinned by {} ({})",
+                if stewards.len() == 1 {
+                    "1 steward".to_owned()
+                } else {
+                    format!("{} stewards", stewards.len())
+                },
+                stewards.join(", ")
+            )
+        }
+        Some(p) if p.announced < p.epochs => {
+            "on this computer only (not yet on the cooperative's log)".to_owned()
+        }
+        _ => "on this computer only".to_owned(),
+    }
 }
 
 /// Says what was found but not added or exported, one line each.
@@ -562,6 +589,10 @@ pub fn event(event: &datacoop_node::Event, json: bool) -> Result<(), CliError> {
             reachable,
             unreachable,
         } => outln!("peers: {reachable} reachable, {unreachable} unreachable"),
+        Event::HolderTampered { endpoint } => outln!(
+            "holder {} served ciphertext that does not match its hash; fetched elsewhere",
+            short(endpoint)
+        ),
     }
     Ok(())
 }

@@ -155,6 +155,7 @@ codes! {
     NetRefused = "net.refused", 1;
     NetBadAnswer = "net.bad_answer", 1;
     NetWrongCooperative = "net.wrong_cooperative", 1;
+    NetNotHeld = "net.not_held", 1;
     JoinUnknownInvite = "join.unknown_invite", 1;
     JoinForged = "join.forged", 1;
     JoinUsed = "join.used", 1;

@@ -327,6 +327,29 @@ pub enum Body {
         /// The endpoint's public key.
         endpoint_key: KeyBytes,
     },
+    /// The dataset's owner names what one epoch of it is now (rule set 5): the hash
+    /// sequence of its encrypted manifest and files, and the blob of its key backup. No
+    /// names: stewards pin these hashes and peers check blob requests against them. A
+    /// later announcement of the same epoch replaces the earlier one (a file replaced).
+    EpochAnnounce {
+        /// Dataset id (as in its [`Body::DatasetAnnounce`]).
+        dataset: Hash,
+        /// The epoch's number, 0 for the first; at most one past the newest announced.
+        epoch: u32,
+        /// BLAKE3 of the epoch's hash sequence: manifest first, then every file.
+        root: Hash,
+        /// BLAKE3 of the epoch key's backup, sealed to the owner.
+        key_backup: Hash,
+        /// Bytes a holder keeps for it: the sequence, its blobs and the backup.
+        size: u64,
+    },
+    /// A steward reports holding epochs complete (rule set 5): every blob of each named
+    /// root's hash sequence and its key backup, pinned. Roots no longer current when it
+    /// is sequenced are recorded and ignored.
+    Pinned {
+        /// The epoch roots held (1 to 64).
+        roots: Vec<Hash>,
+    },
 }
 
 /// The kind of an operation, named in its signed header.
@@ -353,6 +376,8 @@ pub enum OpKind {
     ErasureNotice,
     PinRelease,
     EndpointAnnounce,
+    EpochAnnounce,
+    Pinned,
 }
 
 impl OpKind {
@@ -369,6 +394,7 @@ impl OpKind {
                 | OpKind::RequestDenial
                 | OpKind::Grant
                 | OpKind::Revocation
+                | OpKind::Pinned
         )
     }
 
@@ -376,7 +402,10 @@ impl OpKind {
     pub fn erasable(self) -> bool {
         matches!(
             self,
-            OpKind::DatasetAnnounce | OpKind::ConsentSet | OpKind::AskAnswer
+            OpKind::DatasetAnnounce
+                | OpKind::ConsentSet
+                | OpKind::AskAnswer
+                | OpKind::EpochAnnounce
         )
     }
 }
@@ -410,6 +439,8 @@ impl Body {
             Body::ErasureNotice { .. } => OpKind::ErasureNotice,
             Body::PinRelease { .. } => OpKind::PinRelease,
             Body::EndpointAnnounce { .. } => OpKind::EndpointAnnounce,
+            Body::EpochAnnounce { .. } => OpKind::EpochAnnounce,
+            Body::Pinned { .. } => OpKind::Pinned,
         }
     }
 
@@ -469,6 +500,9 @@ impl Body {
                 if epochs.is_empty() || epochs.len() > MAX_LIST {
                     return bad("a grant covers 1 to 64 dataset epochs");
                 }
+            }
+            Body::Pinned { roots } if roots.is_empty() || roots.len() > MAX_LIST => {
+                return bad("a pin report names 1 to 64 epoch roots");
             }
             Body::ErasureNotice { ops } if ops.is_empty() || ops.len() > MAX_LIST => {
                 return bad("an erasure notice names 1 to 64 operations");

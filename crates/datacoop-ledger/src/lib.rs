@@ -71,7 +71,7 @@ pub use note::{
 };
 pub use op::{Header, OpId, Operation, SignedHeader, check_body_bytes};
 pub use proof::{CoopKeys, ProofBundle, Receipt};
-pub use state::{Applied, CoopState, KeyEpoch, RULES, Witnessing};
+pub use state::{AnnouncedBlob, Applied, CoopState, EpochRoot, KeyEpoch, RULES, Witnessing};
 pub use store::{LogStore, MemStore, SledStore, StoredOp};
 pub use tree::{
     EMPTY_ROOT, MerkleTree, leaf_hash, node_hash, root_from_inclusion_proof, verify_consistency,

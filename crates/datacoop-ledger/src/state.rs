@@ -10,6 +10,11 @@ use crate::body::{Body, Change, KeyBytes, OpKind, validate_params};
 use crate::encoding::{Hash, sha256};
 use crate::op::{OpId, SignedHeader};
 
+mod holdings;
+
+use holdings::Holdings;
+pub use holdings::{AnnouncedBlob, EpochRoot};
+
 /// Whether checkpoints carry independent witness cosignatures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Witnessing {
@@ -60,11 +65,12 @@ struct RequestState {
 /// approved at its k-th distinct approval from a current steward, a denial before that
 /// ends it, and a grant is valid only for an approved request (rule set 1 accepted a
 /// grant for any request). Rule set 3 also approves a pending request at the
-/// governance change that makes its approvals enough (k lowered). Rule set 4 (this one)
-/// adds endpoint announcements and keeps each participant's endpoint. Each accepts every log
-/// the one before accepted; changing a rule bumps this number and says how logs written
+/// governance change that makes its approvals enough (k lowered). Rule set 4
+/// adds endpoint announcements and keeps each participant's endpoint. Rule set 5 (this
+/// one) adds epoch announcements by a dataset's owner (its first announcer). Each accepts
+/// every log the one before accepted; changing a rule bumps this number and says how logs written
 /// under the old one verify (`docs/LEDGER-NOTES.md`).
-pub const RULES: u32 = 4;
+pub const RULES: u32 = 5;
 
 #[derive(Debug, Clone, Copy)]
 struct OpInfo {
@@ -97,6 +103,7 @@ pub struct CoopState {
     endpoints: HashMap<KeyBytes, KeyBytes>,
     endpoint_owners: HashMap<KeyBytes, KeyBytes>,
     datasets: HashMap<Hash, Category>,
+    holdings: Holdings,
     withdrawals: HashMap<OpId, OpId>,
     requests: HashMap<OpId, RequestState>,
     erased: HashSet<OpId>,
@@ -273,6 +280,33 @@ impl CoopState {
     /// The category of an announced dataset.
     pub fn dataset_category(&self, dataset: &Hash) -> Option<&Category> {
         self.datasets.get(dataset)
+    }
+    /// The member who owns an announced dataset (its first announcer).
+    pub fn dataset_owner(&self, dataset: &Hash) -> Option<KeyBytes> {
+        self.holdings.owner(dataset)
+    }
+    /// A dataset's announced epochs, by epoch number (each as last announced).
+    pub fn epochs_of(&self, dataset: &Hash) -> &[EpochRoot] {
+        self.holdings.epochs_of(dataset)
+    }
+    /// Every announced epoch of every dataset, in no particular order: what stewards pin.
+    pub fn announced_epochs(&self) -> impl Iterator<Item = &EpochRoot> {
+        self.holdings.all()
+    }
+    /// What a hash is, if it is a current epoch root or key backup: a serving peer's
+    /// lookup before it answers a blob request.
+    pub fn announced_blob(&self, hash: &Hash) -> Option<&AnnouncedBlob> {
+        self.holdings.lookup(hash)
+    }
+    /// The stewards who reported holding epoch root `root` complete (current stewards
+    /// only), in the order they reported.
+    pub fn holders_of(&self, root: &Hash) -> Vec<KeyBytes> {
+        self.holdings
+            .holders(root)
+            .iter()
+            .filter(|k| self.stewards.contains(k))
+            .copied()
+            .collect()
     }
     /// The withdrawal of a consent, if any.
     pub fn withdrawal_of(&self, consent: &OpId) -> Option<OpId> {
@@ -478,6 +512,7 @@ impl CoopState {
             && matches!(
                 h.kind,
                 OpKind::DatasetAnnounce
+                    | OpKind::EpochAnnounce
                     | OpKind::ConsentSet
                     | OpKind::ConsentWithdraw
                     | OpKind::AskAnswer
@@ -612,6 +647,36 @@ impl CoopState {
                 self.datasets
                     .entry(*dataset)
                     .or_insert_with(|| category.clone());
+                self.holdings.claim(*dataset, h.author);
+            }
+            Body::EpochAnnounce {
+                dataset,
+                epoch,
+                root,
+                key_backup,
+                size,
+            } => {
+                if root == key_backup {
+                    return Err(LedgerError::InvalidBody {
+                        reason: "an epoch's root and key backup are different blobs".into(),
+                    });
+                }
+                self.holdings.announce(
+                    h.author,
+                    EpochRoot {
+                        dataset: *dataset,
+                        epoch: *epoch,
+                        root: *root,
+                        key_backup: *key_backup,
+                        size: *size,
+                        owner: h.author,
+                    },
+                )?;
+            }
+            Body::Pinned { roots } => {
+                for root in roots {
+                    self.holdings.pinned(*root, h.author);
+                }
             }
             // The announcement may have been erased since, so it is not required here.
             Body::ConsentSet { .. } => {}

@@ -71,6 +71,12 @@ pub enum NetError {
     /// The peer serves another cooperative's log than the one asked for.
     #[error("the peer serves another cooperative's log than the invitation names")]
     WrongCooperative,
+    /// Ciphertext could not be fetched whole from any holder.
+    #[error("could not fetch the ciphertext: {reason}")]
+    Blobs {
+        /// Which holders were asked, or what failed here.
+        reason: String,
+    },
     /// The inviter's endpoint id in the invitation is not a valid key.
     #[error("this invitation names an inviter that is not a valid endpoint")]
     BadInviter,
@@ -100,6 +106,7 @@ impl NetError {
             NetError::PeerRefused { .. } => Code::NetRefused,
             NetError::BadAnswer { .. } => Code::NetBadAnswer,
             NetError::WrongCooperative => Code::NetWrongCooperative,
+            NetError::Blobs { .. } => Code::NetNotHeld,
             NetError::Ledger(e) => e.code(),
         }
     }

@@ -51,6 +51,7 @@
 //! Not here yet: proofs over the protocol.
 
 pub mod announce;
+pub mod blobs;
 mod endpoint;
 mod error;
 pub mod join;
@@ -69,6 +70,7 @@ pub use join::{
 };
 pub use log_sync::{
     LOG_ALPN, LogProtocol, LogSource, Operated, catch_up, fetch_genesis, fetch_proof, submit,
+    where_is,
 };
 pub use members::MembersOnly;
 pub use shared::SharedLog;

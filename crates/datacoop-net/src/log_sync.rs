@@ -65,6 +65,9 @@ pub enum Request {
         /// The operation's index.
         index: u64,
     },
+    /// Where these endpoints (participants' endpoints on the log) were last seen: a node
+    /// asks the operator's, which every member calls, for peers it has never met.
+    WhereIs(Vec<[u8; 32]>),
 }
 
 /// An answer on the log protocol.
@@ -95,6 +98,8 @@ pub enum Response {
     Proof(String),
     /// The peer could not answer.
     Refused(String),
+    /// Where the endpoints asked about listen, for those the peer knows.
+    Addresses(Vec<crate::Peer>),
 }
 
 /// A log this node serves.
@@ -119,6 +124,12 @@ pub trait LogSource: Send + Sync + 'static {
         Err(LedgerError::Unauthorized {
             reason: "this node is not a witness of the log".into(),
         })
+    }
+    /// Where `endpoints` were last seen, for those of current participants this node knows
+    /// (none by default).
+    fn addresses(&self, endpoints: &[[u8; 32]]) -> Vec<crate::Peer> {
+        let _ = endpoints;
+        Vec::new()
     }
     /// A proof that the operation at `index` is in the log: its first quorum checkpoint
     /// containing it, else the newest one (see [`Log::proof_bundle`]).
@@ -324,6 +335,12 @@ impl<L: LogSource> LogProtocol<L> {
                 .log
                 .proof(index)
                 .map(|bundle| Response::Proof(bundle.render())),
+            Request::WhereIs(endpoints) if endpoints.len() > MAX_WHERE_IS => {
+                Err(LedgerError::Unauthorized {
+                    reason: format!("ask about at most {MAX_WHERE_IS} endpoints at once"),
+                })
+            }
+            Request::WhereIs(endpoints) => Ok(Response::Addresses(self.log.addresses(&endpoints))),
         };
         answered.unwrap_or_else(|e| Response::Refused(e.to_string()))
     }
@@ -449,6 +466,32 @@ pub async fn fetch_proof(
     Ok((receipt, text))
 }
 
+/// The most endpoints one [`Request::WhereIs`] asks about.
+pub const MAX_WHERE_IS: usize = 256;
+
+/// Asks `peer` (the operator's node, which every member calls) where `endpoints` listen;
+/// answers what it knows, only about the endpoints asked for.
+pub async fn where_is(
+    endpoint: &Endpoint,
+    peer: impl Into<EndpointAddr>,
+    endpoints: &[[u8; 32]],
+) -> Result<Vec<crate::Peer>, NetError> {
+    let asked = &endpoints[..endpoints.len().min(MAX_WHERE_IS)];
+    let connection = crate::dial(endpoint, peer, LOG_ALPN).await?;
+    let answer = ask(&connection, &Request::WhereIs(asked.to_vec())).await;
+    connection.close(0u32.into(), b"where");
+    match answer? {
+        Response::Addresses(peers) => Ok(peers
+            .into_iter()
+            .filter(|p| asked.contains(&p.endpoint))
+            .collect()),
+        Response::Refused(reason) => Err(NetError::PeerRefused { reason }),
+        _ => Err(NetError::BadAnswer {
+            what: "not an answer to a where-is request".into(),
+        }),
+    }
+}
+
 /// Fetches the log's first operation, its genesis, from `peer`, checked to found the
 /// cooperative `coop` (a replica starts from it, then catches up).
 pub async fn fetch_genesis(
@@ -507,7 +550,8 @@ pub async fn catch_up<L: SharedLog>(
             | Response::Sequenced { .. }
             | Response::Cosigned(_)
             | Response::NeedProofFrom(_)
-            | Response::Proof(_) => {
+            | Response::Proof(_)
+            | Response::Addresses(_) => {
                 return Err(NetError::BadAnswer {
                     what: "not a batch, where a batch was asked for".into(),
                 });

@@ -58,6 +58,10 @@ impl<L: LogSource> LogSource for Witnessing<L> {
         self.inner.proof(index)
     }
 
+    fn addresses(&self, endpoints: &[[u8; 32]]) -> Vec<crate::Peer> {
+        self.inner.addresses(endpoints)
+    }
+
     fn cosign(
         &self,
         checkpoint: &SignedCheckpoint,

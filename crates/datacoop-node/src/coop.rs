@@ -695,7 +695,7 @@ fn is_consent_change(
 /// A dataset's public id on the log: a keyed hash of its local name, so the name stays
 /// private while the id stays stable for this member.
 pub fn dataset_id(hasher: &KeyedHasher, name: &str) -> Hash {
-    hasher.hash(&[b"datacoop dataset id v1", name.as_bytes()])
+    datacoop_vault::dataset_id(hasher, name)
 }
 
 impl From<LedgerError> for NodeError {

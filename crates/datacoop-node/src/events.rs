@@ -46,6 +46,12 @@ pub enum Event {
         /// Peers known unreachable now.
         unreachable: u32,
     },
+    /// A holder served ciphertext that did not match its hash (caught by verified
+    /// streaming; the fetch went on from another holder).
+    HolderTampered {
+        /// The holder's endpoint id.
+        endpoint: String,
+    },
     /// Long work started (adding, exporting).
     JobStarted {
         /// The job's number in this owner.

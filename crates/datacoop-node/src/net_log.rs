@@ -75,6 +75,8 @@ pub(crate) struct NodeServe {
     witness: Mutex<Option<Witness>>,
     /// Submissions waiting for the ledger thread (sequenced together).
     queue: Arc<datacoop_net::Submissions>,
+    /// Where peers were last seen, for `WhereIs` (none: answers nothing).
+    book: Option<Arc<crate::peers::AddressBook>>,
 }
 
 impl std::fmt::Debug for NodeServe {
@@ -90,7 +92,14 @@ impl NodeServe {
             identity,
             witness: Mutex::new(None),
             queue: Arc::default(),
+            book: None,
         }
+    }
+
+    /// Answers `WhereIs` from `book`, about current participants' endpoints only.
+    pub(crate) fn telling_addresses(mut self, book: Arc<crate::peers::AddressBook>) -> Self {
+        self.book = Some(book);
+        self
     }
 
     fn me(&self) -> [u8; 32] {
@@ -117,6 +126,24 @@ impl LogSource for NodeServe {
 
     fn proof(&self, index: u64) -> Result<datacoop_ledger::ProofBundle, LedgerError> {
         self.log.proof(index)
+    }
+
+    fn addresses(&self, endpoints: &[[u8; 32]]) -> Vec<datacoop_net::Peer> {
+        let (Some(book), Some(state)) = (&self.book, self.state()) else {
+            return Vec::new();
+        };
+        endpoints
+            .iter()
+            .filter(|e| state.participant_of_endpoint(e).is_some())
+            .filter_map(|e| {
+                let addr = book.get(e)?;
+                let addrs: Vec<std::net::SocketAddr> = addr.ip_addrs().copied().collect();
+                (!addrs.is_empty()).then_some(datacoop_net::Peer {
+                    endpoint: *e,
+                    addrs,
+                })
+            })
+            .collect()
     }
 
     fn submit(&self, ops: Vec<Operation>) -> Result<(u64, SignedCheckpoint), LedgerError> {

@@ -47,6 +47,9 @@ pub struct NetSettings {
     /// `DATACOOP_LOCAL_DISCOVERY`); None: as saved in the home's network settings (off
     /// until chosen).
     pub local_discovery: Option<bool>,
+    /// How often the blob store collects what nothing pins any more
+    /// (`DATACOOP_GC_INTERVAL`); None: the vault's default, every 5 minutes.
+    pub collect_every: Option<Duration>,
 }
 
 impl Default for NetSettings {
@@ -59,6 +62,7 @@ impl Default for NetSettings {
             heartbeat: Duration::from_secs(60),
             relay: None,
             local_discovery: None,
+            collect_every: None,
         }
     }
 }
@@ -102,6 +106,9 @@ impl NetSettings {
         if let Some(every) = interval("DATACOOP_HEARTBEAT")? {
             settings.heartbeat = every;
         }
+        if let Some(every) = interval("DATACOOP_GC_INTERVAL")? {
+            settings.collect_every = Some(every);
+        }
         Ok(settings)
     }
 
@@ -131,6 +138,7 @@ impl NetSettings {
             heartbeat: Duration::from_secs(2),
             relay: None,
             local_discovery: Some(false),
+            collect_every: Some(Duration::from_secs(2)),
         }
     }
 }
@@ -170,7 +178,25 @@ pub(crate) struct Network {
     cancel: CancellationToken,
     /// Held while pulling.
     pulling: tokio::sync::Mutex<()>,
+    /// Held while signing and submitting this node's own operations: two writes signed
+    /// against the same replica would both take the next sequence number (an
+    /// equivocation the operator refuses and keeps as evidence).
+    writing: tokio::sync::Mutex<()>,
+    /// The member's vault: what its datasets are, to announce them.
+    vault: Arc<datacoop_vault::Vault>,
+    /// The vault's blob store: served to peers, and where pins and fetches land.
+    store: iroh_blobs::api::Store,
+    /// Held while announcing and pinning ([`Network::hold_soon`]).
+    holding: tokio::sync::Mutex<()>,
+    /// Another round of holding was asked for while one ran.
+    hold_again: std::sync::atomic::AtomicBool,
+    /// This member's datasets changed since they were last announced.
+    own_changed: std::sync::atomic::AtomicBool,
 }
+
+mod holding;
+
+pub(crate) use holding::placement;
 
 /// Where a join stands after `coop join`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,16 +210,22 @@ pub(crate) enum JoinProgress {
 impl Network {
     /// Binds the endpoint, serves the log and the join path, and starts the background
     /// task on `tracker`; everything stops when `cancel` is cancelled.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn start(
         home: &crate::Home,
         identity: Arc<Identity>,
         ledger: LedgerHandle,
+        vault: Arc<datacoop_vault::Vault>,
         settings: NetSettings,
         events: crate::Events,
         cancel: CancellationToken,
         tracker: &TaskTracker,
     ) -> Result<Arc<Network>, NodeError> {
         let settings = settings.with_saved(home);
+        let store = vault.blob_store().await?;
+        if let Some(every) = settings.collect_every {
+            vault.set_collection_interval(every);
+        }
         let book = Arc::new(AddressBook::open(
             home.root().join("peers.json"),
             settings.relay.clone(),
@@ -215,6 +247,7 @@ impl Network {
                 Err(e) => tracing::warn!("cannot record where a peer called from: {e}"),
             })
         };
+        let ledger_watch = ledger.watch();
         let guard = MembersOnly::new(Arc::new(Admitted(ledger.watch())), vec![JOIN_ALPN.to_vec()])
             .telling(seen);
         let endpoint =
@@ -236,10 +269,10 @@ impl Network {
         let router = Router::builder(endpoint)
             .accept(
                 LOG_ALPN,
-                LogProtocol::new(Arc::new(NodeServe::new(
-                    NodeLog { ledger },
-                    Arc::clone(&identity),
-                ))),
+                LogProtocol::new(Arc::new(
+                    NodeServe::new(NodeLog { ledger }, Arc::clone(&identity))
+                        .telling_addresses(Arc::clone(&book)),
+                )),
             )
             .accept(
                 JOIN_ALPN,
@@ -249,6 +282,10 @@ impl Network {
                     .forward_with(Arc::clone(&to_operator) as Arc<dyn datacoop_net::Forward>),
             )
             .accept(datacoop_net::announce::GOSSIP_ALPN, gossip.clone())
+            .accept(
+                datacoop_net::blobs::BLOBS_ALPN,
+                datacoop_net::blobs::BlobServer::new(store.clone(), blob_access(&ledger_watch)),
+            )
             .spawn();
         let network = Arc::new(Network {
             router,
@@ -269,6 +306,12 @@ impl Network {
             tracker: tracker.clone(),
             cancel: cancel.clone(),
             pulling: tokio::sync::Mutex::new(()),
+            writing: tokio::sync::Mutex::new(()),
+            vault,
+            store,
+            holding: tokio::sync::Mutex::new(()),
+            hold_again: std::sync::atomic::AtomicBool::new(false),
+            own_changed: std::sync::atomic::AtomicBool::new(true),
         });
         let _ = to_operator.0.set(Arc::downgrade(&network));
         tracing::info!(addrs = ?network.addrs(), "serving the cooperative");
@@ -276,6 +319,7 @@ impl Network {
         let mut log_grew = network.log.ledger.watch();
         tracker.spawn(async move {
             task.log_changed().await;
+            task.hold_soon();
             loop {
                 tokio::select! {
                     () = cancel.cancelled() => break,
@@ -284,9 +328,13 @@ impl Network {
                             break;
                         }
                         task.log_changed().await;
+                        task.hold_soon();
                     }
                     Some(joined) = joins.recv() => task.welcome(joined).await,
-                    () = tokio::time::sleep(task.settings.pull_every) => task.tick().await,
+                    () = tokio::time::sleep(task.settings.pull_every) => {
+                        task.tick().await;
+                        task.hold_soon();
+                    }
                     () = task.poke.notified() => task.tick().await,
                 }
             }
@@ -694,6 +742,9 @@ pub(crate) async fn record(
             .run(move |slot| {
                 let ledger = slot.as_mut().ok_or(NodeError::NotInCoop)?;
                 let ops = make(ledger, &identity, crate::node::now())?;
+                if ops.is_empty() {
+                    return Ok(Vec::new());
+                }
                 ledger.sequence_own(&identity, ops, crate::node::now())
             })
             .await;
@@ -701,6 +752,7 @@ pub(crate) async fn record(
     let network = network.ok_or(NodeError::NotServing {
         what: "writing to the cooperative's log",
     })?;
+    let _one_writer = network.writing.lock().await;
     network.catch_up().await?;
     let ops = ledger
         .run(move |slot| {
@@ -708,7 +760,21 @@ pub(crate) async fn record(
             make(ledger, &identity, crate::node::now())
         })
         .await?;
+    if ops.is_empty() {
+        return Ok(Vec::new());
+    }
     network.submit_all(ops).await
+}
+
+/// Who may fetch which blob, from the newest log state (trainers: no grants yet).
+fn blob_access(
+    ledger: &tokio::sync::watch::Receiver<crate::ledger_handle::LogSnapshot>,
+) -> Arc<dyn datacoop_net::blobs::BlobAccess> {
+    let ledger = ledger.clone();
+    Arc::new(datacoop_net::blobs::LogAccess::new(
+        move || ledger.borrow().state.clone(),
+        Arc::new(datacoop_net::blobs::NoGrants),
+    ))
 }
 
 /// Sends the joins a steward's node admitted to the log's operator, when that is another

@@ -50,7 +50,8 @@ pub struct Node {
     /// The one copy of the signing identity this node uses (wiped when the last clone
     /// goes); jobs on the log's thread hold clones of it.
     identity: Arc<Identity>,
-    vault: Vault,
+    /// Shared with the network's tasks, which announce and serve its ciphertext.
+    vault: Arc<Vault>,
     kdf_cost: KdfCost,
     ledger: LedgerHandle,
     /// Why the log could not be opened, if it could not: the vault stays usable and
@@ -110,7 +111,7 @@ impl Node {
             home: home.clone(),
             identity: Arc::new(secrets.identity()),
             secrets,
-            vault,
+            vault: Arc::new(vault),
             kdf_cost,
             ledger,
             ledger_damage,
@@ -135,6 +136,7 @@ impl Node {
             &self.home,
             Arc::clone(&self.identity),
             self.ledger.clone(),
+            Arc::clone(&self.vault),
             settings,
             self.events.clone(),
             cancel,
@@ -298,6 +300,9 @@ impl Node {
         self.events.emit(Event::DatasetsChanged {
             dataset: dataset.to_string(),
         });
+        if let Some(network) = self.network.get() {
+            network.datasets_changed();
+        }
         Ok(report)
     }
 
@@ -323,7 +328,41 @@ impl Node {
             }
             None => Vec::new(),
         };
-        Ok(DataListing { datasets, entries })
+        let state = self.ledger.snapshot().state;
+        let mut placement = Vec::with_capacity(datasets.len());
+        for dataset in &datasets {
+            let published = self.vault.published_epochs(&dataset.name)?;
+            let (announced, holders) = match &state {
+                Some(state) => crate::network::placement(
+                    state,
+                    &self.vault.dataset_id(&dataset.name)?,
+                    &published
+                        .iter()
+                        .map(|e| *e.root.as_bytes())
+                        .collect::<Vec<_>>(),
+                ),
+                None => (0, Vec::new()),
+            };
+            placement.push(crate::views::Placement {
+                dataset: dataset.name.to_string(),
+                epochs: u32::try_from(published.len()).unwrap_or(u32::MAX),
+                announced,
+                pinned_by: holders.iter().map(hex::encode).collect(),
+                epoch_roots: published
+                    .iter()
+                    .map(|e| e.root.to_hex().to_string())
+                    .collect(),
+                key_backups: published
+                    .iter()
+                    .map(|e| e.key_backup.to_hex().to_string())
+                    .collect(),
+            });
+        }
+        Ok(DataListing {
+            datasets,
+            entries,
+            placement,
+        })
     }
 
     /// `data export`: decrypts (or copies the ciphertext of) a dataset into a folder.
@@ -342,6 +381,19 @@ impl Node {
         } else {
             ExportMode::Plain
         };
+        // Ciphertext lost here (a damaged or replaced disk) comes back from the stewards
+        // that pin it, checked blob by blob against the hashes the records name.
+        if let Some(network) = self.network.get()
+            && self.vault.lacks_ciphertext(&dataset).await?
+        {
+            self.vault.restore_tags(&dataset).await?;
+            let epochs = self.vault.publish_epochs(&dataset).await?;
+            let fetched = network.fetch_own(&epochs).await?;
+            tracing::info!(
+                fetched,
+                "fetched this dataset's ciphertext back from its holders"
+            );
+        }
         Ok(self
             .vault
             .export(&dataset, &op.out, mode, progress, &cancel)
@@ -865,7 +917,7 @@ impl Node {
     /// Closes the log and the vault cleanly.
     pub async fn close(self) {
         self.ledger.close().await;
-        self.vault.close().await;
+        self.vault.shutdown().await;
     }
 }
 

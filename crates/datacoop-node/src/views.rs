@@ -34,6 +34,28 @@ pub struct DataListing {
     pub datasets: Vec<DatasetSummary>,
     /// Files of the dataset asked for; empty when none was.
     pub entries: Vec<Entry>,
+    /// Where each dataset's ciphertext is kept, in the order of `datasets`.
+    #[serde(default)]
+    pub placement: Vec<Placement>,
+}
+
+/// Where one dataset's ciphertext is kept: on this computer, and by the stewards whose
+/// nodes reported on the log that they pin all of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Placement {
+    /// The dataset's name.
+    pub dataset: String,
+    /// Its epochs published by this computer.
+    pub epochs: u32,
+    /// How many of them the cooperative's log has (0 outside a cooperative).
+    pub announced: u32,
+    /// Stewards (identity ids) pinning every epoch of it, in steward order.
+    pub pinned_by: Vec<String>,
+    /// Each published epoch's root (BLAKE3 of its hash sequence), hex, by epoch.
+    pub epoch_roots: Vec<String>,
+    /// Each published epoch's key backup (BLAKE3), hex, by epoch.
+    pub key_backups: Vec<String>,
 }
 
 /// A dataset's current age recipient (`age1...`): what `age -r` encrypts to.

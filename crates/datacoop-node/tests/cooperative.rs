@@ -9,83 +9,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{Node, PASSPHRASE, options};
+use datacoop_node::api::CoopJoin;
 use datacoop_node::api::{
-    ConsentSet, CoopCreate, CoopInvite, CoopJoin, CoopShow, DataAdd, LogVerify, Op,
-    ProposalApprove, ProposalCreate, ProposalList,
+    ConsentSet, CoopCreate, CoopShow, DataAdd, LogVerify, ProposalApprove, ProposalCreate,
+    ProposalList,
 };
-use datacoop_node::{
-    CancellationToken, CoopInfo, Home, KdfCost, Launch, NetSettings, NoProgress, NodeError, Owner,
-    OwnerKind, OwnerOptions, ProposedChange,
-};
+use datacoop_node::{CoopInfo, NetSettings, OwnerOptions, ProposedChange};
 use secrecy::SecretString;
 
-const PASSPHRASE: &str = "correct horse battery staple";
-
-struct Node {
-    owner: Owner,
-    home: Home,
-    _dir: tempfile::TempDir,
-}
-
-fn options() -> OwnerOptions {
-    OwnerOptions {
-        kind: OwnerKind::Serve,
-        kdf_cost: KdfCost::Cheap,
-        patience: Duration::from_secs(5),
-        on_activate: None,
-        net: Some(NetSettings::loopback()),
-    }
-}
-
-async fn launch(home: &Home) -> Owner {
-    match Owner::launch(home, options()).await {
-        Ok(Launch::Owned(owner)) => owner,
-        Ok(_) => panic!("the home is owned by another process"),
-        Err(e) => panic!("launch failed: {e}"),
-    }
-}
-
 impl Node {
-    async fn new(name: &str) -> Node {
-        Node::with(name, options()).await
-    }
-
-    /// A new identity on a home owned with `options`.
-    async fn with(name: &str, options: OwnerOptions) -> Node {
-        let dir = tempfile::tempdir().unwrap();
-        let home = Home::resolve(Some(dir.path().join("home"))).unwrap();
-        let owner = match Owner::launch(&home, options).await {
-            Ok(Launch::Owned(owner)) => owner,
-            Ok(_) => panic!("the home is owned by another process"),
-            Err(e) => panic!("launch failed: {e}"),
-        };
-        owner
-            .create(name, SecretString::from(PASSPHRASE))
-            .await
-            .unwrap();
-        Node {
-            owner,
-            home,
-            _dir: dir,
-        }
-    }
-
-    async fn call<O: Op>(&self, op: O) -> Result<O::Output, NodeError> {
-        self.owner
-            .call(op, Arc::new(NoProgress), CancellationToken::new())
-            .await
-    }
-
-    async fn ok<O: Op>(&self, op: O) -> O::Output {
-        match self.call(op).await {
-            Ok(out) => out,
-            Err(e) => panic!("{} failed: {e}", O::NAME),
-        }
-    }
-
     async fn show(&self) -> CoopInfo {
         self.ok(CoopShow {}).await
     }
@@ -96,35 +34,6 @@ impl Node {
             datacoop_node::HomeState::Unlocked { identity } => identity.id.to_string(),
             other => panic!("not unlocked: {other:?}"),
         }
-    }
-
-    async fn stop(self) -> (Home, tempfile::TempDir) {
-        self.owner.shutdown().await;
-        (self.home, self._dir)
-    }
-
-    async fn restart((home, dir): (Home, tempfile::TempDir)) -> Node {
-        let owner = launch(&home).await;
-        owner.unlock(&SecretString::from(PASSPHRASE)).await.unwrap();
-        Node {
-            owner,
-            home,
-            _dir: dir,
-        }
-    }
-
-    async fn invite(&self, role: &str) -> String {
-        self.ok(CoopInvite {
-            role: role.into(),
-            expires_secs: None,
-            review: false,
-        })
-        .await
-        .ticket
-    }
-
-    async fn join(&self, ticket: String) {
-        self.ok(CoopJoin { ticket }).await;
     }
 
     /// Adds a small dataset and consents to it (three operations the first time, two

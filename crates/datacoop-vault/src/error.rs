@@ -215,7 +215,7 @@ impl VaultError {
     }
 
     /// Maps a blob store error, recognising a full disk anywhere in its source chain.
-    pub(crate) fn blobs(action: &str, error: impl std::error::Error + 'static) -> Self {
+    pub fn blobs(action: &str, error: impl std::error::Error + 'static) -> Self {
         let mut text = error.to_string();
         let mut disk_full = looks_like_disk_full(&text);
         let mut source = error.source();

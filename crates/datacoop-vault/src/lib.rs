@@ -51,4 +51,7 @@ pub use progress::{NoProgress, Progress, ProgressSink, ProgressThrottle};
 pub use records::{DatasetSummary, Entry};
 /// How long work is asked to stop: the work checks it between chunks.
 pub use tokio_util::sync::CancellationToken;
-pub use vault::{AddMode, AddReport, ExportMode, ExportReport, Vault};
+pub use vault::{
+    AddMode, AddReport, ExportMode, ExportReport, Manifest, ManifestFile, PublishedEpoch, Vault,
+    dataset_id,
+};

@@ -23,6 +23,8 @@ pub(crate) enum Namespace {
     Provisional = 3,
     /// The name a renamed dataset was created with (its public id derives from it).
     Origins = 4,
+    /// What each epoch of a dataset was last published as, by dataset id and epoch.
+    Epochs = 5,
 }
 
 impl Namespace {
@@ -32,6 +34,7 @@ impl Namespace {
             Namespace::Entries => b"entries",
             Namespace::Provisional => b"provisional",
             Namespace::Origins => b"origins",
+            Namespace::Epochs => b"epochs",
         }
     }
 }
@@ -50,6 +53,11 @@ impl SealedMeta {
             cipher,
             hasher,
         }
+    }
+
+    /// The keyed hash names are hidden with (dataset ids derive from it too).
+    pub(crate) fn hasher(&self) -> &KeyedHasher {
+        &self.hasher
     }
 
     pub(crate) fn key(&self, ns: Namespace, parts: &[&[u8]]) -> Vec<u8> {

@@ -31,8 +31,11 @@ use crate::records::{DatasetRecord, EpochRecord};
 use crate::sealed::{Namespace, SealedMeta};
 use crate::{CancellationToken, DatasetSummary, Entry, Progress, ProgressSink, VaultError};
 
+pub use epochs::{Manifest, ManifestFile, PublishedEpoch, dataset_id};
+
 mod add;
 mod cleanup;
+mod epochs;
 mod export;
 mod rename;
 
@@ -130,6 +133,11 @@ pub struct Vault {
     datasets_lock: std::sync::Mutex<()>,
     /// Serialises recording entries and releasing the blobs they replace.
     entries_lock: tokio::sync::Mutex<()>,
+    /// Held shared by every add and exclusively by sealing an epoch, so no file is
+    /// recorded under an epoch that was sealed while it was being encrypted.
+    adds: tokio::sync::RwLock<()>,
+    /// The member's x25519 public key: epoch key backups are sealed to it.
+    owner_agreement_key: [u8; 32],
     /// Runs the blob store's garbage collection (none in memory).
     collector: Option<cleanup::Collector>,
     /// Where the file store keeps each complete blob's bytes (none in memory): export
@@ -182,6 +190,8 @@ impl Vault {
             blob_dir: None,
             datasets_lock: std::sync::Mutex::new(()),
             entries_lock: tokio::sync::Mutex::new(()),
+            adds: tokio::sync::RwLock::new(()),
+            owner_agreement_key: secrets.identity().x25519_public(),
             collector: None,
             blob_paths: None,
         }
@@ -226,10 +236,22 @@ impl Vault {
 
     /// Flushes and closes the blob store, if it was opened.
     pub async fn close(self) {
+        self.shutdown().await;
+    }
+
+    /// [`Vault::close`] for a vault others still hold (a node's network tasks): the blob
+    /// store is closed; records stay readable.
+    pub async fn shutdown(&self) {
         if let Some(blobs) = self.blobs.get() {
             let _ = blobs.store().sync_db().await;
             let _ = blobs.store().shutdown().await;
         }
+    }
+
+    /// The blob store itself (opened now if it was not), for serving and pinning
+    /// ciphertext over the network.
+    pub async fn blob_store(&self) -> Result<Store, VaultError> {
+        self.store().await.cloned()
     }
 
     /// Drops blob tags that no manifest entry refers to: left by a crash between storing

@@ -69,7 +69,7 @@ subject: string, };
 
 export type IoKind = "not_found" | "exists" | "permission_denied" | "read_only" | "full" | "is_a_folder" | "not_a_folder" | "other";
 
-export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "integrity.sealed_key" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "input.not_a_ticket" | "input.ticket_damaged" | "input.ticket_too_new" | "input.bad_listen_addr" | "input.bad_setting" | "input.not_serving" | "input.join_awaiting_review" | "net.bind" | "net.unreachable" | "net.lost" | "net.not_a_member" | "net.refused" | "net.bad_answer" | "net.wrong_cooperative" | "join.unknown_invite" | "join.forged" | "join.used" | "join.expired" | "join.failed" | "control.protocol" | "control.busy" | "unknown";
+export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "integrity.sealed_key" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "input.not_a_ticket" | "input.ticket_damaged" | "input.ticket_too_new" | "input.bad_listen_addr" | "input.bad_setting" | "input.not_serving" | "input.join_awaiting_review" | "net.bind" | "net.unreachable" | "net.lost" | "net.not_a_member" | "net.refused" | "net.bad_answer" | "net.wrong_cooperative" | "net.not_held" | "join.unknown_invite" | "join.forged" | "join.used" | "join.expired" | "join.failed" | "control.protocol" | "control.busy" | "unknown";
 
 export type OwnerKind = "cli" | "serve" | "app";
 
@@ -119,7 +119,37 @@ datasets: Array<DatasetSummary>,
 /**
  * Files of the dataset asked for; empty when none was.
  */
-entries: Array<Entry>, };
+entries: Array<Entry>, 
+/**
+ * Where each dataset's ciphertext is kept, in the order of `datasets`.
+ */
+placement: Array<Placement>, };
+
+export type Placement = { 
+/**
+ * The dataset's name.
+ */
+dataset: string, 
+/**
+ * Its epochs published by this computer.
+ */
+epochs: number, 
+/**
+ * How many of them the cooperative's log has (0 outside a cooperative).
+ */
+announced: number, 
+/**
+ * Stewards (identity ids) pinning every epoch of it, in steward order.
+ */
+pinned_by: Array<string>, 
+/**
+ * Each published epoch's root (BLAKE3 of its hash sequence), hex, by epoch.
+ */
+epoch_roots: Array<string>, 
+/**
+ * Each published epoch's key backup (BLAKE3), hex, by epoch.
+ */
+key_backups: Array<string>, };
 
 export type DatasetSummary = { 
 /**
@@ -400,7 +430,7 @@ dataset: string | null,
  */
 consent_changed: boolean, };
 
-export type OpKind = "Genesis" | "Proposal" | "ProposalApproval" | "Invite" | "Join" | "JoinAcceptance" | "Leave" | "DatasetAnnounce" | "ConsentSet" | "ConsentWithdraw" | "AskAnswer" | "AccessRequest" | "RequestApproval" | "RequestDenial" | "Grant" | "Revocation" | "ErasureNotice" | "PinRelease" | "EndpointAnnounce";
+export type OpKind = "Genesis" | "Proposal" | "ProposalApproval" | "Invite" | "Join" | "JoinAcceptance" | "Leave" | "DatasetAnnounce" | "ConsentSet" | "ConsentWithdraw" | "AskAnswer" | "AccessRequest" | "RequestApproval" | "RequestDenial" | "Grant" | "Revocation" | "ErasureNotice" | "PinRelease" | "EndpointAnnounce" | "EpochAnnounce" | "Pinned";
 
 export type VerifySummary = { 
 /**
@@ -524,7 +554,11 @@ reachable: number,
 /**
  * Peers known unreachable now.
  */
-unreachable: number, } | { "event": "job_started", 
+unreachable: number, } | { "event": "holder_tampered", 
+/**
+ * The holder's endpoint id.
+ */
+endpoint: string, } | { "event": "job_started", 
 /**
  * The job's number in this owner.
  */

@@ -8,7 +8,7 @@ import type {
   Event as NodeEvent, StopReport, AddReport, AppStatus, ConsentView, CoopInfo, CreatedIdentity, LogEntry,
   VerifySummary, DatasetSummary, Entry, ExportReport, PublicIdentity, Progress, NewRecoveryKit,
   ConsentSet, Recorded, Proof, PassphraseChange, DataRename, Invitation, ProposalView, QrMatrix,
-  CoopInvite, Role, Joining, ProposedChange, NetworkInfo, NetworkSave,
+  CoopInvite, Role, Joining, ProposedChange, NetworkInfo, NetworkSave, DataListing,
 } from "./bindings";
 
 let nextJob = 1;
@@ -41,6 +41,8 @@ export const api = {
   },
   listDatasets: async (): Promise<DatasetSummary[]> =>
     (await invoke<{ datasets: DatasetSummary[] }>("data_list", { request: {} })).datasets,
+  /** The datasets with where each one's ciphertext is kept. */
+  listPlacement: (): Promise<DataListing> => invoke<DataListing>("data_list", { request: {} }),
   listEntries: async (dataset: string): Promise<Entry[]> =>
     (await invoke<{ entries: Entry[] }>("data_list", { request: { dataset } })).entries,
   addPaths: (job: number, dataset: string, category: string | null, paths: string[], onProgress: (p: Progress) => void) =>

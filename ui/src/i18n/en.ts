@@ -212,6 +212,10 @@ export const en = {
     card: {
       items: (n: string) => `${n} ${n === "1" ? "file" : "files"}`,
       created: (date: string) => `Since ${date}`,
+      keptHere: "On this computer only",
+      keptPending: "On this computer; telling the cooperative",
+      keptPinned: (stewards: string[]) =>
+        `On this computer, and pinned by ${stewards.length === 1 ? "steward" : "stewards"} ${stewards.join(", ")}`,
     },
     open: (name: string) => `Open dataset ${name}`,
   },
@@ -805,6 +809,7 @@ export const en = {
     "net.lost": "The connection to the other computer was lost. Try again.",
     "net.not_a_member": "The other computer refused this one: it serves only members of its cooperative.",
     "net.refused": "The other computer refused the request.",
+    "net.not_held": "No computer in the cooperative could give all of this data.",
     "net.bad_answer": "The other computer answered something datacoop does not understand.",
     "net.wrong_cooperative": "The other computer serves another cooperative than the invitation names.",
     "join.unknown_invite":

@@ -2,7 +2,7 @@
 // drop) and exporting, each with a progress panel.
 
 import { open } from "@tauri-apps/plugin-dialog";
-import { CATEGORY_SUGGESTIONS, type DatasetSummary, type Entry, type Skipped } from "../api/bindings";
+import { CATEGORY_SUGGESTIONS, type DatasetSummary, type Entry, type Placement, type Skipped } from "../api/bindings";
 import { api, newJob } from "../api/commands";
 import { h, mount, reveal } from "../dom";
 import { errorCode, errorMessage } from "../errors";
@@ -11,6 +11,8 @@ import { liveChecks } from "../forms";
 import { en } from "../i18n/en";
 import { categoryProblem, datasetNameProblem } from "../names";
 import { appendPaths, parsePaths, suggestDatasetName } from "../paths";
+import { keptText } from "../kept";
+import { onLogChanged } from "../live";
 import { fileList } from "./files";
 import { progressPanel } from "./progress";
 
@@ -53,11 +55,14 @@ export function myDataView(ctx: DataContext): HTMLElement {
   // Loads can overlap (the first render, then each finished add): only the newest one
   // may draw, or a slow early answer would put back a list from before the add.
   let generation = 0;
+  let placement: Placement[] = [];
   const load = async () => {
     const mine = ++generation;
     let fresh: typeof datasets;
     try {
-      fresh = await api.listDatasets();
+      const listing = await api.listPlacement();
+      fresh = listing.datasets;
+      placement = listing.placement;
     } catch (err) {
       if (mine !== generation) return;
       mount(list, h("p", { class: "error", role: "alert" }, errorMessage(err)));
@@ -84,9 +89,13 @@ export function myDataView(ctx: DataContext): HTMLElement {
           h("span", { class: "badge" }, d.category),
           h("span", { class: "card-stats" },
             `${en.data.card.items(formatCount(d.items))} · ${formatBytes(d.size)}`),
-          h("span", { class: "muted small" }, en.data.card.created(formatDate(d.created_at))))))));
+          h("span", { class: "muted small" }, en.data.card.created(formatDate(d.created_at))),
+          h("span", { class: "muted small card-kept", "data-kept": d.name },
+            keptText(placement.find((p) => p.dataset === d.name))))))));
   };
   ctx.onDatasetsChanged(() => void load());
+  // A steward's node reporting that it pins a dataset arrives as a log operation.
+  onLogChanged(root, () => void load());
   void load();
   return root;
 }

@@ -8,8 +8,36 @@ impl Vault {
     ///
     /// Each file is stored and recorded on its own, so an interruption keeps the files
     /// finished before it; a file is visible only once both its ciphertext and its
-    /// manifest entry are durable.
+    /// manifest entry are durable. The epochs it added to are then published again
+    /// ([`Vault::publish_epochs`]).
     pub async fn add(
+        &self,
+        dataset: &DatasetName,
+        category: Option<&Category>,
+        paths: &[PathBuf],
+        mode: AddMode,
+        progress: Arc<dyn ProgressSink>,
+        cancel: &CancellationToken,
+    ) -> Result<AddReport, VaultError> {
+        let adding = self.adds.read().await;
+        let added = self
+            .add_files(dataset, category, paths, mode, progress, cancel)
+            .await;
+        drop(adding);
+        let stored_some = match &added {
+            Ok(report) => report.files > 0,
+            Err(VaultError::Interrupted { .. }) => true,
+            Err(_) => false,
+        };
+        // A manifest not rebuilt now is rebuilt by the next publication (the node asks
+        // for one before it announces), so this add's files are not lost either way.
+        if stored_some && let Err(e) = self.publish_epochs(dataset).await {
+            tracing::warn!("could not publish the epochs of {dataset} yet: {e}");
+        }
+        added
+    }
+
+    async fn add_files(
         &self,
         dataset: &DatasetName,
         category: Option<&Category>,
@@ -244,9 +272,11 @@ impl Vault {
         let hash = stored.hash;
         let parts: [&[u8]; 2] = [entry.dataset.as_str().as_bytes(), entry.name.as_bytes()];
         let previous: Option<Entry> = self.meta.get(Namespace::Entries, &parts)?;
+        // The same bytes again stay where they are, even in a sealed epoch: moving them
+        // would change a sealed epoch's root under a grant that names it.
         if previous
             .as_ref()
-            .is_some_and(|p| p.plaintext_hash == entry.plaintext_hash && p.epoch == entry.epoch)
+            .is_some_and(|p| p.plaintext_hash == entry.plaintext_hash)
         {
             return Ok(Committed::Unchanged);
         }

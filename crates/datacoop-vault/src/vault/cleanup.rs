@@ -20,7 +20,8 @@ use super::*;
 
 /// How often the schedule ticks (a tick that is not due costs one atomic read).
 const TICK: Duration = Duration::from_secs(1);
-/// Collections happen at least this often while the vault is open.
+/// Collections happen at least this often while the vault is open, unless told otherwise
+/// ([`Vault::set_collection_interval`]).
 const PERIOD: Duration = Duration::from_secs(300);
 /// The longest an open waits for the collection it asked for.
 const OPEN_PATIENCE: Duration = Duration::from_secs(15);
@@ -58,6 +59,8 @@ pub(super) fn clear_temp_files(dir: &Path) -> Result<u64, VaultError> {
 pub(super) struct Collector {
     wanted: Arc<AtomicBool>,
     last: Arc<std::sync::Mutex<Instant>>,
+    /// [`PERIOD`], or what the owner set, in milliseconds.
+    period_ms: Arc<std::sync::atomic::AtomicU64>,
     /// How many times the schedule has ticked: a tick after the one that let a
     /// collection through means that collection has finished (runs are sequential).
     ticks: Arc<watch::Sender<u64>>,
@@ -68,6 +71,7 @@ impl Collector {
         Collector {
             wanted: Arc::new(AtomicBool::new(false)),
             last: Arc::new(std::sync::Mutex::new(Instant::now())),
+            period_ms: Arc::new(std::sync::atomic::AtomicU64::new(PERIOD.as_millis() as u64)),
             ticks: Arc::new(watch::Sender::new(0)),
         }
     }
@@ -95,12 +99,19 @@ impl Collector {
         let Ok(mut last) = self.last.lock() else {
             return false;
         };
-        if last.elapsed() >= PERIOD {
+        let period = Duration::from_millis(self.period_ms.load(Ordering::Relaxed));
+        if last.elapsed() >= period {
             *last = Instant::now();
             true
         } else {
             false
         }
+    }
+
+    /// Collects at least every `every` from now on (one tick is the finest step).
+    pub(super) fn set_period(&self, every: Duration) {
+        let ms = u64::try_from(every.as_millis()).unwrap_or(u64::MAX).max(1);
+        self.period_ms.store(ms, Ordering::Relaxed);
     }
 
     /// Asks for a collection at the next tick.
@@ -122,6 +133,14 @@ impl Collector {
 }
 
 impl Vault {
+    /// How often the blob store collects what no tag protects any more (dropped pins,
+    /// replaced files); every 5 minutes unless set. Vaults in memory never collect.
+    pub fn set_collection_interval(&self, every: Duration) {
+        if let Some(collector) = &self.collector {
+            collector.set_period(every);
+        }
+    }
+
     /// [`Vault::release_orphans_in`] the vault's own store.
     #[cfg(test)]
     pub(super) async fn release_orphans(&self) -> Result<bool, VaultError> {
@@ -138,7 +157,9 @@ impl Vault {
             .into_iter()
             .map(|e| e.blob_hash)
             .collect();
-        let mut tagged = HashSet::new();
+        let published = self.published_hashes()?;
+        // A manifest is protected by its epoch's sequence, not by a tag of its own.
+        let mut tagged: HashSet<Hash> = self.published_manifests()?;
         let mut orphans = Vec::new();
         let mut tags = store
             .tags()
@@ -147,7 +168,13 @@ impl Vault {
             .map_err(|e| VaultError::blobs("listing blob tags", e))?;
         while let Some(tag) = tags.next().await {
             let tag = tag.map_err(|e| VaultError::blobs("listing blob tags", e))?;
-            if tag.name.0.starts_with(TAG_PREFIX) && !referenced.contains(&tag.hash.to_hex()) {
+            let hex = tag.hash.to_hex();
+            let name = &tag.name.0;
+            let unreferenced = (name.starts_with(TAG_PREFIX) && !referenced.contains(&hex))
+                || ((name.starts_with(epochs::EPOCH_TAG_PREFIX)
+                    || name.starts_with(epochs::BACKUP_TAG_PREFIX))
+                    && !published.contains(&hex));
+            if unreferenced {
                 orphans.push(tag.name);
             } else {
                 tagged.insert(tag.hash);
