@@ -3,7 +3,9 @@
 //! the member's node off, a fresh fetch from the steward alone gives back every blob; the
 //! member, its local ciphertext lost, exports identical files fetched back from the
 //! steward; a replaced file's old blobs are collected at the steward while the pins stay.
-//! Another member, a trainer and a stranger are refused every blob by both holders.
+//! Another member, a trainer and a stranger are refused every blob by both holders. Data
+//! added before joining is announced on joining, and a second steward who never met the
+//! member finds it through the operator, pins, and later serves it alone.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -359,15 +361,17 @@ async fn another_member_a_trainer_and_a_stranger_are_refused_every_blob() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_second_steward_finds_the_member_through_the_operator_and_serves_alone() {
+async fn data_added_before_joining_is_pinned_by_a_second_steward_who_then_serves_alone() {
     let ada = founder().await;
     let bo = Node::new("Bo").await;
     bo.join(ada.invite("steward").await).await;
+    // Mo's data was added before Mo joined: it is announced once Mo is a member.
     let mo = Node::new("Mo").await;
-    mo.join(ada.invite("member").await).await;
     let originals = tempfile::tempdir().unwrap();
     let files = write_files(&originals.path().join("runs"));
     add(&mo, &originals.path().join("runs")).await;
+    assert_eq!(listing_of(&mo).await.placement[0].announced, 0);
+    mo.join(ada.invite("member").await).await;
     // Bo never met Mo: the operator's node tells it where Mo listens.
     let stewards = [key_id(&ada), key_id(&bo)];
     until_pinned_by(&mo, &stewards).await;

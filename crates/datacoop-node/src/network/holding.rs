@@ -30,6 +30,14 @@ fn store_error(action: &str, error: impl std::error::Error + 'static) -> NodeErr
     NodeError::Vault(datacoop_vault::VaultError::blobs(action, error))
 }
 
+/// Whether this node's datasets are on the log as they are now.
+pub(crate) enum Announced {
+    /// They are (or were just announced).
+    Done,
+    /// This node cannot announce yet: it is in no cooperative, or only as a trainer.
+    NotYet,
+}
+
 /// One local dataset as the log should know it.
 struct Wanted {
     id: [u8; 32],
@@ -84,11 +92,16 @@ impl Network {
                 return;
             };
             loop {
-                if this.own_changed.swap(false, Ordering::SeqCst)
-                    && let Err(e) = this.announce_own().await
-                {
-                    tracing::info!("announcing this member's datasets: {e}");
-                    this.own_changed.store(true, Ordering::SeqCst);
+                if this.own_changed.swap(false, Ordering::SeqCst) {
+                    match this.announce_own().await {
+                        Ok(Announced::Done) => {}
+                        // Not in a cooperative yet (or as a trainer): kept for when it is.
+                        Ok(Announced::NotYet) => this.own_changed.store(true, Ordering::SeqCst),
+                        Err(e) => {
+                            tracing::info!("announcing this member's datasets: {e}");
+                            this.own_changed.store(true, Ordering::SeqCst);
+                        }
+                    }
                 }
                 if let Err(e) = this.pin_announced().await {
                     tracing::info!("pinning: {e}");
@@ -102,9 +115,9 @@ impl Network {
 
     /// Announces this member's datasets and their epochs where the log does not have
     /// them as they are now.
-    pub(crate) async fn announce_own(&self) -> Result<usize, NodeError> {
+    pub(crate) async fn announce_own(&self) -> Result<Announced, NodeError> {
         let Some(state) = self.log.ledger.snapshot().state else {
-            return Ok(0);
+            return Ok(Announced::NotYet);
         };
         let me = self.identity.verification_key().to_bytes();
         let holds_data = state.is_steward(&me)
@@ -113,7 +126,7 @@ impl Network {
                 .get(&me)
                 .is_some_and(|role| *role != Role::Trainer);
         if !holds_data {
-            return Ok(0);
+            return Ok(Announced::NotYet);
         }
         let mut wanted = Vec::new();
         for dataset in self.vault.datasets()? {
@@ -128,9 +141,9 @@ impl Network {
             });
         }
         if announcement_bodies(&state, &wanted).is_empty() {
-            return Ok(0);
+            return Ok(Announced::Done);
         }
-        let ids = record(
+        record(
             &self.log.ledger,
             &self.identity,
             Some(self),
@@ -140,7 +153,7 @@ impl Network {
             },
         )
         .await?;
-        Ok(ids.len())
+        Ok(Announced::Done)
     }
 
     /// On a steward's node: fetches and pins every announced epoch it does not hold yet
