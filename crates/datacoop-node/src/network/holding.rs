@@ -227,17 +227,9 @@ impl Network {
                     .map_err(|e| store_error("pinning", e))?;
             }
         }
-        let mut complete = true;
-        for content in [HashAndFormat::hash_seq(root), HashAndFormat::raw(backup)] {
-            let local = self
-                .store
-                .remote()
-                .local(content)
-                .await
-                .map_err(|e| store_error("reading the blob store", e))?;
-            complete &= local.is_complete();
-        }
-        if complete {
+        if self.holds(HashAndFormat::hash_seq(root)).await?
+            && self.holds(HashAndFormat::raw(backup)).await?
+        {
             return Ok(());
         }
         let holders = self.holders_of(state, epoch).await;
@@ -245,6 +237,17 @@ impl Network {
             self.fetch(content, &holders).await?;
         }
         Ok(())
+    }
+
+    /// Whether `content` (a raw blob, or a sequence and every child) is complete here.
+    async fn holds(&self, content: HashAndFormat) -> Result<bool, NodeError> {
+        let local = self
+            .store
+            .remote()
+            .local(content)
+            .await
+            .map_err(|e| store_error("reading the blob store", e))?;
+        Ok(local.is_complete())
     }
 
     /// Who to ask for an epoch: its owner first, then the stewards that reported it. Those
@@ -362,13 +365,7 @@ impl Network {
         let mut fetched = 0;
         for epoch in wanted {
             let content = HashAndFormat::hash_seq(epoch.root);
-            let local = self
-                .store
-                .remote()
-                .local(content)
-                .await
-                .map_err(|e| store_error("reading the blob store", e))?;
-            if local.is_complete() {
+            if self.holds(content).await? {
                 continue;
             }
             let announced = state

@@ -157,9 +157,7 @@ impl Vault {
             .into_iter()
             .map(|e| e.blob_hash)
             .collect();
-        let published = self.published_hashes()?;
-        // A manifest is protected by its epoch's sequence, not by a tag of its own.
-        let mut tagged: HashSet<Hash> = self.published_manifests()?;
+        let (published, mut tagged) = self.published_blobs()?;
         let mut orphans = Vec::new();
         let mut tags = store
             .tags()

@@ -417,25 +417,21 @@ impl Vault {
         Ok(())
     }
 
-    /// Roots and backups sled knows of, for the orphan sweep.
-    pub(crate) fn published_hashes(&self) -> Result<HashSet<String>, VaultError> {
+    /// What sled knows was published, for the orphan sweep, from one scan: the roots and
+    /// backups (hex, as tags name them) and the encrypted manifests (kept by their
+    /// sequence's tag, not by one of their own).
+    pub(crate) fn published_blobs(&self) -> Result<(HashSet<String>, HashSet<Hash>), VaultError> {
         let states: Vec<EpochState> = self.meta.scan(Namespace::Epochs, &[])?;
-        Ok(states
+        let tagged = states
             .iter()
             .flat_map(|s| [Hash::from_bytes(s.root), Hash::from_bytes(s.key_backup)])
             .map(|h| h.to_hex().to_string())
-            .collect())
-    }
-}
-
-impl Vault {
-    /// The encrypted manifests sled knows of.
-    pub(crate) fn published_manifests(&self) -> Result<HashSet<Hash>, VaultError> {
-        let states: Vec<EpochState> = self.meta.scan(Namespace::Epochs, &[])?;
-        Ok(states
+            .collect();
+        let manifests = states
             .iter()
             .map(|s| Hash::from_bytes(s.manifest))
-            .collect())
+            .collect();
+        Ok((tagged, manifests))
     }
 }
 
