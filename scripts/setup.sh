@@ -12,6 +12,8 @@ packages=(
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev
   # tests: Go age for interop, a real window under Xvfb, util-linux for mount/flock
   age xvfb xauth webkit2gtk-driver imagemagick dbus util-linux procps
+  # tests: a virtual environment for the Croissant validator (scripts/croissant-venv.sh)
+  python3 python3-venv
 )
 
 need_cmd() {

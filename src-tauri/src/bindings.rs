@@ -3,9 +3,11 @@
 //! in step). Edit the Rust types, then regenerate.
 
 use datacoop_node::api::{
-    ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite, CoopJoin,
-    CoopShow, DataAdd, DataExport, DataList, DataRename, LogProof, LogShow, LogVerify, NetworkSave,
-    NetworkShow, PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport,
+    ConsentAnswer, ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite,
+    CoopJoin, CoopShow, DataAdd, DataExport, DataList, DataRename, Fetch, GrantList, LogProof,
+    LogShow, LogVerify, NetworkSave, NetworkShow, PassphraseChange, ProposalApprove,
+    ProposalCreate, ProposalList, RecoveryExport, RequestApprove, RequestCreate, RequestDeny,
+    RequestList,
 };
 use datacoop_node::{
     AddReport, CheckpointInfo, ConsentView, CoopInfo, CreatedIdentity, DataListing, DatasetSummary,
@@ -68,6 +70,10 @@ pub fn typescript_bindings() -> String {
         crate::qr::QrMatrix::decl(),
         datacoop_node::NetworkInfo::decl(),
         datacoop_node::NetworkPrefs::decl(),
+        datacoop_node::RequestStatus::decl(),
+        datacoop_node::RequestView::decl(),
+        datacoop_node::GrantView::decl(),
+        datacoop_node::FetchReport::decl(),
         // What the window asks.
         DataList::decl(),
         DataRename::decl(),
@@ -92,6 +98,13 @@ pub fn typescript_bindings() -> String {
         LogProof::decl(),
         NetworkShow::decl(),
         NetworkSave::decl(),
+        RequestCreate::decl(),
+        RequestList::decl(),
+        RequestApprove::decl(),
+        RequestDeny::decl(),
+        ConsentAnswer::decl(),
+        GrantList::decl(),
+        Fetch::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);

@@ -9,14 +9,17 @@ use std::time::Duration;
 use datacoop_crypto::PublicIdentity;
 use datacoop_node::absolute;
 use datacoop_node::api::{
-    ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite, CoopJoin,
-    CoopShow, DataAdd, DataExport, DataList, DataRename, LogProof, LogShow, LogVerify, NetworkSave,
-    NetworkShow, PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport,
+    ConsentAnswer, ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite,
+    CoopJoin, CoopShow, DataAdd, DataExport, DataList, DataRename, Fetch, GrantList, LogProof,
+    LogShow, LogVerify, NetworkSave, NetworkShow, PassphraseChange, ProposalApprove,
+    ProposalCreate, ProposalList, RecoveryExport, RequestApprove, RequestCreate, RequestDeny,
+    RequestList,
 };
 use datacoop_node::{
     AddReport, Code, ConsentView, CoopInfo, CreatedIdentity, DataListing, Event, ExportReport,
-    Invitation, Joining, LogEntry, NetworkInfo, NewRecoveryKit, NodeError, Progress, ProgressSink,
-    ProgressThrottle, Proof, ProposalView, Recorded, StopReport, VerifySummary,
+    FetchReport, GrantView, Invitation, Joining, LogEntry, NetworkInfo, NewRecoveryKit, NodeError,
+    Progress, ProgressSink, ProgressThrottle, Proof, ProposalView, Recorded, RequestView,
+    StopReport, VerifySummary,
 };
 use secrecy::SecretString;
 use tauri::State;
@@ -219,6 +222,51 @@ pub async fn consent_set(ctx: State<'_, Ctx>, request: ConsentSet) -> Answer<Rec
 #[tauri::command]
 pub async fn consent_withdraw(ctx: State<'_, Ctx>, request: ConsentWithdraw) -> Answer<Recorded> {
     ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn consent_answer(ctx: State<'_, Ctx>, request: ConsentAnswer) -> Answer<Recorded> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn request_create(ctx: State<'_, Ctx>, request: RequestCreate) -> Answer<Recorded> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn request_list(
+    ctx: State<'_, Ctx>,
+    request: RequestList,
+) -> Answer<Option<Vec<RequestView>>> {
+    ctx.in_coop(request).await
+}
+
+#[tauri::command]
+pub async fn request_approve(ctx: State<'_, Ctx>, request: RequestApprove) -> Answer<Recorded> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn request_deny(ctx: State<'_, Ctx>, request: RequestDeny) -> Answer<Recorded> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn grant_list(ctx: State<'_, Ctx>, request: GrantList) -> Answer<Option<Vec<GrantView>>> {
+    ctx.in_coop(request).await
+}
+
+#[tauri::command]
+pub async fn fetch(
+    ctx: State<'_, Ctx>,
+    job: u32,
+    mut request: Fetch,
+    on_progress: Channel<Progress>,
+) -> Answer<FetchReport> {
+    request.out = absolute(request.out);
+    ctx.call(request, Some(job), ChannelSink::new(on_progress))
+        .await
 }
 
 #[tauri::command]

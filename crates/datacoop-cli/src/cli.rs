@@ -61,6 +61,84 @@ pub enum Command {
     /// Governance: stewards propose changes; k approvals make them effective
     #[command(subcommand)]
     Proposal(ProposalCommand),
+    /// Access requests: trainers ask, stewards approve or deny (needs `datacoop serve` or
+    /// the app running)
+    #[command(subcommand)]
+    Request(RequestCommand),
+    /// Keys released to trainers: who can decrypt what, until when
+    #[command(subcommand)]
+    Grant(GrantCommand),
+    /// Trainers: fetch, decrypt and check what was released for a request, with
+    /// croissant.json and the proofs (needs `datacoop serve` or the app running)
+    Fetch {
+        /// The request's id, or 8+ hex digits of it
+        id: String,
+        /// The folder to write
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Wait up to this long for members still to release (e.g. 30s, 5m)
+        #[arg(long, value_name = "DURATION")]
+        wait: Option<String>,
+        /// Fail unless every matching member has released
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestCommand {
+    /// Trainers: ask for access; signing the request accepts its license. Prints the
+    /// request's id
+    Create {
+        /// The category of data wanted (e.g. fitness)
+        #[arg(long)]
+        category: String,
+        /// What for (ScientificResearch, NonCommercialResearch, CommercialResearch,
+        /// ResearchAndDevelopment, ServiceOptimisation, ModelTraining)
+        #[arg(long)]
+        purpose: String,
+        /// How many days you may use the data
+        #[arg(
+            long,
+            value_name = "N",
+            conflicts_with = "duration",
+            required_unless_present = "duration"
+        )]
+        days: Option<u64>,
+        /// How long you may use the data (e.g. 20s, 12h, 30d)
+        #[arg(long, value_name = "DURATION")]
+        duration: Option<String>,
+        /// The SPDX license of your use (e.g. CC-BY-NC-4.0)
+        #[arg(long)]
+        license: String,
+        /// Credits each member who releases earns
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        credits: u64,
+        /// How long members in ask mode have to answer [default: 7d]
+        #[arg(long, value_name = "DURATION")]
+        deadline: Option<String>,
+    },
+    /// Requests with their terms, approvals (k of n), matching, released and pending members
+    Ls(JsonFlag),
+    /// Stewards: approve a request
+    Approve {
+        /// The request's id, or 8+ hex digits of it
+        id: String,
+    },
+    /// Stewards: deny a request; the trainer is shown the reason
+    Deny {
+        /// The request's id, or 8+ hex digits of it
+        id: String,
+        /// Why
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GrantCommand {
+    /// Releases you are party to (stewards: all)
+    Ls(JsonFlag),
 }
 
 /// How `serve` reaches the network, for this run (the app's Settings → Network saves
@@ -183,6 +261,17 @@ pub enum ConsentCommand {
         /// The dataset
         #[arg(long)]
         dataset: String,
+    },
+    /// Answer a request that asks you (ask mode), before its deadline
+    Answer {
+        /// The request's id, or 8+ hex digits of it
+        id: String,
+        /// Release your data to it
+        #[arg(long, conflicts_with = "decline", required_unless_present = "decline")]
+        accept: bool,
+        /// Do not
+        #[arg(long)]
+        decline: bool,
     },
 }
 

@@ -14,10 +14,11 @@ use std::time::Duration;
 
 use clap::Parser;
 use datacoop_node::api::{
-    ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite, CoopJoin,
-    CoopShow, DataAdd, DataExport, DataList, DataRecipient, DataRename, LogProof, LogShow,
-    LogVerify, Op, Passphrase, PassphraseChange, ProposalApprove, ProposalCreate, ProposalList,
-    RecoveryExport, Whoami,
+    ConsentAnswer, ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite,
+    CoopJoin, CoopShow, DataAdd, DataExport, DataList, DataRecipient, DataRename, Fetch, GrantList,
+    LogProof, LogShow, LogVerify, Op, Passphrase, PassphraseChange, ProposalApprove,
+    ProposalCreate, ProposalList, RecoveryExport, RequestApprove, RequestCreate, RequestDeny,
+    RequestList, Whoami,
 };
 use datacoop_node::{
     CancellationToken, Home, Launch, NetSettings, NodeError, Owner, OwnerInfo, OwnerKind,
@@ -26,8 +27,8 @@ use datacoop_node::{
 use secrecy::ExposeSecret;
 
 use crate::cli::{
-    Cli, Command, ConsentCommand, ConsentModeArg, CoopCommand, DataCommand, LogCommand,
-    PassphraseCommand, ProposalCommand, RecoveryCommand,
+    Cli, Command, ConsentCommand, ConsentModeArg, CoopCommand, DataCommand, GrantCommand,
+    LogCommand, PassphraseCommand, ProposalCommand, RecoveryCommand, RequestCommand,
 };
 use crate::error::CliError;
 
@@ -474,6 +475,56 @@ async fn run_in_session(
         Command::Consent(ConsentCommand::Withdraw { dataset }) => {
             output::consent_recorded(quick(session, ConsentWithdraw { dataset }).await?)
         }
+        Command::Consent(ConsentCommand::Answer { id, accept, .. }) => {
+            output::answered(quick(session, ConsentAnswer { id, accept }).await?, accept)
+        }
+        Command::Request(RequestCommand::Create {
+            category,
+            purpose,
+            days,
+            duration,
+            license,
+            credits,
+            deadline,
+        }) => {
+            let period_secs = match (days, duration) {
+                (Some(days), _) => days.saturating_mul(86_400),
+                (None, Some(d)) => seconds(&d)?,
+                (None, None) => return Err(NodeError::ZeroMaxDays.into()),
+            };
+            let deadline_secs = deadline.as_deref().map(seconds).transpose()?;
+            let op = RequestCreate {
+                category,
+                purpose,
+                period_secs,
+                license,
+                credits,
+                deadline_secs,
+            };
+            output::request_created(quick(session, op).await?)
+        }
+        Command::Request(RequestCommand::Ls(flag)) => {
+            output::requests(quick(session, RequestList {}).await?, flag.json)
+        }
+        Command::Request(RequestCommand::Approve { id }) => {
+            output::request_decided(quick(session, RequestApprove { id }).await?, "approved")
+        }
+        Command::Request(RequestCommand::Deny { id, reason }) => {
+            output::request_decided(quick(session, RequestDeny { id, reason }).await?, "denied")
+        }
+        Command::Grant(GrantCommand::Ls(flag)) => {
+            output::grants(quick(session, GrantList {}).await?, flag.json)
+        }
+        Command::Fetch { id, out, wait, all } => {
+            let wait_secs = wait.as_deref().map(seconds).transpose()?;
+            let op = Fetch {
+                id,
+                out: absolute(out),
+                wait_secs,
+                all,
+            };
+            output::fetched(long_call(session, op, "Fetching").await?)
+        }
         Command::Init { .. }
         | Command::Passphrase(_)
         | Command::Serve(_)
@@ -482,6 +533,13 @@ async fn run_in_session(
             Err(NodeError::Protocol("handled before opening the home".into()).into())
         }
     }
+}
+
+/// A duration argument (`30s`, `12h`, `7d`) in seconds.
+fn seconds(text: &str) -> Result<u64, CliError> {
+    Ok(datacoop_core::parse_duration(text)
+        .map_err(NodeError::from)?
+        .as_secs())
 }
 
 /// Prints the owner's events as they happen until Ctrl-C or the owner stops.

@@ -27,9 +27,9 @@ use std::path::Path;
 
 use datacoop_crypto::PublicIdentity;
 use datacoop_node::{
-    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, Home, Invitation, Joining,
-    LogEntry, NewRecoveryKit, NodeError, Profile, Proof, ProposalView, Recipient, Recorded,
-    VerifySummary,
+    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, FetchReport, GrantView, Home,
+    Invitation, Joining, LogEntry, NewRecoveryKit, NodeError, Profile, Proof, ProposalView,
+    Recipient, Recorded, RequestStatus, RequestView, VerifySummary,
 };
 use indicatif::HumanBytes;
 
@@ -528,6 +528,165 @@ pub fn consents(consents: Vec<ConsentView>, json: bool) -> Result<(), CliError> 
     Ok(())
 }
 
+pub fn answered(Recorded { operation }: Recorded, accept: bool) -> Result<(), CliError> {
+    outln!("{operation}");
+    if accept {
+        eprintln!("Accepted: your computer releases the keys once the request is approved.");
+    } else {
+        eprintln!("Declined: your data stays out of this request.");
+    }
+    Ok(())
+}
+
+pub fn request_created(Recorded { operation }: Recorded) -> Result<(), CliError> {
+    outln!("{operation}");
+    eprintln!(
+        "Requested, accepting its license. Stewards approve or deny it (datacoop request ls); \
+         then fetch with: datacoop fetch {} --out DIR",
+        short(&operation)
+    );
+    Ok(())
+}
+
+pub fn request_decided(Recorded { operation }: Recorded, what: &str) -> Result<(), CliError> {
+    outln!("{operation}");
+    eprintln!("Recorded: you {what} the request.");
+    Ok(())
+}
+
+/// A period in seconds in the largest whole unit (`30d`, `12h`, `20s`).
+fn period(secs: u64) -> String {
+    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
+        if secs >= size && secs.is_multiple_of(size) {
+            return format!("{}{unit}", secs / size);
+        }
+    }
+    format!("{secs}s")
+}
+
+pub fn requests(requests: Vec<RequestView>, json: bool) -> Result<(), CliError> {
+    if json {
+        return print_json(&requests);
+    }
+    if requests.is_empty() {
+        eprintln!("No access requests.");
+        return Ok(());
+    }
+    outln!(
+        "{:<12} {:<12} {:<9} {:<22} {:<14} {:<6} {:<7} {:<9} {:<8} PENDING",
+        "ID",
+        "TRAINER",
+        "STATUS",
+        "PURPOSE",
+        "LICENSE",
+        "PERIOD",
+        "CREDITS",
+        "APPROVALS",
+        "RELEASED"
+    );
+    for r in &requests {
+        let status = match r.status {
+            RequestStatus::Pending => "pending",
+            RequestStatus::Approved => "approved",
+            RequestStatus::Denied => "denied",
+        };
+        let pending: Vec<&str> = r.pending.iter().map(|p| short(p)).collect();
+        outln!(
+            "{:<12} {:<12} {:<9} {:<22} {:<14} {:<6} {:<7} {:<9} {:<8} {}",
+            short(&r.id),
+            short(&r.trainer),
+            status,
+            r.purpose.name(),
+            r.license,
+            period(r.period_secs),
+            r.credits,
+            format!("{} of {}", r.approvals, r.threshold),
+            format!("{}/{}", r.released, r.matching),
+            if pending.is_empty() {
+                "-".to_owned()
+            } else {
+                pending.join(",")
+            }
+        );
+        if let Some(reason) = &r.denial_reason {
+            outln!("           denied: {reason}");
+        }
+        if !r.asks_me.is_empty() {
+            outln!(
+                "           asks you about {}: datacoop consent answer {} --accept|--decline",
+                r.asks_me.join(", "),
+                short(&r.id)
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn grants(grants: Vec<GrantView>, json: bool) -> Result<(), CliError> {
+    if json {
+        return print_json(&grants);
+    }
+    if grants.is_empty() {
+        eprintln!("No keys have been released to anyone.");
+        return Ok(());
+    }
+    outln!(
+        "{:<12} {:<12} {:<12} {:<12} {:<16} {:<7} {:<20} {:<20} STATE",
+        "ID",
+        "REQUEST",
+        "TRAINER",
+        "MEMBER",
+        "DATASET",
+        "EPOCHS",
+        "FROM",
+        "UNTIL"
+    );
+    for g in &grants {
+        let state = if g.revoked {
+            "revoked"
+        } else if g.live {
+            "live"
+        } else if !g.delivered {
+            "sequencing"
+        } else {
+            "ended"
+        };
+        outln!(
+            "{:<12} {:<12} {:<12} {:<12} {:<16} {:<7} {:<20} {:<20} {state}",
+            short(&g.id),
+            short(&g.request),
+            short(&g.trainer),
+            short(&g.member),
+            g.dataset
+                .clone()
+                .unwrap_or_else(|| short(&g.dataset_id).to_owned()),
+            format!("{}-{}", g.first_epoch, g.last_epoch),
+            datacoop_ledger::rfc3339(g.window_start),
+            datacoop_ledger::rfc3339(g.window_end),
+        );
+    }
+    Ok(())
+}
+
+pub fn fetched(report: FetchReport) -> Result<(), CliError> {
+    outln!("{}", report.out.display());
+    eprintln!(
+        "Fetched {} file(s), {}, released by {} member(s); metadata in {}.",
+        report.files,
+        HumanBytes(report.bytes),
+        report.released_by.len(),
+        report.croissant.display()
+    );
+    if !report.pending.is_empty() {
+        let pending: Vec<&str> = report.pending.iter().map(|p| short(p)).collect();
+        eprintln!(
+            "Still pending: {} (fetch again later, or with --wait).",
+            pending.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// "adding files to \"d\" and exporting \"e\"".
 pub fn job_list(jobs: &[datacoop_node::JobKind]) -> String {
     let names: Vec<String> = jobs.iter().map(ToString::to_string).collect();
@@ -592,6 +751,10 @@ pub fn event(event: &datacoop_node::Event, json: bool) -> Result<(), CliError> {
         Event::HolderTampered { endpoint } => outln!(
             "holder {} served ciphertext that does not match its hash; fetched elsewhere",
             short(endpoint)
+        ),
+        Event::Released { request, dataset } => outln!(
+            "released the keys of {dataset} to request {}",
+            short(request)
         ),
     }
     Ok(())

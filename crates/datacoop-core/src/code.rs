@@ -161,6 +161,16 @@ codes! {
     JoinUsed = "join.used", 1;
     JoinExpired = "join.expired", 1;
     JoinFailed = "join.failed", 1;
+    InputWrongRole = "input.wrong_role", 2;
+    InputInvalidLicense = "input.invalid_license", 2;
+    InputReasonRequired = "input.reason_required", 2;
+    AccessDeadlinePassed = "access.deadline_passed", 1;
+    InputNotAsked = "input.not_asked", 2;
+    InputNotYourRequest = "input.not_your_request", 2;
+    AccessDenied = "access.denied", 1;
+    AccessNothingReleased = "access.nothing_released", 1;
+    AccessIncomplete = "access.incomplete", 1;
+    AccessNoRequestKey = "access.no_request_key", 1;
     ControlProtocol = "control.protocol", 1;
     ControlBusy = "control.busy", 1;
     Unknown = "unknown", 1;

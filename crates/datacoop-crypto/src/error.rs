@@ -58,6 +58,12 @@ pub enum CryptoError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A capability's bytes are not a capability this version reads.
+    #[error("this capability is damaged ({reason})")]
+    CapabilityDamaged {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A secret key in text form could not be parsed.
     #[error("invalid secret key: {0}")]
     InvalidKey(String),
@@ -88,9 +94,9 @@ impl CryptoError {
             CryptoError::InvalidRecoveryPhrase { .. } => Code::AuthInvalidRecoveryPhrase,
             CryptoError::RecoveryKitCorrupt { .. } => Code::InputRecoveryKitCorrupt,
             CryptoError::SealBroken => Code::IntegritySealBroken,
-            CryptoError::SealedToAnother | CryptoError::KeyBackupDamaged { .. } => {
-                Code::IntegritySealedKey
-            }
+            CryptoError::SealedToAnother
+            | CryptoError::KeyBackupDamaged { .. }
+            | CryptoError::CapabilityDamaged { .. } => Code::IntegritySealedKey,
             CryptoError::InvalidKey(_) => Code::InputInvalidKey,
             CryptoError::Random(_) => Code::IoRandom,
             CryptoError::FileExists { .. } => Code::InputFileExists,

@@ -24,6 +24,7 @@
 
 mod age_header;
 mod atomic;
+mod capability;
 mod epoch;
 mod error;
 pub mod hpke_seal;
@@ -35,6 +36,7 @@ mod seal;
 
 pub use age_header::age_stanzas;
 pub use atomic::{write_atomically, write_new_atomically};
+pub use capability::{Capability, MAX_EPOCHS, RequestKey};
 pub use epoch::EpochKey;
 pub use error::CryptoError;
 pub use identity::{Identity, IdentityId, PublicIdentity};

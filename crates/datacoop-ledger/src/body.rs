@@ -350,6 +350,56 @@ pub enum Body {
         /// The epoch roots held (1 to 64).
         roots: Vec<Hash>,
     },
+    /// A member releases a dataset's keys to an approved request (rule set 6): the grant,
+    /// authored by the member whose data it unlocks. The capability (the epoch keys
+    /// sealed to the request's key, bound to these terms) travels to the trainer as a
+    /// blob whose hash this names, served only once this operation is in a quorum
+    /// checkpoint.
+    Release {
+        /// What is released, to whom, for how long.
+        terms: ReleaseTerms,
+        /// BLAKE3 of the capability blob.
+        capability: Hash,
+    },
+}
+
+/// What one release grants: the request, the dataset's epochs, the window, the credits.
+/// The capability's associated data is [`ReleaseTerms::binding`] of these, so a
+/// capability moved into another grant does not open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseTerms {
+    /// The approved access request.
+    pub request: OpId,
+    /// The dataset whose keys are released.
+    pub dataset: Hash,
+    /// The first epoch unlocked.
+    pub first_epoch: u32,
+    /// The last epoch unlocked (sealed before the release: later files are under keys
+    /// the trainer never gets).
+    pub last_epoch: u32,
+    /// The last epoch's root as announced when released (its manifest chains back).
+    pub root: Hash,
+    /// Log time the window opens: that of the approval that made the request approved.
+    pub window_start: u64,
+    /// Log time the window closes: `window_start` plus the request's period.
+    pub window_end: u64,
+    /// Credits the member earns: the request's offer.
+    pub credits: u64,
+}
+
+/// Domain separation of [`ReleaseTerms::binding`].
+const RELEASE_BINDING_DOMAIN: &[u8] = b"datacoop/release-terms/v1\n";
+
+impl ReleaseTerms {
+    /// SHA-256 of the terms with the cooperative and the releasing member: the associated
+    /// data a capability is sealed with.
+    pub fn binding(&self, coop: &Hash, member: &KeyBytes) -> Hash {
+        let mut bytes = RELEASE_BINDING_DOMAIN.to_vec();
+        bytes.extend_from_slice(coop);
+        bytes.extend_from_slice(member);
+        bytes.extend(encoding::encode(self));
+        encoding::sha256(&bytes)
+    }
 }
 
 /// The kind of an operation, named in its signed header.
@@ -378,6 +428,7 @@ pub enum OpKind {
     EndpointAnnounce,
     EpochAnnounce,
     Pinned,
+    Release,
 }
 
 impl OpKind {
@@ -441,6 +492,7 @@ impl Body {
             Body::EndpointAnnounce { .. } => OpKind::EndpointAnnounce,
             Body::EpochAnnounce { .. } => OpKind::EpochAnnounce,
             Body::Pinned { .. } => OpKind::Pinned,
+            Body::Release { .. } => OpKind::Release,
         }
     }
 
@@ -499,6 +551,14 @@ impl Body {
                 }
                 if epochs.is_empty() || epochs.len() > MAX_LIST {
                     return bad("a grant covers 1 to 64 dataset epochs");
+                }
+            }
+            Body::Release { terms, .. } => {
+                if terms.window_end <= terms.window_start {
+                    return bad("a release's window ends before it starts");
+                }
+                if terms.last_epoch < terms.first_epoch {
+                    return bad("a release's last epoch comes before its first");
                 }
             }
             Body::Pinned { roots } if roots.is_empty() || roots.len() > MAX_LIST => {

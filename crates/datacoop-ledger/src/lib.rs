@@ -57,8 +57,8 @@ mod verify;
 mod witness;
 
 pub use body::{
-    Body, Change, ConsentMode, Genesis, KeyBytes, MAX_LIST, MAX_TEXT, OpKind, majority,
-    valid_spdx_id,
+    Body, Change, ConsentMode, Genesis, KeyBytes, MAX_LIST, MAX_TEXT, OpKind, ReleaseTerms,
+    majority, valid_spdx_id,
 };
 pub use checkpoint::{Checkpoint, SignedCheckpoint, origin_for};
 pub use consent::{ConsentRecord, ConsentStatus, rfc3339};
@@ -71,7 +71,10 @@ pub use note::{
 };
 pub use op::{Header, OpId, Operation, SignedHeader, check_body_bytes};
 pub use proof::{CoopKeys, ProofBundle, Receipt};
-pub use state::{AnnouncedBlob, Applied, CoopState, EpochRoot, KeyEpoch, RULES, Witnessing};
+pub use state::{
+    AnnouncedBlob, Applied, ConsentTerms, CoopState, EpochRoot, KeyEpoch, Match, MatchStatus,
+    RULES, ReleaseRecord, RequestRecord, Witnessing,
+};
 pub use store::{LogStore, MemStore, SledStore, StoredOp};
 pub use tree::{
     EMPTY_ROOT, MerkleTree, leaf_hash, node_hash, root_from_inclusion_proof, verify_consistency,

@@ -226,6 +226,7 @@ impl<S: LogStore> Log<S> {
         let at = |e: LedgerError| e.at_op(index, op.id());
         op.header.verify_signature().map_err(at)?;
         op.check_body().map_err(at)?;
+        self.check_window(&op).map_err(at)?;
         let applied = match self.state.apply(&op.header, op.body.as_ref()) {
             Ok(a) => a,
             Err(e) => {
@@ -344,6 +345,7 @@ impl<S: LogStore> Log<S> {
             // `apply` changes nothing when it fails, so rejected operations leave no trace.
             let result = ok
                 .and_then(|()| op.check_body())
+                .and_then(|()| self.check_window(op))
                 .and_then(|()| self.state.apply(&op.header, op.body.as_ref()));
             match result {
                 Ok(_) => {
@@ -393,6 +395,31 @@ impl<S: LogStore> Log<S> {
             rejected,
             checkpoint,
         })
+    }
+
+    /// Rule set 6, where the operator sequences (it needs log time, which the state does
+    /// not have): a release's window opens at the log time of the approval that made its
+    /// request approved, so that approval must be in a quorum checkpoint first.
+    fn check_window(&self, op: &Operation) -> Result<(), LedgerError> {
+        let Some(Body::Release { terms, .. }) = &op.body else {
+            return Ok(());
+        };
+        let Some(approved_at) = self.state.request_approved_at(&terms.request) else {
+            // The state's own check names what is missing.
+            return Ok(());
+        };
+        match self.log_time(approved_at) {
+            Some(t) if t == terms.window_start => Ok(()),
+            Some(t) => Err(LedgerError::InvalidReference {
+                reason: format!(
+                    "the release's window opens at {}, not at the approval's log time {t}",
+                    terms.window_start
+                ),
+            }),
+            None => Err(LedgerError::InvalidReference {
+                reason: "the request's approval is not in a quorum checkpoint yet".into(),
+            }),
+        }
     }
 
     fn check_operator(&self, operator: &SigningKey) -> Result<(), LedgerError> {
@@ -588,6 +615,20 @@ impl<S: LogStore> Log<S> {
             let cosigs = cp.witness_cosignatures(&keys.witnesses).ok()?;
             log_time(&cosigs, &keys.witnesses, keys.quorum).map(|t| (cp, t))
         })
+    }
+
+    /// The size of the newest checkpoint that reaches the witness quorum: every operation
+    /// below it has a log time. 0 when none does.
+    pub fn newest_quorum_size(&self) -> u64 {
+        self.checkpoints
+            .iter()
+            .rev()
+            .find_map(|(size, cp)| {
+                let keys = self.state.keys_at(*size)?;
+                let cosigs = cp.witness_cosignatures(&keys.witnesses).ok()?;
+                log_time(&cosigs, &keys.witnesses, keys.quorum).map(|_| *size)
+            })
+            .unwrap_or(0)
     }
 
     /// The keys a verifier needs for a proof bundle from this log (those in effect at

@@ -10,8 +10,11 @@ use crate::body::{Body, Change, KeyBytes, OpKind, validate_params};
 use crate::encoding::{Hash, sha256};
 use crate::op::{OpId, SignedHeader};
 
+mod access;
 mod holdings;
 
+use access::Access;
+pub use access::{ConsentTerms, Match, MatchStatus, ReleaseRecord, RequestRecord};
 use holdings::Holdings;
 pub use holdings::{AnnouncedBlob, EpochRoot};
 
@@ -49,28 +52,18 @@ struct Proposal {
     effective_at: Option<u64>,
 }
 
-/// Where an access request stands (rule sets 2 and 3, see [`RULES`]).
-#[derive(Debug, Clone, Default)]
-struct RequestState {
-    /// Stewards who approved it, in log order, each once.
-    approvals: Vec<KeyBytes>,
-    /// The log index of the approval that made it approved (the k-th distinct one), or
-    /// of the governance change that made its approvals enough.
-    approved_at: Option<u64>,
-    /// The log index of the denial that ended it.
-    denied_at: Option<u64>,
-}
-
 /// The rule set [`CoopState::apply`] enforces. Since rule set 2, an access request becomes
 /// approved at its k-th distinct approval from a current steward, a denial before that
 /// ends it, and a grant is valid only for an approved request (rule set 1 accepted a
 /// grant for any request). Rule set 3 also approves a pending request at the
 /// governance change that makes its approvals enough (k lowered). Rule set 4
 /// adds endpoint announcements and keeps each participant's endpoint. Rule set 5 (this
-/// one) adds epoch announcements by a dataset's owner (its first announcer). Each accepts
-/// every log the one before accepted; changing a rule bumps this number and says how logs written
-/// under the old one verify (`docs/LEDGER-NOTES.md`).
-pub const RULES: u32 = 5;
+/// 5 adds epoch announcements by a dataset's owner (its first announcer). Rule set 6 (this one)
+/// adds releases: grants authored by the member whose data they unlock, valid only under
+/// that member's consent in force. Each accepts every log the one before accepted but for
+/// what `docs/LEDGER-NOTES.md` lists; changing a rule bumps this number and says how logs
+/// written under the old one verify.
+pub const RULES: u32 = 6;
 
 #[derive(Debug, Clone, Copy)]
 struct OpInfo {
@@ -105,7 +98,7 @@ pub struct CoopState {
     datasets: HashMap<Hash, Category>,
     holdings: Holdings,
     withdrawals: HashMap<OpId, OpId>,
-    requests: HashMap<OpId, RequestState>,
+    access: Access,
     erased: HashSet<OpId>,
     missing_bodies: HashMap<OpId, u64>,
     epochs: Vec<KeyEpoch>,
@@ -186,18 +179,90 @@ impl CoopState {
     /// The log index at which access request `request` became approved (its k-th
     /// distinct steward approval), if it has.
     pub fn request_approved_at(&self, request: &OpId) -> Option<u64> {
-        self.requests.get(request).and_then(|r| r.approved_at)
+        self.access
+            .requests
+            .get(request)
+            .and_then(|r| r.approved_at)
     }
 
     /// Whether access request `request` was denied before it was approved.
     pub fn request_denied(&self, request: &OpId) -> bool {
-        self.requests
+        self.access
+            .requests
             .get(request)
             .is_some_and(|r| r.denied_at.is_some())
     }
 
+    /// An access request and where it stands.
+    pub fn access_request(&self, request: &OpId) -> Option<&RequestRecord> {
+        self.access.requests.get(request)
+    }
+
+    /// Every access request, in log order.
+    pub fn access_requests(&self) -> Vec<&RequestRecord> {
+        let mut out: Vec<_> = self.access.requests.values().collect();
+        out.sort_by_key(|r| r.index);
+        out
+    }
+
+    /// The approvals of `request` that count: from current stewards.
+    pub fn counted_approvals(&self, request: &RequestRecord) -> usize {
+        self.current_approvals(request)
+    }
+
+    /// The datasets `request` matches (their owner's consent in force allows it), with
+    /// where each stands; released ones are always listed.
+    pub fn matches(&self, request: &RequestRecord) -> Vec<Match> {
+        self.access.matches(
+            request,
+            |d| self.datasets.get(d).cloned(),
+            |d| self.holdings.owner(d),
+        )
+    }
+
+    /// `member`'s consent in force for `dataset`.
+    pub fn consent_in_force(&self, member: &KeyBytes, dataset: &Hash) -> Option<&ConsentTerms> {
+        self.access.consent_of(member, dataset)
+    }
+
+    /// The owner's answer to an ask-mode question about `request` for `dataset`.
+    pub fn ask_answer(&self, request: &OpId, dataset: &Hash) -> Option<bool> {
+        self.access.answer_of(request, dataset)
+    }
+
+    /// A release on the log.
+    pub fn release(&self, release: &OpId) -> Option<&ReleaseRecord> {
+        self.access.release(release)
+    }
+
+    /// The release whose capability blob has this BLAKE3 hash.
+    pub fn release_by_capability(&self, hash: &Hash) -> Option<&ReleaseRecord> {
+        self.access.release_by_capability(hash)
+    }
+
+    /// The releases to `request`, in log order.
+    pub fn releases_of(&self, request: &OpId) -> Vec<&ReleaseRecord> {
+        let mut out: Vec<_> = self.access.releases_of(request).collect();
+        out.sort_by_key(|r| r.index);
+        out
+    }
+
+    /// The releases to `trainer`'s requests, in log order.
+    pub fn releases_to(&self, trainer: &KeyBytes) -> Vec<&ReleaseRecord> {
+        let mut out: Vec<_> = self.access.releases_to(trainer).collect();
+        out.sort_by_key(|r| r.index);
+        out
+    }
+
+    /// Every release, in log order.
+    pub fn releases(&self) -> Vec<&ReleaseRecord> {
+        let mut out: Vec<_> = self.access.all_releases().collect();
+        out.sort_by_key(|r| r.index);
+        out
+    }
+
     /// How many of a request's approvals are from current stewards.
-    fn current_approvals(&self, request: &RequestState) -> usize {
+    fn current_approvals(&self, request: &RequestRecord) -> usize {
         request
             .approvals
             .iter()
@@ -211,7 +276,7 @@ impl CoopState {
     fn approve_requests_with_enough(&mut self, index: u64) {
         let threshold = self.threshold as usize;
         let stewards = &self.stewards;
-        for request in self.requests.values_mut() {
+        for request in self.access.requests.values_mut() {
             let counted = request
                 .approvals
                 .iter()
@@ -224,12 +289,41 @@ impl CoopState {
         }
     }
 
-    fn request(&self, request: &OpId) -> Result<&RequestState, LedgerError> {
-        self.requests
+    fn request(&self, request: &OpId) -> Result<&RequestRecord, LedgerError> {
+        self.access
+            .requests
             .get(request)
             .ok_or_else(|| LedgerError::InvalidReference {
                 reason: "unknown request".into(),
             })
+    }
+
+    /// The request `request`, if it is approved; else why not.
+    fn approved_request(&self, request: &OpId) -> Result<&RequestRecord, LedgerError> {
+        self.info(request, OpKind::AccessRequest, "request")?;
+        let state = self.request(request)?;
+        if state.approved_at.is_none() {
+            return Err(LedgerError::InvalidGovernance {
+                reason: if state.denied_at.is_some() {
+                    "the request was denied".into()
+                } else {
+                    format!(
+                        "the request has {} of the {} steward approvals it needs",
+                        self.current_approvals(state),
+                        self.threshold
+                    )
+                },
+            });
+        }
+        Ok(state)
+    }
+
+    /// Checks that `grant` names a grant (rule set 1) or a release (rule set 6).
+    fn grant_or_release(&self, grant: &OpId) -> Result<(), LedgerError> {
+        match self.kind_of(grant) {
+            Some(OpKind::Release) => Ok(()),
+            _ => self.info(grant, OpKind::Grant, "grant").map(|_| ()),
+        }
     }
 
     /// Whether `key` is a steward.
@@ -517,6 +611,7 @@ impl CoopState {
                     | OpKind::ConsentWithdraw
                     | OpKind::AskAnswer
                     | OpKind::ErasureNotice
+                    | OpKind::Release
             )
         {
             return unauthorized(format!("a trainer cannot author {} operations", h.kind));
@@ -612,6 +707,14 @@ impl CoopState {
                         reason: "the join secret does not match the invite".into(),
                     });
                 }
+                // Rule set 6: one role per identity, so a trainer is never also a member
+                // or steward, and a member never rejoins as a trainer.
+                if is_steward || self.members.contains_key(&h.author) {
+                    return unauthorized(
+                        "the identity is already in the cooperative; one identity has one role"
+                            .into(),
+                    );
+                }
                 if !used {
                     // The first join in log order wins; later ones are recorded but void.
                     self.invites.insert(*invite, (hash, role, true));
@@ -679,7 +782,24 @@ impl CoopState {
                 }
             }
             // The announcement may have been erased since, so it is not required here.
-            Body::ConsentSet { .. } => {}
+            Body::ConsentSet {
+                dataset,
+                purposes,
+                mode,
+                max_period_secs,
+                recipients,
+                ..
+            } => {
+                self.access.consent_set(ConsentTerms {
+                    id,
+                    member: h.author,
+                    dataset: *dataset,
+                    purposes: purposes.clone(),
+                    mode: *mode,
+                    max_period_secs: *max_period_secs,
+                    recipients: recipients.clone(),
+                });
+            }
             Body::ConsentWithdraw { consent } => {
                 let info = self.info(consent, OpKind::ConsentSet, "consent")?;
                 if self.authors[info.author as usize] != h.author {
@@ -688,12 +808,48 @@ impl CoopState {
                     );
                 }
                 self.withdrawals.entry(*consent).or_insert(id);
+                self.access.consent_ended(consent);
             }
-            Body::AskAnswer { request, .. } => {
+            Body::AskAnswer {
+                request,
+                dataset,
+                allow,
+            } => {
                 self.info(request, OpKind::AccessRequest, "request")?;
+                // Rule set 6: only the dataset's owner answers for it.
+                if self.holdings.owner(dataset) != Some(h.author) {
+                    return unauthorized("only the dataset's owner answers for it".into());
+                }
+                self.access.answer(*request, *dataset, *allow);
             }
-            Body::AccessRequest { .. } => {
-                self.requests.insert(id, RequestState::default());
+            Body::AccessRequest {
+                purpose,
+                categories,
+                period_secs,
+                license,
+                credits,
+                deadline,
+                request_key,
+            } => {
+                self.access.requests.insert(
+                    id,
+                    RequestRecord {
+                        id,
+                        index: self.len,
+                        trainer: h.author,
+                        purpose: *purpose,
+                        categories: categories.clone(),
+                        period_secs: *period_secs,
+                        license: license.clone(),
+                        credits: *credits,
+                        deadline: *deadline,
+                        request_key: *request_key,
+                        approvals: Vec::new(),
+                        approved_at: None,
+                        denied_at: None,
+                        denial_reason: None,
+                    },
+                );
             }
             Body::RequestApproval { request } => {
                 self.info(request, OpKind::AccessRequest, "request")?;
@@ -713,14 +869,14 @@ impl CoopState {
                 let now_approved =
                     state.approved_at.is_none() && counted >= self.threshold as usize;
                 let index = self.len;
-                if let Some(state) = self.requests.get_mut(request) {
+                if let Some(state) = self.access.requests.get_mut(request) {
                     state.approvals.push(h.author);
                     if now_approved {
                         state.approved_at = Some(index);
                     }
                 }
             }
-            Body::RequestDenial { request, .. } => {
+            Body::RequestDenial { request, reason } => {
                 self.info(request, OpKind::AccessRequest, "request")?;
                 let state = self.request(request)?;
                 if state.approved_at.is_some() {
@@ -734,29 +890,43 @@ impl CoopState {
                     });
                 }
                 let index = self.len;
-                if let Some(state) = self.requests.get_mut(request) {
+                if let Some(state) = self.access.requests.get_mut(request) {
                     state.denied_at = Some(index);
+                    state.denial_reason = Some(reason.clone());
                 }
             }
             Body::Grant { request, .. } => {
-                self.info(request, OpKind::AccessRequest, "request")?;
-                let state = self.request(request)?;
-                if state.approved_at.is_none() {
-                    return Err(LedgerError::InvalidGovernance {
-                        reason: if state.denied_at.is_some() {
-                            "the request was denied".into()
-                        } else {
-                            format!(
-                                "the request has {} of the {} steward approvals it needs",
-                                self.current_approvals(state),
-                                self.threshold
-                            )
-                        },
-                    });
-                }
+                self.approved_request(request)?;
             }
-            Body::Revocation { grant, .. } | Body::PinRelease { grant, .. } => {
-                self.info(grant, OpKind::Grant, "grant")?;
+            Body::Release { terms, capability } => {
+                let request = self.approved_request(&terms.request)?.clone();
+                let consent = self.access.check_release(
+                    &h.author,
+                    terms,
+                    capability,
+                    &request,
+                    self.holdings.owner(&terms.dataset),
+                    self.datasets.get(&terms.dataset),
+                    self.holdings.epochs_of(&terms.dataset),
+                )?;
+                self.access.record_release(ReleaseRecord {
+                    id,
+                    index: self.len,
+                    member: h.author,
+                    trainer: request.trainer,
+                    terms: terms.clone(),
+                    capability: *capability,
+                    consent,
+                    revoked_at: None,
+                });
+            }
+            Body::Revocation { grant, .. } => {
+                self.grant_or_release(grant)?;
+                let index = self.len;
+                self.access.revoke(grant, index);
+            }
+            Body::PinRelease { grant, .. } => {
+                self.grant_or_release(grant)?;
             }
             Body::ErasureNotice { ops } => {
                 for op in ops {
@@ -781,6 +951,7 @@ impl CoopState {
                 for op in ops {
                     self.erased.insert(*op);
                     self.missing_bodies.remove(op);
+                    self.access.consent_ended(op);
                 }
             }
         }

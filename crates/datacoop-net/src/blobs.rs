@@ -3,17 +3,18 @@
 //!
 //! Who may have what ([`decide`]) is read off the log: stewards may fetch every announced
 //! epoch root and key backup (they pin them); a member only their own; a trainer only an
-//! epoch root a live grant covers ([`GrantRule`]: the access rules arrive with grants, so
-//! until then [`NoGrants`]); nobody anything the log does not announce. A request for a
-//! root's children is allowed only when the root is an announced hash sequence, so a
-//! permitted raw blob can never be read as a list of other blobs.
+//! epoch root a live release covers, and a release's capability blob once it may be
+//! delivered (the node's [`GrantRule`] says when: in a quorum checkpoint, not ended);
+//! nobody anything the log does not announce. A request for a root's children is allowed
+//! only when the root is an announced hash sequence, so a permitted raw blob can never be
+//! read as a list of other blobs.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use datacoop_core::Role;
-use datacoop_ledger::{AnnouncedBlob, CoopState, EpochRoot, KeyBytes};
+use datacoop_ledger::{AnnouncedBlob, CoopState, EpochRoot, KeyBytes, ReleaseRecord};
 use iroh::endpoint::Connection;
 use iroh::protocol::{AcceptError, ProtocolHandler};
 use iroh::{Endpoint, EndpointAddr, EndpointId};
@@ -50,18 +51,28 @@ pub enum Decision {
     NotASequence,
 }
 
-/// Whether a trainer's live grant covers an epoch.
+/// When a release counts, which the log's state alone cannot say (it needs log time and
+/// the checkpoints): the node answers.
 pub trait GrantRule: Send + Sync + 'static {
-    /// True when `trainer` holds a live grant covering `epoch`.
-    fn covers(&self, state: &CoopState, trainer: &KeyBytes, epoch: &EpochRoot) -> bool;
+    /// Whether `release` is live: in a quorum checkpoint, not revoked, not expired.
+    fn live(&self, state: &CoopState, release: &ReleaseRecord) -> bool;
+
+    /// True when `trainer` holds a live release covering `epoch`.
+    fn covers(&self, state: &CoopState, trainer: &KeyBytes, epoch: &EpochRoot) -> bool {
+        state.releases_to(trainer).into_iter().any(|r| {
+            r.terms.dataset == epoch.dataset
+                && (r.terms.first_epoch..=r.terms.last_epoch).contains(&epoch.epoch)
+                && self.live(state, r)
+        })
+    }
 }
 
-/// No grant covers anything: trainers are refused every blob.
+/// No release is live: trainers are refused every blob.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoGrants;
 
 impl GrantRule for NoGrants {
-    fn covers(&self, _: &CoopState, _: &KeyBytes, _: &EpochRoot) -> bool {
+    fn live(&self, _: &CoopState, _: &ReleaseRecord) -> bool {
         false
     }
 }
@@ -79,6 +90,20 @@ pub fn decide(
     let Some(who) = state.participant_of_endpoint(peer) else {
         return Decision::NotAParticipant;
     };
+    if let Some(release) = state.release_by_capability(hash) {
+        return if children {
+            Decision::NotASequence
+        } else if who == release.member
+            || state.is_steward(&who)
+            || (who == release.trainer && grants.live(state, release))
+        {
+            Decision::Allow
+        } else if who == release.trainer {
+            Decision::NoGrant
+        } else {
+            Decision::NotYours
+        };
+    }
     let Some(announced) = state.announced_blob(hash) else {
         return Decision::NotAnnounced;
     };

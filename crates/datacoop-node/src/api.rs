@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::governance::{ProposalView, ProposedChange};
 use crate::views::{
-    AddReport, CoopInfo, DataListing, ExportReport, Invitation, Joining, LogEntry, NewRecoveryKit,
-    Profile, Proof, Recipient, Recorded, VerifySummary,
+    AddReport, CoopInfo, DataListing, ExportReport, FetchReport, GrantView, Invitation, Joining,
+    LogEntry, NewRecoveryKit, Profile, Proof, Recipient, Recorded, RequestView, VerifySummary,
 };
 use crate::{ConsentView, JobKind, NetworkInfo, Node, NodeError};
 
@@ -184,6 +184,92 @@ ops! {
     ConsentWithdraw => "consent_withdraw", Recorded, consent_withdraw;
     NetworkShow => "network_show", NetworkInfo, network_show;
     NetworkSave => "network_save", NetworkInfo, network_save;
+    RequestCreate => "request_create", Recorded, request_create;
+    RequestList => "request_list", Vec<RequestView>, request_list;
+    RequestApprove => "request_approve", Recorded, request_approve;
+    RequestDeny => "request_deny", Recorded, request_deny;
+    ConsentAnswer => "consent_answer", Recorded, consent_answer;
+    GrantList => "grant_list", Vec<GrantView>, grant_list;
+    Fetch => "fetch", FetchReport, fetch;
+}
+
+/// A trainer asks for access: signing it accepts the license.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RequestCreate {
+    /// The category of data wanted.
+    pub category: String,
+    /// The purpose (a name of [`datacoop_core::Purpose`]).
+    pub purpose: String,
+    /// How long the data may be used, seconds.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub period_secs: u64,
+    /// SPDX license of the use.
+    pub license: String,
+    /// Credits each releasing member earns.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub credits: u64,
+    /// How long ask-mode members have to answer, seconds; default 7 days.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub deadline_secs: Option<u64>,
+}
+
+/// The access requests this node may see.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RequestList {}
+
+/// A steward approves a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RequestApprove {
+    /// The request's id or unique prefix (8+ hex digits).
+    pub id: String,
+}
+
+/// A steward denies a request, saying why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RequestDeny {
+    /// The request's id or unique prefix.
+    pub id: String,
+    /// Why (the trainer sees it).
+    pub reason: String,
+}
+
+/// A member in ask mode answers a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConsentAnswer {
+    /// The request's id or unique prefix.
+    pub id: String,
+    /// Yes (release) or no.
+    pub accept: bool,
+}
+
+/// The releases this node is party to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GrantList {}
+
+/// A trainer fetches what was released for a request into a folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Fetch {
+    /// The request's id or unique prefix.
+    pub id: String,
+    /// The folder to write (absolute).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub out: PathBuf,
+    /// Wait up to this long for pending members, seconds.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub wait_secs: Option<u64>,
+    /// Fail unless every matching member released.
+    #[serde(default)]
+    pub all: bool,
 }
 
 /// This node's network settings: those in use, and those saved for the next start.

@@ -242,6 +242,83 @@ pub enum NodeError {
         /// The file.
         path: PathBuf,
     },
+    /// Something only another role does.
+    #[error("{what} is for a {needs} of the cooperative, and this identity is not one")]
+    WrongRole {
+        /// What was tried.
+        what: &'static str,
+        /// The role it needs.
+        needs: &'static str,
+    },
+    /// Not an SPDX license identifier or expression.
+    #[error(
+        "{given:?} is not an SPDX license identifier or expression (for example CC-BY-4.0, CC-BY-NC-4.0 or MIT OR Apache-2.0)"
+    )]
+    InvalidLicense {
+        /// What was given.
+        given: String,
+    },
+    /// A denial needs its reason.
+    #[error("a denial needs a reason; the trainer is shown it")]
+    ReasonRequired,
+    /// An ask-mode answer after the request's deadline.
+    #[error(
+        "the time to answer request {id} has ended (its deadline passed): not answering counts as no"
+    )]
+    DeadlinePassed {
+        /// The request.
+        id: String,
+    },
+    /// An answer to a request that asks this member nothing.
+    #[error("request {id} asks nothing of you: none of your datasets in ask mode matches it")]
+    NotAsked {
+        /// The request.
+        id: String,
+    },
+    /// Another trainer's request.
+    #[error("request {id} is another trainer's")]
+    NotYourRequest {
+        /// The request.
+        id: String,
+    },
+    /// The stewards denied the request.
+    #[error("request {id} was denied by the stewards: {reason}")]
+    RequestDenied {
+        /// The request.
+        id: String,
+        /// Their reason.
+        reason: String,
+    },
+    /// No member released anything (yet) for the request.
+    #[error(
+        "nothing has been released for request {id} yet{}",
+        waiting_on(pending)
+    )]
+    NothingReleased {
+        /// The request.
+        id: String,
+        /// Members still to release, by short id.
+        pending: String,
+    },
+    /// `fetch --all` while some matching members have not released.
+    #[error(
+        "not every matching member has released for request {id}{}",
+        waiting_on(pending)
+    )]
+    Incomplete {
+        /// The request.
+        id: String,
+        /// Members still to release, by short id.
+        pending: String,
+    },
+    /// The request's key is not in this home.
+    #[error(
+        "the key of request {id} is not on this computer (it was made elsewhere, or deleted when the grant ended)"
+    )]
+    NoRequestKey {
+        /// The request.
+        id: String,
+    },
     /// File system errors.
     #[error("{action} {path}: {}", datacoop_core::plain_io(source))]
     Io {
@@ -253,6 +330,14 @@ pub enum NodeError {
         #[source]
         source: io::Error,
     },
+}
+
+fn waiting_on(pending: &str) -> String {
+    if pending.is_empty() {
+        String::new()
+    } else {
+        format!("; waiting on {pending}")
+    }
 }
 
 fn locked_message(owner: crate::OwnerKind) -> &'static str {
@@ -298,6 +383,16 @@ impl NodeError {
                 Code::NetUnreachable
             }
             NodeError::NotInCoop => Code::InputNoCooperative,
+            NodeError::WrongRole { .. } => Code::InputWrongRole,
+            NodeError::InvalidLicense { .. } => Code::InputInvalidLicense,
+            NodeError::ReasonRequired => Code::InputReasonRequired,
+            NodeError::DeadlinePassed { .. } => Code::AccessDeadlinePassed,
+            NodeError::NotAsked { .. } => Code::InputNotAsked,
+            NodeError::NotYourRequest { .. } => Code::InputNotYourRequest,
+            NodeError::RequestDenied { .. } => Code::AccessDenied,
+            NodeError::NothingReleased { .. } => Code::AccessNothingReleased,
+            NodeError::Incomplete { .. } => Code::AccessIncomplete,
+            NodeError::NoRequestKey { .. } => Code::AccessNoRequestKey,
             NodeError::AlreadyInCoop { .. } => Code::InputAlreadyInCooperative,
             NodeError::BadId { .. } => Code::InputBadId,
             NodeError::NoConsent { .. } => Code::InputNoConsent,

@@ -52,6 +52,13 @@ pub enum Event {
         /// The holder's endpoint id.
         endpoint: String,
     },
+    /// This member's node released a dataset's keys to an approved request.
+    Released {
+        /// The request's id.
+        request: String,
+        /// The dataset's name.
+        dataset: String,
+    },
     /// Long work started (adding, exporting).
     JobStarted {
         /// The job's number in this owner.

@@ -22,6 +22,11 @@ pub struct LogSnapshot {
     pub state: Option<Arc<CoopState>>,
     /// Operations in the log.
     pub size: u64,
+    /// The size of the newest checkpoint a witness quorum cosigned: operations below it
+    /// are final in log order (a release below it may be delivered).
+    pub quorum_size: u64,
+    /// "Now" by log time (none until a quorum cosigned).
+    pub now: Option<u64>,
 }
 
 /// Runs on the log's thread and returns how to hand its answer over, which the thread does
@@ -46,6 +51,8 @@ fn snapshot_of(ledger: &Option<Ledger>) -> LogSnapshot {
         Some(ledger) => LogSnapshot {
             state: Some(Arc::new(ledger.state().clone())),
             size: ledger.size(),
+            quorum_size: ledger.log().newest_quorum_size(),
+            now: ledger.log_now(),
         },
         None => LogSnapshot::default(),
     }

@@ -34,6 +34,7 @@
 pub mod api;
 pub mod control;
 pub mod coop;
+mod croissant;
 mod error;
 mod events;
 mod governance;
@@ -94,7 +95,8 @@ pub use lock::{HomeLock, OwnerInfo, OwnerKind, Ownership};
 pub use net_prefs::{NetworkInfo, NetworkPrefs};
 pub use network::NetSettings;
 pub use node::{
-    MIN_PASSPHRASE_CHARS, MIN_WORK_FACTOR, Node, absolute, check_new_passphrase, init, restore,
+    DEFAULT_DEADLINE_SECS, MIN_PASSPHRASE_CHARS, MIN_WORK_FACTOR, Node, absolute,
+    check_new_passphrase, init, restore,
 };
 pub use owner::{HomeState, Launch, Owner, OwnerOptions, StopReport};
 pub use save::{read_recovery_kit, save_recovery_kit, write_owner_only};

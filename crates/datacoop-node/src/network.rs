@@ -192,11 +192,16 @@ pub(crate) struct Network {
     hold_again: std::sync::atomic::AtomicBool,
     /// This member's datasets changed since they were last announced.
     own_changed: std::sync::atomic::AtomicBool,
+    /// Held while this node writes a consent change, and while it seals and releases a
+    /// dataset: a dataset is never sealed while a withdrawal of it is being written.
+    pub(crate) consent_changes: tokio::sync::Mutex<()>,
 }
 
 mod holding;
+mod releasing;
 
 pub(crate) use holding::placement;
+pub(crate) use releasing::is_live as releasing_is_live;
 
 /// Where a join stands after `coop join`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -312,6 +317,7 @@ impl Network {
             holding: tokio::sync::Mutex::new(()),
             hold_again: std::sync::atomic::AtomicBool::new(false),
             own_changed: std::sync::atomic::AtomicBool::new(true),
+            consent_changes: tokio::sync::Mutex::new(()),
         });
         let _ = to_operator.0.set(Arc::downgrade(&network));
         tracing::info!(addrs = ?network.addrs(), "serving the cooperative");
@@ -766,14 +772,18 @@ pub(crate) async fn record(
     network.submit_all(ops).await
 }
 
-/// Who may fetch which blob, from the newest log state (trainers: no grants yet).
+/// Who may fetch which blob, from the newest log state (trainers: what live releases
+/// cover).
 fn blob_access(
     ledger: &tokio::sync::watch::Receiver<crate::ledger_handle::LogSnapshot>,
 ) -> Arc<dyn datacoop_net::blobs::BlobAccess> {
+    let grants = releasing::LogGrants {
+        ledger: ledger.clone(),
+    };
     let ledger = ledger.clone();
     Arc::new(datacoop_net::blobs::LogAccess::new(
         move || ledger.borrow().state.clone(),
-        Arc::new(datacoop_net::blobs::NoGrants),
+        Arc::new(grants),
     ))
 }
 

@@ -771,6 +771,7 @@ impl Node {
         }
         let max_period = op.max_days.map(|d| d.saturating_mul(86_400));
         let identity = self.identity.clone();
+        let _no_release_meanwhile = self.consent_lock().await;
         let ids = self
             .publish(move |ledger| {
                 ledger.consent_bodies(&identity, id, &category, allow, mode, max_period)
@@ -828,6 +829,7 @@ impl Node {
         let id = self.log_id(&name)?;
         let identity = self.identity.clone();
         let dataset = name.to_string();
+        let _no_release_meanwhile = self.consent_lock().await;
         let ids = self
             .publish(
                 move |ledger| match ledger.withdrawal_body(&identity, &id)? {
@@ -842,6 +844,15 @@ impl Node {
         Ok(Recorded {
             operation: operation.to_hex(),
         })
+    }
+
+    /// Held while a consent change is written: this node's releases wait for it (and it
+    /// for them), so a dataset is never sealed while its withdrawal is being written.
+    async fn consent_lock(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.network.get() {
+            Some(network) => Some(network.consent_changes.lock().await),
+            None => None,
+        }
     }
 
     /// Fails with what is wrong with the log if it could not be opened; `verify` first
@@ -1045,3 +1056,6 @@ pub fn absolute(path: PathBuf) -> PathBuf {
 #[cfg(test)]
 #[path = "node_tests.rs"]
 mod tests;
+
+mod access;
+pub use access::DEFAULT_DEADLINE_SECS;

@@ -333,3 +333,135 @@ pub struct IoProblem {
     /// The file or folder the sentence names.
     pub subject: String,
 }
+
+/// Where an access request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    /// Waiting for k steward approvals.
+    Pending,
+    /// Approved: matching members' nodes release.
+    Approved,
+    /// Denied, with a reason.
+    Denied,
+}
+
+/// What `request ls` shows of one access request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RequestView {
+    /// The request's id (its operation's).
+    pub id: String,
+    /// The trainer's identity id.
+    pub trainer: String,
+    /// Whether this node's identity made it.
+    pub mine: bool,
+    /// What for.
+    pub purpose: Purpose,
+    /// Categories asked for.
+    pub categories: Vec<String>,
+    /// SPDX license the trainer accepted.
+    pub license: String,
+    /// How long the trainer may use the data, seconds.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub period_secs: u64,
+    /// Credits each releasing member earns.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub credits: u64,
+    /// Unix seconds (log time) until which ask-mode members may answer.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub deadline: u64,
+    /// Pending, approved or denied.
+    pub status: RequestStatus,
+    /// Why it was denied.
+    pub denial_reason: Option<String>,
+    /// Approvals from current stewards.
+    pub approvals: u32,
+    /// Approvals needed (k).
+    pub threshold: u32,
+    /// Stewards (n).
+    pub stewards: u32,
+    /// Whether this node's steward approved it.
+    pub approved_by_me: bool,
+    /// When the window opens (the approval's log time), once known.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub window_start: Option<u64>,
+    /// When it closes.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub window_end: Option<u64>,
+    /// Datasets whose owner's consent covers it (declined ones not counted).
+    pub matching: u32,
+    /// Datasets released to it.
+    pub released: u32,
+    /// Members still to release or answer (identity ids).
+    pub pending: Vec<String>,
+    /// This member's datasets it asks about, unanswered (ask mode).
+    pub asks_me: Vec<String>,
+}
+
+/// What `grant ls` shows of one release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GrantView {
+    /// The release's operation id.
+    pub id: String,
+    /// The request it answers.
+    pub request: String,
+    /// The trainer who can decrypt.
+    pub trainer: String,
+    /// The member who released.
+    pub member: String,
+    /// Whether this node's member released it.
+    pub mine: bool,
+    /// The dataset's name, when it is this member's.
+    pub dataset: Option<String>,
+    /// The dataset's public id.
+    pub dataset_id: String,
+    /// First epoch unlocked.
+    pub first_epoch: u32,
+    /// Last epoch unlocked (later files are under keys the trainer never gets).
+    pub last_epoch: u32,
+    /// Window opens (log time, Unix seconds).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub window_start: u64,
+    /// Window closes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub window_end: u64,
+    /// Credits the member earns.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub credits: u64,
+    /// The request's purpose.
+    pub purpose: Option<Purpose>,
+    /// The request's license.
+    pub license: String,
+    /// In a quorum checkpoint: the capability may be handed over.
+    pub delivered: bool,
+    /// Delivered, not revoked, window open.
+    pub live: bool,
+    /// Revoked.
+    pub revoked: bool,
+}
+
+/// What `fetch` wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FetchReport {
+    /// The request.
+    pub request: String,
+    /// The folder written.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub out: PathBuf,
+    /// Files written.
+    pub files: u32,
+    /// Plaintext bytes written.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub bytes: u64,
+    /// Members whose releases were fetched (identity ids).
+    pub released_by: Vec<String>,
+    /// Members still pending (identity ids).
+    pub pending: Vec<String>,
+    /// The Croissant metadata written.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub croissant: PathBuf,
+}

@@ -52,6 +52,6 @@ pub use records::{DatasetSummary, Entry};
 /// How long work is asked to stop: the work checks it between chunks.
 pub use tokio_util::sync::CancellationToken;
 pub use vault::{
-    AddMode, AddReport, ExportMode, ExportReport, Manifest, ManifestFile, PublishedEpoch, Vault,
-    dataset_id,
+    AddMode, AddReport, ExportMode, ExportReport, Manifest, ManifestFile, PublishedEpoch,
+    ReleasedEpoch, ReleasedFile, Vault, dataset_id,
 };

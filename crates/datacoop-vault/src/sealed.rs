@@ -25,6 +25,8 @@ pub(crate) enum Namespace {
     Origins = 4,
     /// What each epoch of a dataset was last published as, by dataset id and epoch.
     Epochs = 5,
+    /// Secrets of access: the x25519 keys a trainer made for its requests, by public key.
+    Access = 6,
 }
 
 impl Namespace {
@@ -35,6 +37,7 @@ impl Namespace {
             Namespace::Provisional => b"provisional",
             Namespace::Origins => b"origins",
             Namespace::Epochs => b"epochs",
+            Namespace::Access => b"access",
         }
     }
 }

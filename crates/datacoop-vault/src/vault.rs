@@ -32,11 +32,13 @@ use crate::sealed::{Namespace, SealedMeta};
 use crate::{CancellationToken, DatasetSummary, Entry, Progress, ProgressSink, VaultError};
 
 pub use epochs::{Manifest, ManifestFile, PublishedEpoch, dataset_id};
+pub use released::{ReleasedEpoch, ReleasedFile};
 
 mod add;
 mod cleanup;
 mod epochs;
 mod export;
+mod released;
 mod rename;
 
 const TAG_PREFIX: &[u8] = b"dc/blob/";

@@ -69,7 +69,7 @@ subject: string, };
 
 export type IoKind = "not_found" | "exists" | "permission_denied" | "read_only" | "full" | "is_a_folder" | "not_a_folder" | "other";
 
-export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "integrity.sealed_key" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "input.not_a_ticket" | "input.ticket_damaged" | "input.ticket_too_new" | "input.bad_listen_addr" | "input.bad_setting" | "input.not_serving" | "input.join_awaiting_review" | "net.bind" | "net.unreachable" | "net.lost" | "net.not_a_member" | "net.refused" | "net.bad_answer" | "net.wrong_cooperative" | "net.not_held" | "join.unknown_invite" | "join.forged" | "join.used" | "join.expired" | "join.failed" | "control.protocol" | "control.busy" | "unknown";
+export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "integrity.sealed_key" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "input.not_a_ticket" | "input.ticket_damaged" | "input.ticket_too_new" | "input.bad_listen_addr" | "input.bad_setting" | "input.not_serving" | "input.join_awaiting_review" | "net.bind" | "net.unreachable" | "net.lost" | "net.not_a_member" | "net.refused" | "net.bad_answer" | "net.wrong_cooperative" | "net.not_held" | "join.unknown_invite" | "join.forged" | "join.used" | "join.expired" | "join.failed" | "input.wrong_role" | "input.invalid_license" | "input.reason_required" | "access.deadline_passed" | "input.not_asked" | "input.not_your_request" | "access.denied" | "access.nothing_released" | "access.incomplete" | "access.no_request_key" | "control.protocol" | "control.busy" | "unknown";
 
 export type OwnerKind = "cli" | "serve" | "app";
 
@@ -430,7 +430,7 @@ dataset: string | null,
  */
 consent_changed: boolean, };
 
-export type OpKind = "Genesis" | "Proposal" | "ProposalApproval" | "Invite" | "Join" | "JoinAcceptance" | "Leave" | "DatasetAnnounce" | "ConsentSet" | "ConsentWithdraw" | "AskAnswer" | "AccessRequest" | "RequestApproval" | "RequestDenial" | "Grant" | "Revocation" | "ErasureNotice" | "PinRelease" | "EndpointAnnounce" | "EpochAnnounce" | "Pinned";
+export type OpKind = "Genesis" | "Proposal" | "ProposalApproval" | "Invite" | "Join" | "JoinAcceptance" | "Leave" | "DatasetAnnounce" | "ConsentSet" | "ConsentWithdraw" | "AskAnswer" | "AccessRequest" | "RequestApproval" | "RequestDenial" | "Grant" | "Revocation" | "ErasureNotice" | "PinRelease" | "EndpointAnnounce" | "EpochAnnounce" | "Pinned" | "Release";
 
 export type VerifySummary = { 
 /**
@@ -558,7 +558,15 @@ unreachable: number, } | { "event": "holder_tampered",
 /**
  * The holder's endpoint id.
  */
-endpoint: string, } | { "event": "job_started", 
+endpoint: string, } | { "event": "released", 
+/**
+ * The request's id.
+ */
+request: string, 
+/**
+ * The dataset's name.
+ */
+dataset: string, } | { "event": "job_started", 
 /**
  * The job's number in this owner.
  */
@@ -743,6 +751,194 @@ relay: string | null,
  * (mDNS). Off by default: it tells everyone on the network that datacoop runs here.
  */
 local_discovery: boolean, };
+
+export type RequestStatus = "pending" | "approved" | "denied";
+
+export type RequestView = { 
+/**
+ * The request's id (its operation's).
+ */
+id: string, 
+/**
+ * The trainer's identity id.
+ */
+trainer: string, 
+/**
+ * Whether this node's identity made it.
+ */
+mine: boolean, 
+/**
+ * What for.
+ */
+purpose: Purpose, 
+/**
+ * Categories asked for.
+ */
+categories: Array<string>, 
+/**
+ * SPDX license the trainer accepted.
+ */
+license: string, 
+/**
+ * How long the trainer may use the data, seconds.
+ */
+period_secs: number, 
+/**
+ * Credits each releasing member earns.
+ */
+credits: number, 
+/**
+ * Unix seconds (log time) until which ask-mode members may answer.
+ */
+deadline: number, 
+/**
+ * Pending, approved or denied.
+ */
+status: RequestStatus, 
+/**
+ * Why it was denied.
+ */
+denial_reason: string | null, 
+/**
+ * Approvals from current stewards.
+ */
+approvals: number, 
+/**
+ * Approvals needed (k).
+ */
+threshold: number, 
+/**
+ * Stewards (n).
+ */
+stewards: number, 
+/**
+ * Whether this node's steward approved it.
+ */
+approved_by_me: boolean, 
+/**
+ * When the window opens (the approval's log time), once known.
+ */
+window_start: number | null, 
+/**
+ * When it closes.
+ */
+window_end: number | null, 
+/**
+ * Datasets whose owner's consent covers it (declined ones not counted).
+ */
+matching: number, 
+/**
+ * Datasets released to it.
+ */
+released: number, 
+/**
+ * Members still to release or answer (identity ids).
+ */
+pending: Array<string>, 
+/**
+ * This member's datasets it asks about, unanswered (ask mode).
+ */
+asks_me: Array<string>, };
+
+export type GrantView = { 
+/**
+ * The release's operation id.
+ */
+id: string, 
+/**
+ * The request it answers.
+ */
+request: string, 
+/**
+ * The trainer who can decrypt.
+ */
+trainer: string, 
+/**
+ * The member who released.
+ */
+member: string, 
+/**
+ * Whether this node's member released it.
+ */
+mine: boolean, 
+/**
+ * The dataset's name, when it is this member's.
+ */
+dataset: string | null, 
+/**
+ * The dataset's public id.
+ */
+dataset_id: string, 
+/**
+ * First epoch unlocked.
+ */
+first_epoch: number, 
+/**
+ * Last epoch unlocked (later files are under keys the trainer never gets).
+ */
+last_epoch: number, 
+/**
+ * Window opens (log time, Unix seconds).
+ */
+window_start: number, 
+/**
+ * Window closes.
+ */
+window_end: number, 
+/**
+ * Credits the member earns.
+ */
+credits: number, 
+/**
+ * The request's purpose.
+ */
+purpose: Purpose | null, 
+/**
+ * The request's license.
+ */
+license: string, 
+/**
+ * In a quorum checkpoint: the capability may be handed over.
+ */
+delivered: boolean, 
+/**
+ * Delivered, not revoked, window open.
+ */
+live: boolean, 
+/**
+ * Revoked.
+ */
+revoked: boolean, };
+
+export type FetchReport = { 
+/**
+ * The request.
+ */
+request: string, 
+/**
+ * The folder written.
+ */
+out: string, 
+/**
+ * Files written.
+ */
+files: number, 
+/**
+ * Plaintext bytes written.
+ */
+bytes: number, 
+/**
+ * Members whose releases were fetched (identity ids).
+ */
+released_by: Array<string>, 
+/**
+ * Members still pending (identity ids).
+ */
+pending: Array<string>, 
+/**
+ * The Croissant metadata written.
+ */
+croissant: string, };
 
 export type DataList = { 
 /**
@@ -952,6 +1148,80 @@ relay: string | null,
  * Local-network discovery (mDNS).
  */
 local_discovery: boolean, };
+
+export type RequestCreate = { 
+/**
+ * The category of data wanted.
+ */
+category: string, 
+/**
+ * The purpose (a name of [`datacoop_core::Purpose`]).
+ */
+purpose: string, 
+/**
+ * How long the data may be used, seconds.
+ */
+period_secs: number, 
+/**
+ * SPDX license of the use.
+ */
+license: string, 
+/**
+ * Credits each releasing member earns.
+ */
+credits: number, 
+/**
+ * How long ask-mode members have to answer, seconds; default 7 days.
+ */
+deadline_secs: number | null, };
+
+export type RequestList = Record<string, never>;
+
+export type RequestApprove = { 
+/**
+ * The request's id or unique prefix (8+ hex digits).
+ */
+id: string, };
+
+export type RequestDeny = { 
+/**
+ * The request's id or unique prefix.
+ */
+id: string, 
+/**
+ * Why (the trainer sees it).
+ */
+reason: string, };
+
+export type ConsentAnswer = { 
+/**
+ * The request's id or unique prefix.
+ */
+id: string, 
+/**
+ * Yes (release) or no.
+ */
+accept: boolean, };
+
+export type GrantList = Record<string, never>;
+
+export type Fetch = { 
+/**
+ * The request's id or unique prefix.
+ */
+id: string, 
+/**
+ * The folder to write (absolute).
+ */
+out: string, 
+/**
+ * Wait up to this long for pending members, seconds.
+ */
+wait_secs: number | null, 
+/**
+ * Fail unless every matching member released.
+ */
+all: boolean, };
 
 /** Categories offered for new datasets (any lowercase slug is accepted). */
 export const CATEGORY_SUGGESTIONS = ["fitness", "health-records", "sleep", "nutrition", "location", "messages", "photos", "voice", "browsing", "purchases", "finance", "writing", "code"] as const;

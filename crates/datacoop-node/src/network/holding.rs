@@ -20,13 +20,13 @@ use super::*;
 const PIN_EPOCH: &[u8] = b"dc/pin/epoch/";
 const PIN_BACKUP: &[u8] = b"dc/pin/backup/";
 
-fn tag(prefix: &[u8], hash: &Hash) -> Vec<u8> {
+pub(super) fn tag(prefix: &[u8], hash: &Hash) -> Vec<u8> {
     let mut name = prefix.to_vec();
     name.extend_from_slice(hash.to_hex().as_bytes());
     name
 }
 
-fn store_error(action: &str, error: impl std::error::Error + 'static) -> NodeError {
+pub(super) fn store_error(action: &str, error: impl std::error::Error + 'static) -> NodeError {
     NodeError::Vault(datacoop_vault::VaultError::blobs(action, error))
 }
 
@@ -39,15 +39,15 @@ pub(crate) enum Announced {
 }
 
 /// One local dataset as the log should know it.
-struct Wanted {
-    id: [u8; 32],
-    category: Category,
-    epochs: Vec<PublishedEpoch>,
+pub(super) struct Wanted {
+    pub(super) id: [u8; 32],
+    pub(super) category: Category,
+    pub(super) epochs: Vec<PublishedEpoch>,
 }
 
 /// The operations that bring the log up to `wanted`: a dataset announcement where none
 /// was made, and an epoch announcement wherever the log's root or backup differs.
-fn announcement_bodies(state: &CoopState, wanted: &[Wanted]) -> Vec<Body> {
+pub(super) fn announcement_bodies(state: &CoopState, wanted: &[Wanted]) -> Vec<Body> {
     let mut bodies = Vec::new();
     for dataset in wanted {
         if state.dataset_category(&dataset.id).is_none() {
@@ -105,6 +105,9 @@ impl Network {
                 }
                 if let Err(e) = this.pin_announced().await {
                     tracing::info!("pinning: {e}");
+                }
+                if let Err(e) = this.release_due().await {
+                    tracing::info!("releasing: {e}");
                 }
                 if this.cancel.is_cancelled() || !this.hold_again.swap(false, Ordering::SeqCst) {
                     break;
@@ -191,6 +194,7 @@ impl Network {
             }
         }
         self.drop_stale_pins(&epochs).await?;
+        self.pin_capabilities(&state).await?;
         let reported = to_report.len();
         for roots in to_report.chunks(MAX_LIST) {
             let roots = roots.to_vec();
@@ -240,7 +244,7 @@ impl Network {
     }
 
     /// Whether `content` (a raw blob, or a sequence and every child) is complete here.
-    async fn holds(&self, content: HashAndFormat) -> Result<bool, NodeError> {
+    pub(super) async fn holds(&self, content: HashAndFormat) -> Result<bool, NodeError> {
         let local = self
             .store
             .remote()
@@ -253,7 +257,11 @@ impl Network {
     /// Who to ask for an epoch: its owner first, then the stewards that reported it. Those
     /// this node has no address for are asked of the operator's node, which every
     /// member calls.
-    async fn holders_of(&self, state: &CoopState, epoch: &EpochRoot) -> Vec<iroh::EndpointAddr> {
+    pub(super) async fn holders_of(
+        &self,
+        state: &CoopState,
+        epoch: &EpochRoot,
+    ) -> Vec<iroh::EndpointAddr> {
         let me = *self.router.endpoint().id().as_bytes();
         let mut endpoints: Vec<[u8; 32]> = Vec::new();
         for who in std::iter::once(epoch.owner).chain(state.holders_of(&epoch.root)) {

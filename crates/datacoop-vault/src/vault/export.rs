@@ -115,7 +115,7 @@ impl Vault {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn export_one(
+    pub(super) async fn export_one(
         &self,
         root: &Arc<OutDir>,
         entry: &Entry,
@@ -294,7 +294,7 @@ fn write_keys_file(root: &OutDir, record: &DatasetRecord) -> Result<(), VaultErr
 }
 
 /// What became of one file.
-enum Exported {
+pub(super) enum Exported {
     Written {
         bytes: u64,
         id: FileId,
@@ -450,7 +450,10 @@ impl DecodeJob {
 /// and the rest: names with a `\\` (stored by a version that accepted them) and names
 /// whose paths would be a file and a folder at once (`a` beside `a/b`, or with `--age`,
 /// `x` beside `x.age/y`). One such name never stops the rest of the dataset coming back.
-fn writable_entries(entries: Vec<Entry>, mode: ExportMode) -> (Vec<(Entry, String)>, Vec<Skipped>) {
+pub(super) fn writable_entries(
+    entries: Vec<Entry>,
+    mode: ExportMode,
+) -> (Vec<(Entry, String)>, Vec<Skipped>) {
     let (entries, odd): (Vec<Entry>, Vec<Entry>) = entries
         .into_iter()
         .partition(|e| !e.name.split('/').any(|part| part.contains('\\')));

@@ -1,0 +1,383 @@
+//! Rule set 6: releases authored by the member whose data they unlock, valid only for an
+//! approved request under that member's consent in force, in log order.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use datacoop_core::{Category, Purpose, Role};
+use datacoop_ledger::*;
+use ed25519_consensus::SigningKey;
+
+const PERIOD: u64 = 30 * 86_400;
+
+fn try_append(coop: &mut Coop<MemStore>, k: &SigningKey, body: Body) -> Result<u64, LedgerError> {
+    let op = coop.log.make_operation(k, body, T0 + coop.log.len());
+    coop.log.append(op).map(|(index, _)| index)
+}
+
+/// A cooperative with a trainer, the member's epoch 0 announced and a request by the
+/// trainer (not yet approved).
+struct World {
+    coop: Coop<MemStore>,
+    trainer: SigningKey,
+    request: OpId,
+}
+
+fn world(purpose: Purpose) -> World {
+    let mut coop = Coop::new(MemStore::new());
+    let trainer = key(30);
+    coop.join_trainer(&trainer, 7);
+    let m = coop.member.clone();
+    coop.append(
+        &m,
+        Body::EpochAnnounce {
+            dataset: coop.dataset,
+            epoch: 0,
+            root: [1; 32],
+            key_backup: [2; 32],
+            size: 10,
+        },
+    );
+    let (_, request) = coop.append(
+        &trainer,
+        Body::AccessRequest {
+            purpose,
+            categories: vec!["fitness".parse::<Category>().unwrap()],
+            period_secs: PERIOD,
+            license: "CC-BY-NC-4.0".into(),
+            credits: 5,
+            deadline: T0 + 86_400,
+            request_key: [9; 32],
+        },
+    );
+    World {
+        coop,
+        trainer,
+        request,
+    }
+}
+
+impl World {
+    /// k = 2 stewards approve, and a quorum checkpoint fixes the approval's log time.
+    fn approve(&mut self) -> u64 {
+        let request = self.request;
+        let (s0, s1) = (self.coop.stewards[0].clone(), self.coop.stewards[1].clone());
+        self.coop.append(&s0, Body::RequestApproval { request });
+        self.coop.append(&s1, Body::RequestApproval { request });
+        self.coop.checkpoint_and_cosign(T0 + 500, 2);
+        let at = self.coop.log.state().request_approved_at(&request).unwrap();
+        self.coop.log.log_time(at).unwrap()
+    }
+
+    fn answer(&mut self, allow: bool) {
+        let m = self.coop.member.clone();
+        let (request, dataset) = (self.request, self.coop.dataset);
+        self.coop.append(
+            &m,
+            Body::AskAnswer {
+                request,
+                dataset,
+                allow,
+            },
+        );
+    }
+
+    fn release(&self, window_start: u64) -> Body {
+        Body::Release {
+            terms: ReleaseTerms {
+                request: self.request,
+                dataset: self.coop.dataset,
+                first_epoch: 0,
+                last_epoch: 0,
+                root: [1; 32],
+                window_start,
+                window_end: window_start + PERIOD,
+                credits: 5,
+            },
+            capability: [77; 32],
+        }
+    }
+
+    fn try_release(&mut self, body: Body) -> Result<u64, LedgerError> {
+        let m = self.coop.member.clone();
+        try_append(&mut self.coop, &m, body)
+    }
+}
+
+fn refused(result: Result<u64, LedgerError>, code: &str, words: &str) {
+    let err = result.unwrap_err();
+    assert_eq!(err.code(), code, "{err}");
+    assert!(err.to_string().contains(words), "{err}");
+}
+
+#[test]
+fn a_consenting_member_releases_to_an_approved_request_and_the_state_indexes_it() {
+    let mut w = world(Purpose::ModelTraining);
+    w.coop.consent();
+    let state = w.coop.log.state();
+    let request = state.access_request(&w.request).unwrap().clone();
+    assert_eq!(request.trainer, pk(&w.trainer));
+    assert_eq!(
+        state.matches(&request)[0].status,
+        MatchStatus::Asked,
+        "ask mode: asked until answered"
+    );
+    w.answer(true);
+    let t = w.approve();
+    let index = w.try_release(w.release(t)).unwrap();
+
+    let state = w.coop.log.state();
+    let releases = state.releases_of(&w.request);
+    assert_eq!(releases.len(), 1);
+    let r = releases[0];
+    assert_eq!(
+        (r.index, r.member, r.trainer),
+        (index, pk(&w.coop.member), pk(&w.trainer))
+    );
+    assert_eq!(state.release_by_capability(&[77; 32]).unwrap().id, r.id);
+    assert_eq!(state.releases_to(&pk(&w.trainer)).len(), 1);
+    let request = state.access_request(&w.request).unwrap();
+    assert_eq!(
+        state.matches(request)[0].status,
+        MatchStatus::Released(r.id)
+    );
+    // The binding the capability is sealed with names the coop and the member.
+    let b = r.terms.binding(&state.coop(), &r.member);
+    assert_ne!(b, r.terms.binding(&state.coop(), &pk(&w.trainer)));
+    assert_ne!(b, r.terms.binding(&[0; 32], &r.member));
+
+    // One release per dataset and request.
+    refused(
+        w.try_release(w.release(t)),
+        "ledger.invalid_reference",
+        "already released",
+    );
+    verify_log(w.coop.log.store(), &VerifyOptions::default()).unwrap();
+}
+
+#[test]
+fn no_release_before_the_quorum_of_approvals_or_after_a_denial() {
+    let mut w = world(Purpose::ModelTraining);
+    w.coop.consent();
+    w.answer(true);
+    let request = w.request;
+    let s0 = w.coop.stewards[0].clone();
+    w.coop.append(&s0, Body::RequestApproval { request });
+    refused(
+        w.try_release(w.release(T0)),
+        "ledger.invalid_governance",
+        "1 of the 2 steward approvals",
+    );
+    let s1 = w.coop.stewards[1].clone();
+    w.coop.append(
+        &s1,
+        Body::RequestDenial {
+            request,
+            reason: "too broad".into(),
+        },
+    );
+    refused(
+        w.try_release(w.release(T0)),
+        "ledger.invalid_governance",
+        "denied",
+    );
+    let state = w.coop.log.state();
+    let record = state.access_request(&request).unwrap();
+    assert_eq!(record.denial_reason.as_deref(), Some("too broad"));
+}
+
+#[test]
+fn consent_decides_who_may_release() {
+    // The consent allows ModelTraining and NonCommercialResearch, not CommercialResearch.
+    let mut w = world(Purpose::CommercialResearch);
+    w.coop.consent();
+    w.answer(true);
+    let t = w.approve();
+    let state = w.coop.log.state();
+    assert!(
+        state
+            .matches(state.access_request(&w.request).unwrap())
+            .is_empty(),
+        "a member whose consent does not cover the purpose is never matched"
+    );
+    refused(
+        w.try_release(w.release(t)),
+        "ledger.invalid_reference",
+        "does not allow this request",
+    );
+
+    // Ask mode: silence and a decline are a no.
+    let mut w = world(Purpose::ModelTraining);
+    w.coop.consent();
+    let t = w.approve();
+    refused(
+        w.try_release(w.release(t)),
+        "ledger.invalid_reference",
+        "has not accepted",
+    );
+    w.answer(false);
+    let state = w.coop.log.state();
+    assert_eq!(
+        state.matches(state.access_request(&w.request).unwrap())[0].status,
+        MatchStatus::Declined
+    );
+    refused(
+        w.try_release(w.release(t)),
+        "ledger.invalid_reference",
+        "has not accepted",
+    );
+
+    // No consent at all.
+    let mut w = world(Purpose::ModelTraining);
+    let t = w.approve();
+    refused(
+        w.try_release(w.release(t)),
+        "ledger.invalid_reference",
+        "no consent",
+    );
+}
+
+#[test]
+fn a_withdrawal_earlier_in_log_order_wins_over_a_release() {
+    let mut w = world(Purpose::ModelTraining);
+    let (_, consent) = w.coop.consent();
+    w.answer(true);
+    let t = w.approve();
+    let m = w.coop.member.clone();
+    w.coop.append(&m, Body::ConsentWithdraw { consent });
+    refused(
+        w.try_release(w.release(t)),
+        "ledger.invalid_reference",
+        "no consent",
+    );
+    assert!(w.coop.log.state().releases().is_empty());
+}
+
+#[test]
+fn a_release_names_the_owner_the_announced_root_the_requests_period_and_offer() {
+    let mut w = world(Purpose::ModelTraining);
+    w.coop.consent();
+    w.answer(true);
+    let t = w.approve();
+    let with = |w: &World, f: &dyn Fn(&mut ReleaseTerms)| {
+        let Body::Release {
+            mut terms,
+            capability,
+        } = w.release(t)
+        else {
+            unreachable!()
+        };
+        f(&mut terms);
+        Body::Release { terms, capability }
+    };
+    refused(
+        w.try_release(with(&w, &|t| t.root = [3; 32])),
+        "ledger.invalid_reference",
+        "root",
+    );
+    refused(
+        w.try_release(with(&w, &|t| t.last_epoch = 1)),
+        "ledger.invalid_reference",
+        "not announced",
+    );
+    refused(
+        w.try_release(with(&w, &|t| t.window_end += 1)),
+        "ledger.invalid_reference",
+        "period",
+    );
+    refused(
+        w.try_release(with(&w, &|t| t.credits = 50)),
+        "ledger.invalid_reference",
+        "offer",
+    );
+    refused(
+        w.try_release(with(&w, &|t| {
+            t.window_start += 60;
+            t.window_end += 60;
+        })),
+        "ledger.invalid_reference",
+        "approval's log time",
+    );
+    refused(
+        w.try_release(with(&w, &|t| t.window_end = t.window_start)),
+        "ledger.invalid_body",
+        "window",
+    );
+
+    // Nobody but the owner releases: a steward, a trainer.
+    let body = w.release(t);
+    let s0 = w.coop.stewards[0].clone();
+    refused(
+        try_append(&mut w.coop, &s0, body.clone()),
+        "ledger.unauthorized",
+        "owner",
+    );
+    let trainer = w.trainer.clone();
+    refused(
+        try_append(&mut w.coop, &trainer, body.clone()),
+        "ledger.unauthorized",
+        "trainer",
+    );
+    w.try_release(body).unwrap();
+}
+
+#[test]
+fn the_approval_must_be_in_a_quorum_checkpoint_before_a_release() {
+    let mut w = world(Purpose::ModelTraining);
+    w.coop.consent();
+    w.answer(true);
+    let request = w.request;
+    let (s0, s1) = (w.coop.stewards[0].clone(), w.coop.stewards[1].clone());
+    w.coop.append(&s0, Body::RequestApproval { request });
+    w.coop.append(&s1, Body::RequestApproval { request });
+    refused(
+        w.try_release(w.release(T0)),
+        "ledger.invalid_reference",
+        "not in a quorum checkpoint",
+    );
+}
+
+#[test]
+fn one_identity_has_one_role_a_trainer_never_joins_as_a_member() {
+    let mut w = world(Purpose::ModelTraining);
+    let s0 = w.coop.stewards[0].clone();
+    let (_, invite) = w.coop.append(
+        &s0,
+        Body::Invite {
+            secret_hash: sha256(&[8; 32]),
+            role: Role::Member,
+            expires: T0 + 100,
+        },
+    );
+    let trainer = w.trainer.clone();
+    refused(
+        try_append(
+            &mut w.coop,
+            &trainer,
+            Body::Join {
+                invite,
+                secret: [8; 32],
+                endpoint_key: [8; 32],
+            },
+        ),
+        "ledger.unauthorized",
+        "one identity has one role",
+    );
+    // Only the dataset's owner answers for it.
+    let request = w.request;
+    let dataset = w.coop.dataset;
+    refused(
+        try_append(
+            &mut w.coop,
+            &s0,
+            Body::AskAnswer {
+                request,
+                dataset,
+                allow: true,
+            },
+        ),
+        "ledger.unauthorized",
+        "owner",
+    );
+}

@@ -1,0 +1,311 @@
+//! Releases: a member's node seals and releases its datasets' keys to approved requests
+//! its consent covers; serving peers hand a release's capability to its trainer once the
+//! release is final in log order; a trainer's node fetches what was released.
+
+use std::collections::HashMap;
+
+use datacoop_core::{DatasetName, Role};
+use datacoop_crypto::Capability;
+use datacoop_ledger::{
+    Body, CoopState, EpochRoot, MatchStatus, ReleaseRecord, ReleaseTerms, RequestRecord,
+};
+use datacoop_net::blobs::GrantRule;
+use iroh_blobs::HashAndFormat;
+
+use super::holding::{Wanted, announcement_bodies, store_error, tag};
+use super::*;
+
+/// Tags capabilities are kept under: by the releasing member's node and by stewards' pins.
+pub(crate) const CAPABILITY_TAG: &[u8] = b"dc/cap/";
+/// Tags a trainer's node keeps fetched epochs under while it writes them out.
+const FETCHED_TAG: &[u8] = b"dc/fetched/";
+
+/// When a release counts, from the newest snapshot of this node's log: sequenced below the
+/// newest quorum checkpoint (so nothing can come before it in log order any more), not
+/// revoked, its window not closed by log time.
+pub(crate) struct LogGrants {
+    pub(crate) ledger: tokio::sync::watch::Receiver<crate::ledger_handle::LogSnapshot>,
+}
+
+/// [`LogGrants`]' rule, for one snapshot's numbers.
+pub(crate) fn is_live(release: &ReleaseRecord, quorum_size: u64, now: Option<u64>) -> bool {
+    release.revoked_at.is_none()
+        && release.index < quorum_size
+        && now.is_some_and(|now| now < release.terms.window_end)
+}
+
+impl GrantRule for LogGrants {
+    fn live(&self, _state: &datacoop_ledger::CoopState, release: &ReleaseRecord) -> bool {
+        let (quorum_size, now) = {
+            let snapshot = self.ledger.borrow();
+            (snapshot.quorum_size, snapshot.now)
+        };
+        is_live(release, quorum_size, now)
+    }
+}
+
+impl Network {
+    /// On a member's node: releases every dataset of this member that an approved request
+    /// matches and that is not released to it yet. One at a time, each under the consent
+    /// lock, so a dataset is never sealed while a consent change of this node is being
+    /// written.
+    pub(crate) async fn release_due(&self) -> Result<usize, NodeError> {
+        let snapshot = self.log.ledger.snapshot();
+        let Some(state) = snapshot.state else {
+            return Ok(0);
+        };
+        let me = self.identity.verification_key().to_bytes();
+        let holds_data = state.is_steward(&me)
+            || state
+                .members()
+                .get(&me)
+                .is_some_and(|role| *role != Role::Trainer);
+        if !holds_data {
+            return Ok(0);
+        }
+        let mut names = HashMap::new();
+        for dataset in self.vault.datasets()? {
+            names.insert(self.vault.dataset_id(&dataset.name)?, dataset);
+        }
+        let mut released = 0;
+        for request in state.access_requests() {
+            let Some(approved_at) = request.approved_at else {
+                continue;
+            };
+            // The window opens at the approval's log time: wait until it has one.
+            if request.denied_at.is_some() || approved_at >= snapshot.quorum_size {
+                continue;
+            }
+            for m in state.matches(request) {
+                if m.member != me
+                    || !matches!(m.status, MatchStatus::Included | MatchStatus::Accepted)
+                {
+                    continue;
+                }
+                let Some(dataset) = names.get(&m.dataset) else {
+                    continue;
+                };
+                if self.cancel.is_cancelled() {
+                    return Ok(released);
+                }
+                match self
+                    .release_one(request, &dataset.name, &dataset.category, m.dataset)
+                    .await
+                {
+                    Ok(true) => released += 1,
+                    Ok(false) => {}
+                    Err(e) => tracing::info!(
+                        request = %request.id,
+                        "not released yet: {e}"
+                    ),
+                }
+            }
+        }
+        Ok(released)
+    }
+
+    /// Seals `name`'s current epoch (new files go to a new key), seals the keys of every
+    /// epoch up to it to the request's key, keeps the capability as a blob, and records
+    /// the release (after any announcement its root needs). False when the dataset has
+    /// nothing to release or it no longer matches.
+    async fn release_one(
+        &self,
+        request: &RequestRecord,
+        name: &DatasetName,
+        category: &datacoop_core::Category,
+        dataset: [u8; 32],
+    ) -> Result<bool, NodeError> {
+        let _no_consent_change = self.consent_changes.lock().await;
+        let me = self.identity.verification_key().to_bytes();
+        // Again under the lock: a withdrawal recorded meanwhile ends it here.
+        let state = self
+            .log
+            .ledger
+            .snapshot()
+            .state
+            .ok_or(NodeError::NotInCoop)?;
+        let still = state.matches(request).into_iter().any(|m| {
+            m.member == me
+                && m.dataset == dataset
+                && matches!(m.status, MatchStatus::Included | MatchStatus::Accepted)
+        });
+        if !still {
+            return Ok(false);
+        }
+        let approved_at = request.approved_at.ok_or(NodeError::NotInCoop)?;
+        let window_start = self
+            .log
+            .ledger
+            .run(move |slot| Ok(slot.as_ref().and_then(|l| l.log().log_time(approved_at))))
+            .await?
+            .ok_or_else(|| NodeError::Protocol("the approval has no log time yet".into()))?;
+        let published = self.vault.published_epochs(name)?;
+        let last = match published.last() {
+            Some(current) if current.files > 0 => {
+                self.vault.seal_epoch(name).await?;
+                current.epoch
+            }
+            // The current epoch is empty (sealed for an earlier release): the ones before.
+            Some(current) if current.epoch > 0 => current.epoch - 1,
+            _ => return Ok(false),
+        };
+        let epochs = self.vault.publish_epochs(name).await?;
+        let root = epochs
+            .iter()
+            .find(|e| e.epoch == last)
+            .map(|e| *e.root.as_bytes())
+            .ok_or_else(|| NodeError::Protocol("the sealed epoch was not published".into()))?;
+        let keys = self.vault.epoch_keys(name, 0, last)?;
+        let terms = ReleaseTerms {
+            request: request.id,
+            dataset,
+            first_epoch: 0,
+            last_epoch: last,
+            root,
+            window_start,
+            window_end: window_start.saturating_add(request.period_secs),
+            credits: request.credits,
+        };
+        let binding = terms.binding(&state.coop(), &me);
+        let capability = Capability::seal(&keys, &request.request_key, &binding)
+            .map_err(datacoop_vault::VaultError::from)?;
+        let bytes = capability.as_bytes().to_vec();
+        let hash = iroh_blobs::Hash::new(&bytes);
+        self.store
+            .add_bytes(bytes)
+            .with_named_tag(tag(CAPABILITY_TAG, &hash))
+            .await
+            .map_err(|e| store_error("keeping a capability", e))?;
+        let wanted = vec![Wanted {
+            id: dataset,
+            category: category.clone(),
+            epochs,
+        }];
+        let capability = *hash.as_bytes();
+        record(
+            &self.log.ledger,
+            &self.identity,
+            Some(self),
+            move |ledger, identity, now| {
+                let mut bodies = announcement_bodies(ledger.state(), &wanted);
+                bodies.push(Body::Release { terms, capability });
+                ledger.prepare(identity, bodies, now)
+            },
+        )
+        .await?;
+        tracing::info!(request = %request.id, epochs = last + 1, "released");
+        self.events.emit(crate::Event::Released {
+            request: request.id.to_hex(),
+            dataset: name.to_string(),
+        });
+        Ok(true)
+    }
+
+    /// On a steward's node: keeps every release's capability (sealed to its trainer, so
+    /// unreadable here), so a trainer gets it while the member's computer is off.
+    pub(crate) async fn pin_capabilities(&self, state: &CoopState) -> Result<(), NodeError> {
+        let me = self.identity.verification_key().to_bytes();
+        for release in state.releases() {
+            if release.member == me || release.revoked_at.is_some() {
+                continue;
+            }
+            let hash = iroh_blobs::Hash::from_bytes(release.capability);
+            let content = HashAndFormat::raw(hash);
+            let name = tag(CAPABILITY_TAG, &hash);
+            let tags = self.store.tags();
+            if tags
+                .get(&name)
+                .await
+                .map_err(|e| store_error("pinning", e))?
+                .is_none()
+            {
+                tags.set(name, content)
+                    .await
+                    .map_err(|e| store_error("pinning", e))?;
+            }
+            if self.holds(content).await? {
+                continue;
+            }
+            let holders = self.release_holders(state, release).await;
+            if let Err(e) = self.fetch(content, &holders).await {
+                tracing::info!(release = %release.id, "capability not pinned yet: {e}");
+            }
+        }
+        Ok(())
+    }
+
+    /// Where to ask for a release's blobs: the member, then the stewards holding the
+    /// dataset.
+    async fn release_holders(
+        &self,
+        state: &CoopState,
+        release: &ReleaseRecord,
+    ) -> Vec<iroh::EndpointAddr> {
+        match state.epochs_of(&release.terms.dataset).first().copied() {
+            Some(epoch) => self.holders_of(state, &epoch).await,
+            None => Vec::new(),
+        }
+    }
+
+    /// On a trainer's node: fetches `release`'s capability and every epoch it covers into
+    /// this node's store (tagged while they are written out), answering the capability's
+    /// bytes and the epochs' roots.
+    pub(crate) async fn fetch_release(
+        &self,
+        state: &CoopState,
+        release: &ReleaseRecord,
+    ) -> Result<(Vec<u8>, Vec<(u32, iroh_blobs::Hash)>), NodeError> {
+        let epochs: Vec<EpochRoot> = (release.terms.first_epoch..=release.terms.last_epoch)
+            .map(|e| {
+                state
+                    .epochs_of(&release.terms.dataset)
+                    .get(e as usize)
+                    .copied()
+                    .ok_or_else(|| {
+                        NodeError::from(datacoop_net::NetError::Blobs {
+                            reason: format!("epoch {e} of a released dataset is not on the log"),
+                        })
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        let holders = self.release_holders(state, release).await;
+        let capability = HashAndFormat::raw(iroh_blobs::Hash::from_bytes(release.capability));
+        self.store
+            .tags()
+            .set(tag(FETCHED_TAG, &capability.hash), capability)
+            .await
+            .map_err(|e| store_error("keeping a capability", e))?;
+        self.fetch(capability, &holders).await?;
+        let bytes = self
+            .store
+            .get_bytes(capability.hash)
+            .await
+            .map_err(|e| store_error("reading a capability", e))?
+            .to_vec();
+        let mut roots = Vec::new();
+        for epoch in &epochs {
+            let root = iroh_blobs::Hash::from_bytes(epoch.root);
+            let content = HashAndFormat::hash_seq(root);
+            self.store
+                .tags()
+                .set(tag(FETCHED_TAG, &root), content)
+                .await
+                .map_err(|e| store_error("keeping a fetched epoch", e))?;
+            if !self.holds(content).await? {
+                let holders = self.holders_of(state, epoch).await;
+                self.fetch(content, &holders).await?;
+            }
+            roots.push((epoch.epoch, root));
+        }
+        Ok((bytes, roots))
+    }
+
+    /// Lets go of what [`Network::fetch_release`] kept once it is written out.
+    pub(crate) async fn release_fetched(&self) -> Result<(), NodeError> {
+        let tags = self.store.tags();
+        tags.delete_prefix(FETCHED_TAG)
+            .await
+            .map_err(|e| store_error("releasing fetched blobs", e))?;
+        Ok(())
+    }
+}

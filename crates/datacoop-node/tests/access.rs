@@ -1,0 +1,364 @@
+//! Access with real owners on 127.0.0.1: a trainer requests, the steward approves, the
+//! consenting member's node releases on its own and the trainer fetches files identical to
+//! the member's, with croissant.json and proofs; nothing of the member who did not consent
+//! is fetched. Refusals: a request not yet approved, a denied one, an ask-mode member who
+//! declines, a withdrawal before the release, another trainer's request, a trainer joining
+//! as a member.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::Node;
+use datacoop_node::api::{
+    ConsentAnswer, ConsentSet, ConsentWithdraw, CoopCreate, CoopJoin, DataAdd, Fetch, GrantList,
+    RequestApprove, RequestCreate, RequestDeny, RequestList,
+};
+use datacoop_node::{Code, FetchReport, RequestStatus, RequestView};
+
+async fn founder() -> Node {
+    let ada = Node::new("Ada").await;
+    ada.ok(CoopCreate {
+        name: "Runners".into(),
+        threshold: None,
+        witness_quorum: None,
+    })
+    .await;
+    ada
+}
+
+async fn member(steward: &Node, name: &str, role: &str) -> Node {
+    let node = Node::new(name).await;
+    node.join(steward.invite(role).await).await;
+    node
+}
+
+async fn add(node: &Node, dir: &Path, files: &[(&str, &[u8])]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    node.ok(DataAdd {
+        dataset: "runs".into(),
+        category: Some("fitness".into()),
+        paths: vec![dir.to_owned()],
+        age: false,
+    })
+    .await;
+}
+
+async fn consent(node: &Node, ask: bool) {
+    node.ok(ConsentSet {
+        dataset: "runs".into(),
+        allow: vec!["ModelTraining".into()],
+        deny: Vec::new(),
+        max_days: Some(90),
+        ask,
+    })
+    .await;
+}
+
+async fn request(trainer: &Node) -> String {
+    trainer
+        .ok(RequestCreate {
+            category: "fitness".into(),
+            purpose: "ModelTraining".into(),
+            period_secs: 30 * 86_400,
+            license: "CC-BY-NC-4.0".into(),
+            credits: 5,
+            deadline_secs: None,
+        })
+        .await
+        .operation
+}
+
+async fn view(node: &Node, id: &str) -> Option<RequestView> {
+    node.ok(RequestList {})
+        .await
+        .into_iter()
+        .find(|r| r.id == id)
+}
+
+/// Polls `check` on `node`'s view of request `id` for up to 60 s.
+async fn wait_for(node: &Node, id: &str, what: &str, check: impl Fn(&RequestView) -> bool) {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = view(node, id).await
+            && check(&v)
+        {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}: {:?}",
+            view(node, id).await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn fetch(
+    trainer: &Node,
+    id: &str,
+    out: &Path,
+    wait: u64,
+    all: bool,
+) -> Result<FetchReport, datacoop_node::NodeError> {
+    trainer
+        .call(Fetch {
+            id: id.to_owned(),
+            out: out.to_owned(),
+            wait_secs: Some(wait),
+            all,
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_request_approved_is_released_by_the_consenting_member_and_fetched_identical() {
+    let ada = founder().await;
+    let bea = member(&ada, "Bea", "member").await;
+    let cy = member(&ada, "Cy", "member").await;
+    let tess = member(&ada, "Tess", "trainer").await;
+    let work = tempfile::tempdir().unwrap();
+    let bea_files: &[(&str, &[u8])] = &[("mon.csv", b"km,5\n"), ("tue.csv", b"km,7\n")];
+    add(&bea, &work.path().join("bea"), bea_files).await;
+    add(&cy, &work.path().join("cy"), &[("secret.csv", b"cy's own")]).await;
+    consent(&bea, false).await;
+    // Cy consents to research only: not a match for ModelTraining.
+    cy.ok(ConsentSet {
+        dataset: "runs".into(),
+        allow: vec!["ScientificResearch".into()],
+        deny: Vec::new(),
+        max_days: None,
+        ask: false,
+    })
+    .await;
+
+    // A trainer never becomes a member with the same identity.
+    let again = tess
+        .call(CoopJoin {
+            ticket: ada.invite("member").await,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), Code::InputAlreadyInCooperative, "{again}");
+
+    let id = request(&tess).await;
+    // Only stewards approve; only trainers request.
+    let err = bea
+        .call(RequestApprove { id: id.clone() })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InputWrongRole, "{err}");
+    let err = bea
+        .call(RequestCreate {
+            category: "fitness".into(),
+            purpose: "ModelTraining".into(),
+            period_secs: 60,
+            license: "MIT".into(),
+            credits: 0,
+            deadline_secs: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InputWrongRole, "{err}");
+
+    // Not approved yet: nothing is released, fetch says so and names who is pending.
+    let out = work.path().join("fetched");
+    let err = fetch(&tess, &id, &out, 0, false).await.unwrap_err();
+    assert_eq!(err.code(), Code::AccessNothingReleased, "{err}");
+    let pending = view(&ada, &id).await.unwrap();
+    assert_eq!(pending.status, RequestStatus::Pending);
+    assert_eq!(pending.matching, 1, "Bea matches, Cy does not: {pending:?}");
+
+    ada.ok(RequestApprove { id: id.clone() }).await;
+    wait_for(&tess, &id, "Bea's release", |v| v.released == 1).await;
+    let report = fetch(&tess, &id, &out, 30, true).await.unwrap();
+    assert_eq!(report.files, 2, "{report:?}");
+    assert_eq!(report.released_by.len(), 1);
+    assert!(report.pending.is_empty(), "{report:?}");
+
+    // Bit-identical to Bea's originals, nothing of Cy's.
+    let mut written = Vec::new();
+    for entry in walk(&out) {
+        written.push(entry.strip_prefix(&out).unwrap().to_owned());
+    }
+    for (name, bytes) in bea_files {
+        let path = written
+            .iter()
+            .find(|p| p.ends_with(Path::new("runs").join(name)) || p.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not fetched: {written:?}"));
+        assert_eq!(std::fs::read(out.join(path)).unwrap(), *bytes, "{name}");
+    }
+    for path in &written {
+        let bytes = std::fs::read(out.join(path)).unwrap();
+        assert!(
+            !bytes.windows(8).any(|w| w == b"cy's own"),
+            "{}",
+            path.display()
+        );
+    }
+    // croissant.json names the license, the window and each file's provenance.
+    let croissant: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("croissant.json")).unwrap()).unwrap();
+    assert_eq!(
+        croissant["license"],
+        "https://spdx.org/licenses/CC-BY-NC-4.0.html"
+    );
+    let files = croissant["distribution"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    for f in files {
+        assert_eq!(f["prov:wasDerivedFrom"].as_array().unwrap().len(), 3, "{f}");
+        assert!(
+            out.join(f["datacoop:proof"].as_str().unwrap()).is_file(),
+            "{f}"
+        );
+    }
+
+    croissant_validates(&out.join("croissant.json"));
+
+    // Both sides see the grant; the member's says what it earns.
+    let grants = bea.ok(GrantList {}).await;
+    assert_eq!(grants.len(), 1);
+    assert!(grants[0].mine && grants[0].live, "{:?}", grants[0]);
+    assert_eq!(grants[0].credits, 5);
+    assert_eq!(grants[0].dataset.as_deref(), Some("runs"));
+    assert_eq!(tess.ok(GrantList {}).await.len(), 1);
+    assert!(cy.ok(GrantList {}).await.is_empty());
+
+    // Another trainer cannot fetch this request, nor decrypt its capability.
+    let uma = member(&ada, "Uma", "trainer").await;
+    let err = fetch(&uma, &id, &work.path().join("uma"), 0, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InputNotYourRequest, "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn denials_declines_and_withdrawals_release_nothing() {
+    let ada = founder().await;
+    let bea = member(&ada, "Bea", "member").await;
+    let tess = member(&ada, "Tess", "trainer").await;
+    let work = tempfile::tempdir().unwrap();
+    add(&bea, &work.path().join("bea"), &[("mon.csv", b"km,5\n")]).await;
+    consent(&bea, true).await;
+
+    // A denied request reaches the trainer with its reason.
+    let denied = request(&tess).await;
+    let err = ada
+        .call(RequestDeny {
+            id: denied.clone(),
+            reason: " ".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InputReasonRequired, "{err}");
+    ada.ok(RequestDeny {
+        id: denied.clone(),
+        reason: "too broad".into(),
+    })
+    .await;
+    wait_for(&tess, &denied, "the denial", |v| {
+        v.status == RequestStatus::Denied
+    })
+    .await;
+    let err = fetch(&tess, &denied, &work.path().join("d"), 0, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::AccessDenied, "{err}");
+    assert!(err.to_string().contains("too broad"), "{err}");
+
+    // Ask mode: Bea is asked; she declines; nothing is released.
+    let asked = request(&tess).await;
+    wait_for(&bea, &asked, "the question", |v| v.asks_me == ["runs"]).await;
+    bea.ok(ConsentAnswer {
+        id: asked.clone(),
+        accept: false,
+    })
+    .await;
+    ada.ok(RequestApprove { id: asked.clone() }).await;
+    // Silence or a no: still nothing after a while (the steward's node has released
+    // nothing either: it owns no data).
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let err = fetch(&tess, &asked, &work.path().join("a"), 0, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::AccessNothingReleased, "{err}");
+    assert!(bea.ok(GrantList {}).await.is_empty());
+
+    // A withdrawal before the approval: the member's node never releases.
+    let late = request(&tess).await;
+    wait_for(&bea, &late, "the question", |v| v.asks_me == ["runs"]).await;
+    bea.ok(ConsentAnswer {
+        id: late.clone(),
+        accept: true,
+    })
+    .await;
+    bea.ok(ConsentWithdraw {
+        dataset: "runs".into(),
+    })
+    .await;
+    ada.ok(RequestApprove { id: late.clone() }).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let err = fetch(&tess, &late, &work.path().join("l"), 0, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::AccessNothingReleased, "{err}");
+    assert!(bea.ok(GrantList {}).await.is_empty());
+}
+
+/// `mlcroissant validate` (MLCommons' validator, in a virtual environment that
+/// `scripts/croissant-venv.sh` makes once) accepts the document with no error.
+fn croissant_validates(path: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/croissant-venv.sh");
+    let venv = std::process::Command::new("bash")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        venv.status.success(),
+        "{} failed: {}",
+        script.display(),
+        String::from_utf8_lossy(&venv.stderr)
+    );
+    let mlcroissant = String::from_utf8(venv.stdout).unwrap();
+    let checked = std::process::Command::new(mlcroissant.trim())
+        .args(["validate", "--jsonld"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert!(
+        checked.status.success(),
+        "mlcroissant refused {}: {said}",
+        path.display()
+    );
+    assert!(
+        !said.contains("error(s)") && !said.contains("warning(s)"),
+        "{said}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n == "proofs") {
+                continue;
+            }
+            out.extend(walk(&path));
+        } else if path.file_name().is_some_and(|n| n != "croissant.json") {
+            out.push(path);
+        }
+    }
+    out
+}
