@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
-use datacoop_e2e::{App, PATIENCE, app_binary, cli_binary, keys};
+use datacoop_e2e::{App, PATIENCE, app_binary, cli_binary, keys, wait_home_released};
 use fantoccini::Locator;
 
 /// One window at a time: two cores do not run two WebKit processes reliably.
@@ -1717,4 +1717,129 @@ async fn the_window_joins_a_cooperative_by_pasting_an_invitation() {
     app.screenshot("data-pinned").await;
     serve.kill().await.unwrap();
     app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn a_request_walks_from_the_trainers_window_through_approval_to_the_members_grants() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    // The steward and a consenting member run `serve`, as their computers would.
+    let cy = CliHome {
+        home: dir.path().join("cy"),
+    };
+    cy.ok(&["init", "--name", "Cy"]).await;
+    cy.ok(&["coop", "create", "Hill Walkers"]).await;
+    let mut cy_serve = cy.serve().await;
+    let bea = CliHome {
+        home: dir.path().join("bea"),
+    };
+    bea.ok(&["init", "--name", "Bea"]).await;
+    let mut bea_serve = bea.serve().await;
+    let member_ticket = cy.ok(&["coop", "invite", "--role", "member"]).await;
+    bea.ok(&["coop", "join", member_ticket.trim()]).await;
+    let files = make_folder(dir.path());
+    let runs = dir.path().join("runs").display().to_string();
+    bea.ok(&[
+        "data",
+        "add",
+        &runs,
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ])
+    .await;
+    bea.ok(&[
+        "consent",
+        "set",
+        "--dataset",
+        "runs",
+        "--allow",
+        "ModelTraining",
+        "--mode",
+        "auto",
+    ])
+    .await;
+
+    // The trainer joins in the window and asks.
+    let trainer_ticket = cy.ok(&["coop", "invite", "--role", "trainer"]).await;
+    let app = App::launch(&dir.path().join("tess")).await;
+    create_identity(&app, "").await;
+    app.click("#kit-confirm").await;
+    app.click("#kit-done").await;
+    app.fill("#join-ticket", trainer_ticket.trim()).await;
+    app.click("#join-submit").await;
+    app.click("#add-close").await;
+    app.click("#nav-requests").await;
+    app.visible("#request-form").await;
+    app.js("document.getElementById('request-purpose').value = 'ModelTraining'; return null")
+        .await;
+    app.fill("#request-days", "30").await;
+    app.fill("#request-license", "CC-BY-NC-4.0").await;
+    app.click("#request-send").await;
+    app.wait_text("#requests-notice", "Request sent").await;
+    app.wait_text("#requests .request-status", "Waiting for approvals: 0 of 1")
+        .await;
+    app.screenshot("request-sent").await;
+
+    // The steward approves; Bea's node releases by itself; the trainer's window follows.
+    let listed: serde_json::Value =
+        serde_json::from_str(&cy.ok(&["request", "ls", "--json"]).await).unwrap();
+    let id = listed[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(listed[0]["matching"], 1, "{listed}");
+    cy.ok(&["request", "approve", &id]).await;
+    app.wait_text(
+        "#requests .request-status",
+        "Approved: 1 of 1 matching released",
+    )
+    .await;
+    let out = dir.path().join("fetched");
+    app.fill(".fetch-folder", &out.display().to_string()).await;
+    app.click(".fetch-start").await;
+    app.wait_text(".fetch-result", "Fetched 3 file(s)").await;
+    app.screenshot("request-fetched").await;
+    assert!(out.join("croissant.json").is_file());
+    let mut fetched = 0;
+    for (name, bytes) in &files {
+        let leaf = name.trim_start_matches("runs/");
+        let found = walk_files(&out)
+            .into_iter()
+            .find(|p| p.to_string_lossy().ends_with(leaf))
+            .unwrap_or_else(|| panic!("{leaf} not fetched"));
+        assert_eq!(&std::fs::read(found).unwrap(), bytes, "{leaf}");
+        fetched += 1;
+    }
+    assert_eq!(fetched, 3);
+    app.quit().await;
+
+    // Bea opens her home in the window: Grants says who can decrypt what until when.
+    bea_serve.kill().await.unwrap();
+    assert!(wait_home_released(&bea.home, PATIENCE).await);
+    let app = App::launch(&bea.home).await;
+    app.fill("#unlock-passphrase", PASSPHRASE).await;
+    app.click("#unlock-submit").await;
+    app.wait_text("[data-keys=\"runs\"]", "Keys released to trainer")
+        .await;
+    app.click("#nav-grants").await;
+    let sentence = app
+        .wait_text("#grants .grant", "can decrypt your runs until")
+        .await;
+    assert!(sentence.contains("you earn 5 credits"), "{sentence}");
+    app.screenshot("member-grants").await;
+    app.quit().await;
+    cy_serve.kill().await.unwrap();
+}
+
+fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }

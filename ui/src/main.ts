@@ -17,6 +17,7 @@ import { consentView } from "./views/consent";
 import { cooperativeView } from "./views/coop";
 import { logChanged } from "./live";
 import { logView } from "./views/log";
+import { grantsView, requestsView } from "./views/access";
 import { settingsView } from "./views/settings";
 import { statusArea } from "./views/status";
 
@@ -114,7 +115,7 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
       "aria-current": s.section === section ? "page" : undefined,
       onclick: () => leaving(() => go({ type: "navigate", section })),
     }, label));
-  const later = [en.nav.requests, en.nav.grants];
+  const later = [en.nav.activity, en.nav.earnings];
   return h("div", { class: "shell" },
     h("header", { class: "topbar" },
       h("span", { class: "brand" }, en.appName),
@@ -132,6 +133,8 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
       h("ul", {},
         item("nav-data", en.nav.myData, "data"),
         item("nav-consent", en.nav.consent, "consent"),
+        item("nav-requests", en.nav.requests, "requests"),
+        item("nav-grants", en.nav.grants, "grants"),
         item("nav-log", en.nav.log, "log"),
         item("nav-cooperative", en.nav.cooperative, "cooperative"),
         item("nav-settings", en.nav.settings, "settings")),
@@ -241,6 +244,10 @@ function render(): void {
               toData: () => go({ type: "navigate", section: "data" }),
               setLeaveGuard: (unsaved) => (leaveGuard = unsaved),
             })
+            : s.section === "requests"
+              ? requestsView(dataContext)
+              : s.section === "grants"
+                ? grantsView()
             : s.section === "log"
               ? logView(s.identity.id, toCooperative)
               : s.section === "cooperative"

@@ -3,7 +3,7 @@
 
 import type { AppStatus, CreatedIdentity, PublicIdentity, OwnerKind } from "./api/bindings";
 
-export type Section = "data" | "consent" | "log" | "cooperative" | "settings";
+export type Section = "data" | "consent" | "requests" | "grants" | "log" | "cooperative" | "settings";
 
 export type Screen =
   | { name: "loading" }

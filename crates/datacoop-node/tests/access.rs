@@ -230,6 +230,34 @@ async fn a_request_approved_is_released_by_the_consenting_member_and_fetched_ide
     assert_eq!(tess.ok(GrantList {}).await.len(), 1);
     assert!(cy.ok(GrantList {}).await.is_empty());
 
+    // With Bea's computer off, the steward's copies serve the same release again.
+    let bea_home = bea.stop().await;
+    let started = Instant::now();
+    let mut attempt = 0;
+    let (again, report) = loop {
+        // The steward's node pins the capability in its next round: until then, not held.
+        attempt += 1;
+        let again = work.path().join(format!("again-{attempt}"));
+        match fetch(&tess, &id, &again, 0, true).await {
+            Ok(report) => break (again, report),
+            Err(e)
+                if e.code() == Code::NetNotHeld && started.elapsed() < Duration::from_secs(60) =>
+            {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => panic!("fetch from the steward: {e}"),
+        }
+    };
+    assert_eq!(report.files, 2, "{report:?}");
+    for (name, bytes) in bea_files {
+        let found = walk(&again)
+            .into_iter()
+            .find(|p| p.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not fetched from the steward"));
+        assert_eq!(std::fs::read(found).unwrap(), *bytes, "{name}");
+    }
+    drop(bea_home);
+
     // Another trainer cannot fetch this request, nor decrypt its capability.
     let uma = member(&ada, "Uma", "trainer").await;
     let err = fetch(&uma, &id, &work.path().join("uma"), 0, false)

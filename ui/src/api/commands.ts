@@ -9,6 +9,7 @@ import type {
   VerifySummary, DatasetSummary, Entry, ExportReport, PublicIdentity, Progress, NewRecoveryKit,
   ConsentSet, Recorded, Proof, PassphraseChange, DataRename, Invitation, ProposalView, QrMatrix,
   CoopInvite, Role, Joining, ProposedChange, NetworkInfo, NetworkSave, DataListing,
+  RequestView, RequestCreate, GrantView, Fetch, FetchReport,
 } from "./bindings";
 
 let nextJob = 1;
@@ -107,4 +108,13 @@ export const api = {
   saveLogProof: (id: string, path: string, replace: boolean) =>
     invoke<null>("save_log_proof", { request: { id }, path, replace }),
   cancelJob: (job: number) => invoke<boolean>("cancel_job", { job }),
+  requestList: async (): Promise<RequestView[] | null> => invoke<RequestView[] | null>("request_list", { request: {} }),
+  requestCreate: async (request: RequestCreate) =>
+    (await invoke<Recorded>("request_create", { request })).operation,
+  requestApprove: (id: string) => invoke<Recorded>("request_approve", { request: { id } }),
+  requestDeny: (id: string, reason: string) => invoke<Recorded>("request_deny", { request: { id, reason } }),
+  consentAnswer: (id: string, accept: boolean) => invoke<Recorded>("consent_answer", { request: { id, accept } }),
+  grantList: async (): Promise<GrantView[]> => (await invoke<GrantView[] | null>("grant_list", { request: {} })) ?? [],
+  fetch: (job: number, request: Fetch, onProgress: (p: Progress) => void) =>
+    invoke<FetchReport>("fetch", { job, request, onProgress: progressChannel(onProgress) }),
 };

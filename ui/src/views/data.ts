@@ -12,6 +12,8 @@ import { en } from "../i18n/en";
 import { categoryProblem, datasetNameProblem } from "../names";
 import { appendPaths, parsePaths, suggestDatasetName } from "../paths";
 import { keptText } from "../kept";
+import { holdersText } from "../access";
+import type { GrantView } from "../api/bindings";
 import { onLogChanged } from "../live";
 import { fileList } from "./files";
 import { progressPanel } from "./progress";
@@ -56,13 +58,15 @@ export function myDataView(ctx: DataContext): HTMLElement {
   // may draw, or a slow early answer would put back a list from before the add.
   let generation = 0;
   let placement: Placement[] = [];
+  let grants: GrantView[] = [];
   const load = async () => {
     const mine = ++generation;
     let fresh: typeof datasets;
     try {
-      const listing = await api.listPlacement();
+      const [listing, released] = await Promise.all([api.listPlacement(), api.grantList()]);
       fresh = listing.datasets;
       placement = listing.placement;
+      grants = released;
     } catch (err) {
       if (mine !== generation) return;
       mount(list, h("p", { class: "error", role: "alert" }, errorMessage(err)));
@@ -91,7 +95,9 @@ export function myDataView(ctx: DataContext): HTMLElement {
             `${en.data.card.items(formatCount(d.items))} · ${formatBytes(d.size)}`),
           h("span", { class: "muted small" }, en.data.card.created(formatDate(d.created_at))),
           h("span", { class: "muted small card-kept", "data-kept": d.name },
-            keptText(placement.find((p) => p.dataset === d.name))))))));
+            keptText(placement.find((p) => p.dataset === d.name))),
+          h("span", { class: "muted small card-keys", "data-keys": d.name },
+            holdersText(grants, d.name)))))));
   };
   ctx.onDatasetsChanged(() => void load());
   // A steward's node reporting that it pins a dataset arrives as a log operation.
@@ -289,7 +295,8 @@ export function datasetView(ctx: DataContext, name: string): HTMLElement {
       mount(head,
         h("span", { class: "badge" }, `${en.dataset.category}: ${summary.category}`),
         h("span", { id: "dataset-stats" }, `${en.data.card.items(formatCount(summary.items))} · ${formatBytes(summary.size)}`),
-        h("span", { class: "muted small", id: "dataset-holders" }, en.dataset.holders));
+        h("span", { class: "muted small", id: "dataset-holders" },
+          holdersText(await api.grantList().catch(() => []), name)));
     }
     if (entries.length === 0) {
       mount(files, h("p", { class: "empty" }, en.dataset.emptyFiles));
