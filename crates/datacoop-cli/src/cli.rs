@@ -68,6 +68,14 @@ pub enum Command {
     /// Keys released to trainers: who can decrypt what, until when
     #[command(subcommand)]
     Grant(GrantCommand),
+    /// The whole story on 127.0.0.1 in one process, in throwaway homes: a steward, a
+    /// member who consents and one who does not, a trainer who requests and fetches
+    Demo {
+        /// Keep the demo's homes and fetched files in this folder (default: a temporary
+        /// folder, removed at the end)
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Trainers: fetch, decrypt and check what was released for a request, with
     /// croissant.json and the proofs (needs `datacoop serve` or the app running)
     Fetch {

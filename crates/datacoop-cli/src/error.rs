@@ -22,6 +22,9 @@ pub enum CliError {
         /// Why the phrase could not be written.
         cause: NodeError,
     },
+    /// `datacoop demo` stopped: what went wrong, with its cause.
+    #[error("the demo stopped: {0:#}")]
+    Demo(anyhow::Error),
 }
 
 impl CliError {
@@ -31,6 +34,9 @@ impl CliError {
             CliError::Node(e) => e.code(),
             CliError::Usage(_) => Code::Usage,
             CliError::KitWithoutPhrase { cause, .. } => cause.code(),
+            CliError::Demo(e) => e
+                .downcast_ref::<NodeError>()
+                .map_or(Code::Unknown, NodeError::code),
         }
     }
 

@@ -2,6 +2,7 @@
 //! Every use case runs in `datacoop-node`.
 
 mod cli;
+mod demo;
 mod error;
 mod output;
 mod progress;
@@ -164,6 +165,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             result
         }
         Command::Serve(args) => serve(&home, passphrase_file, cli.listen.as_deref(), args).await,
+        Command::Demo { dir } => demo::run(dir.map(absolute)).await.map_err(CliError::Demo),
         Command::Events(flag) => {
             // Only a long-running owner has events; never unlock the home just to say so.
             let session = Session::open(
@@ -528,6 +530,7 @@ async fn run_in_session(
         Command::Init { .. }
         | Command::Passphrase(_)
         | Command::Serve(_)
+        | Command::Demo { .. }
         | Command::Events(_)
         | Command::Recovery(RecoveryCommand::Restore { .. }) => {
             Err(NodeError::Protocol("handled before opening the home".into()).into())
