@@ -381,3 +381,39 @@ fn one_identity_has_one_role_a_trainer_never_joins_as_a_member() {
         "owner",
     );
 }
+
+#[test]
+fn a_tampered_or_forged_release_is_refused() {
+    let mut w = world(Purpose::ModelTraining);
+    w.coop.consent();
+    w.answer(true);
+    let t = w.approve();
+    let m = w.coop.member.clone();
+    // Changed after signing: other credits.
+    let mut op = w.coop.log.make_operation(&m, w.release(t), T0);
+    let Some(Body::Release { terms, capability }) = op.body.clone() else {
+        unreachable!()
+    };
+    op.body = Some(Body::Release {
+        terms: ReleaseTerms {
+            credits: 500,
+            ..terms
+        },
+        capability,
+    });
+    let err = w.coop.log.append(op).unwrap_err();
+    assert_eq!(err.code(), "ledger.body_hash_mismatch", "{err}");
+    // Signed by someone else in the member's name: the signature fails.
+    let trainer = w.trainer.clone();
+    let mut forged = w.coop.log.make_operation(&trainer, w.release(t), T0);
+    let mut header = forged.header.as_bytes().to_vec();
+    let author_at = header
+        .windows(32)
+        .position(|win| win == pk(&trainer))
+        .unwrap();
+    header[author_at..author_at + 32].copy_from_slice(&pk(&m));
+    forged.header = SignedHeader::decode(&header).unwrap();
+    let err = w.coop.log.append(forged).unwrap_err();
+    assert_eq!(err.code(), "ledger.bad_signature", "{err}");
+    assert!(w.coop.log.state().releases().is_empty());
+}

@@ -9,9 +9,12 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use datacoop_core::Role;
 use datacoop_crypto::Identity;
-use datacoop_ledger::{Body, CoopState, Genesis, Log, MemStore, Operation, sha256};
+use datacoop_ledger::{
+    Body, ConsentMode, CoopState, Genesis, Log, MemStore, Operation, ReleaseRecord, ReleaseTerms,
+    sha256,
+};
 use datacoop_net::blobs::{
-    BLOBS_ALPN, BlobServer, Decision, FetchEvent, LogAccess, NoGrants, fetch,
+    BLOBS_ALPN, BlobServer, Decision, FetchEvent, GrantRule, LogAccess, NoGrants, fetch,
 };
 use datacoop_net::{NetConfig, bind, endpoint_id};
 use iroh::EndpointAddr;
@@ -31,6 +34,18 @@ fn person(n: u8) -> Identity {
 /// A cooperative's state: steward `s` (1), members `a` (2, the data's owner) and `b`
 /// (3), trainer `t` (4); `a` announced one epoch whose root and backup are given.
 fn coop(root: Hash, backup: Hash) -> Arc<CoopState> {
+    Arc::new(coop_log(root, backup).state().clone())
+}
+
+fn append(log: &mut Log<MemStore>, who: &Identity, body: Body) -> datacoop_ledger::OpId {
+    let op = log.make_operation(who.signing_key(), body, T0 + log.len());
+    let id = op.id();
+    log.append(op).unwrap();
+    id
+}
+
+/// [`coop`]'s log, with a second trainer `u` (5).
+fn coop_log(root: Hash, backup: Hash) -> Log<MemStore> {
     let s = person(1);
     let genesis = Genesis::new(
         "Runners",
@@ -39,12 +54,6 @@ fn coop(root: Hash, backup: Hash) -> Arc<CoopState> {
     );
     let first = Operation::genesis(s.signing_key(), genesis, T0).unwrap();
     let mut log = Log::create(MemStore::new(), first).unwrap();
-    let append = |log: &mut Log<MemStore>, who: &Identity, body: Body| {
-        let op = log.make_operation(who.signing_key(), body, T0 + log.len());
-        let id = op.id();
-        log.append(op).unwrap();
-        id
-    };
     append(
         &mut log,
         &s,
@@ -52,7 +61,12 @@ fn coop(root: Hash, backup: Hash) -> Arc<CoopState> {
             endpoint_key: endpoint_id(&s),
         },
     );
-    for (n, role) in [(2u8, Role::Member), (3, Role::Member), (4, Role::Trainer)] {
+    for (n, role) in [
+        (2u8, Role::Member),
+        (3, Role::Member),
+        (4, Role::Trainer),
+        (5, Role::Trainer),
+    ] {
         let who = person(n);
         let invite = append(
             &mut log,
@@ -95,7 +109,7 @@ fn coop(root: Hash, backup: Hash) -> Arc<CoopState> {
             size: 0,
         },
     );
-    Arc::new(log.state().clone())
+    log
 }
 
 /// A member's epoch: a "manifest", one file of `size` bytes, the sequence and a backup.
@@ -222,6 +236,100 @@ async fn all_refused(who: &Identity, server: &Router, epoch: &Epoch) {
         assert!(!store.has(hash).await.unwrap(), "{} got {hash}", who.name());
     }
     endpoint.close().await;
+}
+
+/// Whether a release is live, as the node would answer from its checkpoints and log time.
+struct Live(bool);
+
+impl GrantRule for Live {
+    fn live(&self, _: &CoopState, _: &ReleaseRecord) -> bool {
+        self.0
+    }
+}
+
+/// A release decides what its trainer is served: the capability and the epochs it covers,
+/// only while it is live; another trainer, another member: nothing.
+#[test]
+fn a_release_serves_its_trainer_alone_and_only_while_live() {
+    let (root, backup, capability) = (Hash::new(b"root"), Hash::new(b"backup"), Hash::new(b"cap"));
+    let mut log = coop_log(root, backup);
+    let (s, a) = (person(1), person(2));
+    let dataset = [9; 32];
+    append(
+        &mut log,
+        &a,
+        Body::ConsentSet {
+            dataset,
+            purposes: vec![datacoop_core::Purpose::ModelTraining],
+            mode: ConsentMode::Always,
+            valid_until: None,
+            retention_secs: None,
+            max_period_secs: None,
+            recipients: Vec::new(),
+        },
+    );
+    let request = append(
+        &mut log,
+        &person(4),
+        Body::AccessRequest {
+            purpose: datacoop_core::Purpose::ModelTraining,
+            categories: vec!["fitness".parse().unwrap()],
+            period_secs: 600,
+            license: "MIT".into(),
+            credits: 1,
+            deadline: T0 + 600,
+            request_key: [7; 32],
+        },
+    );
+    append(&mut log, &s, Body::RequestApproval { request });
+    log.sign_checkpoint(s.signing_key(), T0 + 100).unwrap();
+    assert!(log.cosign_own(s.signing_key(), T0 + 100).unwrap());
+    let approved = log.state().request_approved_at(&request).unwrap();
+    let start = log.log_time(approved).unwrap();
+    append(
+        &mut log,
+        &a,
+        Body::Release {
+            terms: ReleaseTerms {
+                request,
+                dataset,
+                first_epoch: 0,
+                last_epoch: 0,
+                root: *root.as_bytes(),
+                window_start: start,
+                window_end: start + 600,
+                credits: 1,
+            },
+            capability: *capability.as_bytes(),
+        },
+    );
+    let state = log.state().clone();
+    let decide = |who: u8, hash: &Hash, children: bool, live: bool| {
+        datacoop_net::blobs::decide(
+            &state,
+            &endpoint_id(&person(who)),
+            hash.as_bytes(),
+            children,
+            &Live(live),
+        )
+    };
+    // The request's trainer: the capability and the released root, only while live.
+    assert_eq!(decide(4, &capability, false, true), Decision::Allow);
+    assert_eq!(decide(4, &root, true, true), Decision::Allow);
+    assert_eq!(decide(4, &capability, false, false), Decision::NoGrant);
+    assert_eq!(decide(4, &root, true, false), Decision::NoGrant);
+    assert_eq!(
+        decide(4, &backup, false, true),
+        Decision::NoGrant,
+        "never the key backup"
+    );
+    assert_eq!(decide(4, &capability, true, true), Decision::NotASequence);
+    // Another trainer's capability, another member: refused; the owner and stewards keep it.
+    assert_eq!(decide(5, &capability, false, true), Decision::NotYours);
+    assert_eq!(decide(5, &root, true, true), Decision::NoGrant);
+    assert_eq!(decide(3, &capability, false, true), Decision::NotYours);
+    assert_eq!(decide(2, &capability, false, false), Decision::Allow);
+    assert_eq!(decide(1, &capability, false, false), Decision::Allow);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

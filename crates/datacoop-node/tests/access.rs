@@ -390,3 +390,68 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A capability moved into another grant (another request, dataset, window, member or
+/// cooperative) or opened with another request's key does not open.
+#[test]
+fn a_capability_opens_only_for_its_own_grant_with_its_request_key() {
+    use datacoop_crypto::{Capability, EpochKey, RequestKey};
+    use datacoop_ledger::{OpId, ReleaseTerms};
+    let key = RequestKey::generate().unwrap();
+    let terms = ReleaseTerms {
+        request: OpId([1; 32]),
+        dataset: [2; 32],
+        first_epoch: 0,
+        last_epoch: 0,
+        root: [3; 32],
+        window_start: 10,
+        window_end: 20,
+        credits: 5,
+    };
+    let (coop, member) = ([4; 32], [5; 32]);
+    let epoch = EpochKey::generate();
+    let cap = Capability::seal(
+        &[(0, epoch.clone())],
+        &key.public(),
+        &terms.binding(&coop, &member),
+    )
+    .unwrap();
+    let opened = cap.open(&key, &terms.binding(&coop, &member)).unwrap();
+    assert_eq!(
+        opened[0].1.recipient().to_string(),
+        epoch.recipient().to_string()
+    );
+    let others = [
+        ReleaseTerms {
+            request: OpId([9; 32]),
+            ..terms.clone()
+        }
+        .binding(&coop, &member),
+        ReleaseTerms {
+            dataset: [9; 32],
+            ..terms.clone()
+        }
+        .binding(&coop, &member),
+        ReleaseTerms {
+            window_end: 99,
+            ..terms.clone()
+        }
+        .binding(&coop, &member),
+        ReleaseTerms {
+            last_epoch: 1,
+            ..terms.clone()
+        }
+        .binding(&coop, &member),
+        terms.binding(&coop, &[9; 32]),
+        terms.binding(&[9; 32], &member),
+    ];
+    for other in others {
+        let err = cap.open(&key, &other).unwrap_err();
+        assert_eq!(err.code(), Code::IntegritySealedKey, "{err}");
+    }
+    let another_trainer = RequestKey::generate().unwrap();
+    let err = cap
+        .open(&another_trainer, &terms.binding(&coop, &member))
+        .unwrap_err();
+    assert_eq!(err.code(), Code::IntegritySealedKey, "{err}");
+}
