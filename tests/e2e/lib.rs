@@ -29,6 +29,8 @@ pub mod keys {
     pub const DOWN: &str = "\u{E015}";
     /// End.
     pub const END: &str = "\u{E010}";
+    /// Escape.
+    pub const ESCAPE: &str = "\u{E00C}";
 }
 
 /// The `datacoop` command-line binary (`DATACOOP_CLI`, set by `scripts/e2e.sh`).

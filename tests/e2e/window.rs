@@ -1794,6 +1794,13 @@ async fn a_request_walks_from_the_trainers_window_through_approval_to_the_member
         "Approved: 1 of 1 matching released",
     )
     .await;
+    // The bell tells the trainer, and Escape closes it again.
+    app.click("#bell").await;
+    app.wait_text("#bell-list", "was approved").await;
+    app.wait_text("#bell-list", "released data to your request")
+        .await;
+    app.screenshot("trainer-bell").await;
+    app.press(keys::ESCAPE).await;
     let out = dir.path().join("fetched");
     app.fill(".fetch-folder", &out.display().to_string()).await;
     app.click(".fetch-start").await;
@@ -1821,6 +1828,11 @@ async fn a_request_walks_from_the_trainers_window_through_approval_to_the_member
     app.click("#unlock-submit").await;
     app.wait_text("[data-keys=\"runs\"]", "Keys released to trainer")
         .await;
+    // Released while her window was closed: the bell still tells her.
+    app.click("#bell").await;
+    app.wait_text("#bell-list", "released the keys of runs")
+        .await;
+    app.press(keys::ESCAPE).await;
     app.click("#nav-grants").await;
     let sentence = app
         .wait_text("#grants .grant", "can decrypt your runs until")

@@ -20,6 +20,7 @@ import { logView } from "./views/log";
 import { grantsView, requestsView } from "./views/access";
 import { settingsView } from "./views/settings";
 import { statusArea } from "./views/status";
+import { bell } from "./views/bell";
 
 const app = document.getElementById("app") as HTMLElement;
 let screen: Screen = { name: "loading" };
@@ -120,6 +121,7 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
     h("header", { class: "topbar" },
       h("span", { class: "brand" }, en.appName),
       statusArea(s.identity.id),
+      bell(),
       h("span", { class: "muted small", id: "signed-in" }, en.nav.signedInAs(s.identity.name)),
       h("button", {
         id: "lock", class: "secondary", disabled: busy, title: busy ? en.nav.lockBusy : undefined,

@@ -16,6 +16,8 @@ pub(crate) const READING_OPS: &[&str] = &[
     "log_verify",
     "log_proof",
     "consent_show",
+    "request_list",
+    "grant_list",
 ];
 
 impl Session {

@@ -352,6 +352,20 @@ export const en = {
     cancelledExport: "Export cancelled. Files already written are complete; no partial files remain.",
   },
 
+  notices: {
+    bell: (n: number) => (n === 0 ? "Notifications" : `Notifications, ${n} new`),
+    title: "Notifications",
+    none: "Nothing new.",
+    clear: "Mark all read",
+    asks: (trainer: string, datasets: string) =>
+      `Trainer ${trainer} asks to use your ${datasets}. Answer in Requests.`,
+    review: (trainer: string, license: string) => `A request from trainer ${trainer} (${license}) waits for review.`,
+    approved: (id: string) => `Your request ${id} was approved.`,
+    denied: (id: string, reason: string) => `Your request ${id} was denied: ${reason}`,
+    released: (dataset: string, trainer: string) => `Your computer released the keys of ${dataset} to trainer ${trainer}.`,
+    received: (member: string) => `Member ${member} released data to your request. You can fetch it.`,
+  },
+
   access: {
     requestsTitle: "Requests",
     requestsIntro:

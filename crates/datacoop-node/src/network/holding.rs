@@ -312,13 +312,24 @@ impl Network {
         content: HashAndFormat,
         holders: &[iroh::EndpointAddr],
     ) -> Result<(), NodeError> {
+        self.fetch_reporting(content, holders, &|_| {}).await
+    }
+
+    /// [`Network::fetch`], telling `received` the bytes received from the current holder
+    /// as they arrive.
+    pub(crate) async fn fetch_reporting(
+        &self,
+        content: HashAndFormat,
+        holders: &[iroh::EndpointAddr],
+        received: &(dyn Fn(u64) + Sync),
+    ) -> Result<(), NodeError> {
         let events = self.events.clone();
-        let report = move |event: FetchEvent| {
-            if let FetchEvent::Tampered(holder) = event {
-                events.emit(crate::Event::HolderTampered {
-                    endpoint: holder.to_string(),
-                });
-            }
+        let report = move |event: FetchEvent| match event {
+            FetchEvent::Tampered(holder) => events.emit(crate::Event::HolderTampered {
+                endpoint: holder.to_string(),
+            }),
+            FetchEvent::Progress(bytes) => received(bytes),
+            _ => {}
         };
         datacoop_net::blobs::fetch(
             self.router.endpoint(),

@@ -254,6 +254,7 @@ impl Network {
         &self,
         state: &CoopState,
         release: &ReleaseRecord,
+        progress: &dyn datacoop_vault::ProgressSink,
     ) -> Result<(Vec<u8>, Vec<(u32, iroh_blobs::Hash)>), NodeError> {
         let epochs: Vec<EpochRoot> = (release.terms.first_epoch..=release.terms.last_epoch)
             .map(|e| {
@@ -283,7 +284,10 @@ impl Network {
             .map_err(|e| store_error("reading a capability", e))?
             .to_vec();
         let mut roots = Vec::new();
-        for epoch in &epochs {
+        // Ciphertext as the log announced it, for the progress of the transfer.
+        let total: u64 = epochs.iter().map(|e| e.size).sum();
+        let mut done = 0;
+        for (i, epoch) in epochs.iter().enumerate() {
             let root = iroh_blobs::Hash::from_bytes(epoch.root);
             let content = HashAndFormat::hash_seq(root);
             self.store
@@ -293,8 +297,23 @@ impl Network {
                 .map_err(|e| store_error("keeping a fetched epoch", e))?;
             if !self.holds(content).await? {
                 let holders = self.holders_of(state, epoch).await;
-                self.fetch(content, &holders).await?;
+                let current = format!(
+                    "epoch {} of member {}",
+                    epoch.epoch,
+                    hex::encode(&release.member[..4])
+                );
+                let received = |bytes: u64| {
+                    progress.report(&datacoop_vault::Progress {
+                        current: current.clone(),
+                        files_done: i as u64,
+                        files_total: epochs.len() as u64,
+                        bytes_done: (done + bytes).min(total),
+                        bytes_total: total,
+                    });
+                };
+                self.fetch_reporting(content, &holders, &received).await?;
             }
+            done += epoch.size;
             roots.push((epoch.epoch, root));
         }
         Ok((bytes, roots))

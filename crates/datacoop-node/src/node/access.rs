@@ -391,7 +391,9 @@ impl Node {
             if cancel.is_cancelled() {
                 return Err(NodeError::Vault(datacoop_vault::VaultError::Cancelled));
             }
-            let (capability, roots) = network.fetch_release(&state, release).await?;
+            let (capability, roots) = network
+                .fetch_release(&state, release, progress.as_ref())
+                .await?;
             let binding = release.terms.binding(&state.coop(), &release.member);
             let keys = Capability::from_bytes(capability)?.open(&key, &binding)?;
             let epochs = roots
