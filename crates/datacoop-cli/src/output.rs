@@ -480,6 +480,12 @@ pub fn verified(summary: VerifySummary) -> Result<(), CliError> {
     if summary.unwitnessed {
         eprintln!("note: the log is unwitnessed (one steward)");
     }
+    if summary.withheld > 0 {
+        eprintln!(
+            "note: a trainer's view: {} operation(s) held as signed headers only (members' consent records and other trainers' requests never reach a trainer)",
+            summary.withheld
+        );
+    }
     Ok(())
 }
 

@@ -385,6 +385,9 @@ pub struct ReleaseTerms {
     pub window_end: u64,
     /// Credits the member earns: the request's offer.
     pub credits: u64,
+    /// The member's consent in force that allows the release (its provenance: a trainer,
+    /// who never reads consent records, can still name and prove it).
+    pub consent: OpId,
 }
 
 /// Domain separation of [`ReleaseTerms::binding`].

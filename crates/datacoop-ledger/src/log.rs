@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use ed25519_consensus::SigningKey;
 
 use crate::LedgerError;
-use crate::body::Body;
+use crate::body::{Body, KeyBytes};
 use crate::checkpoint::{Checkpoint, SignedCheckpoint, origin_for};
 use crate::consent::ConsentRecord;
 use crate::encoding::Hash;
 use crate::evidence::Evidence;
 use crate::op::{OpId, Operation, SignedHeader, check_body_bytes};
 use crate::proof::{CoopKeys, ProofBundle};
-use crate::state::{Applied, CoopState};
+use crate::state::{Applied, CoopState, View};
 use crate::store::{LogStore, StoredOp};
 use crate::tree::MerkleTree;
 use crate::verify::verify_signatures;
@@ -51,7 +51,13 @@ pub struct Log<S: LogStore> {
 
 impl<S: LogStore> Log<S> {
     /// Starts a new log in an empty store with its genesis operation.
-    pub fn create(mut store: S, genesis: Operation) -> Result<Self, LedgerError> {
+    pub fn create(store: S, genesis: Operation) -> Result<Self, LedgerError> {
+        Self::create_as(store, genesis, View::Full)
+    }
+
+    /// [`Log::create`] for a replica holding `view` of the log (a trainer's is given
+    /// some operations without their body).
+    pub fn create_as(mut store: S, genesis: Operation, view: View) -> Result<Self, LedgerError> {
         if !store.is_empty()? {
             return Err(LedgerError::Store {
                 detail: "cannot create a log in a non-empty store".into(),
@@ -62,7 +68,7 @@ impl<S: LogStore> Log<S> {
             .verify_signature()
             .map_err(|e| e.at_op(0, genesis.id()))?;
         genesis.check_body().map_err(|e| e.at_op(0, genesis.id()))?;
-        let mut state = CoopState::new();
+        let mut state = CoopState::new_as(view);
         state
             .apply(&genesis.header, genesis.body.as_ref())
             .map_err(|e| e.at_op(0, genesis.id()))?;
@@ -85,9 +91,14 @@ impl<S: LogStore> Log<S> {
     /// not here). Fails if the store is shorter than a stored checkpoint, or disagrees
     /// with one.
     pub fn open(store: S) -> Result<Self, LedgerError> {
+        Self::open_as(store, View::Full)
+    }
+
+    /// [`Log::open`] for a replica holding `view` of the log.
+    pub fn open_as(store: S, view: View) -> Result<Self, LedgerError> {
         let len = store.len()?;
         let mut tree = MerkleTree::new();
-        let mut state = CoopState::new();
+        let mut state = CoopState::new_as(view);
         for index in 0..len {
             let raw = store.get(index)?;
             let header = SignedHeader::decode(&raw.header)
@@ -196,6 +207,23 @@ impl<S: LogStore> Log<S> {
             None => None,
         };
         Ok(Operation { header, body })
+    }
+
+    /// The operation at `index` as trainer `trainer` may see it: without its body unless
+    /// [`CoopState::readable_by`] says the trainer may read it (decided on this log's
+    /// whole state, so a withdrawal of a consent behind a later release is readable).
+    pub fn operation_for_trainer(
+        &self,
+        index: u64,
+        trainer: &KeyBytes,
+    ) -> Result<Operation, LedgerError> {
+        let mut op = self.operation(index)?;
+        if let Some(body) = &op.body
+            && !self.state.readable_by(trainer, &op.header, body)
+        {
+            op.body = None;
+        }
+        Ok(op)
     }
 
     /// The index of an operation by id.

@@ -65,6 +65,27 @@ struct Proposal {
 /// written under the old one verify.
 pub const RULES: u32 = 6;
 
+/// Whose view of the log a replica holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    /// A member's or a steward's: every operation with its body (but erased ones).
+    #[default]
+    Full,
+    /// This trainer's: members' consent records, ask answers, and other trainers'
+    /// requests and grants reach it as signed headers without their bodies (see
+    /// [`CoopState::readable_by`]). The tree still verifies over every header, and the
+    /// rules that would read a withheld body are left to the witnesses, who cosign only
+    /// checkpoints of logs they verified in full.
+    Trainer(KeyBytes),
+}
+
+impl View {
+    /// Whether this view holds members' consent records.
+    pub fn reads_consents(&self) -> bool {
+        matches!(self, View::Full)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct OpInfo {
     index: u64,
@@ -103,6 +124,9 @@ pub struct CoopState {
     missing_bodies: HashMap<OpId, u64>,
     epochs: Vec<KeyEpoch>,
     len: u64,
+    view: View,
+    /// Bodies a trainer's view was not given.
+    withheld: u64,
 }
 
 /// What applying one operation changed, for callers that react to governance.
@@ -118,6 +142,58 @@ impl CoopState {
     /// Empty state, before genesis.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Empty state of a replica holding `view` of the log.
+    pub fn new_as(view: View) -> Self {
+        CoopState {
+            view,
+            ..Self::default()
+        }
+    }
+
+    /// Whose view of the log this state is built from.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// How many operations reached this trainer's view without their body.
+    pub fn withheld_bodies(&self) -> u64 {
+        self.withheld
+    }
+
+    /// Whether trainer `trainer` may read `body`, the body of the operation `header`
+    /// signs: what a node serving the log sends a trainer in full (everything else
+    /// reaches it as the signed header alone). Never members' consent records or ask
+    /// answers; never another trainer's requests, approvals, denials, releases or
+    /// revocations; a withdrawal only of a consent behind a release to this trainer.
+    /// Membership, governance and what members announce of their ciphertext (as stewards
+    /// see it) stay readable: the trainer's node needs them to check its releases and to
+    /// find the peers that hold them.
+    pub fn readable_by(&self, trainer: &KeyBytes, header: &SignedHeader, body: &Body) -> bool {
+        let own_request = |request: &OpId| {
+            self.access
+                .requests
+                .get(request)
+                .is_some_and(|r| r.trainer == *trainer)
+        };
+        match body {
+            Body::ConsentSet { .. } | Body::AskAnswer { .. } => false,
+            Body::ConsentWithdraw { consent } => self
+                .access
+                .releases_to(trainer)
+                .any(|r| r.consent == *consent),
+            Body::AccessRequest { .. } => header.header().author == *trainer,
+            Body::RequestApproval { request }
+            | Body::RequestDenial { request, .. }
+            | Body::Grant { request, .. } => own_request(request),
+            Body::Release { terms, .. } => own_request(&terms.request),
+            Body::Revocation { grant, .. } | Body::PinRelease { grant, .. } => self
+                .access
+                .release(grant)
+                .is_some_and(|r| r.trainer == *trainer),
+            _ => true,
+        }
     }
 
     /// Cooperative id.
@@ -617,6 +693,11 @@ impl CoopState {
             return unauthorized(format!("a trainer cannot author {} operations", h.kind));
         }
         let Some(body) = body else {
+            if let View::Trainer(_) = self.view {
+                self.withheld += 1;
+                self.record(header);
+                return Ok(Applied::Recorded);
+            }
             if !h.kind.erasable() {
                 return Err(LedgerError::BodyMissing);
             }
@@ -900,7 +981,16 @@ impl CoopState {
             }
             Body::Release { terms, capability } => {
                 let request = self.approved_request(&terms.request)?.clone();
-                let consent = self.access.check_release(
+                // A full view checks that the consent it names is the member's in force
+                // (below); a trainer's, which holds consent operations as headers only,
+                // that it is one of this member's consent operations.
+                if !self.view.reads_consents() {
+                    let named = self.info(&terms.consent, OpKind::ConsentSet, "consent")?;
+                    if self.authors[named.author as usize] != h.author {
+                        return unauthorized("a release names another member's consent".into());
+                    }
+                }
+                self.access.check_release(
                     &h.author,
                     terms,
                     capability,
@@ -908,7 +998,9 @@ impl CoopState {
                     self.holdings.owner(&terms.dataset),
                     self.datasets.get(&terms.dataset),
                     self.holdings.epochs_of(&terms.dataset),
+                    self.view.reads_consents(),
                 )?;
+                let consent = terms.consent;
                 self.access.record_release(ReleaseRecord {
                     id,
                     index: self.len,

@@ -8,7 +8,7 @@ use crate::body::Body;
 use crate::checkpoint::SignedCheckpoint;
 use crate::encoding::{Hash, sha256};
 use crate::op::{OpId, SignedHeader, check_body_bytes};
-use crate::state::{CoopState, Witnessing};
+use crate::state::{CoopState, View, Witnessing};
 use crate::store::LogStore;
 use crate::store::StoredOp;
 use crate::tree::MerkleTree;
@@ -27,6 +27,8 @@ pub struct VerifyOptions {
     /// The newest checkpoint this node saw (kept outside the store): the store must
     /// reach its size and agree with its root.
     pub last_seen: Option<SignedCheckpoint>,
+    /// Whose view of the log the store holds (a trainer's lacks some bodies).
+    pub view: View,
 }
 
 impl Default for VerifyOptions {
@@ -34,6 +36,7 @@ impl Default for VerifyOptions {
         VerifyOptions {
             threads: 2,
             last_seen: None,
+            view: View::Full,
         }
     }
 }
@@ -57,6 +60,8 @@ pub struct VerifyReport {
     pub pending_proposals: usize,
     /// Operations whose body was erased under an erasure notice.
     pub erased_bodies: u64,
+    /// In a trainer's view, operations it holds as signed headers only.
+    pub withheld_bodies: u64,
 }
 
 /// Verifies signatures of `headers` (ZIP-215 batch verification, falling back to single
@@ -127,7 +132,7 @@ pub fn verify_log<S: LogStore + ?Sized>(
     let mut checkpoints = store.checkpoints()?;
     checkpoints.sort_by_key(|(s, _)| *s);
     let mut next_cp = checkpoints.iter().peekable();
-    let mut state = CoopState::new();
+    let mut state = CoopState::new_as(options.view);
     let mut tree = MerkleTree::new();
     let mut report = VerifyReport {
         operations: len,
@@ -138,6 +143,7 @@ pub fn verify_log<S: LogStore + ?Sized>(
         witnessing: Witnessing::Unwitnessed,
         pending_proposals: 0,
         erased_bodies: 0,
+        withheld_bodies: 0,
     };
     let mut last_good_cp = 0;
     if let Some((0, _)) = next_cp.peek() {
@@ -171,8 +177,10 @@ pub fn verify_log<S: LogStore + ?Sized>(
             for (i, item) in prepared.into_iter().enumerate() {
                 let index = start + i as u64;
                 let (header, body) = item?;
-                if body.is_none() {
-                    report.erased_bodies += 1;
+                match (body.is_none(), options.view) {
+                    (false, _) => {}
+                    (true, View::Full) => report.erased_bodies += 1,
+                    (true, View::Trainer(_)) => report.withheld_bodies += 1,
                 }
                 state
                     .apply(&header, body.as_ref())

@@ -84,8 +84,17 @@ impl World {
     }
 
     fn release(&self, window_start: u64) -> Body {
+        // The member's consent in force, as the member's node names it (none: a made-up
+        // id, which only a release that must fail for want of consent names).
+        let consent = self
+            .coop
+            .log
+            .state()
+            .consent_in_force(&pk(&self.coop.member), &self.coop.dataset)
+            .map_or(OpId([0; 32]), |c| c.id);
         Body::Release {
             terms: ReleaseTerms {
+                consent,
                 request: self.request,
                 dataset: self.coop.dataset,
                 first_epoch: 0,
@@ -416,4 +425,174 @@ fn a_tampered_or_forged_release_is_refused() {
     let err = w.coop.log.append(forged).unwrap_err();
     assert_eq!(err.code(), "ledger.bad_signature", "{err}");
     assert!(w.coop.log.state().releases().is_empty());
+}
+
+/// The whole log as a node serving it sends it to trainer `me`.
+fn as_served_to(log: &Log<MemStore>, me: &[u8; 32]) -> Vec<Operation> {
+    (0..log.len())
+        .map(|i| log.operation_for_trainer(i, me).unwrap())
+        .collect()
+}
+
+/// A trainer's view of the log: members' consent records, ask answers and another
+/// trainer's request reach it as signed headers only, yet its replica verifies against
+/// the same cosigned checkpoints and holds its own request, its approvals and the
+/// release to it (naming the consent behind it, as a header it can prove).
+#[test]
+fn a_trainers_view_verifies_without_the_members_consent_records() {
+    let mut w = world(Purpose::ModelTraining);
+    let (_, consent) = w.coop.consent();
+    w.answer(true);
+    let other = key(31);
+    w.coop.join_trainer(&other, 8);
+    let (_, theirs) = w.coop.append(
+        &other,
+        Body::AccessRequest {
+            purpose: Purpose::ModelTraining,
+            categories: vec!["fitness".parse::<Category>().unwrap()],
+            period_secs: PERIOD,
+            license: "MIT".into(),
+            credits: 1,
+            deadline: T0 + 86_400,
+            request_key: [8; 32],
+        },
+    );
+    let s0 = w.coop.stewards[0].clone();
+    w.coop
+        .append(&s0, Body::RequestApproval { request: theirs });
+    let t = w.approve();
+    w.try_release(w.release(t)).unwrap();
+    let checkpoint = w.coop.checkpoint_and_cosign(T0 + 600, 2);
+    let me = pk(&w.trainer);
+
+    let served = as_served_to(&w.coop.log, &me);
+    for op in &served {
+        assert!(
+            !matches!(
+                op.body,
+                Some(Body::ConsentSet { .. } | Body::AskAnswer { .. })
+            ),
+            "a consent record or answer was served to the trainer"
+        );
+        if op.header.header().author == pk(&other) && op.header.header().kind != OpKind::Join {
+            assert!(
+                op.body.is_none(),
+                "another trainer's {:?} was served",
+                op.body
+            );
+        }
+    }
+    let withheld = served.iter().filter(|op| op.body.is_none()).count() as u64;
+    // The consent, the answer, the other trainer's request and its approval.
+    assert_eq!(withheld, 4);
+
+    let view = View::Trainer(me);
+    let mut mine = Log::create_as(MemStore::new(), served[0].clone(), view).unwrap();
+    mine.ingest(served[1..].to_vec(), &checkpoint, 1).unwrap();
+    let state = mine.state();
+    assert_eq!(state.withheld_bodies(), withheld);
+    assert!(state.access_request(&theirs).is_none());
+    assert_eq!(
+        state.request_approved_at(&w.request),
+        w.coop.log.state().request_approved_at(&w.request)
+    );
+    let releases = state.releases_to(&me);
+    assert_eq!(releases.len(), 1);
+    assert_eq!(releases[0].consent, consent);
+    assert!(
+        state
+            .consent_in_force(&pk(&w.coop.member), &w.coop.dataset)
+            .is_none()
+    );
+
+    // It verifies as a trainer's view; as a full view it does not (a member's replica
+    // must hold every body, so a server cannot hide operations from members this way).
+    let report = verify_log(
+        mine.store(),
+        &VerifyOptions {
+            view,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(report.withheld_bodies, withheld);
+    assert_eq!(report.operations, w.coop.log.len());
+    let err = verify_log(mine.store(), &VerifyOptions::default()).unwrap_err();
+    assert_eq!(err.code(), "ledger.body_missing", "{err}");
+    let mut member = Log::create(MemStore::new(), served[0].clone()).unwrap();
+    let err = member
+        .ingest(served[1..].to_vec(), &checkpoint, 1)
+        .unwrap_err();
+    assert_eq!(err.code(), "ledger.body_missing", "{err}");
+    // Reopened, the view is rebuilt the same.
+    let reopened = Log::open_as(mine.into_store(), view).unwrap();
+    assert_eq!(reopened.state().releases_to(&me).len(), 1);
+}
+
+/// What a trainer's view cannot be fooled by: a withheld header changed in transit (the
+/// tree no longer reaches the checkpoint), a readable body withheld from a member's
+/// view, a release naming another member's consent.
+#[test]
+fn a_trainers_view_still_refuses_tampering() {
+    let mut w = world(Purpose::ModelTraining);
+    w.coop.consent();
+    w.answer(true);
+    let t = w.approve();
+    w.try_release(w.release(t)).unwrap();
+    let checkpoint = w.coop.checkpoint_and_cosign(T0 + 600, 2);
+    let me = pk(&w.trainer);
+    let view = View::Trainer(me);
+    let served = as_served_to(&w.coop.log, &me);
+
+    // A withheld operation swapped for another signed header by the same member.
+    let m = w.coop.member.clone();
+    let mut swapped = served.clone();
+    let at = swapped.iter().position(|op| op.body.is_none()).unwrap();
+    let h = swapped[at].header.header().clone();
+    let forged = datacoop_ledger::Header {
+        claimed_time: h.claimed_time + 1,
+        ..h
+    }
+    .sign(&m);
+    swapped[at] = Operation {
+        header: forged,
+        body: None,
+    };
+    let mut mine = Log::create_as(MemStore::new(), served[0].clone(), view).unwrap();
+    let err = mine
+        .ingest(swapped[1..].to_vec(), &checkpoint, 1)
+        .unwrap_err();
+    // Caught by the member's next operation (its chain names the original) or, failing
+    // that, by the tree's root.
+    assert!(
+        ["ledger.broken_chain", "ledger.checkpoint_mismatch"]
+            .iter()
+            .any(|code| err.code() == *code),
+        "{err}"
+    );
+    assert_eq!(mine.len(), 1, "a refused batch leaves nothing");
+
+    // A release naming a consent that is not one of the releasing member's.
+    let mut w = world(Purpose::ModelTraining);
+    w.coop.consent();
+    w.answer(true);
+    let t = w.approve();
+    let Body::Release {
+        terms, capability, ..
+    } = w.release(t)
+    else {
+        unreachable!()
+    };
+    let bad = Body::Release {
+        terms: ReleaseTerms {
+            consent: w.request,
+            ..terms
+        },
+        capability,
+    };
+    refused(
+        w.try_release(bad),
+        "ledger.invalid_reference",
+        "not the member's in force",
+    );
 }

@@ -71,7 +71,8 @@ fn honest_log_verifies_in_both_stores() {
             &s,
             &VerifyOptions {
                 threads: 1,
-                last_seen: None
+                last_seen: None,
+                ..Default::default()
             }
         )
         .unwrap(),
@@ -220,6 +221,7 @@ fn truncated_store_is_found() {
         &VerifyOptions {
             threads: 2,
             last_seen: Some(seen.clone()),
+            ..Default::default()
         },
     )
     .unwrap_err();
@@ -230,6 +232,7 @@ fn truncated_store_is_found() {
         &VerifyOptions {
             threads: 2,
             last_seen: Some(seen),
+            ..Default::default()
         },
     )
     .unwrap();
@@ -383,6 +386,7 @@ fn parallel_verification_names_the_culprit() {
         &VerifyOptions {
             threads: 1,
             last_seen: None,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -391,6 +395,7 @@ fn parallel_verification_names_the_culprit() {
         &VerifyOptions {
             threads: 2,
             last_seen: None,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -407,6 +412,7 @@ fn parallel_verification_names_the_culprit() {
                 &VerifyOptions {
                     threads,
                     last_seen: None,
+                    ..Default::default()
                 },
             )
             .unwrap_err();

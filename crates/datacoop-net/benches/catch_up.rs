@@ -126,7 +126,7 @@ fn bench(c: &mut Criterion) {
                 let (_dir, replica) = fresh_replica(&genesis);
                 let start = Instant::now();
                 let mut replica = replica.lock().unwrap();
-                while let Some((ops, cp)) = served.batch(replica.len(), PULL).unwrap() {
+                while let Some((ops, cp)) = served.batch(replica.len(), PULL, None).unwrap() {
                     if ops.is_empty() {
                         break;
                     }

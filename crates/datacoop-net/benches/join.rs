@@ -138,6 +138,7 @@ fn bench(c: &mut Criterion) {
                     secret,
                     inviter: inviter.clone(),
                     relay: None,
+                    role: None,
                 }
                 .to_string();
                 let start = Instant::now();

@@ -20,6 +20,7 @@
 //!     secret: [3; 32],
 //!     inviter: Peer { endpoint: inviter, addrs: vec!["127.0.0.1:4433".parse().unwrap()] },
 //!     relay: None,
+//!     role: Some(datacoop_core::Role::Member),
 //! };
 //! let text = ticket.to_string();
 //! assert!(text.starts_with("dcinvite"));

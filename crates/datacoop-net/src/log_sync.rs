@@ -8,8 +8,10 @@
 
 use std::sync::{Arc, Mutex};
 
+use datacoop_core::Role;
 use datacoop_ledger::{
-    CoopKeys, LedgerError, Log, LogStore, Operation, ProofBundle, Receipt, SignedCheckpoint,
+    CoopKeys, CoopState, KeyBytes, LedgerError, Log, LogStore, Operation, ProofBundle, Receipt,
+    SignedCheckpoint,
 };
 
 use crate::shared::{SharedLog, on_log};
@@ -68,6 +70,12 @@ pub enum Request {
     /// Where these endpoints (participants' endpoints on the log) were last seen: a node
     /// asks the operator's, which every member calls, for peers it has never met.
     WhereIs(Vec<[u8; 32]>),
+    /// Whom an access request still waits for: the request's trainer asks a node that
+    /// holds the full log (its own view never holds the consent records that say).
+    Pending {
+        /// The request operation's id.
+        request: [u8; 32],
+    },
 }
 
 /// An answer on the log protocol.
@@ -100,6 +108,8 @@ pub enum Response {
     Refused(String),
     /// Where the endpoints asked about listen, for those the peer knows.
     Addresses(Vec<crate::Peer>),
+    /// The members an access request still waits for.
+    Pending(Vec<[u8; 32]>),
 }
 
 /// A log this node serves.
@@ -107,12 +117,20 @@ pub trait LogSource: Send + Sync + 'static {
     /// The newest checkpoint, with each witness's newest cosignature.
     fn head(&self) -> Result<Option<SignedCheckpoint>, LedgerError>;
     /// Operations from `from` up to a checkpoint, about `limit` of them (none, with the
-    /// newest checkpoint, when `from` is the log's end).
+    /// newest checkpoint, when `from` is the log's end); for a trainer, as it may see them
+    /// (see [`Log::operation_for_trainer`]).
     fn batch(
         &self,
         from: u64,
         limit: u64,
+        trainer: Option<KeyBytes>,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError>;
+    /// The trainer `endpoint` speaks for, if it is a current trainer's: a trainer is
+    /// served the log without members' consent records.
+    fn trainer_of(&self, endpoint: &[u8; 32]) -> Option<KeyBytes> {
+        let _ = endpoint;
+        None
+    }
     /// Cosigns a checkpoint, if this node is a witness (see [`crate::Witnessing`]).
     fn cosign(
         &self,
@@ -139,6 +157,14 @@ pub trait LogSource: Send + Sync + 'static {
             reason: "this peer serves no proofs".into(),
         })
     }
+    /// The members access request `request` still waits for, if `asker` (an endpoint)
+    /// is its trainer's and this node holds the full log.
+    fn pending(&self, asker: &[u8; 32], request: &[u8; 32]) -> Result<Vec<[u8; 32]>, LedgerError> {
+        let _ = (asker, request);
+        Err(LedgerError::Unauthorized {
+            reason: "this peer does not say whom a request waits for".into(),
+        })
+    }
     /// Sequences submitted operations (in order), if this node is the log's operator:
     /// answers the index of the first and the checkpoint over them.
     fn submit(&self, ops: Vec<Operation>) -> Result<(u64, SignedCheckpoint), LedgerError> {
@@ -159,13 +185,28 @@ impl<L: SharedLog> LogSource for L {
         &self,
         from: u64,
         limit: u64,
+        trainer: Option<KeyBytes>,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
-        self.with_log(move |log| batch_of(log, from, limit))
+        self.with_log(move |log| batch_of(log, from, limit, trainer.as_ref()))
+    }
+
+    fn trainer_of(&self, endpoint: &[u8; 32]) -> Option<KeyBytes> {
+        let endpoint = *endpoint;
+        self.with_log(move |log| Ok(trainer_of_endpoint(log.state(), &endpoint)))
+            .ok()
+            .flatten()
     }
 
     fn proof(&self, index: u64) -> Result<ProofBundle, LedgerError> {
         self.with_log(move |log| log.proof_bundle(index))
     }
+}
+
+/// The current trainer `endpoint` speaks for.
+fn trainer_of_endpoint(state: &CoopState, endpoint: &[u8; 32]) -> Option<KeyBytes> {
+    state
+        .participant_of_endpoint(endpoint)
+        .filter(|who| state.members().get(who) == Some(&Role::Trainer))
 }
 
 /// Operations from `from` to the furthest checkpoint within `limit` of it (else the first
@@ -174,6 +215,7 @@ fn batch_of<S: LogStore>(
     log: &Log<S>,
     from: u64,
     limit: u64,
+    trainer: Option<&KeyBytes>,
 ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
     let Some(head) = log.checkpoint_to_share() else {
         return Ok(None);
@@ -195,7 +237,10 @@ fn batch_of<S: LogStore>(
         log.checkpoints()[&end].clone()
     };
     let ops = (from..end)
-        .map(|i| log.operation(i))
+        .map(|i| match trainer {
+            Some(trainer) => log.operation_for_trainer(i, trainer),
+            None => log.operation(i),
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Some((ops, checkpoint)))
 }
@@ -236,8 +281,13 @@ impl<L: SharedLog> LogSource for Operated<L> {
         &self,
         from: u64,
         limit: u64,
+        trainer: Option<KeyBytes>,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
-        self.log.batch(from, limit)
+        self.log.batch(from, limit, trainer)
+    }
+
+    fn trainer_of(&self, endpoint: &[u8; 32]) -> Option<KeyBytes> {
+        self.log.trainer_of(endpoint)
     }
 
     fn proof(&self, index: u64) -> Result<ProofBundle, LedgerError> {
@@ -291,7 +341,8 @@ impl<L: LogSource> LogProtocol<L> {
         LogProtocol { log }
     }
 
-    fn answer(&self, request: &[u8]) -> Response {
+    /// Answers `request` from the endpoint `remote`.
+    fn answer(&self, remote: &[u8; 32], request: &[u8]) -> Response {
         let request: Request = match postcard::from_bytes(request) {
             Ok(r) => r,
             Err(_) => return Response::Refused("not a log protocol request".into()),
@@ -301,13 +352,16 @@ impl<L: LogSource> LogProtocol<L> {
                 .log
                 .head()
                 .map(|cp| Response::Head(cp.map(|c| c.render()))),
-            Request::Pull { from, limit } => self.log.batch(from, limit).map(|b| match b {
-                Some((ops, cp)) => Response::Batch {
-                    ops: ops.iter().map(Operation::encode).collect(),
-                    checkpoint: cp.render(),
-                },
-                None => Response::Head(None),
-            }),
+            Request::Pull { from, limit } => {
+                let trainer = self.log.trainer_of(remote);
+                self.log.batch(from, limit, trainer).map(|b| match b {
+                    Some((ops, cp)) => Response::Batch {
+                        ops: ops.iter().map(Operation::encode).collect(),
+                        checkpoint: cp.render(),
+                    },
+                    None => Response::Head(None),
+                })
+            }
             Request::Submit(ops) if ops.is_empty() || ops.len() > MAX_SUBMISSION => {
                 Err(LedgerError::Unauthorized {
                     reason: format!(
@@ -341,6 +395,9 @@ impl<L: LogSource> LogProtocol<L> {
                 })
             }
             Request::WhereIs(endpoints) => Ok(Response::Addresses(self.log.addresses(&endpoints))),
+            Request::Pending { request } => {
+                self.log.pending(remote, &request).map(Response::Pending)
+            }
         };
         answered.unwrap_or_else(|e| Response::Refused(e.to_string()))
     }
@@ -349,13 +406,14 @@ impl<L: LogSource> LogProtocol<L> {
 impl<L: LogSource + std::fmt::Debug> ProtocolHandler for LogProtocol<L> {
     async fn accept(&self, connection: Connection) -> Result<(), AcceptError> {
         // Each stream is one request; the connection ends when the peer closes it.
+        let remote = *connection.remote_id().as_bytes();
         while let Ok((mut send, mut recv)) = connection.accept_bi().await {
             let request = recv
                 .read_to_end(MAX_REQUEST)
                 .await
                 .map_err(AcceptError::from_err)?;
             let this = self.clone();
-            let response = tokio::task::spawn_blocking(move || this.answer(&request))
+            let response = tokio::task::spawn_blocking(move || this.answer(&remote, &request))
                 .await
                 .map_err(AcceptError::from_err)?;
             let bytes = postcard::to_stdvec(&response).map_err(AcceptError::from_err)?;
@@ -492,6 +550,26 @@ pub async fn where_is(
     }
 }
 
+/// Asks `peer` (a node holding the full log, such as the operator's) whom access request
+/// `request` of this trainer still waits for: members whose consent includes it, or who
+/// were asked and have not answered.
+pub async fn pending(
+    endpoint: &Endpoint,
+    peer: impl Into<EndpointAddr>,
+    request: [u8; 32],
+) -> Result<Vec<[u8; 32]>, NetError> {
+    let connection = crate::dial(endpoint, peer, LOG_ALPN).await?;
+    let answer = ask(&connection, &Request::Pending { request }).await;
+    connection.close(0u32.into(), b"pending");
+    match answer? {
+        Response::Pending(members) => Ok(members),
+        Response::Refused(reason) => Err(NetError::PeerRefused { reason }),
+        _ => Err(NetError::BadAnswer {
+            what: "not an answer to a pending request".into(),
+        }),
+    }
+}
+
 /// Fetches the log's first operation, its genesis, from `peer`, checked to found the
 /// cooperative `coop` (a replica starts from it, then catches up).
 pub async fn fetch_genesis(
@@ -551,7 +629,8 @@ pub async fn catch_up<L: SharedLog>(
             | Response::Cosigned(_)
             | Response::NeedProofFrom(_)
             | Response::Proof(_)
-            | Response::Addresses(_) => {
+            | Response::Addresses(_)
+            | Response::Pending(_) => {
                 return Err(NetError::BadAnswer {
                     what: "not a batch, where a batch was asked for".into(),
                 });

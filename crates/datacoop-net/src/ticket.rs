@@ -4,19 +4,22 @@
 //! `version || postcard(fields) || checksum`, the checksum being the first 4 bytes of
 //! the BLAKE3 hash of what precedes it. The checksum tells a mistyped or cut ticket
 //! (damaged) from one that decodes but was never issued (refused by the inviter).
-//! Version 2 adds the cooperative's relay, if it has one; version 1 tickets still read.
+//! Version 2 adds the cooperative's relay, if it has one; version 3 the role the
+//! invitation offers (a trainer's node keeps a trainer's view of the log from its first
+//! operation on). Version 1 and 2 tickets still read, without a role.
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::str::FromStr;
 
+use datacoop_core::Role;
 use iroh_tickets::{ParseError, Ticket};
 use serde::{Deserialize, Serialize};
 
 use crate::NetError;
 
 /// The format this version writes.
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
 const CHECKSUM_LEN: usize = 4;
 const DAMAGED: &str = "damaged";
 const TOO_NEW: &str = "too new";
@@ -45,6 +48,9 @@ pub struct InviteTicket {
     /// The self-hosted relay the inviter is reached through, if the cooperative uses one
     /// (an `iroh-relay` URL). A hint: a node uses a relay only once its owner sets it.
     pub relay: Option<String>,
+    /// The role the invitation offers, as the inviter wrote it (the invite operation on
+    /// the log is what counts; none in tickets older than version 3).
+    pub role: Option<Role>,
 }
 
 impl InviteTicket {
@@ -73,6 +79,16 @@ struct InviteTicketV1 {
     invite: [u8; 32],
     secret: [u8; 32],
     inviter: Peer,
+}
+
+/// Version 2: no role.
+#[derive(Deserialize)]
+struct InviteTicketV2 {
+    coop: [u8; 32],
+    invite: [u8; 32],
+    secret: [u8; 32],
+    inviter: Peer,
+    relay: Option<String>,
 }
 
 fn checksum(bytes: &[u8]) -> [u8; CHECKSUM_LEN] {
@@ -112,6 +128,18 @@ impl Ticket for InviteTicket {
                     secret: v1.secret,
                     inviter: v1.inviter,
                     relay: None,
+                    role: None,
+                }
+            }
+            2 => {
+                let v2: InviteTicketV2 = postcard::from_bytes(&body[1..]).map_err(damaged)?;
+                InviteTicket {
+                    coop: v2.coop,
+                    invite: v2.invite,
+                    secret: v2.secret,
+                    inviter: v2.inviter,
+                    relay: v2.relay,
+                    role: None,
                 }
             }
             VERSION => postcard::from_bytes(&body[1..]).map_err(damaged)?,
@@ -172,6 +200,7 @@ mod tests {
                 ],
             },
             relay: Some("https://relay.coop.example/".into()),
+            role: Some(Role::Trainer),
         }
     }
 
@@ -188,8 +217,32 @@ mod tests {
         let text = format!("{}{}", InviteTicket::KIND, data_encoding_lower(&bytes));
         let read: InviteTicket = text.parse().unwrap();
         assert_eq!(read.relay, None);
+        assert_eq!(read.role, None);
         assert_eq!(read.inviter, v1.inviter);
         assert_eq!(read.secret, v1.secret);
+    }
+
+    #[test]
+    fn a_second_version_ticket_still_reads_without_a_role() {
+        let v2 = ticket();
+        let mut bytes = vec![2];
+        bytes.extend(
+            postcard::to_stdvec(&(
+                v2.coop,
+                v2.invite,
+                v2.secret,
+                v2.inviter.clone(),
+                v2.relay.clone(),
+            ))
+            .unwrap(),
+        );
+        let sum = checksum(&bytes);
+        bytes.extend_from_slice(&sum);
+        let text = format!("{}{}", InviteTicket::KIND, data_encoding_lower(&bytes));
+        let read: InviteTicket = text.parse().unwrap();
+        assert_eq!(read.role, None);
+        assert_eq!(read.relay, v2.relay);
+        assert_eq!(read.inviter, v2.inviter);
     }
 
     #[test]

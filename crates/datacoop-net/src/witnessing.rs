@@ -46,8 +46,17 @@ impl<L: LogSource> LogSource for Witnessing<L> {
         &self,
         from: u64,
         limit: u64,
+        trainer: Option<datacoop_ledger::KeyBytes>,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
-        self.inner.batch(from, limit)
+        self.inner.batch(from, limit, trainer)
+    }
+
+    fn trainer_of(&self, endpoint: &[u8; 32]) -> Option<datacoop_ledger::KeyBytes> {
+        self.inner.trainer_of(endpoint)
+    }
+
+    fn pending(&self, asker: &[u8; 32], request: &[u8; 32]) -> Result<Vec<[u8; 32]>, LedgerError> {
+        self.inner.pending(asker, request)
     }
 
     fn submit(&self, ops: Vec<Operation>) -> Result<(u64, SignedCheckpoint), LedgerError> {

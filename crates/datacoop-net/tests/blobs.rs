@@ -255,7 +255,7 @@ fn a_release_serves_its_trainer_alone_and_only_while_live() {
     let mut log = coop_log(root, backup);
     let (s, a) = (person(1), person(2));
     let dataset = [9; 32];
-    append(
+    let consent = append(
         &mut log,
         &a,
         Body::ConsentSet {
@@ -299,6 +299,7 @@ fn a_release_serves_its_trainer_alone_and_only_while_live() {
                 window_start: start,
                 window_end: start + 600,
                 credits: 1,
+                consent,
             },
             capability: *capability.as_bytes(),
         },

@@ -84,6 +84,7 @@ async fn a_ticket_lets_a_newcomer_in_once_and_bad_tickets_say_why() {
             secret,
             inviter: inviter.clone(),
             relay: None,
+            role: None,
         }
         .to_string()
         .parse::<InviteTicket>()

@@ -192,8 +192,9 @@ impl LogSource for Tampering {
         &self,
         from: u64,
         limit: u64,
+        trainer: Option<datacoop_ledger::KeyBytes>,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
-        let mut batch = self.0.batch(from, limit)?;
+        let mut batch = self.0.batch(from, limit, trainer)?;
         if let Some((ops, _)) = &mut batch
             && let Some(op) = ops.get_mut(3)
         {
@@ -377,13 +378,14 @@ impl LogSource for DiesMidway {
         &self,
         from: u64,
         limit: u64,
+        trainer: Option<datacoop_ledger::KeyBytes>,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
         if self
             .served
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
             == 0
         {
-            return self.log.batch(from, limit);
+            return self.log.batch(from, limit, trainer);
         }
         let _ = self.asked_again.try_send(());
         // Never answers: the peer is killed while this request is open.
@@ -464,8 +466,9 @@ impl LogSource for LyingProofs {
         &self,
         from: u64,
         limit: u64,
+        trainer: Option<datacoop_ledger::KeyBytes>,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
-        self.0.batch(from, limit)
+        self.0.batch(from, limit, trainer)
     }
     fn proof(&self, index: u64) -> Result<datacoop_ledger::ProofBundle, LedgerError> {
         if index % 2 == 1 {
@@ -535,4 +538,116 @@ async fn a_proof_fetched_from_a_peer_is_checked_and_a_lying_peer_is_caught() {
     member.close().await;
     honest.shutdown().await.unwrap();
     liar.shutdown().await.unwrap();
+}
+
+/// A trainer's node is served the log without members' consent records: its replica
+/// (a trainer's view) catches up and verifies; a member's node gets every body; and a
+/// full replica refuses what a trainer is served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trainer_is_served_the_log_without_consent_records() {
+    let operator = Operator::new();
+    let bo = Identity::from_seeds("Bo", [5; 32], [6; 32]);
+    let tess = Identity::from_seeds("Tess", [7; 32], [8; 32]);
+    {
+        let mut log = operator.log.lock().unwrap();
+        let steward = operator.steward.clone();
+        let mut append = |who: &SigningKey, body: Body| {
+            let op = log.make_operation(who, body, T0);
+            let id = op.id();
+            log.append(op).unwrap();
+            id
+        };
+        for (n, who, role) in [(1u8, &bo, Role::Member), (2, &tess, Role::Trainer)] {
+            let invite = append(
+                &steward,
+                Body::Invite {
+                    secret_hash: sha256(&[n; 32]),
+                    role,
+                    expires: T0 + 86_400,
+                },
+            );
+            let join = append(
+                who.signing_key(),
+                Body::Join {
+                    invite,
+                    secret: [n; 32],
+                    endpoint_key: datacoop_net::endpoint_id(who),
+                },
+            );
+            append(&steward, Body::JoinAcceptance { join });
+        }
+        append(
+            bo.signing_key(),
+            Body::ConsentSet {
+                dataset: [9; 32],
+                purposes: vec![datacoop_core::Purpose::ModelTraining],
+                mode: datacoop_ledger::ConsentMode::Always,
+                valid_until: None,
+                retention_secs: None,
+                max_period_secs: None,
+                recipients: Vec::new(),
+            },
+        );
+        log.sign_checkpoint(&operator.operator, T0 + 10).unwrap();
+    }
+    let server = serve(
+        &Identity::from_seeds("Op", [3; 32], [4; 32]),
+        Arc::clone(&operator.log),
+    )
+    .await;
+    let genesis = operator.log.lock().unwrap().operation(0).unwrap();
+    let consent_bodies = |log: &Log<MemStore>| {
+        (0..log.len())
+            .filter(|i| {
+                matches!(
+                    log.operation(*i).unwrap().body,
+                    Some(Body::ConsentSet { .. })
+                )
+            })
+            .count()
+    };
+
+    let trainer_view = datacoop_ledger::View::Trainer(tess.verification_key().to_bytes());
+    let endpoint = bind(&tess, &NetConfig::loopback(Vec::new())).await.unwrap();
+    let replica = Arc::new(Mutex::new(
+        Log::create_as(MemStore::new(), genesis.clone(), trainer_view).unwrap(),
+    ));
+    catch_up(&endpoint, addr(&server), &replica, 100)
+        .await
+        .unwrap();
+    {
+        let replica = replica.lock().unwrap();
+        assert_eq!(replica.len(), operator.log.lock().unwrap().len());
+        assert_eq!(consent_bodies(&replica), 0);
+        assert_eq!(replica.state().withheld_bodies(), 1);
+        verify_log(
+            replica.store(),
+            &VerifyOptions {
+                view: trainer_view,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    // What the trainer is served does not make a full replica: a consent's body is
+    // missing with no erasure notice to explain it, which verification refuses.
+    let full = Arc::new(Mutex::new(
+        Log::create(MemStore::new(), genesis.clone()).unwrap(),
+    ));
+    catch_up(&endpoint, addr(&server), &full, 100)
+        .await
+        .unwrap();
+    let err = verify_log(full.lock().unwrap().store(), &VerifyOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("body"), "{err}");
+    endpoint.close().await;
+
+    // The member's node is served every body.
+    let endpoint = bind(&bo, &NetConfig::loopback(Vec::new())).await.unwrap();
+    let member = operator.replica();
+    catch_up(&endpoint, addr(&server), &member, 100)
+        .await
+        .unwrap();
+    assert_eq!(consent_bodies(&member.lock().unwrap()), 1);
+    endpoint.close().await;
+    server.shutdown().await.unwrap();
 }

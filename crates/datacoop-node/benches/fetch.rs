@@ -117,7 +117,7 @@ fn cooperative(root: Hash) -> CoopState {
             size: 0,
         },
     );
-    append(
+    let consent = append(
         &mut log,
         &member,
         Body::ConsentSet {
@@ -162,6 +162,7 @@ fn cooperative(root: Hash) -> CoopState {
                 window_start: start,
                 window_end: start + 86_400,
                 credits: 0,
+                consent,
             },
             capability: [6; 32],
         },

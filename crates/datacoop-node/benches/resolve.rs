@@ -126,7 +126,7 @@ fn main() {
                 size: ITEMS * 100_000,
             },
         );
-        append(
+        let consent = append(
             &mut log,
             who,
             Body::ConsentSet {
@@ -139,7 +139,7 @@ fn main() {
                 recipients: Vec::new(),
             },
         );
-        epoch_keys.push((who.clone(), dataset, EpochKey::generate()));
+        epoch_keys.push((who.clone(), dataset, consent, EpochKey::generate()));
     }
     cosign(&mut log, T0 + 1);
     let setup = setup.elapsed();
@@ -171,7 +171,7 @@ fn main() {
     assert_eq!(matches.len(), members as usize);
     let coop = log.state().coop();
     let mut releases = Vec::with_capacity(matches.len());
-    for (who, dataset, epoch_key) in &epoch_keys {
+    for (who, dataset, consent, epoch_key) in &epoch_keys {
         let m = matches.iter().find(|m| m.dataset == *dataset).unwrap();
         assert_eq!(m.status, MatchStatus::Included);
         let terms = ReleaseTerms {
@@ -183,6 +183,7 @@ fn main() {
             window_start,
             window_end: window_start + record.period_secs,
             credits: record.credits,
+            consent: *consent,
         };
         let capability = Capability::seal(
             &[(0, epoch_key.clone())],

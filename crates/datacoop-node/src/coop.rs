@@ -15,13 +15,57 @@ use datacoop_core::{Category, Purpose};
 use datacoop_crypto::{Identity, KeyedHasher};
 use datacoop_ledger::{
     Body, ConsentMode, CoopState, Genesis, Hash, LedgerError, Log, OpId, OpKind, Operation,
-    SignedCheckpoint, SledStore, VerifyOptions, Witnessing, verify_log,
+    SignedCheckpoint, SledStore, VerifyOptions, View, Witnessing, verify_log,
 };
 
 /// A node's copy of the log.
 pub struct Ledger {
     log: Log<SledStore>,
     seen_file: PathBuf,
+    view: View,
+}
+
+/// Where a home says whose view of the log it holds (`HOME/ledger-view`: absent for a
+/// member's or steward's full view, `trainer <key hex>` for a trainer's).
+fn view_file(home: &Path) -> PathBuf {
+    home.join("ledger-view")
+}
+
+/// The view the home's log holds.
+fn read_view(home: &Path) -> Result<View, NodeError> {
+    let path = view_file(home);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(View::Full),
+        Err(e) => return Err(NodeError::io("cannot read", &path, e)),
+    };
+    let key = text
+        .trim()
+        .strip_prefix("trainer ")
+        .and_then(|hex_key| hex::decode(hex_key).ok())
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
+    key.map(View::Trainer).ok_or_else(|| {
+        NodeError::Protocol(format!(
+            "{} is damaged: it should say `trainer` and this identity's key",
+            path.display()
+        ))
+    })
+}
+
+/// Records `view` for the home's log (nothing for a full view).
+fn write_view(home: &Path, view: View) -> Result<(), NodeError> {
+    let path = view_file(home);
+    match view {
+        View::Full => match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(NodeError::io("cannot remove", &path, e)),
+        },
+        View::Trainer(key) => Ok(datacoop_crypto::write_atomically(
+            &path,
+            format!("trainer {}\n", hex::encode(key)).as_bytes(),
+        )?),
+    }
 }
 
 fn hex_key(key: &[u8; 32]) -> String {
@@ -46,10 +90,12 @@ impl Ledger {
             std::fs::remove_dir_all(&dir).map_err(|e| NodeError::io("cannot remove", &dir, e))?;
             return Ok(None);
         }
-        let log = Log::open(store)?;
+        let view = read_view(home)?;
+        let log = Log::open_as(store, view)?;
         Ok(Some(Ledger {
             log,
             seen_file: home.join("ledger-seen.checkpoint"),
+            view,
         }))
     }
 
@@ -72,6 +118,7 @@ impl Ledger {
         }
         genesis.validate()?;
         let op = Operation::genesis(identity.signing_key(), genesis, now)?;
+        write_view(home, View::Full)?;
         let dir = Ledger::dir(home);
         let log = Log::create(SledStore::open(&dir)?, op);
         let log = match log {
@@ -84,6 +131,7 @@ impl Ledger {
         let mut ledger = Ledger {
             log,
             seen_file: home.join("ledger-seen.checkpoint"),
+            view: View::Full,
         };
         // The founder's endpoint, so members' nodes serve the operator's connections;
         // sequenced with the genesis under the first checkpoint.
@@ -249,14 +297,17 @@ impl Ledger {
     }
 
     /// A replica of the cooperative founded by `genesis` (fetched from a peer), whose
-    /// id must be `coop`; the rest of the log is caught up from peers.
+    /// id must be `coop`, holding `view` of the log (a trainer's, for a trainer); the
+    /// rest of the log is caught up from peers.
     pub fn create_replica(
         home: &Path,
         genesis: Operation,
         coop: [u8; 32],
+        view: View,
     ) -> Result<Ledger, NodeError> {
+        write_view(home, view)?;
         let dir = Ledger::dir(home);
-        let log = Log::create(SledStore::open(&dir)?, genesis).and_then(|log| {
+        let log = Log::create_as(SledStore::open(&dir)?, genesis, view).and_then(|log| {
             if log.state().coop() == coop {
                 Ok(log)
             } else {
@@ -267,9 +318,11 @@ impl Ledger {
             Ok(log) => Ok(Ledger {
                 log,
                 seen_file: home.join("ledger-seen.checkpoint"),
+                view,
             }),
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&dir);
+                let _ = write_view(home, View::Full);
                 Err(e.into())
             }
         }
@@ -292,6 +345,11 @@ impl Ledger {
                 given: id.to_owned(),
                 reason: "no join with this id waits for acceptance".into(),
             })
+    }
+
+    /// Whose view of the log this node holds.
+    pub fn view(&self) -> View {
+        self.view
     }
 
     /// Log time now, if a quorum has told it.
@@ -485,6 +543,7 @@ impl Ledger {
             &VerifyOptions {
                 threads: 2,
                 last_seen,
+                view: self.view,
             },
         )
         .map_err(NodeError::LogInvalid)?;
@@ -494,6 +553,7 @@ impl Ledger {
             latest_checkpoint: report.latest_checkpoint,
             root: hex::encode(report.root),
             unwitnessed: report.witnessing == Witnessing::Unwitnessed,
+            withheld: report.withheld_bodies,
         })
     }
 
@@ -509,6 +569,7 @@ impl Ledger {
             &VerifyOptions {
                 threads: 2,
                 last_seen,
+                view: read_view(home)?,
             },
         )
         .map_err(NodeError::LogInvalid)?;

@@ -120,8 +120,34 @@ impl LogSource for NodeServe {
         &self,
         from: u64,
         limit: u64,
+        trainer: Option<datacoop_ledger::KeyBytes>,
     ) -> Result<Option<(Vec<Operation>, SignedCheckpoint)>, LedgerError> {
-        self.log.batch(from, limit)
+        self.log.batch(from, limit, trainer)
+    }
+
+    fn trainer_of(&self, endpoint: &[u8; 32]) -> Option<datacoop_ledger::KeyBytes> {
+        self.log.trainer_of(endpoint)
+    }
+
+    fn pending(&self, asker: &[u8; 32], request: &[u8; 32]) -> Result<Vec<[u8; 32]>, LedgerError> {
+        let state = self.state().ok_or_else(|| LedgerError::NotFound {
+            what: "the cooperative's log".into(),
+        })?;
+        let refused = |reason: &str| LedgerError::Unauthorized {
+            reason: reason.into(),
+        };
+        if !state.view().reads_consents() {
+            return Err(refused("this node holds no consent records"));
+        }
+        let record = state
+            .access_request(&datacoop_ledger::OpId(*request))
+            .ok_or_else(|| LedgerError::NotFound {
+                what: format!("request {}", hex::encode(request)),
+            })?;
+        if state.participant_of_endpoint(asker) != Some(record.trainer) {
+            return Err(refused("only the request's trainer asks whom it waits for"));
+        }
+        Ok(crate::node::access::pending_members(&state, record))
     }
 
     fn proof(&self, index: u64) -> Result<datacoop_ledger::ProofBundle, LedgerError> {

@@ -195,6 +195,9 @@ pub(crate) struct Network {
     /// Held while this node writes a consent change, and while it seals and releases a
     /// dataset: a dataset is never sealed while a withdrawal of it is being written.
     pub(crate) consent_changes: tokio::sync::Mutex<()>,
+    /// A trainer's node: whom each of its requests waits for, as the operator's node
+    /// last said (its own view holds no consent records).
+    pending_heard: Mutex<HashMap<OpId, Vec<[u8; 32]>>>,
 }
 
 mod holding;
@@ -318,6 +321,7 @@ impl Network {
             hold_again: std::sync::atomic::AtomicBool::new(false),
             own_changed: std::sync::atomic::AtomicBool::new(true),
             consent_changes: tokio::sync::Mutex::new(()),
+            pending_heard: Mutex::new(HashMap::new()),
         });
         let _ = to_operator.0.set(Arc::downgrade(&network));
         tracing::info!(addrs = ?network.addrs(), "serving the cooperative");
@@ -565,6 +569,9 @@ impl Network {
         } else if let Err(e) = self.catch_up().await {
             tracing::info!("catching up: {e}");
         }
+        if !state.view().reads_consents() {
+            self.refresh_pending(&state).await;
+        }
     }
 
     async fn heartbeat(&self) -> Result<(), NodeError> {
@@ -714,6 +721,13 @@ impl Network {
                 .await?;
         let root = self.home.root().to_owned();
         let coop = ticket.coop;
+        // A trainer's node keeps a trainer's view of the log from the start.
+        let view = match ticket.role {
+            Some(datacoop_core::Role::Trainer) => {
+                datacoop_ledger::View::Trainer(self.identity.verification_key().to_bytes())
+            }
+            _ => datacoop_ledger::View::Full,
+        };
         self.log
             .ledger
             .run(move |slot| {
@@ -722,7 +736,7 @@ impl Network {
                         name: ledger.name(),
                     });
                 }
-                *slot = Some(Ledger::create_replica(&root, genesis, coop)?);
+                *slot = Some(Ledger::create_replica(&root, genesis, coop, view)?);
                 Ok(())
             })
             .await?;

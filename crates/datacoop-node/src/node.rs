@@ -621,6 +621,7 @@ impl Node {
             secret,
             inviter: network.me(),
             relay: network.relay().map(ToString::to_string),
+            role: Some(role),
         };
         Ok(Invitation {
             ticket: ticket.to_string(),
@@ -1057,5 +1058,5 @@ pub fn absolute(path: PathBuf) -> PathBuf {
 #[path = "node_tests.rs"]
 mod tests;
 
-mod access;
+pub(crate) mod access;
 pub use access::DEFAULT_DEADLINE_SECS;

@@ -276,6 +276,10 @@ pub struct VerifySummary {
     pub root: String,
     /// Whether nobody independent cosigns checkpoints.
     pub unwitnessed: bool,
+    /// Operations a trainer's view holds as signed headers only (members' consent
+    /// records, other trainers' requests); 0 for members and stewards.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub withheld: u64,
 }
 
 /// How a matching request treats a member's dataset.

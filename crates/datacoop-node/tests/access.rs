@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use common::Node;
 use datacoop_node::api::{
     ConsentAnswer, ConsentSet, ConsentWithdraw, CoopCreate, CoopJoin, DataAdd, Fetch, GrantList,
-    RequestApprove, RequestCreate, RequestDeny, RequestList,
+    LogVerify, RequestApprove, RequestCreate, RequestDeny, RequestList,
 };
 use datacoop_node::{Code, FetchReport, RequestStatus, RequestView};
 
@@ -123,6 +123,10 @@ async fn a_request_approved_is_released_by_the_consenting_member_and_fetched_ide
     let bea = member(&ada, "Bea", "member").await;
     let cy = member(&ada, "Cy", "member").await;
     let tess = member(&ada, "Tess", "trainer").await;
+    // The trainer's home keeps a trainer's view of the log; members' homes a full one.
+    let kept = std::fs::read_to_string(tess.home.root().join("ledger-view")).unwrap();
+    assert!(kept.starts_with("trainer "), "{kept}");
+    assert!(!bea.home.root().join("ledger-view").exists());
     let work = tempfile::tempdir().unwrap();
     let bea_files: &[(&str, &[u8])] = &[("mon.csv", b"km,5\n"), ("tue.csv", b"km,7\n")];
     add(&bea, &work.path().join("bea"), bea_files).await;
@@ -264,6 +268,12 @@ async fn a_request_approved_is_released_by_the_consenting_member_and_fetched_ide
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::InputNotYourRequest, "{err}");
+    // The trainer's view of the log, its release included, verifies; Bea's and Cy's
+    // consent records reached it as signed headers only.
+    let verified = tess.ok(LogVerify {}).await;
+    assert!(verified.operations > 10, "{verified:?}");
+    assert!(verified.withheld >= 2, "{verified:?}");
+    assert_eq!(ada.ok(LogVerify {}).await.withheld, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -407,6 +417,7 @@ fn a_capability_opens_only_for_its_own_grant_with_its_request_key() {
         window_start: 10,
         window_end: 20,
         credits: 5,
+        consent: OpId([6; 32]),
     };
     let (coop, member) = ([4; 32], [5; 32]);
     let epoch = EpochKey::generate();

@@ -378,6 +378,7 @@ impl datacoop_net::LogSource for SplitView {
         &self,
         from: u64,
         limit: u64,
+        _trainer: Option<datacoop_ledger::KeyBytes>,
     ) -> Result<
         Option<(
             Vec<datacoop_ledger::Operation>,

@@ -43,6 +43,28 @@ code: Code,
  */
 message: string, };
 
+export type ShellWords = { 
+/**
+ * The tray menu item that shows the window.
+ */
+open: string, 
+/**
+ * The tray menu item that quits.
+ */
+quit: string, 
+/**
+ * The tray icon's tooltip.
+ */
+tooltip: string, 
+/**
+ * The notification's title when the window is hidden on close.
+ */
+hidden_title: string, 
+/**
+ * Its text.
+ */
+hidden_body: string, };
+
 export type CommandError = { 
 /**
  * Stable code (`auth.wrong_passphrase`, `input.invalid_name`, ...).
@@ -452,7 +474,12 @@ root: string,
 /**
  * Whether nobody independent cosigns checkpoints.
  */
-unwitnessed: boolean, };
+unwitnessed: boolean, 
+/**
+ * Operations a trainer's view holds as signed headers only (members' consent
+ * records, other trainers' requests); 0 for members and stewards.
+ */
+withheld: number, };
 
 export type Proof = { 
 /**

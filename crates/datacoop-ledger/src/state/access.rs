@@ -248,7 +248,9 @@ impl Access {
         out
     }
 
-    /// The rule set 6 checks of a release by `member` (see `docs/LEDGER-NOTES.md`).
+    /// The rule set 6 checks of a release by `member` (see `docs/LEDGER-NOTES.md`). With
+    /// `reads_consents` false (a trainer's view, which never holds consent records) the
+    /// checks of the consent it names are left to the witnessed checkpoints.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn check_release(
         &self,
@@ -259,7 +261,8 @@ impl Access {
         owner: Option<KeyBytes>,
         category: Option<&Category>,
         epochs: &[EpochRoot],
-    ) -> Result<OpId, LedgerError> {
+        reads_consents: bool,
+    ) -> Result<(), LedgerError> {
         if owner != Some(*member) {
             return Err(LedgerError::Unauthorized {
                 reason: "only the dataset's owner releases its keys".into(),
@@ -270,20 +273,8 @@ impl Access {
                 "the dataset is not of a category the request asks for",
             ));
         }
-        let consent = self
-            .consent_of(member, &terms.dataset)
-            .ok_or_else(|| refused("no consent of the member is in force for the dataset"))?;
-        if !consent.allows(request) {
-            return Err(refused(
-                "the member's consent does not allow this request's purpose, period or trainer",
-            ));
-        }
-        if consent.mode == ConsentMode::Ask
-            && self.answer_of(&request.id, &terms.dataset) != Some(true)
-        {
-            return Err(refused(
-                "the member's consent asks first, and the member has not accepted",
-            ));
+        if reads_consents {
+            self.check_release_consent(member, terms, request)?;
         }
         if self
             .releases_of(&request.id)
@@ -308,7 +299,36 @@ impl Access {
         if terms.credits != request.credits {
             return Err(refused("the release's credits are not the request's offer"));
         }
-        Ok(consent.id)
+        Ok(())
+    }
+
+    fn check_release_consent(
+        &self,
+        member: &KeyBytes,
+        terms: &ReleaseTerms,
+        request: &RequestRecord,
+    ) -> Result<(), LedgerError> {
+        let consent = self
+            .consent_of(member, &terms.dataset)
+            .ok_or_else(|| refused("no consent of the member is in force for the dataset"))?;
+        if consent.id != terms.consent {
+            return Err(refused(
+                "the release names a consent that is not the member's in force for the dataset",
+            ));
+        }
+        if !consent.allows(request) {
+            return Err(refused(
+                "the member's consent does not allow this request's purpose, period or trainer",
+            ));
+        }
+        if consent.mode == ConsentMode::Ask
+            && self.answer_of(&request.id, &terms.dataset) != Some(true)
+        {
+            return Err(refused(
+                "the member's consent asks first, and the member has not accepted",
+            ));
+        }
+        Ok(())
     }
 
     pub(crate) fn record_release(&mut self, record: ReleaseRecord) {

@@ -129,6 +129,9 @@ impl Network {
                 && m.dataset == dataset
                 && matches!(m.status, MatchStatus::Included | MatchStatus::Accepted)
         });
+        let Some(consent) = state.consent_in_force(&me, &dataset).map(|c| c.id) else {
+            return Ok(false);
+        };
         if !still {
             return Ok(false);
         }
@@ -165,6 +168,7 @@ impl Network {
             window_start,
             window_end: window_start.saturating_add(request.period_secs),
             credits: request.credits,
+            consent,
         };
         let binding = terms.binding(&state.coop(), &me);
         let capability = Capability::seal(&keys, &request.request_key, &binding)
@@ -326,5 +330,46 @@ impl Network {
             .await
             .map_err(|e| store_error("releasing fetched blobs", e))?;
         Ok(())
+    }
+}
+
+impl Network {
+    /// Whom this trainer's `request` still waits for, asked of the operator's node (a
+    /// trainer's view of the log holds no consent records to tell); remembered for
+    /// [`Network::pending_heard`].
+    pub(crate) async fn pending_of(&self, request: OpId) -> Result<Vec<[u8; 32]>, NodeError> {
+        let addr = self.operator_addr()?;
+        let operator = *addr.id.as_bytes();
+        let asked = datacoop_net::log_sync::pending(self.router.endpoint(), addr, request.0).await;
+        self.note_reach(operator, &asked);
+        let members = asked?;
+        if let Ok(mut heard) = self.pending_heard.lock() {
+            heard.insert(request, members.clone());
+        }
+        Ok(members)
+    }
+
+    /// Whom `request` waited for when the operator's node was last asked.
+    pub(crate) fn pending_heard(&self, request: &OpId) -> Option<Vec<[u8; 32]>> {
+        self.pending_heard
+            .lock()
+            .ok()
+            .and_then(|heard| heard.get(request).cloned())
+    }
+
+    /// Asks again whom each of this trainer's requests still open waits for.
+    pub(crate) async fn refresh_pending(&self, state: &CoopState) {
+        let me = self.identity.verification_key().to_bytes();
+        let open: Vec<OpId> = state
+            .access_requests()
+            .into_iter()
+            .filter(|r| r.trainer == me && r.denied_at.is_none())
+            .map(|r| r.id)
+            .collect();
+        for request in open {
+            if let Err(e) = self.pending_of(request).await {
+                tracing::info!("asking whom request {request} waits for: {e}");
+            }
+        }
     }
 }

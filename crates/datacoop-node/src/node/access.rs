@@ -158,6 +158,26 @@ impl Node {
             })
             .await?;
         let is_trainer = state.members().get(&me) == Some(&Role::Trainer);
+        // A trainer's view holds no consent records: whom its requests wait for is what
+        // the operator's node last said.
+        // (Members who released since are not pending any more.)
+        let heard = |request: &RequestRecord| -> Option<Vec<[u8; 32]>> {
+            if state.view().reads_consents() {
+                return None;
+            }
+            let released: BTreeSet<[u8; 32]> = state
+                .releases_of(&request.id)
+                .into_iter()
+                .map(|r| r.member)
+                .collect();
+            let mut pending = self
+                .network
+                .get()
+                .and_then(|n| n.pending_heard(&request.id))
+                .unwrap_or_default();
+            pending.retain(|m| !released.contains(m));
+            Some(pending)
+        };
         let mut views = Vec::new();
         for (request, opened) in state.access_requests().into_iter().zip(times) {
             if is_trainer && request.trainer != me {
@@ -191,12 +211,16 @@ impl Node {
                 approved_by_me: request.approvals.contains(&me),
                 window_start: opened,
                 window_end: opened.map(|t| t.saturating_add(request.period_secs)),
-                matching: matches
-                    .iter()
-                    .filter(|m| m.status != MatchStatus::Declined)
-                    .count() as u32,
+                matching: match heard(request) {
+                    Some(pending) => released + pending.len() as u32,
+                    None => matches
+                        .iter()
+                        .filter(|m| m.status != MatchStatus::Declined)
+                        .count() as u32,
+                },
                 released,
-                pending: pending_members(&state, request)
+                pending: heard(request)
+                    .unwrap_or_else(|| pending_members(&state, request))
                     .iter()
                     .map(hex::encode)
                     .collect(),
@@ -331,9 +355,11 @@ impl Node {
             }
             let snapshot = self.ledger.snapshot();
             let state = snapshot.state.ok_or(NodeError::NotInCoop)?;
+            // The operation is a request (found above); a trainer's view holds no
+            // record of another trainer's.
             let request = state
                 .access_request(&request_id)
-                .ok_or(NodeError::NotInCoop)?
+                .ok_or_else(|| NodeError::NotYourRequest { id: op.id.clone() })?
                 .clone();
             if request.trainer != me {
                 return Err(NodeError::NotYourRequest { id: op.id.clone() });
@@ -352,8 +378,19 @@ impl Node {
                 })
                 .cloned()
                 .collect();
-            // Released but not final yet count as pending.
-            let mut pending = pending_members(&state, &request);
+            // Released but not final yet count as pending. A trainer's view holds no
+            // consent records: the operator's node says whom the request waits for.
+            let mut pending = if state.view().reads_consents() {
+                pending_members(&state, &request)
+            } else {
+                match network.pending_of(request_id).await {
+                    Ok(pending) => pending,
+                    Err(e) => {
+                        tracing::info!("asking whom the request waits for: {e}");
+                        network.pending_heard(&request_id).unwrap_or_default()
+                    }
+                }
+            };
             for r in state.releases_of(&request_id) {
                 if !live.iter().any(|l| l.id == r.id) && !pending.contains(&r.member) {
                     pending.push(r.member);
