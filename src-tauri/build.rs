@@ -45,6 +45,9 @@ const COMMANDS: &[&str] = &[
     "log_proof",
     "save_log_proof",
     "cancel_job",
+    "shell_words",
+    "notify_os",
+    "app_quit",
 ];
 
 fn main() {

@@ -28,6 +28,7 @@ pub fn typescript_bindings() -> String {
     for decl in [
         // The shell's own.
         AppStatus::decl(),
+        crate::background::ShellWords::decl(),
         CommandError::decl(),
         datacoop_node::IoProblem::decl(),
         datacoop_core::IoKind::decl(),

@@ -22,9 +22,10 @@ use datacoop_node::{
     StopReport, VerifySummary,
 };
 use secrecy::SecretString;
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
 
+use crate::background::ShellWords;
 use crate::shell::{AppStatus, CommandError, Ctx};
 
 type Answer<T> = Result<T, CommandError>;
@@ -300,6 +301,25 @@ pub async fn save_log_proof(
 #[tauri::command]
 pub fn cancel_job(ctx: State<'_, Ctx>, job: u32) -> bool {
     ctx.cancel(job)
+}
+
+/// Takes the window's words for the tray and the shell's own notices (on the main
+/// thread, where the tray is made).
+#[tauri::command]
+pub fn shell_words(app: AppHandle, words: ShellWords) {
+    crate::background::set_words(&app, words);
+}
+
+/// Shows an OS notification unless the window is in front; true if one was shown.
+#[tauri::command]
+pub async fn notify_os(app: AppHandle, title: String, body: String) -> Answer<bool> {
+    Ok(crate::background::notify(&app, &title, &body))
+}
+
+/// Quits the app: the node stops serving until it is opened again.
+#[tauri::command]
+pub fn app_quit(app: AppHandle) {
+    app.exit(0);
 }
 
 /// Runs file work off the async workers.

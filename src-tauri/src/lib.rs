@@ -4,8 +4,10 @@
 //! serve` does) and runs the node in-process. Its commands ([`commands`]) are one-line
 //! adapters to the node's operations; what only the window needs is in [`shell`]; the
 //! TypeScript the window is written against is generated from the Rust types
-//! ([`bindings`]). No domain logic lives here.
+//! ([`bindings`]). Closing the window of a home that serves a cooperative leaves the app
+//! serving in the background ([`background`]). No domain logic lives here.
 
+pub mod background;
 pub mod bindings;
 pub mod commands;
 pub mod qr;
@@ -16,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use datacoop_node::{Home, Launch, Owner};
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Runtime};
 
 use shell::{Activate, Ctx, Holding};
 
@@ -53,7 +55,8 @@ impl Options {
     }
 }
 
-fn bring_forward(app: &AppHandle) {
+/// Shows the main window in front (a second launch, the tray's Open).
+pub(crate) fn bring_forward<R: Runtime>(app: &AppHandle<R>) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.show();
@@ -111,7 +114,10 @@ pub fn run() -> i32 {
 
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(ctx)
+        .manage(background::Background::default())
+        .on_window_event(background::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::app_state,
             commands::retry_home,
@@ -154,6 +160,9 @@ pub fn run() -> i32 {
             commands::log_proof,
             commands::save_log_proof,
             commands::cancel_job,
+            commands::shell_words,
+            commands::notify_os,
+            commands::app_quit,
         ])
         .setup(move |app| {
             let _ = handle.set(app.handle().clone());

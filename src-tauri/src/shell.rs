@@ -209,6 +209,16 @@ impl Ctx {
         }
     }
 
+    /// Whether the home serves a cooperative: unlocked, and a member of one (what keeps
+    /// the app running when its window closes).
+    pub async fn serves(&self) -> bool {
+        matches!(self.status().await, AppStatus::Unlocked { .. })
+            && matches!(
+                self.in_coop(datacoop_node::api::CoopShow::default()).await,
+                Ok(Some(_))
+            )
+    }
+
     /// Tries again to take a home that was in use or could not be opened.
     pub async fn retry(&self) -> AppStatus {
         if self.owned().is_err() {

@@ -84,6 +84,11 @@ pub struct Driver {
 impl Driver {
     /// Starts `tauri-driver` on free loopback ports and waits until it listens.
     pub async fn start() -> Driver {
+        Driver::start_with(&[]).await
+    }
+
+    /// [`Driver::start`], with `env` added to what the app inherits.
+    pub async fn start_with(env: &[(&str, &str)]) -> Driver {
         assert!(
             std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some(),
             "no display: run the window tests under xvfb-run (scripts/e2e.sh)"
@@ -114,6 +119,7 @@ impl Driver {
             .env("DATACOOP_LISTEN", "127.0.0.1:0")
             .env("DATACOOP_SYNC_INTERVAL", "1s")
             .env("DATACOOP_HEARTBEAT", "2s")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             // Not inherited: WebKitWebDriver would keep the test's output pipes open.
             .stdout(Stdio::null())
@@ -184,7 +190,12 @@ pub struct App {
 impl App {
     /// Launches the app on `home` in a new window.
     pub async fn launch(home: &Path) -> App {
-        let driver = Driver::start().await;
+        App::launch_with(home, &[]).await
+    }
+
+    /// [`App::launch`], with `env` added to the app's environment.
+    pub async fn launch_with(home: &Path, env: &[(&str, &str)]) -> App {
+        let driver = Driver::start_with(env).await;
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
         caps.insert(
@@ -468,6 +479,85 @@ impl App {
                 self.home.display()
             );
         }
+    }
+}
+
+/// A private D-Bus session bus and a monitor recording every call to the notification
+/// service on it: what the app shows as OS notifications, with no desktop needed.
+pub struct SessionBus {
+    /// The bus's address, for `DBUS_SESSION_BUS_ADDRESS`.
+    pub address: String,
+    daemon: std::process::Child,
+    monitor: std::process::Child,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SessionBus {
+    /// Starts `dbus-daemon --session` and `dbus-monitor` on it.
+    pub fn start() -> SessionBus {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut daemon = std::process::Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon (apt-get install dbus)");
+        let mut address = String::new();
+        std::io::BufReader::new(daemon.stdout.take().expect("its output"))
+            .read_line(&mut address)
+            .expect("the bus address");
+        let address = address.trim().to_owned();
+        assert!(!address.is_empty(), "dbus-daemon printed no address");
+        let log = dir.path().join("monitor.log");
+        let monitor = std::process::Command::new("dbus-monitor")
+            .args([
+                "--address",
+                &address,
+                "interface='org.freedesktop.Notifications'",
+            ])
+            .stdout(std::fs::File::create(&log).expect("the monitor's log"))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-monitor (apt-get install dbus)");
+        SessionBus {
+            address,
+            daemon,
+            monitor,
+            log,
+            _dir: dir,
+        }
+    }
+
+    /// What the monitor recorded so far.
+    pub fn recorded(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until a notification whose text contains `needle` was sent.
+    pub async fn wait_notified(&self, needle: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let seen = self.recorded();
+            if seen.contains("member=Notify") && seen.contains(needle) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no OS notification saying {needle:?}; the bus saw:\n{seen}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+impl Drop for SessionBus {
+    fn drop(&mut self) {
+        let _ = self.monitor.kill();
+        let _ = self.daemon.kill();
+        let _ = self.monitor.wait();
+        let _ = self.daemon.wait();
     }
 }
 

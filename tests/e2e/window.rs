@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
-use datacoop_e2e::{App, PATIENCE, app_binary, cli_binary, keys, wait_home_released};
+use datacoop_e2e::{App, PATIENCE, SessionBus, app_binary, cli_binary, keys, wait_home_released};
 use fantoccini::Locator;
 
 /// One window at a time: two cores do not run two WebKit processes reliably.
@@ -1506,6 +1506,30 @@ impl CliHome {
     }
 }
 
+/// Cy founds "Hill Walkers" and serves it, as a steward's computer would.
+async fn hill_walkers(dir: &Path) -> (CliHome, tokio::process::Child) {
+    let cy = CliHome {
+        home: dir.join("cy"),
+    };
+    cy.ok(&["init", "--name", "Cy"]).await;
+    cy.ok(&["coop", "create", "Hill Walkers"]).await;
+    let serve = cy.serve().await;
+    (cy, serve)
+}
+
+/// Every file of `files` was fetched into `out`, byte for byte.
+fn assert_fetched(out: &Path, files: &BTreeMap<String, Vec<u8>>) {
+    let fetched = walk_files(out);
+    for (name, bytes) in files {
+        let leaf = name.trim_start_matches("runs/");
+        let found = fetched
+            .iter()
+            .find(|p| p.to_string_lossy().ends_with(leaf))
+            .unwrap_or_else(|| panic!("{leaf} not fetched"));
+        assert_eq!(&std::fs::read(found).unwrap(), bytes, "{leaf}");
+    }
+}
+
 /// Goes from the first-run cooperative step to the Cooperative screen.
 async fn open_cooperative(app: &App) {
     app.click("#add-close").await; // "Skip for now"
@@ -1667,12 +1691,7 @@ async fn an_invitation_made_in_the_window_lets_another_home_join_and_each_sees_t
 async fn the_window_joins_a_cooperative_by_pasting_an_invitation() {
     let _one = ONE_WINDOW.lock().await;
     let dir = tempfile::tempdir().unwrap();
-    let cy = CliHome {
-        home: dir.path().join("cy"),
-    };
-    cy.ok(&["init", "--name", "Cy"]).await;
-    cy.ok(&["coop", "create", "Hill Walkers"]).await;
-    let mut serve = cy.serve().await;
+    let (cy, mut serve) = hill_walkers(dir.path()).await;
     let ticket = cy.ok(&["coop", "invite", "--role", "member"]).await;
 
     let app = App::launch(&dir.path().join("home")).await;
@@ -1725,12 +1744,7 @@ async fn a_request_walks_from_the_trainers_window_through_approval_to_the_member
     let _one = ONE_WINDOW.lock().await;
     let dir = tempfile::tempdir().unwrap();
     // The steward and a consenting member run `serve`, as their computers would.
-    let cy = CliHome {
-        home: dir.path().join("cy"),
-    };
-    cy.ok(&["init", "--name", "Cy"]).await;
-    cy.ok(&["coop", "create", "Hill Walkers"]).await;
-    let mut cy_serve = cy.serve().await;
+    let (cy, mut cy_serve) = hill_walkers(dir.path()).await;
     let bea = CliHome {
         home: dir.path().join("bea"),
     };
@@ -1807,17 +1821,8 @@ async fn a_request_walks_from_the_trainers_window_through_approval_to_the_member
     app.wait_text(".fetch-result", "Fetched 3 file(s)").await;
     app.screenshot("request-fetched").await;
     assert!(out.join("croissant.json").is_file());
-    let mut fetched = 0;
-    for (name, bytes) in &files {
-        let leaf = name.trim_start_matches("runs/");
-        let found = walk_files(&out)
-            .into_iter()
-            .find(|p| p.to_string_lossy().ends_with(leaf))
-            .unwrap_or_else(|| panic!("{leaf} not fetched"));
-        assert_eq!(&std::fs::read(found).unwrap(), bytes, "{leaf}");
-        fetched += 1;
-    }
-    assert_eq!(fetched, 3);
+    assert_eq!(files.len(), 3);
+    assert_fetched(&out, &files);
     app.quit().await;
 
     // Bea opens her home in the window: Grants says who can decrypt what until when.
@@ -1840,6 +1845,135 @@ async fn a_request_walks_from_the_trainers_window_through_approval_to_the_member
     assert!(sentence.contains("you earn 5 credits"), "{sentence}");
     app.screenshot("member-grants").await;
     app.quit().await;
+    cy_serve.kill().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn a_closed_window_keeps_serving_releases_and_tells_the_member_outside_the_window() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (cy, mut cy_serve) = hill_walkers(dir.path()).await;
+    let member_ticket = cy.ok(&["coop", "invite", "--role", "member"]).await;
+
+    // Bea's app runs on a session bus of its own, watched for notifications.
+    let bus = SessionBus::start();
+    let bea = CliHome {
+        home: dir.path().join("bea"),
+    };
+    let app = App::launch_with(&bea.home, &[("DBUS_SESSION_BUS_ADDRESS", &bus.address)]).await;
+    create_identity(&app, "").await;
+    app.click("#kit-confirm").await;
+    app.click("#kit-done").await;
+    app.fill("#join-ticket", member_ticket.trim()).await;
+    app.click("#join-submit").await;
+    app.click("#add-close").await;
+    app.click("#nav-data").await;
+    let files = make_folder(dir.path());
+    add_runs(&app, dir.path()).await;
+    // Through the app's own node, as the command line reaches a running app.
+    bea.ok(&[
+        "consent",
+        "set",
+        "--dataset",
+        "runs",
+        "--allow",
+        "ModelTraining",
+        "--mode",
+        "auto",
+    ])
+    .await;
+
+    // Closing the window (as its close button does) hides it; the app keeps the home.
+    let closed = app
+        .invoke(
+            "plugin:window|close",
+            serde_json::json!({ "label": "main" }),
+        )
+        .await;
+    assert!(closed.get("error").is_none(), "{closed}");
+    let deadline = Instant::now() + PATIENCE;
+    while app.js("return document.visibilityState").await != serde_json::json!("hidden") {
+        assert!(Instant::now() < deadline, "the window never hid");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bus.wait_notified("datacoop keeps serving").await;
+    let owner = std::fs::read_to_string(bea.home.join("owner.json")).unwrap();
+    assert!(owner.contains("\"app\""), "{owner}");
+
+    // A trainer asks and a steward approves while the window is closed: Bea's app
+    // releases by itself, the trainer fetches her files, and she is told outside the
+    // window.
+    let tess = CliHome {
+        home: dir.path().join("tess"),
+    };
+    tess.ok(&["init", "--name", "Tess"]).await;
+    let mut tess_serve = tess.serve().await;
+    let trainer_ticket = cy.ok(&["coop", "invite", "--role", "trainer"]).await;
+    tess.ok(&["coop", "join", trainer_ticket.trim()]).await;
+    let id = tess
+        .ok(&[
+            "request",
+            "create",
+            "--category",
+            "fitness",
+            "--purpose",
+            "ModelTraining",
+            "--days",
+            "30",
+            "--license",
+            "CC-BY-NC-4.0",
+        ])
+        .await
+        .trim()
+        .to_owned();
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let listed: serde_json::Value =
+            serde_json::from_str(&cy.ok(&["request", "ls", "--json"]).await).unwrap();
+        if listed[0]["matching"] == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{listed}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    cy.ok(&["request", "approve", &id]).await;
+    let out = dir.path().join("fetched");
+    let out_arg = out.display().to_string();
+    tess.ok(&["fetch", &id, "--out", &out_arg, "--wait", "60s", "--all"])
+        .await;
+    assert_fetched(&out, &files);
+    bus.wait_notified("released the keys of runs").await;
+
+    // Starting the app again brings the window back; Settings quits it for real.
+    let second = tokio::process::Command::new(app_binary())
+        .args(["--home", &bea.home.display().to_string()])
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .output();
+    let second = tokio::time::timeout(PATIENCE, second)
+        .await
+        .expect("the second launch exits")
+        .unwrap();
+    assert!(second.status.success(), "{second:?}");
+    let deadline = Instant::now() + PATIENCE;
+    while app.js("return document.visibilityState").await != serde_json::json!("visible") {
+        assert!(Instant::now() < deadline, "the window never came back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.click("#nav-settings").await;
+    app.visible("#settings-background").await;
+    app.js("document.getElementById('settings-background').scrollIntoView({block: 'center'}); return null")
+        .await;
+    app.screenshot("settings-background").await;
+    // Clicked from a timer, so WebDriver has its answer before the app is gone.
+    app.js("setTimeout(() => document.getElementById('settings-quit').click(), 300); return null")
+        .await;
+    assert!(
+        wait_home_released(&bea.home, PATIENCE).await,
+        "Quit left the app holding the home"
+    );
+    drop(app);
+    tess_serve.kill().await.unwrap();
     cy_serve.kill().await.unwrap();
 }
 

@@ -284,4 +284,6 @@ function watchDrops(): void {
 applyTheme(loadTheme());
 render();
 watchDrops();
+// The tray's menu and the shell's own notices speak the window's language.
+void api.shellWords(en.shell).catch(() => undefined);
 void refresh();

@@ -9,7 +9,7 @@ import type {
   VerifySummary, DatasetSummary, Entry, ExportReport, PublicIdentity, Progress, NewRecoveryKit,
   ConsentSet, Recorded, Proof, PassphraseChange, DataRename, Invitation, ProposalView, QrMatrix,
   CoopInvite, Role, Joining, ProposedChange, NetworkInfo, NetworkSave, DataListing,
-  RequestView, RequestCreate, GrantView, Fetch, FetchReport,
+  RequestView, RequestCreate, GrantView, Fetch, FetchReport, ShellWords,
 } from "./bindings";
 
 let nextJob = 1;
@@ -117,4 +117,10 @@ export const api = {
   grantList: async (): Promise<GrantView[]> => (await invoke<GrantView[] | null>("grant_list", { request: {} })) ?? [],
   fetch: (job: number, request: Fetch, onProgress: (p: Progress) => void) =>
     invoke<FetchReport>("fetch", { job, request, onProgress: progressChannel(onProgress) }),
+  /** Hands the shell its words (tray menu, notices it shows itself). */
+  shellWords: (words: ShellWords) => invoke<null>("shell_words", { words }),
+  /** An OS notification, shown only while the window is not in front. */
+  notifyOs: (title: string, body: string) => invoke<boolean>("notify_os", { title, body }),
+  /** Quits the app: the node stops serving until it is opened again. */
+  quit: () => invoke<null>("app_quit"),
 };

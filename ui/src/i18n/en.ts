@@ -353,6 +353,8 @@ export const en = {
   },
 
   notices: {
+    /** The title of the OS notifications the bell's notices become. */
+    osTitle: "datacoop",
     bell: (n: number) => (n === 0 ? "Notifications" : `Notifications, ${n} new`),
     title: "Notifications",
     none: "Nothing new.",
@@ -434,8 +436,28 @@ export const en = {
     notInCoop: "Requests and grants live on a cooperative's log: join or start one first.",
   },
 
+  /** What the shell shows itself: the tray's menu, the notice when the window hides. */
+  shell: {
+    open: "Open datacoop",
+    quit: "Quit datacoop",
+    tooltip: "datacoop is serving your cooperative",
+    hidden_title: "datacoop keeps serving",
+    hidden_body:
+      "The window is closed, but datacoop still serves your cooperative, so releases you consented to " +
+      "can happen. Quit it from its tray icon or from Settings.",
+  },
+
   settings: {
     title: "Settings",
+    background: {
+      title: "When the window is closed",
+      body:
+        "While you are in a cooperative, closing the window keeps datacoop running: it releases keys you " +
+        "consented to, keeps the copies you pin and tells you what happened. Open it again from its tray " +
+        "icon or by starting it again.",
+      quitHint: "Quit stops all of that until you open datacoop again.",
+      quit: "Quit datacoop",
+    },
     home: "Data folder",
     homeHint: "Where your encrypted data and keys live on this computer.",
     homeTechnical:

@@ -23,6 +23,8 @@ async function read(): Promise<void> {
     if (told.some((t) => t.key === notice.key)) continue;
     told.unshift(notice);
     unread += 1;
+    // Also outside the window, while it is hidden or behind another (the shell decides).
+    void api.notifyOs(en.notices.osTitle, notice.text).catch(() => undefined);
   }
   before = after;
   localStorage.setItem(storeKey, JSON.stringify(grants.map((g) => g.id)));

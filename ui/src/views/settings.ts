@@ -38,12 +38,26 @@ export function settingsView(home: string, identity: PublicIdentity): HTMLElemen
     kitPrompt,
     recoveryCard(identity.id),
     passphraseCard(),
+    backgroundCard(),
     h("section", { class: "card" },
       h("h2", {}, en.settings.about),
       h("p", {}, en.settings.aboutBody(VERSION)),
       technical({ id: "settings-identity-technical" },
         h("p", { class: "muted small" }, en.settings.identity),
         h("p", { class: "mono small", id: "settings-identity" }, identity.id))));
+}
+
+/** What closing the window does, and a way to quit for real. */
+function backgroundCard(): HTMLElement {
+  const b = en.settings.background;
+  return h("section", { class: "card", id: "settings-background" },
+    h("h2", {}, b.title),
+    h("p", {}, b.body),
+    h("p", { class: "muted small" }, b.quitHint),
+    h("button", {
+      class: "secondary", id: "settings-quit", type: "button",
+      onclick: () => void api.quit(),
+    }, b.quit));
 }
 
 /** Makes a new recovery kit, for someone who types the passphrase again. */
