@@ -48,6 +48,9 @@ fail() { echo "package: $*" >&2; exit 1; }
 info=$(dpkg-deb --info "$deb")
 grep -q "Package: datacoop" <<<"$info" || fail "the package is not named datacoop"
 grep -q "libwebkit2gtk-4.1-0" <<<"$info" || fail "the package does not depend on libwebkit2gtk-4.1-0"
+# tauri lists the libraries the app links (webkit, gtk, the tray's appindicator) itself.
+twice=$(sed -n 's/^ *Depends: //p' <<<"$info" | tr ',' '\n' | sed 's/^ *//; s/ .*//' | sort | uniq -d)
+[ -z "$twice" ] || fail "the package lists a dependency twice: $twice"
 files=$(dpkg-deb --contents "$deb")
 for want in usr/bin/datacoop-app usr/share/applications/datacoop.desktop; do
   grep -Eq " (\./)?$want\$" <<<"$files" || fail "the package lacks $want"

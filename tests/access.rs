@@ -311,6 +311,150 @@ fn a_trainer_fetches_exactly_what_a_consenting_member_released() {
     }
 }
 
+/// A trainer's grant that expires (a 20 s window) and one the member revokes: `fetch`
+/// exits 1 naming each; `activity` and `earnings` show both, as CSV and JSON.
+#[test]
+fn grants_end_by_expiry_and_revocation_and_the_member_sees_it() {
+    let ada = named("Ada");
+    ada.ok(&["coop", "create", "Runners"]);
+    let bea = named("Bea");
+    let tess = named("Tess");
+    let servers: Vec<Server> = [&ada, &bea, &tess].into_iter().map(Server::start).collect();
+    bea.ok(&["coop", "join", &invite(&ada, "member")]);
+    tess.ok(&["coop", "join", &invite(&ada, "trainer")]);
+    let dir = bea.path("runs");
+    write(&dir, &[("monday.csv", b"km,5\n")]);
+    bea.ok(&[
+        "data",
+        "add",
+        dir.to_str().unwrap(),
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ]);
+    bea.ok(&[
+        "consent",
+        "set",
+        "--dataset",
+        "runs",
+        "--allow",
+        "ModelTraining",
+        "--mode",
+        "auto",
+    ]);
+    let create = |period: &[&str]| {
+        let mut args = vec![
+            "request",
+            "create",
+            "--category",
+            "fitness",
+            "--purpose",
+            "ModelTraining",
+            "--license",
+            "MIT",
+            "--credits",
+            "5",
+        ];
+        args.extend_from_slice(period);
+        tess.ok(&args).trim().to_owned()
+    };
+    let short = create(&["--duration", "20s"]);
+    let long = create(&["--days", "30"]);
+    ada.ok(&["request", "approve", &short]);
+    ada.ok(&["request", "approve", &long]);
+    for id in [&short, &long] {
+        let out = tess.path(&format!("in-time-{}", &id[..8]));
+        tess.ok(&[
+            "fetch",
+            id,
+            "--out",
+            out.to_str().unwrap(),
+            "--wait",
+            "60s",
+            "--all",
+        ]);
+    }
+
+    // Bea revokes her grant to the long request; the trainer's fetch says so.
+    let grants: Value = serde_json::from_str(&bea.ok(&["grant", "ls", "--json"])).unwrap();
+    let grant = grants
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["request"] == long.as_str())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let said = bea.ok(&["grant", "revoke", &grant[..12], "--reason", "no longer"]);
+    assert_eq!(said.trim(), grant);
+    refused(&bea, &["grant", "revoke", &grant], 2, "already ended");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let out = tess.run(&[
+            "fetch",
+            &long,
+            "--out",
+            tess.path("revoked").to_str().unwrap(),
+        ]);
+        let words = stderr(&out);
+        if out.status.code() == Some(1) && words.contains("revoked by the member") {
+            assert!(words.contains("no longer"), "{words}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "{words}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+
+    // The short window closes: fetch exits 1 saying it expired.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let out = tess.run(&[
+            "fetch",
+            &short,
+            "--out",
+            tess.path("late").to_str().unwrap(),
+        ]);
+        if out.status.code() == Some(1) && stderr(&out).contains("expired") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{}", stderr(&out));
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    let listed = requests(&tess);
+    assert!(listed.to_string().contains("\"expired\""), "{listed}");
+
+    // What Bea sees: both grants in her activity and her earnings.
+    let csv = bea.ok(&["activity", "--csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("time,kind,dataset"), "{header}");
+    for kind in [
+        "consent_given",
+        "request_matched",
+        "keys_released",
+        "grant_revoked",
+        "grant_expired",
+    ] {
+        assert!(csv.contains(kind), "{kind} missing from\n{csv}");
+    }
+    let activity: Value = serde_json::from_str(&bea.ok(&["activity", "--json"])).unwrap();
+    assert_eq!(activity.as_array().unwrap().len() + 1, csv.lines().count());
+    let earnings: Value = serde_json::from_str(&bea.ok(&["earnings", "--json"])).unwrap();
+    assert_eq!(earnings["total"], 10, "{earnings}");
+    assert_eq!(earnings["grants"].as_array().unwrap().len(), 2);
+    let statement = bea.ok(&["earnings"]);
+    assert!(
+        statement.contains("total") && statement.contains("revoked"),
+        "{statement}"
+    );
+    let csv = bea.ok(&["earnings", "--csv"]);
+    assert!(csv.lines().last().unwrap().contains(",total,"), "{csv}");
+    for server in servers {
+        server.stop();
+    }
+}
+
 #[test]
 fn the_demo_tells_the_whole_story_on_loopback() {
     let env = Env::new();

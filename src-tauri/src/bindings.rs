@@ -75,6 +75,15 @@ pub fn typescript_bindings() -> String {
         datacoop_node::RequestView::decl(),
         datacoop_node::GrantView::decl(),
         datacoop_node::FetchReport::decl(),
+        datacoop_node::GrantEnding::decl(),
+        datacoop_node::EndedGrant::decl(),
+        datacoop_node::RevokeReport::decl(),
+        datacoop_node::ActivityEntry::decl(),
+        datacoop_node::ActivityKind::decl(),
+        datacoop_node::Earnings::decl(),
+        datacoop_node::Earning::decl(),
+        datacoop_node::EarningStatus::decl(),
+        datacoop_node::Saved::decl(),
         // What the window asks.
         DataList::decl(),
         DataRename::decl(),
@@ -105,7 +114,13 @@ pub fn typescript_bindings() -> String {
         RequestDeny::decl(),
         ConsentAnswer::decl(),
         GrantList::decl(),
+        datacoop_node::api::GrantRevoke::decl(),
         Fetch::decl(),
+        datacoop_node::api::ActivityList::decl(),
+        datacoop_node::api::EarningsShow::decl(),
+        datacoop_node::api::Statement::decl(),
+        datacoop_node::api::StatementFormat::decl(),
+        datacoop_node::api::StatementSave::decl(),
     ] {
         out.push_str("export ");
         out.push_str(&decl);

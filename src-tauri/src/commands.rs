@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use datacoop_crypto::PublicIdentity;
 use datacoop_node::absolute;
+use datacoop_node::api::{ActivityList, EarningsShow, GrantRevoke, StatementSave};
 use datacoop_node::api::{
     ConsentAnswer, ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite,
     CoopJoin, CoopShow, DataAdd, DataExport, DataList, DataRename, Fetch, GrantList, LogProof,
@@ -16,10 +17,10 @@ use datacoop_node::api::{
     RequestList,
 };
 use datacoop_node::{
-    AddReport, Code, ConsentView, CoopInfo, CreatedIdentity, DataListing, Event, ExportReport,
-    FetchReport, GrantView, Invitation, Joining, LogEntry, NetworkInfo, NewRecoveryKit, NodeError,
-    Progress, ProgressSink, ProgressThrottle, Proof, ProposalView, Recorded, RequestView,
-    StopReport, VerifySummary,
+    ActivityEntry, AddReport, Code, ConsentView, CoopInfo, CreatedIdentity, DataListing, Earnings,
+    Event, ExportReport, FetchReport, GrantView, Invitation, Joining, LogEntry, NetworkInfo,
+    NewRecoveryKit, NodeError, Progress, ProgressSink, ProgressThrottle, Proof, ProposalView,
+    Recorded, RequestView, RevokeReport, Saved, StopReport, VerifySummary,
 };
 use secrecy::SecretString;
 use tauri::ipc::Channel;
@@ -256,6 +257,29 @@ pub async fn request_deny(ctx: State<'_, Ctx>, request: RequestDeny) -> Answer<R
 #[tauri::command]
 pub async fn grant_list(ctx: State<'_, Ctx>, request: GrantList) -> Answer<Option<Vec<GrantView>>> {
     ctx.in_coop(request).await
+}
+
+#[tauri::command]
+pub async fn grant_revoke(ctx: State<'_, Ctx>, request: GrantRevoke) -> Answer<RevokeReport> {
+    ctx.quick(request).await
+}
+
+#[tauri::command]
+pub async fn activity(
+    ctx: State<'_, Ctx>,
+    request: ActivityList,
+) -> Answer<Option<Vec<ActivityEntry>>> {
+    ctx.in_coop(request).await
+}
+
+#[tauri::command]
+pub async fn earnings(ctx: State<'_, Ctx>, request: EarningsShow) -> Answer<Option<Earnings>> {
+    ctx.in_coop(request).await
+}
+
+#[tauri::command]
+pub async fn statement_save(ctx: State<'_, Ctx>, request: StatementSave) -> Answer<Saved> {
+    ctx.quick(request).await
 }
 
 #[tauri::command]

@@ -1483,6 +1483,40 @@ impl CliHome {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// Consents to ModelTraining for "runs", released without asking.
+    async fn consent_auto(&self) {
+        self.ok(&[
+            "consent",
+            "set",
+            "--dataset",
+            "runs",
+            "--allow",
+            "ModelTraining",
+            "--mode",
+            "auto",
+        ])
+        .await;
+    }
+
+    /// Signs a ModelTraining request for fitness data for `period` (`--days 30`,
+    /// `--duration 90s`); answers its id.
+    async fn request_create(&self, period: &[&str]) -> String {
+        let mut args = vec![
+            "request",
+            "create",
+            "--category",
+            "fitness",
+            "--purpose",
+            "ModelTraining",
+            "--license",
+            "CC-BY-NC-4.0",
+            "--credits",
+            "5",
+        ];
+        args.extend_from_slice(period);
+        self.ok(&args).await.trim().to_owned()
+    }
+
     /// Starts `datacoop serve` and waits until it owns the home.
     async fn serve(&self) -> tokio::process::Child {
         let serve = self
@@ -1764,17 +1798,7 @@ async fn a_request_walks_from_the_trainers_window_through_approval_to_the_member
         "fitness",
     ])
     .await;
-    bea.ok(&[
-        "consent",
-        "set",
-        "--dataset",
-        "runs",
-        "--allow",
-        "ModelTraining",
-        "--mode",
-        "auto",
-    ])
-    .await;
+    bea.consent_auto().await;
 
     // The trainer joins in the window and asks.
     let trainer_ticket = cy.ok(&["coop", "invite", "--role", "trainer"]).await;
@@ -1872,17 +1896,7 @@ async fn a_closed_window_keeps_serving_releases_and_tells_the_member_outside_the
     let files = make_folder(dir.path());
     add_runs(&app, dir.path()).await;
     // Through the app's own node, as the command line reaches a running app.
-    bea.ok(&[
-        "consent",
-        "set",
-        "--dataset",
-        "runs",
-        "--allow",
-        "ModelTraining",
-        "--mode",
-        "auto",
-    ])
-    .await;
+    bea.consent_auto().await;
 
     // Closing the window (as its close button does) hides it; the app keeps the home.
     let closed = app
@@ -1911,22 +1925,7 @@ async fn a_closed_window_keeps_serving_releases_and_tells_the_member_outside_the
     let mut tess_serve = tess.serve().await;
     let trainer_ticket = cy.ok(&["coop", "invite", "--role", "trainer"]).await;
     tess.ok(&["coop", "join", trainer_ticket.trim()]).await;
-    let id = tess
-        .ok(&[
-            "request",
-            "create",
-            "--category",
-            "fitness",
-            "--purpose",
-            "ModelTraining",
-            "--days",
-            "30",
-            "--license",
-            "CC-BY-NC-4.0",
-        ])
-        .await
-        .trim()
-        .to_owned();
+    let id = tess.request_create(&["--days", "30"]).await;
     let deadline = Instant::now() + PATIENCE;
     loop {
         let listed: serde_json::Value =
@@ -1974,6 +1973,138 @@ async fn a_closed_window_keeps_serving_releases_and_tells_the_member_outside_the
     );
     drop(app);
     tess_serve.kill().await.unwrap();
+    cy_serve.kill().await.unwrap();
+}
+
+/// Waits (up to `secs`) until `css` holds `needle`; longer than `wait_text`'s patience,
+/// for windows that close by the clock.
+async fn wait_long(app: &App, css: &str, needle: &str, secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let text = app
+            .js(&format!(
+                "const el = document.querySelector({css:?}); return el ? el.textContent : ''"
+            ))
+            .await;
+        let text = text.as_str().unwrap_or_default().to_owned();
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} never said {needle:?}: {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs a display and the built app: run scripts/e2e.sh"]
+async fn a_grant_counts_down_to_expired_for_the_member_and_the_trainer() {
+    let _one = ONE_WINDOW.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (cy, mut cy_serve) = hill_walkers(dir.path()).await;
+    let bea = CliHome {
+        home: dir.path().join("bea"),
+    };
+    bea.ok(&["init", "--name", "Bea"]).await;
+    let mut bea_serve = bea.serve().await;
+    let member_ticket = cy.ok(&["coop", "invite", "--role", "member"]).await;
+    bea.ok(&["coop", "join", member_ticket.trim()]).await;
+    make_folder(dir.path());
+    let runs = dir.path().join("runs").display().to_string();
+    bea.ok(&[
+        "data",
+        "add",
+        &runs,
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ])
+    .await;
+    bea.consent_auto().await;
+    let tess = CliHome {
+        home: dir.path().join("tess"),
+    };
+    tess.ok(&["init", "--name", "Tess"]).await;
+    let mut tess_serve = tess.serve().await;
+    let trainer_ticket = cy.ok(&["coop", "invite", "--role", "trainer"]).await;
+    tess.ok(&["coop", "join", trainer_ticket.trim()]).await;
+    // A window short enough to watch close: 90 seconds from the approval.
+    let id = tess.request_create(&["--duration", "90s"]).await;
+    cy.ok(&["request", "approve", &id]).await;
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let grants: serde_json::Value =
+            serde_json::from_str(&tess.ok(&["grant", "ls", "--json"]).await).unwrap();
+        if grants[0]["live"] == true {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never released: {grants}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    tess_serve.kill().await.unwrap();
+    assert!(wait_home_released(&tess.home, PATIENCE).await);
+    bea_serve.kill().await.unwrap();
+    assert!(wait_home_released(&bea.home, PATIENCE).await);
+
+    // The member's window: who can decrypt her runs, counting down.
+    let app = App::launch(&bea.home).await;
+    app.fill("#unlock-passphrase", PASSPHRASE).await;
+    app.click("#unlock-submit").await;
+    app.click("#nav-grants").await;
+    app.wait_text("#grants .grant", "can decrypt your runs until")
+        .await;
+    let first = app.wait_text("#grants .countdown", "left").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let later = app.text("#grants .countdown").await;
+    assert_ne!(first, later, "the countdown does not move");
+    app.screenshot("grant-countdown-member").await;
+    app.quit().await;
+
+    // The trainer's window: the same grant counts down to expired, and the request
+    // says so.
+    let app = App::launch(&tess.home).await;
+    app.fill("#unlock-passphrase", PASSPHRASE).await;
+    app.click("#unlock-submit").await;
+    app.click("#nav-grants").await;
+    app.wait_text("#grants .grant", "You can decrypt the data of member")
+        .await;
+    app.wait_text("#grants .countdown", "left").await;
+    app.screenshot("grant-countdown-trainer").await;
+    let ended = wait_long(&app, "#grants .grant", "expired on", 120).await;
+    assert!(ended.contains("deletes its key"), "{ended}");
+    assert!(
+        app.js("return document.querySelector('#grants .countdown') === null")
+            .await
+            .as_bool()
+            .unwrap(),
+        "an expired grant still counts down"
+    );
+    app.screenshot("grant-expired-trainer").await;
+    app.click("#nav-requests").await;
+    app.wait_text("#requests .request-status", "Expired on")
+        .await;
+    app.quit().await;
+
+    // Back on the member's side: expired, and her activity says so.
+    let app = App::launch(&bea.home).await;
+    app.fill("#unlock-passphrase", PASSPHRASE).await;
+    app.click("#unlock-submit").await;
+    app.click("#nav-grants").await;
+    app.wait_text("#grants .grant", "expired on").await;
+    app.screenshot("grant-expired-member").await;
+    app.click("#nav-activity").await;
+    app.wait_text("#activity", "access to runs expired").await;
+    app.wait_text("#activity", "released the keys of runs")
+        .await;
+    app.screenshot("activity").await;
+    app.click("#nav-earnings").await;
+    app.wait_text("#earnings-total", "5 credits in total").await;
+    app.visible("#earnings-chart").await;
+    app.screenshot("earnings").await;
+    app.quit().await;
     cy_serve.kill().await.unwrap();
 }
 

@@ -7,8 +7,10 @@ export function isCommandError(e: unknown): e is CommandError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
 
-/** Codes whose own message (which file, which operation) helps beside the catalogue's. */
-const DETAILED = /^(io|ledger|integrity|keystore|control)\.|^(unknown|usage|auth\.invalid_recovery_phrase)$/;
+/** Codes whose own message (which file, which operation, who ended a grant and why) helps
+ * beside the catalogue's. */
+const DETAILED =
+  /^(io|ledger|integrity|keystore|control)\.|^(unknown|usage|auth\.invalid_recovery_phrase|access\.revoked|access\.expired)$/;
 
 /** A message for people: the catalogue's text for the code, with the node's details for
  * low-level failures; the error's own words when it carries no code. */

@@ -18,6 +18,8 @@ import { cooperativeView } from "./views/coop";
 import { logChanged } from "./live";
 import { logView } from "./views/log";
 import { grantsView, requestsView } from "./views/access";
+import { activityView } from "./views/activity";
+import { earningsView } from "./views/earnings";
 import { settingsView } from "./views/settings";
 import { statusArea } from "./views/status";
 import { bell } from "./views/bell";
@@ -46,7 +48,10 @@ function follow(status: AppStatus): void {
   following = true;
   api.followEvents((event) => {
     if (event.event === "datasets_changed" || event.event === "missed") datasetsChanged?.();
-    if (event.event === "log_appended" || event.event === "peers_changed" || event.event === "missed") logChanged();
+    if (
+      event.event === "log_appended" || event.event === "peers_changed" || event.event === "missed" ||
+      event.event === "grant_ended" || event.event === "request_key_wiped"
+    ) logChanged();
   }).catch(() => (following = false));
 }
 
@@ -116,7 +121,6 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
       "aria-current": s.section === section ? "page" : undefined,
       onclick: () => leaving(() => go({ type: "navigate", section })),
     }, label));
-  const later = [en.nav.activity, en.nav.earnings];
   return h("div", { class: "shell" },
     h("header", { class: "topbar" },
       h("span", { class: "brand" }, en.appName),
@@ -137,12 +141,11 @@ function shell(s: Extract<Screen, { name: "main" }>, content: HTMLElement): HTML
         item("nav-consent", en.nav.consent, "consent"),
         item("nav-requests", en.nav.requests, "requests"),
         item("nav-grants", en.nav.grants, "grants"),
+        item("nav-activity", en.nav.activity, "activity"),
+        item("nav-earnings", en.nav.earnings, "earnings"),
         item("nav-log", en.nav.log, "log"),
         item("nav-cooperative", en.nav.cooperative, "cooperative"),
-        item("nav-settings", en.nav.settings, "settings")),
-      h("p", { class: "later-title", id: "later-title" }, en.nav.later),
-      h("ul", { class: "later", "aria-labelledby": "later-title" },
-        later.map((label) => h("li", { "aria-disabled": "true" }, label)))),
+        item("nav-settings", en.nav.settings, "settings"))),
     h("main", { class: "content", id: "main" },
       restoredNotice ? restoredBanner(s.identity.name) : null,
       kitConfirmed(s.identity.id) || s.section === "settings" ? null : kitBanner(),
@@ -250,6 +253,10 @@ function render(): void {
               ? requestsView(dataContext)
               : s.section === "grants"
                 ? grantsView()
+              : s.section === "activity"
+                ? activityView(s.identity.id)
+              : s.section === "earnings"
+                ? earningsView()
             : s.section === "log"
               ? logView(s.identity.id, toCooperative)
               : s.section === "cooperative"

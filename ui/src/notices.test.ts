@@ -11,9 +11,10 @@ const request: RequestView = {
 };
 const grant: GrantView = {
   id: "a".repeat(64), request: "f".repeat(64), trainer: "c".repeat(64), member: "d".repeat(64),
-  mine: true, dataset: "runs", dataset_id: "e".repeat(64), first_epoch: 0, last_epoch: 0,
+  mine: true, to_me: false, dataset: "runs", dataset_id: "e".repeat(64), first_epoch: 0, last_epoch: 0,
   window_start: 1, window_end: 2, credits: 5, purpose: "ModelTraining", license: "MIT",
-  delivered: true, live: true, revoked: false,
+  delivered: true, live: true, revoked: false, ending: null, served_requests: 0, served_bytes: 0,
+  root: "1".repeat(64), capability: "2".repeat(64),
 };
 const member = (requests: RequestView[], grants: GrantView[] = []): Reading => ({ requests, grants, steward: false });
 
@@ -42,5 +43,27 @@ describe("the bell", () => {
     // Released while the window was closed: news at the first reading, unless told before.
     expect(notices(null, member([], [grant]))[0].key).toBe(`released:${grant.id}`);
     expect(notices(null, member([], [grant]), new Set([grant.id]))).toEqual([]);
+  });
+  it("tells both sides a grant ends soon, and when it ended and how", () => {
+    const live = { ...grant, window_start: 1_000, window_end: 101_000 };
+    expect(notices(member([], [live]), member([], [live]), new Set(), 2_000)).toEqual([]);
+    const soon = notices(member([], [live]), member([], [live]), new Set(), 99_000);
+    expect(soon.map((n) => n.key)).toEqual([`ending:${grant.id}`]);
+    const revoked = {
+      ...live, live: false, revoked: true,
+      ending: { ended: "revoked" as const, by: "9".repeat(64), by_member: false, reason: "license breached" },
+    };
+    const told = notices(member([], [live]), member([], [revoked]), new Set(), 50_000);
+    expect(told.map((n) => n.key)).toEqual([`ended:${grant.id}`]);
+    expect(told[0].text).toContain("license breached");
+    // The trainer's side: its own request's grant expired.
+    const mine = [{ ...request, mine: true }];
+    const theirs = { ...live, mine: false, to_me: true };
+    const expired = { ...theirs, live: false, ending: { ended: "expired" as const, at: 101_000 } };
+    const trainer = notices(member(mine, [theirs]), member(mine, [expired]), new Set(), 102_000);
+    expect(trainer.map((n) => n.key)).toEqual([`ended:${grant.id}`]);
+    // Someone else's grant (a steward's reading) is no one's news here.
+    const other = { ...expired, to_me: false };
+    expect(notices(member([], [{ ...theirs, to_me: false }]), member([], [other]), new Set(), 102_000)).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
 // reading of a session tells only what waits for the person (questions, reviews).
 
 import type { GrantView, RequestView } from "./api/bindings";
-import { shortId } from "./access";
+import { endsSoon, revokedBy, shortId } from "./access";
+import { formatDateTime } from "./format";
 import { en } from "./i18n/en";
 
 /** What the window reads to compute notices. */
@@ -33,11 +34,38 @@ function waiting(r: Reading): Notice[] {
   return out;
 }
 
+/** Grants this person holds or released that end soon, or ended since `before`. */
+function endings(before: Reading | null, after: Reading, now: number): Notice[] {
+  const out: Notice[] = [];
+  const was = new Map((before?.grants ?? []).map((g) => [g.id, g]));
+  for (const g of after.grants) {
+    const party = g.mine || g.to_me;
+    if (!party) continue;
+    const what = g.dataset ?? en.access.datasetOf(shortId(g.member));
+    if (endsSoon(g, now)) {
+      out.push({ key: `ending:${g.id}`, text: en.notices.endsSoon(what, shortId(g.trainer), formatDateTime(g.window_end)) });
+    }
+    const old = was.get(g.id);
+    if (!old || old.ending || !g.ending) continue;
+    if (g.ending.ended === "revoked") {
+      out.push({ key: `ended:${g.id}`, text: en.notices.revoked(what, shortId(g.trainer), revokedBy(g)) });
+    } else {
+      out.push({ key: `ended:${g.id}`, text: en.notices.expired(what, shortId(g.trainer)) });
+    }
+  }
+  return out;
+}
+
 /** Notices for `after`, given the reading before it (none: the session's first) and the
  * grants an earlier session already told (so a release made while the window was closed
- * is still news). */
-export function notices(before: Reading | null, after: Reading, toldGrants: ReadonlySet<string> = new Set()): Notice[] {
-  const out = waiting(after);
+ * is still news), at `now` (Unix seconds). */
+export function notices(
+  before: Reading | null,
+  after: Reading,
+  toldGrants: ReadonlySet<string> = new Set(),
+  now: number = Date.now() / 1000,
+): Notice[] {
+  const out = [...waiting(after), ...endings(before, after, now)];
   const known = new Set([...(before?.grants.map((g) => g.id) ?? []), ...toldGrants]);
   const old = new Map((before?.requests ?? []).map((q) => [q.id, q]));
   for (const q of after.requests) {

@@ -3,7 +3,8 @@
 
 import type { AppStatus, CreatedIdentity, PublicIdentity, OwnerKind } from "./api/bindings";
 
-export type Section = "data" | "consent" | "requests" | "grants" | "log" | "cooperative" | "settings";
+export type Section =
+  | "data" | "consent" | "requests" | "grants" | "activity" | "earnings" | "log" | "cooperative" | "settings";
 
 export type Screen =
   | { name: "loading" }

@@ -65,9 +65,14 @@ pub enum Command {
     /// the app running)
     #[command(subcommand)]
     Request(RequestCommand),
-    /// Keys released to trainers: who can decrypt what, until when
+    /// Keys released to trainers: who can decrypt what, until when; revoke
     #[command(subcommand)]
     Grant(GrantCommand),
+    /// Everything that touched your data: consent, matching requests, approvals, keys
+    /// released, what serving peers sent trainers, revocations, expiries
+    Activity(StatementFlags),
+    /// Credits per grant and in total, from the release operations on the log
+    Earnings(StatementFlags),
     /// The whole story on 127.0.0.1 in one process, in throwaway homes: a steward, a
     /// member who consents and one who does not, a trainer who requests and fetches
     Demo {
@@ -147,6 +152,27 @@ pub enum RequestCommand {
 pub enum GrantCommand {
     /// Releases you are party to (stewards: all)
     Ls(JsonFlag),
+    /// End a grant before its window closes: members their own, stewards any. ID is a
+    /// grant, or a request (all its grants you may end). The trainer is told, and peers
+    /// refuse it from then on
+    Revoke {
+        /// The grant's or request's id, or 8+ hex digits of it
+        id: String,
+        /// Why (the trainer is shown it)
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+/// How a statement is printed: for people, `--json` or `--csv`.
+#[derive(Debug, Args)]
+pub struct StatementFlags {
+    /// Print one JSON document on stdout
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print comma-separated values with a header row on stdout
+    #[arg(long)]
+    pub csv: bool,
 }
 
 /// How `serve` reaches the network, for this run (the app's Settings → Network saves

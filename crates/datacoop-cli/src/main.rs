@@ -15,11 +15,11 @@ use std::time::Duration;
 
 use clap::Parser;
 use datacoop_node::api::{
-    ConsentAnswer, ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate, CoopInvite,
-    CoopJoin, CoopShow, DataAdd, DataExport, DataList, DataRecipient, DataRename, Fetch, GrantList,
-    LogProof, LogShow, LogVerify, Op, Passphrase, PassphraseChange, ProposalApprove,
-    ProposalCreate, ProposalList, RecoveryExport, RequestApprove, RequestCreate, RequestDeny,
-    RequestList, Whoami,
+    ActivityList, ConsentAnswer, ConsentSet, ConsentShow, ConsentWithdraw, CoopAccept, CoopCreate,
+    CoopInvite, CoopJoin, CoopShow, DataAdd, DataExport, DataList, DataRecipient, DataRename,
+    EarningsShow, Fetch, GrantList, GrantRevoke, LogProof, LogShow, LogVerify, Op, Passphrase,
+    PassphraseChange, ProposalApprove, ProposalCreate, ProposalList, RecoveryExport,
+    RequestApprove, RequestCreate, RequestDeny, RequestList, Whoami,
 };
 use datacoop_node::{
     CancellationToken, Home, Launch, NetSettings, NodeError, Owner, OwnerInfo, OwnerKind,
@@ -516,6 +516,15 @@ async fn run_in_session(
         }
         Command::Grant(GrantCommand::Ls(flag)) => {
             output::grants(quick(session, GrantList {}).await?, flag.json)
+        }
+        Command::Grant(GrantCommand::Revoke { id, reason }) => {
+            output::revoked(quick(session, GrantRevoke { id, reason }).await?)
+        }
+        Command::Activity(flags) => {
+            output::activity(quick(session, ActivityList {}).await?, &flags)
+        }
+        Command::Earnings(flags) => {
+            output::earnings(quick(session, EarningsShow {}).await?, &flags)
         }
         Command::Fetch { id, out, wait, all } => {
             let wait_secs = wait.as_deref().map(seconds).transpose()?;

@@ -27,10 +27,13 @@ use std::path::Path;
 
 use datacoop_crypto::PublicIdentity;
 use datacoop_node::{
-    AddReport, ConsentView, CoopInfo, DataListing, ExportReport, FetchReport, GrantView, Home,
-    Invitation, Joining, LogEntry, NewRecoveryKit, NodeError, Profile, Proof, ProposalView,
-    Recipient, Recorded, RequestStatus, RequestView, VerifySummary,
+    ActivityEntry, ActivityKind, AddReport, ConsentView, CoopInfo, DataListing, Earnings,
+    ExportReport, FetchReport, GrantView, Home, Invitation, Joining, LogEntry, NewRecoveryKit,
+    NodeError, Profile, Proof, ProposalView, Recipient, Recorded, RequestStatus, RequestView,
+    RevokeReport, VerifySummary,
 };
+
+use crate::cli::StatementFlags;
 use indicatif::HumanBytes;
 
 use crate::error::CliError;
@@ -595,6 +598,7 @@ pub fn requests(requests: Vec<RequestView>, json: bool) -> Result<(), CliError> 
             RequestStatus::Pending => "pending",
             RequestStatus::Approved => "approved",
             RequestStatus::Denied => "denied",
+            RequestStatus::Expired => "expired",
         };
         let pending: Vec<&str> = r.pending.iter().map(|p| short(p)).collect();
         outln!(
@@ -648,14 +652,11 @@ pub fn grants(grants: Vec<GrantView>, json: bool) -> Result<(), CliError> {
         "UNTIL"
     );
     for g in &grants {
-        let state = if g.revoked {
-            "revoked"
-        } else if g.live {
-            "live"
-        } else if !g.delivered {
-            "sequencing"
-        } else {
-            "ended"
+        let state = match &g.ending {
+            Some(datacoop_node::GrantEnding::Revoked { .. }) => "revoked",
+            Some(datacoop_node::GrantEnding::Expired { .. }) => "expired",
+            None if g.live => "live",
+            None => "sequencing",
         };
         outln!(
             "{:<12} {:<12} {:<12} {:<12} {:<16} {:<7} {:<20} {:<20} {state}",
@@ -690,6 +691,165 @@ pub fn fetched(report: FetchReport) -> Result<(), CliError> {
             pending.join(", ")
         );
     }
+    for ended in &report.ended {
+        eprintln!(
+            "Not fetched: member {}'s grant {}.",
+            short(&ended.member),
+            ended.ending
+        );
+    }
+    Ok(())
+}
+
+pub fn revoked(report: RevokeReport) -> Result<(), CliError> {
+    for id in &report.revoked {
+        outln!("{id}");
+    }
+    eprintln!(
+        "Revoked {} grant(s): from the next checkpoint on, peers refuse the trainer and its client wipes the keys.",
+        report.revoked.len()
+    );
+    Ok(())
+}
+
+/// What each kind of activity is called in the human listing.
+fn activity_words(e: &ActivityEntry) -> String {
+    let dataset = e.dataset.as_deref().unwrap_or("");
+    let trainer = e.trainer.as_deref().map(short).unwrap_or("");
+    let by = e.by.as_deref().map(short).unwrap_or("");
+    let reason = e.reason.as_deref().unwrap_or("");
+    match e.kind {
+        ActivityKind::ConsentGiven => format!("consent given for {dataset}"),
+        ActivityKind::ConsentChanged => format!("consent changed for {dataset}"),
+        ActivityKind::ConsentWithdrawn => format!("consent withdrawn for {dataset}"),
+        ActivityKind::RequestMade => format!(
+            "you requested access ({})",
+            e.purpose.map(|p| p.name()).unwrap_or("")
+        ),
+        ActivityKind::RequestMatched => {
+            format!("trainer {trainer}'s request matches {dataset}")
+        }
+        ActivityKind::AskAnswered => format!(
+            "you {} a request about {dataset}",
+            if e.accepted == Some(true) {
+                "accepted"
+            } else {
+                "declined"
+            }
+        ),
+        ActivityKind::RequestApproved => {
+            format!("stewards approved request {}", short_opt(&e.request))
+        }
+        ActivityKind::RequestDenied => {
+            format!(
+                "stewards denied request {}: {reason}",
+                short_opt(&e.request)
+            )
+        }
+        ActivityKind::KeysReleased => format!(
+            "keys of {dataset} released to trainer {trainer} ({} credits)",
+            e.credits.unwrap_or(0)
+        ),
+        ActivityKind::DataServed => format!(
+            "peer {by} sent trainer {trainer} {} of {dataset}",
+            HumanBytes(e.bytes.unwrap_or(0))
+        ),
+        ActivityKind::GrantRevoked if reason.is_empty() => {
+            format!(
+                "grant of {dataset} to trainer {trainer} revoked by {}",
+                by_or_you(by)
+            )
+        }
+        ActivityKind::GrantRevoked => format!(
+            "grant of {dataset} to trainer {trainer} revoked by {}: {reason}",
+            by_or_you(by)
+        ),
+        ActivityKind::GrantExpired => format!("grant of {dataset} to trainer {trainer} expired"),
+    }
+}
+
+fn short_opt(id: &Option<String>) -> &str {
+    id.as_deref().map(short).unwrap_or("")
+}
+
+fn by_or_you(by: &str) -> &str {
+    if by.is_empty() { "you" } else { by }
+}
+
+fn print_csv(bytes: &[u8]) {
+    out!("{}", String::from_utf8_lossy(bytes));
+}
+
+pub fn activity(entries: Vec<ActivityEntry>, flags: &StatementFlags) -> Result<(), CliError> {
+    if flags.json {
+        return print_json(&entries);
+    }
+    if flags.csv {
+        print_csv(&datacoop_node::activity_csv(&entries)?);
+        return Ok(());
+    }
+    if entries.is_empty() {
+        eprintln!("Nothing has touched your data yet.");
+        return Ok(());
+    }
+    for e in &entries {
+        let when = e.time.map_or_else(
+            || "(not yet witnessed)".to_owned(),
+            datacoop_ledger::rfc3339,
+        );
+        outln!("{when:<21} {}", activity_words(e));
+    }
+    Ok(())
+}
+
+pub fn earnings(earnings: Earnings, flags: &StatementFlags) -> Result<(), CliError> {
+    if flags.json {
+        return print_json(&earnings);
+    }
+    if flags.csv {
+        print_csv(&datacoop_node::earnings_csv(&earnings)?);
+        return Ok(());
+    }
+    if earnings.grants.is_empty() {
+        eprintln!("No keys of yours have been released yet, so nothing is earned.");
+        return Ok(());
+    }
+    outln!(
+        "{:<21} {:<12} {:<12} {:<16} {:>8} STATE",
+        "RELEASED",
+        "GRANT",
+        "TRAINER",
+        "DATASET",
+        "CREDITS"
+    );
+    for g in &earnings.grants {
+        let status = serde_json::to_value(g.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        outln!(
+            "{:<21} {:<12} {:<12} {:<16} {:>8} {status}",
+            g.time.map_or_else(
+                || "(not yet witnessed)".to_owned(),
+                datacoop_ledger::rfc3339
+            ),
+            short(&g.grant),
+            short(&g.trainer),
+            g.dataset.as_deref().unwrap_or(""),
+            g.credits
+        );
+    }
+    outln!(
+        "{:<21} {:<12} {:<12} {:<16} {:>8}",
+        "total",
+        "",
+        "",
+        "",
+        earnings.total
+    );
+    eprintln!(
+        "Each grant is a release operation on the log: check one with `datacoop log proof GRANT`."
+    );
     Ok(())
 }
 
@@ -760,6 +920,13 @@ pub fn event(event: &datacoop_node::Event, json: bool) -> Result<(), CliError> {
         ),
         Event::Released { request, dataset } => outln!(
             "released the keys of {dataset} to request {}",
+            short(request)
+        ),
+        Event::GrantEnded {
+            release, ending, ..
+        } => outln!("grant {} {ending}", short(release)),
+        Event::RequestKeyWiped { request } => outln!(
+            "request {}'s window closed: its key was wiped from this computer",
             short(request)
         ),
     }

@@ -171,6 +171,9 @@ codes! {
     AccessNothingReleased = "access.nothing_released", 1;
     AccessIncomplete = "access.incomplete", 1;
     AccessNoRequestKey = "access.no_request_key", 1;
+    AccessExpired = "access.expired", 1;
+    AccessRevoked = "access.revoked", 1;
+    InputNothingToRevoke = "input.nothing_to_revoke", 2;
     ControlProtocol = "control.protocol", 1;
     ControlBusy = "control.busy", 1;
     Unknown = "unknown", 1;

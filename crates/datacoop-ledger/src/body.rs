@@ -302,9 +302,10 @@ pub enum Body {
         /// Credits paid.
         credits: u64,
     },
-    /// Revokes a grant.
+    /// Revokes a grant: a steward's act, or (rule set 7) the releasing member's for a
+    /// release of their own. Ends the release from this operation on.
     Revocation {
-        /// The grant.
+        /// The grant or release.
         grant: OpId,
         /// Why.
         reason: String,
@@ -360,6 +361,17 @@ pub enum Body {
         terms: ReleaseTerms,
         /// BLAKE3 of the capability blob.
         capability: Hash,
+    },
+    /// A serving peer reports what it sent a release's trainer (rule set 7): authored by
+    /// a steward or the member who released, so the member sees who fetched their data
+    /// and how much, attributed on the log.
+    Served {
+        /// The release whose data was sent.
+        release: OpId,
+        /// Blob requests answered since this peer's last report.
+        requests: u32,
+        /// Payload bytes sent for them.
+        bytes: u64,
     },
 }
 
@@ -432,10 +444,12 @@ pub enum OpKind {
     EpochAnnounce,
     Pinned,
     Release,
+    Served,
 }
 
 impl OpKind {
-    /// Kinds only a steward may author.
+    /// Kinds only a steward may author. (A revocation is a steward's or, since rule set
+    /// 7, the releasing member's: the state checks which.)
     pub fn steward_only(self) -> bool {
         matches!(
             self,
@@ -447,7 +461,6 @@ impl OpKind {
                 | OpKind::RequestApproval
                 | OpKind::RequestDenial
                 | OpKind::Grant
-                | OpKind::Revocation
                 | OpKind::Pinned
         )
     }
@@ -496,6 +509,7 @@ impl Body {
             Body::EpochAnnounce { .. } => OpKind::EpochAnnounce,
             Body::Pinned { .. } => OpKind::Pinned,
             Body::Release { .. } => OpKind::Release,
+            Body::Served { .. } => OpKind::Served,
         }
     }
 
@@ -563,6 +577,9 @@ impl Body {
                 if terms.last_epoch < terms.first_epoch {
                     return bad("a release's last epoch comes before its first");
                 }
+            }
+            Body::Served { requests: 0, .. } => {
+                return bad("a report of what was served names at least one request");
             }
             Body::Pinned { roots } if roots.is_empty() || roots.len() > MAX_LIST => {
                 return bad("a pin report names 1 to 64 epoch roots");

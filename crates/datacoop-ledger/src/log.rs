@@ -425,9 +425,10 @@ impl<S: LogStore> Log<S> {
         })
     }
 
-    /// Rule set 6, where the operator sequences (it needs log time, which the state does
-    /// not have): a release's window opens at the log time of the approval that made its
-    /// request approved, so that approval must be in a quorum checkpoint first.
+    /// Rule sets 6 and 7, where the operator sequences (they need log time, which the
+    /// state does not have): a release's window opens at the log time of the approval
+    /// that made its request approved, so that approval must be in a quorum checkpoint
+    /// first, and a release after the window closed (log time now) is refused.
     fn check_window(&self, op: &Operation) -> Result<(), LedgerError> {
         let Some(Body::Release { terms, .. }) = &op.body else {
             return Ok(());
@@ -436,6 +437,18 @@ impl<S: LogStore> Log<S> {
             // The state's own check names what is missing.
             return Ok(());
         };
+        // Rule set 7: keys are released only inside the window (an inverted window is
+        // the body's own error, named by its check).
+        if terms.window_end > terms.window_start
+            && self.now().is_some_and(|now| now >= terms.window_end)
+        {
+            return Err(LedgerError::InvalidReference {
+                reason: format!(
+                    "the request's window closed at {} (log time)",
+                    terms.window_end
+                ),
+            });
+        }
         match self.log_time(approved_at) {
             Some(t) if t == terms.window_start => Ok(()),
             Some(t) => Err(LedgerError::InvalidReference {

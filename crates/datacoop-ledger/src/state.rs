@@ -14,7 +14,7 @@ mod access;
 mod holdings;
 
 use access::Access;
-pub use access::{ConsentTerms, Match, MatchStatus, ReleaseRecord, RequestRecord};
+pub use access::{ConsentTerms, Match, MatchStatus, ReleaseRecord, RequestRecord, Revoked};
 use holdings::Holdings;
 pub use holdings::{AnnouncedBlob, EpochRoot};
 
@@ -57,13 +57,15 @@ struct Proposal {
 /// ends it, and a grant is valid only for an approved request (rule set 1 accepted a
 /// grant for any request). Rule set 3 also approves a pending request at the
 /// governance change that makes its approvals enough (k lowered). Rule set 4
-/// adds endpoint announcements and keeps each participant's endpoint. Rule set 5 (this
-/// 5 adds epoch announcements by a dataset's owner (its first announcer). Rule set 6 (this one)
-/// adds releases: grants authored by the member whose data they unlock, valid only under
-/// that member's consent in force. Each accepts every log the one before accepted but for
-/// what `docs/LEDGER-NOTES.md` lists; changing a rule bumps this number and says how logs
-/// written under the old one verify.
-pub const RULES: u32 = 6;
+/// adds endpoint announcements and keeps each participant's endpoint. Rule set 5 adds
+/// epoch announcements by a dataset's owner (its first announcer). Rule set 6 adds
+/// releases: grants authored by the member whose data they unlock, valid only under
+/// that member's consent in force. Rule set 7 (this one) lets the releasing member revoke
+/// their own release, and adds reports of what serving peers sent a release's trainer.
+/// Each accepts every log the one before accepted but for what `docs/LEDGER-NOTES.md`
+/// lists; changing a rule bumps this number and says how logs written under the old one
+/// verify.
+pub const RULES: u32 = 7;
 
 /// Whose view of the log a replica holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -191,6 +193,10 @@ impl CoopState {
             Body::Revocation { grant, .. } | Body::PinRelease { grant, .. } => self
                 .access
                 .release(grant)
+                .is_some_and(|r| r.trainer == *trainer),
+            Body::Served { release, .. } => self
+                .access
+                .release(release)
                 .is_some_and(|r| r.trainer == *trainer),
             _ => true,
         }
@@ -1009,13 +1015,44 @@ impl CoopState {
                     terms: terms.clone(),
                     capability: *capability,
                     consent,
-                    revoked_at: None,
+                    revoked: None,
+                    served_requests: 0,
+                    served_bytes: 0,
                 });
             }
-            Body::Revocation { grant, .. } => {
+            Body::Revocation { grant, reason } => {
                 self.grant_or_release(grant)?;
-                let index = self.len;
-                self.access.revoke(grant, index);
+                // Rule set 7: a steward revokes any grant; a member only their own release.
+                let releaser = self.access.release(grant).map(|r| r.member);
+                if !is_steward && releaser != Some(h.author) {
+                    return unauthorized(
+                        "only a steward or the member who released it can revoke a grant".into(),
+                    );
+                }
+                let revocation = Revoked {
+                    id,
+                    index: self.len,
+                    by: h.author,
+                    reason: reason.clone(),
+                };
+                self.access.revoke(grant, revocation);
+            }
+            Body::Served {
+                release,
+                requests,
+                bytes,
+            } => {
+                let Some(record) = self.access.release(release) else {
+                    return Err(LedgerError::InvalidReference {
+                        reason: format!("{release} is not a release"),
+                    });
+                };
+                if !is_steward && record.member != h.author {
+                    return unauthorized(
+                        "only a steward or the member who released it reports serving it".into(),
+                    );
+                }
+                self.access.served(release, *requests, *bytes);
             }
             Body::PinRelease { grant, .. } => {
                 self.grant_or_release(grant)?;

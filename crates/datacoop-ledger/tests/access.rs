@@ -1,5 +1,7 @@
 //! Rule set 6: releases authored by the member whose data they unlock, valid only for an
-//! approved request under that member's consent in force, in log order.
+//! approved request under that member's consent in force, in log order. Rule set 7:
+//! revocations by the releasing member, reports of what serving peers sent, and no
+//! release once the window closed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -594,5 +596,233 @@ fn a_trainers_view_still_refuses_tampering() {
         w.try_release(bad),
         "ledger.invalid_reference",
         "not the member's in force",
+    );
+}
+
+/// A member other than the fixture's, accepted (secret `[n; 32]`).
+fn another_member(coop: &mut Coop<MemStore>, who: &SigningKey, n: u8) {
+    let s0 = coop.stewards[0].clone();
+    let (_, invite) = coop.append(
+        &s0,
+        Body::Invite {
+            secret_hash: sha256(&[n; 32]),
+            role: Role::Member,
+            expires: T0 + 86_400,
+        },
+    );
+    let (_, join) = coop.append(
+        who,
+        Body::Join {
+            invite,
+            secret: [n; 32],
+            endpoint_key: pk(&key(n)),
+        },
+    );
+    coop.append(&s0, Body::JoinAcceptance { join });
+}
+
+/// A world whose member released to the approved request: (world, release id).
+fn released() -> (World, OpId) {
+    let mut w = world(Purpose::ModelTraining);
+    w.coop.consent();
+    w.answer(true);
+    let t = w.approve();
+    w.try_release(w.release(t)).unwrap();
+    let id = w.coop.log.state().releases_of(&w.request)[0].id;
+    (w, id)
+}
+
+#[test]
+fn the_releasing_member_or_a_steward_revokes_a_release_and_nobody_else() {
+    let (mut w, release) = released();
+    let other = key(40);
+    another_member(&mut w.coop, &other, 41);
+    let revoke = |reason: &str| Body::Revocation {
+        grant: release,
+        reason: reason.into(),
+    };
+    // Another member and the trainer cannot.
+    refused(
+        try_append(&mut w.coop, &other, revoke("mine now")),
+        "ledger.unauthorized",
+        "the member who released it",
+    );
+    let trainer = w.trainer.clone();
+    refused(
+        try_append(&mut w.coop, &trainer, revoke("keep it")),
+        "ledger.unauthorized",
+        "the member who released it",
+    );
+    assert!(
+        w.coop
+            .log
+            .state()
+            .release(&release)
+            .unwrap()
+            .revoked
+            .is_none()
+    );
+    // The member can; the revocation says who and why; a later one changes nothing.
+    let member = w.coop.member.clone();
+    let index = try_append(&mut w.coop, &member, revoke("changed my mind")).unwrap();
+    let s1 = w.coop.stewards[1].clone();
+    try_append(&mut w.coop, &s1, revoke("late")).unwrap();
+    let revoked = w
+        .coop
+        .log
+        .state()
+        .release(&release)
+        .unwrap()
+        .revoked
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (revoked.index, revoked.by, revoked.reason.as_str()),
+        (index, pk(&member), "changed my mind")
+    );
+    verify_log(w.coop.log.store(), &VerifyOptions::default()).unwrap();
+
+    // A steward revokes any release.
+    let (mut w, release) = released();
+    let s2 = w.coop.stewards[2].clone();
+    try_append(
+        &mut w.coop,
+        &s2,
+        Body::Revocation {
+            grant: release,
+            reason: "license breached".into(),
+        },
+    )
+    .unwrap();
+    let revoked = w
+        .coop
+        .log
+        .state()
+        .release(&release)
+        .unwrap()
+        .revoked
+        .clone()
+        .unwrap();
+    assert_eq!(revoked.by, pk(&s2));
+    assert_eq!(RULES, 7);
+}
+
+#[test]
+fn serving_peers_report_what_they_sent_a_releases_trainer() {
+    let (mut w, release) = released();
+    let served = |requests| Body::Served {
+        release,
+        requests,
+        bytes: 4096,
+    };
+    let (s0, member, trainer) = (
+        w.coop.stewards[0].clone(),
+        w.coop.member.clone(),
+        w.trainer.clone(),
+    );
+    try_append(&mut w.coop, &s0, served(2)).unwrap();
+    try_append(&mut w.coop, &member, served(1)).unwrap();
+    let r = w.coop.log.state().release(&release).unwrap().clone();
+    assert_eq!((r.served_requests, r.served_bytes), (3, 8192));
+    refused(
+        try_append(&mut w.coop, &trainer, served(1)),
+        "ledger.unauthorized",
+        "reports serving it",
+    );
+    refused(
+        try_append(&mut w.coop, &s0, served(0)),
+        "ledger.invalid_body",
+        "at least one request",
+    );
+    let request = w.request;
+    refused(
+        try_append(
+            &mut w.coop,
+            &s0,
+            Body::Served {
+                release: request,
+                requests: 1,
+                bytes: 1,
+            },
+        ),
+        "ledger.invalid_reference",
+        "not a release",
+    );
+    verify_log(w.coop.log.store(), &VerifyOptions::default()).unwrap();
+}
+
+#[test]
+fn no_release_once_the_window_closed_by_log_time() {
+    let mut w = world(Purpose::ModelTraining);
+    w.coop.consent();
+    w.answer(true);
+    let t = w.approve();
+    // Witnesses cosign a checkpoint after the window's end: log time is past it.
+    w.coop.checkpoint_and_cosign(t + PERIOD, 2);
+    refused(
+        w.try_release(w.release(t)),
+        "ledger.invalid_reference",
+        "window closed",
+    );
+}
+
+/// A trainer's view holds the revocation of its release and the reports about it, and
+/// neither of another trainer's.
+#[test]
+fn a_trainers_view_reads_the_end_of_its_own_grants() {
+    let (mut w, release) = released();
+    let (member, s0) = (w.coop.member.clone(), w.coop.stewards[0].clone());
+    try_append(
+        &mut w.coop,
+        &s0,
+        Body::Served {
+            release,
+            requests: 1,
+            bytes: 10,
+        },
+    )
+    .unwrap();
+    try_append(
+        &mut w.coop,
+        &member,
+        Body::Revocation {
+            grant: release,
+            reason: "withdrawn".into(),
+        },
+    )
+    .unwrap();
+    let checkpoint = w.coop.checkpoint_and_cosign(T0 + 900, 2);
+    let me = pk(&w.trainer);
+    let served = as_served_to(&w.coop.log, &me);
+    let last: Vec<OpKind> = served[served.len() - 2..]
+        .iter()
+        .map(|op| op.header.header().kind)
+        .collect();
+    assert_eq!(last, [OpKind::Served, OpKind::Revocation]);
+    assert!(
+        served[served.len() - 2..]
+            .iter()
+            .all(|op| op.body.is_some())
+    );
+    let mut mine = Log::create_as(MemStore::new(), served[0].clone(), View::Trainer(me)).unwrap();
+    mine.ingest(served[1..].to_vec(), &checkpoint, 1).unwrap();
+    let revoked = mine
+        .state()
+        .release(&release)
+        .unwrap()
+        .revoked
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (revoked.by, revoked.reason.as_str()),
+        (pk(&member), "withdrawn")
+    );
+    // Another trainer receives both as headers only.
+    let stranger = key(60);
+    let theirs = as_served_to(&w.coop.log, &pk(&stranger));
+    assert!(
+        theirs[theirs.len() - 2..]
+            .iter()
+            .all(|op| op.body.is_none())
     );
 }

@@ -1180,7 +1180,7 @@ fn a_grant_needs_k_distinct_approvals_and_a_denial_ends_the_request() {
     assert!(e.to_string().contains("denied"), "{e}");
     let e = refused(&mut coop, &s0, grant_for(second));
     assert!(e.to_string().contains("denied"), "{e}");
-    assert_eq!(RULES, 6);
+    assert_eq!(RULES, 7);
 }
 
 /// Rule set 3: lowering k approves a pending request whose approvals are now enough, at

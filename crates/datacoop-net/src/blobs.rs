@@ -24,7 +24,7 @@ use iroh_blobs::get::GetError;
 use iroh_blobs::get::fsm::DecodeError;
 use iroh_blobs::provider::events::{
     AbortReason, ConnectMode, EventMask, EventResult, EventSender, ObserveMode, ProviderMessage,
-    RequestMode, ThrottleMode,
+    RequestMode, RequestUpdate, ThrottleMode, TransferAborted, TransferCompleted,
 };
 
 use crate::NetError;
@@ -127,18 +127,30 @@ pub fn decide(
     Decision::NotYours
 }
 
-/// What a serving peer asks before it answers.
+/// What a serving peer asks before it answers, and tells once it answered.
 pub trait BlobAccess: Send + Sync + 'static {
     /// Whether `peer` may connect for blobs at all.
     fn admits(&self, peer: &[u8; 32]) -> bool;
     /// [`decide`] for one request.
     fn decide(&self, peer: &[u8; 32], hash: &[u8; 32], children: bool) -> Decision;
+    /// A request for `hash` that [`BlobAccess::decide`] allowed ended, having sent
+    /// `bytes` of payload to `peer`.
+    fn served(&self, peer: &[u8; 32], hash: &[u8; 32], bytes: u64) {
+        let _ = (peer, hash, bytes);
+    }
+}
+
+/// Told what this peer sent trainers, release by release (for the reports members read).
+pub trait ServedSink: Send + Sync + 'static {
+    /// `bytes` of payload went to `release`'s trainer in one request.
+    fn served(&self, release: &ReleaseRecord, bytes: u64);
 }
 
 /// [`BlobAccess`] over the newest log state `state` hands out (none: nobody is served).
 pub struct LogAccess<F> {
     state: F,
     grants: Arc<dyn GrantRule>,
+    sink: Option<Arc<dyn ServedSink>>,
 }
 
 impl<F> LogAccess<F>
@@ -147,8 +159,46 @@ where
 {
     /// Decides from `state()` with `grants` for trainers.
     pub fn new(state: F, grants: Arc<dyn GrantRule>) -> Self {
-        LogAccess { state, grants }
+        LogAccess {
+            state,
+            grants,
+            sink: None,
+        }
     }
+
+    /// Tells `sink` what each trainer was sent, by the release it was sent under.
+    pub fn reporting(mut self, sink: Arc<dyn ServedSink>) -> Self {
+        self.sink = Some(sink);
+        self
+    }
+}
+
+/// The release under which trainer `who` was served `hash`: the one whose capability it
+/// is, or one covering the epoch whose root it is.
+fn serving_release<'a>(
+    state: &'a CoopState,
+    who: &KeyBytes,
+    hash: &[u8; 32],
+    grants: &dyn GrantRule,
+) -> Option<&'a ReleaseRecord> {
+    if let Some(release) = state.release_by_capability(hash) {
+        return (release.trainer == *who).then_some(release);
+    }
+    let Some(AnnouncedBlob::EpochRoot(epoch)) = state.announced_blob(hash) else {
+        return None;
+    };
+    let covering = state.releases_to(who).into_iter().filter(|r| {
+        r.terms.dataset == epoch.dataset
+            && (r.terms.first_epoch..=r.terms.last_epoch).contains(&epoch.epoch)
+    });
+    let mut first = None;
+    for release in covering {
+        if grants.live(state, release) {
+            return Some(release);
+        }
+        first.get_or_insert(release);
+    }
+    first
 }
 
 impl<F> BlobAccess for LogAccess<F>
@@ -163,6 +213,21 @@ where
         match (self.state)() {
             Some(state) => decide(&state, peer, hash, children, self.grants.as_ref()),
             None => Decision::NotAParticipant,
+        }
+    }
+
+    fn served(&self, peer: &[u8; 32], hash: &[u8; 32], bytes: u64) {
+        let (Some(sink), Some(state)) = (&self.sink, (self.state)()) else {
+            return;
+        };
+        let Some(who) = state.participant_of_endpoint(peer) else {
+            return;
+        };
+        if state.members().get(&who) != Some(&Role::Trainer) {
+            return;
+        }
+        if let Some(release) = serving_release(&state, &who, hash, self.grants.as_ref()) {
+            sink.served(release, bytes);
         }
     }
 }
@@ -192,7 +257,8 @@ impl BlobServer {
     pub fn new(store: Store, access: Arc<dyn BlobAccess>) -> Self {
         let mask = EventMask {
             connected: ConnectMode::Intercept,
-            get: RequestMode::Intercept,
+            // Logged: the updates say how many bytes each allowed request sent.
+            get: RequestMode::InterceptLog,
             get_many: RequestMode::Intercept,
             push: RequestMode::Disabled,
             observe: ObserveMode::Intercept,
@@ -260,7 +326,24 @@ async fn answer(mut rx: tokio::sync::mpsc::Receiver<ProviderMessage>, access: Ar
                     None => Decision::NotAParticipant,
                 };
                 log_refusal(decision, &m.request.hash);
+                let (peer, hash) = (peers.get(&m.connection_id).copied(), m.request.hash);
                 m.tx.send(answer_for(decision)).await.ok();
+                // Every update must be taken (the transfer waits on a full channel);
+                // the bytes sent are told when the request ends.
+                let (access, mut updates) = (Arc::clone(&access), m.rx);
+                tokio::spawn(async move {
+                    let mut bytes = 0;
+                    while let Ok(Some(update)) = updates.recv().await {
+                        if let RequestUpdate::Completed(TransferCompleted { stats })
+                        | RequestUpdate::Aborted(TransferAborted { stats }) = update
+                        {
+                            bytes += stats.payload_bytes_sent;
+                        }
+                    }
+                    if let Some(peer) = peer.filter(|_| decision == Decision::Allow) {
+                        access.served(&peer, hash.as_bytes(), bytes);
+                    }
+                });
             }
             ProviderMessage::GetManyRequestReceived(m) => {
                 let decision = match peers.get(&m.connection_id) {

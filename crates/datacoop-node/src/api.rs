@@ -11,10 +11,12 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::activity::{ActivityEntry, Earnings};
 use crate::governance::{ProposalView, ProposedChange};
 use crate::views::{
     AddReport, CoopInfo, DataListing, ExportReport, FetchReport, GrantView, Invitation, Joining,
-    LogEntry, NewRecoveryKit, Profile, Proof, Recipient, Recorded, RequestView, VerifySummary,
+    LogEntry, NewRecoveryKit, Profile, Proof, Recipient, Recorded, RequestView, RevokeReport,
+    Saved, VerifySummary,
 };
 use crate::{ConsentView, JobKind, NetworkInfo, Node, NodeError};
 
@@ -190,7 +192,11 @@ ops! {
     RequestDeny => "request_deny", Recorded, request_deny;
     ConsentAnswer => "consent_answer", Recorded, consent_answer;
     GrantList => "grant_list", Vec<GrantView>, grant_list;
+    GrantRevoke => "grant_revoke", RevokeReport, grant_revoke;
     Fetch => "fetch", FetchReport, fetch;
+    ActivityList => "activity", Vec<ActivityEntry>, activity;
+    EarningsShow => "earnings", Earnings, earnings;
+    StatementSave => "statement_save", Saved, statement_save;
 }
 
 /// A trainer asks for access: signing it accepts the license.
@@ -253,6 +259,66 @@ pub struct ConsentAnswer {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GrantList {}
+
+/// Ends a grant (or every grant of a request) before its window closes: a steward's
+/// for any, a member's for their own releases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GrantRevoke {
+    /// A grant's (release's) id, or a request's: all its grants this identity may end.
+    pub id: String,
+    /// Why (the trainer is told).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Everything on the log that touched this identity's data or requests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ActivityList {}
+
+/// The credits this member earned, grant by grant.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EarningsShow {}
+
+/// Which statement [`StatementSave`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Statement {
+    /// [`ActivityList`]'s entries.
+    Activity,
+    /// [`EarningsShow`]'s grants and total.
+    Earnings,
+}
+
+/// How a statement is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum StatementFormat {
+    /// One JSON document, as `--json` prints it.
+    Json,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+/// Writes the activity or earnings statement to a file (the window's export).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StatementSave {
+    /// Which one.
+    pub statement: Statement,
+    /// In which format.
+    pub format: StatementFormat,
+    /// The file to write (absolute).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub out: PathBuf,
+    /// Replace a file already there (the person confirmed it in the save dialog).
+    #[serde(default)]
+    pub replace: bool,
+}
 
 /// A trainer fetches what was released for a request into a folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

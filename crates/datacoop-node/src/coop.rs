@@ -650,6 +650,39 @@ impl Ledger {
         Ok(bodies)
     }
 
+    /// Revocations of `identity`'s grants of `dataset` that have not ended, recorded with a
+    /// consent change: all of them when the consent is withdrawn (`keeps` None), else
+    /// those whose request the new terms do not allow (`keeps` says which they do).
+    pub fn revocations_on(
+        &self,
+        identity: &Identity,
+        dataset: &Hash,
+        keeps: Option<&dyn Fn(&datacoop_ledger::RequestRecord) -> bool>,
+    ) -> Vec<Body> {
+        let me = identity.verification_key().to_bytes();
+        let state = self.log.state();
+        let (now, clock) = (self.log.now(), crate::node::now());
+        let reason = if keeps.is_some() {
+            "the member changed their consent"
+        } else {
+            "the member withdrew their consent"
+        };
+        state
+            .releases()
+            .into_iter()
+            .filter(|r| r.member == me && r.terms.dataset == *dataset && r.revoked.is_none())
+            .filter(|r| !crate::network::grant_closed_at(r.terms.window_end, now, clock))
+            .filter(|r| {
+                let kept = keeps.zip(state.access_request(&r.terms.request));
+                !kept.is_some_and(|(keeps, request)| keeps(request))
+            })
+            .map(|r| Body::Revocation {
+                grant: r.id,
+                reason: reason.into(),
+            })
+            .collect()
+    }
+
     /// What withdraws `identity`'s consent for a dataset (none when none is in force).
     pub fn withdrawal_body(
         &self,

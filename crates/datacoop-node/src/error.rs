@@ -311,6 +311,32 @@ pub enum NodeError {
         /// Members still to release, by short id.
         pending: String,
     },
+    /// The request's window closed: nothing released to it is served or opened any more.
+    #[error(
+        "the grants of request {id} expired at {at}: its window closed, and this computer no longer keeps its key"
+    )]
+    GrantExpired {
+        /// The request.
+        id: String,
+        /// When the window closed (RFC 3339).
+        at: String,
+    },
+    /// Every grant of the request ended before its window closed.
+    #[error("the grants of request {id} ended: {ended}")]
+    GrantsRevoked {
+        /// The request.
+        id: String,
+        /// Each ended grant: whose, by whom and why.
+        ended: String,
+    },
+    /// `grant revoke` found nothing this identity may revoke under the id.
+    #[error("{id} names no grant you can revoke: {reason}")]
+    NothingToRevoke {
+        /// What was given.
+        id: String,
+        /// Why not.
+        reason: String,
+    },
     /// The request's key is not in this home.
     #[error(
         "the key of request {id} is not on this computer (it was made elsewhere, or deleted when the grant ended)"
@@ -393,6 +419,9 @@ impl NodeError {
             NodeError::NothingReleased { .. } => Code::AccessNothingReleased,
             NodeError::Incomplete { .. } => Code::AccessIncomplete,
             NodeError::NoRequestKey { .. } => Code::AccessNoRequestKey,
+            NodeError::GrantExpired { .. } => Code::AccessExpired,
+            NodeError::GrantsRevoked { .. } => Code::AccessRevoked,
+            NodeError::NothingToRevoke { .. } => Code::InputNothingToRevoke,
             NodeError::AlreadyInCoop { .. } => Code::InputAlreadyInCooperative,
             NodeError::BadId { .. } => Code::InputBadId,
             NodeError::NoConsent { .. } => Code::InputNoConsent,

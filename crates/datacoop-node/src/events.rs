@@ -59,6 +59,24 @@ pub enum Event {
         /// The dataset's name.
         dataset: String,
     },
+    /// A grant this node is party to (as the member who released it, its trainer or a
+    /// steward) ended: its window closed or it was revoked. Serving peers refuse its
+    /// trainer from now on.
+    GrantEnded {
+        /// The release's operation id.
+        release: String,
+        /// The request it answered.
+        request: String,
+        /// How it ended.
+        ending: crate::views::GrantEnding,
+    },
+    /// On a trainer's node: a request's window closed (or it was denied), and the key
+    /// made for it was wiped from this computer, so nothing released to it opens here
+    /// any more.
+    RequestKeyWiped {
+        /// The request's id.
+        request: String,
+    },
     /// Long work started (adding, exporting).
     JobStarted {
         /// The job's number in this owner.

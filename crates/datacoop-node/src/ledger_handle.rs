@@ -76,6 +76,17 @@ impl LedgerHandle {
                     let deliver = job(&mut ledger);
                     if ledger.as_ref().map(Ledger::size) != before {
                         publish.send_replace(snapshot_of(&ledger));
+                    } else if let Some(ledger) = &ledger {
+                        // A heartbeat's cosignatures move log time without growing the
+                        // log: expiry and staleness read it from the snapshot.
+                        let (quorum_size, now) =
+                            (ledger.log().newest_quorum_size(), ledger.log_now());
+                        publish.send_if_modified(|s| {
+                            let changed = (s.quorum_size, s.now) != (quorum_size, now);
+                            s.quorum_size = quorum_size;
+                            s.now = now;
+                            changed
+                        });
                     }
                     deliver();
                 }

@@ -31,6 +31,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod activity;
 pub mod api;
 pub mod control;
 pub mod coop;
@@ -83,6 +84,9 @@ pub fn kdf_cost_for(value: Option<&str>, honour: bool) -> KdfCost {
     }
 }
 
+pub use activity::{
+    ActivityEntry, ActivityKind, Earning, EarningStatus, Earnings, activity_csv, earnings_csv,
+};
 pub use control::RemoteEvents;
 pub use datacoop_core::Code;
 pub use datacoop_net::Listen;

@@ -50,7 +50,13 @@ pub struct NetSettings {
     /// How often the blob store collects what nothing pins any more
     /// (`DATACOOP_GC_INTERVAL`); None: the vault's default, every 5 minutes.
     pub collect_every: Option<Duration>,
+    /// How old this node's log time may be, by its clock, before it refuses trainers
+    /// (`DATACOOP_STALE_AFTER`): it cannot tell whether their grants expired.
+    pub stale_after: Duration,
 }
+
+/// [`NetSettings::stale_after`] by default: five heartbeats.
+pub const STALE_AFTER: Duration = Duration::from_secs(300);
 
 impl Default for NetSettings {
     /// Every interface on a port the system picks; pull every 10 s; heartbeat every minute
@@ -63,6 +69,7 @@ impl Default for NetSettings {
             relay: None,
             local_discovery: None,
             collect_every: None,
+            stale_after: STALE_AFTER,
         }
     }
 }
@@ -109,6 +116,9 @@ impl NetSettings {
         if let Some(every) = interval("DATACOOP_GC_INTERVAL")? {
             settings.collect_every = Some(every);
         }
+        if let Some(bound) = interval("DATACOOP_STALE_AFTER")? {
+            settings.stale_after = bound;
+        }
         Ok(settings)
     }
 
@@ -139,6 +149,7 @@ impl NetSettings {
             relay: None,
             local_discovery: Some(false),
             collect_every: Some(Duration::from_secs(2)),
+            stale_after: Duration::from_secs(10),
         }
     }
 }
@@ -198,13 +209,18 @@ pub(crate) struct Network {
     /// A trainer's node: whom each of its requests waits for, as the operator's node
     /// last said (its own view holds no consent records).
     pending_heard: Mutex<HashMap<OpId, Vec<[u8; 32]>>>,
+    /// What this node sent trainers since it last reported it on the log.
+    served: Arc<releasing::ServedLedger>,
+    /// The grants this node is party to whose end it has told (None until the first
+    /// round, which only takes note of those that ended before this run).
+    ended_told: Mutex<Option<std::collections::HashSet<OpId>>>,
 }
 
 mod holding;
 mod releasing;
 
 pub(crate) use holding::placement;
-pub(crate) use releasing::is_live as releasing_is_live;
+pub(crate) use releasing::{GrantState, grant_closed, grant_closed_at, grant_state};
 
 /// Where a join stands after `coop join`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,6 +290,7 @@ impl Network {
             let reviewed = Arc::clone(&reviewed);
             Arc::new(move |invite| reviewed.contains(invite))
         };
+        let served = Arc::new(releasing::ServedLedger::default());
         let router = Router::builder(endpoint)
             .accept(
                 LOG_ALPN,
@@ -292,7 +309,10 @@ impl Network {
             .accept(datacoop_net::announce::GOSSIP_ALPN, gossip.clone())
             .accept(
                 datacoop_net::blobs::BLOBS_ALPN,
-                datacoop_net::blobs::BlobServer::new(store.clone(), blob_access(&ledger_watch)),
+                datacoop_net::blobs::BlobServer::new(
+                    store.clone(),
+                    blob_access(&ledger_watch, settings.stale_after, Arc::clone(&served)),
+                ),
             )
             .spawn();
         let network = Arc::new(Network {
@@ -322,11 +342,17 @@ impl Network {
             own_changed: std::sync::atomic::AtomicBool::new(true),
             consent_changes: tokio::sync::Mutex::new(()),
             pending_heard: Mutex::new(HashMap::new()),
+            served,
+            ended_told: Mutex::new(None),
         });
         let _ = to_operator.0.set(Arc::downgrade(&network));
         tracing::info!(addrs = ?network.addrs(), "serving the cooperative");
         let task = Arc::clone(&network);
         let mut log_grew = network.log.ledger.watch();
+        let mut seen = {
+            let s = log_grew.borrow();
+            (s.size, s.quorum_size)
+        };
         tracker.spawn(async move {
             task.log_changed().await;
             task.hold_soon();
@@ -337,6 +363,15 @@ impl Network {
                         if changed.is_err() {
                             break;
                         }
+                        // Log time alone moving (a heartbeat) is the tick's business.
+                        let now = {
+                            let s = log_grew.borrow();
+                            (s.size, s.quorum_size)
+                        };
+                        if now == seen {
+                            continue;
+                        }
+                        seen = now;
                         task.log_changed().await;
                         task.hold_soon();
                     }
@@ -572,6 +607,8 @@ impl Network {
         if !state.view().reads_consents() {
             self.refresh_pending(&state).await;
         }
+        self.end_grants(&state).await;
+        self.report_served().await;
     }
 
     async fn heartbeat(&self) -> Result<(), NodeError> {
@@ -790,15 +827,21 @@ pub(crate) async fn record(
 /// cover).
 fn blob_access(
     ledger: &tokio::sync::watch::Receiver<crate::ledger_handle::LogSnapshot>,
+    stale_after: Duration,
+    served: Arc<releasing::ServedLedger>,
 ) -> Arc<dyn datacoop_net::blobs::BlobAccess> {
     let grants = releasing::LogGrants {
         ledger: ledger.clone(),
+        stale_after,
     };
     let ledger = ledger.clone();
-    Arc::new(datacoop_net::blobs::LogAccess::new(
-        move || ledger.borrow().state.clone(),
-        Arc::new(grants),
-    ))
+    Arc::new(
+        datacoop_net::blobs::LogAccess::new(
+            move || ledger.borrow().state.clone(),
+            Arc::new(grants),
+        )
+        .reporting(served),
+    )
 }
 
 /// Sends the joins a steward's node admitted to the log's operator, when that is another

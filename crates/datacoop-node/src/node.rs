@@ -775,7 +775,16 @@ impl Node {
         let _no_release_meanwhile = self.consent_lock().await;
         let ids = self
             .publish(move |ledger| {
-                ledger.consent_bodies(&identity, id, &category, allow, mode, max_period)
+                let allowed = allow.clone();
+                let mut bodies =
+                    ledger.consent_bodies(&identity, id, &category, allow, mode, max_period)?;
+                // Grants the new terms no longer allow end with the change.
+                let keeps = move |r: &datacoop_ledger::RequestRecord| {
+                    allowed.contains(&r.purpose)
+                        && max_period.is_none_or(|max| max >= r.period_secs)
+                };
+                bodies.extend(ledger.revocations_on(&identity, &id, Some(&keeps)));
+                Ok(bodies)
             })
             .await?;
         let operation = ids
@@ -834,7 +843,11 @@ impl Node {
         let ids = self
             .publish(
                 move |ledger| match ledger.withdrawal_body(&identity, &id)? {
-                    Some(body) => Ok(vec![body]),
+                    Some(body) => {
+                        let mut bodies = vec![body];
+                        bodies.extend(ledger.revocations_on(&identity, &id, None));
+                        Ok(bodies)
+                    }
                     None => Err(NodeError::NoConsent { dataset }),
                 },
             )
@@ -1059,4 +1072,6 @@ pub fn absolute(path: PathBuf) -> PathBuf {
 mod tests;
 
 pub(crate) mod access;
+mod statements;
 pub use access::DEFAULT_DEADLINE_SECS;
+pub(crate) use access::ending_of;

@@ -349,6 +349,9 @@ pub enum RequestStatus {
     Approved,
     /// Denied, with a reason.
     Denied,
+    /// Approved, and its window closed: nothing more is released or served for it, and
+    /// the trainer's node wiped its key.
+    Expired,
 }
 
 /// What `request ls` shows of one access request.
@@ -418,6 +421,8 @@ pub struct GrantView {
     pub member: String,
     /// Whether this node's member released it.
     pub mine: bool,
+    /// Whether it was released to this node's trainer.
+    pub to_me: bool,
     /// The dataset's name, when it is this member's.
     pub dataset: Option<String>,
     /// The dataset's public id.
@@ -426,6 +431,10 @@ pub struct GrantView {
     pub first_epoch: u32,
     /// Last epoch unlocked (later files are under keys the trainer never gets).
     pub last_epoch: u32,
+    /// The last epoch's root as released (BLAKE3 of its hash sequence), hex.
+    pub root: String,
+    /// The capability blob's BLAKE3, hex (the keys sealed to the trainer's request key).
+    pub capability: String,
     /// Window opens (log time, Unix seconds).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub window_start: u64,
@@ -445,6 +454,70 @@ pub struct GrantView {
     pub live: bool,
     /// Revoked.
     pub revoked: bool,
+    /// How it ended, once it did.
+    pub ending: Option<GrantEnding>,
+    /// Requests serving peers reported answering for the trainer.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub served_requests: u64,
+    /// Bytes of ciphertext they reported sending.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub served_bytes: u64,
+}
+
+/// How a grant ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "ended", rename_all = "snake_case")]
+pub enum GrantEnding {
+    /// Its window closed (by log time, or this computer's clock if earlier).
+    Expired {
+        /// When (Unix seconds): the window's end.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        at: u64,
+    },
+    /// A revocation is on the log.
+    Revoked {
+        /// Who revoked (identity id).
+        by: String,
+        /// Whether that was the member who released (else a steward).
+        by_member: bool,
+        /// Why, in the revoker's words.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for GrantEnding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GrantEnding::Expired { at } => {
+                write!(f, "expired at {}", datacoop_ledger::rfc3339(*at))
+            }
+            GrantEnding::Revoked {
+                by,
+                by_member,
+                reason,
+            } => {
+                let who = if *by_member { "the member" } else { "steward" };
+                write!(f, "revoked by {who} {}", &by[..by.len().min(8)])?;
+                if !reason.is_empty() {
+                    write!(f, ": {reason}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// One grant that ended, as `fetch` names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EndedGrant {
+    /// The release's operation id.
+    pub release: String,
+    /// The member who released (identity id).
+    pub member: String,
+    /// How it ended.
+    pub ending: GrantEnding,
 }
 
 /// What `fetch` wrote.
@@ -465,7 +538,26 @@ pub struct FetchReport {
     pub released_by: Vec<String>,
     /// Members still pending (identity ids).
     pub pending: Vec<String>,
+    /// Grants of this request that ended and were not fetched.
+    pub ended: Vec<EndedGrant>,
     /// The Croissant metadata written.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub croissant: PathBuf,
+}
+
+/// What `grant revoke` ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RevokeReport {
+    /// The grants (release ids) revoked.
+    pub revoked: Vec<String>,
+}
+
+/// A file written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Saved {
+    /// Where.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub path: PathBuf,
 }

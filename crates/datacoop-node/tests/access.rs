@@ -12,110 +12,12 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::Node;
+use common::story::{add, consent, fetch, founder, member, request, view, wait_for};
 use datacoop_node::api::{
-    ConsentAnswer, ConsentSet, ConsentWithdraw, CoopCreate, CoopJoin, DataAdd, Fetch, GrantList,
-    LogVerify, RequestApprove, RequestCreate, RequestDeny, RequestList,
+    ConsentAnswer, ConsentSet, ConsentWithdraw, CoopAccept, CoopInvite, CoopJoin, CoopShow,
+    GrantList, LogVerify, RequestApprove, RequestCreate, RequestDeny,
 };
-use datacoop_node::{Code, FetchReport, RequestStatus, RequestView};
-
-async fn founder() -> Node {
-    let ada = Node::new("Ada").await;
-    ada.ok(CoopCreate {
-        name: "Runners".into(),
-        threshold: None,
-        witness_quorum: None,
-    })
-    .await;
-    ada
-}
-
-async fn member(steward: &Node, name: &str, role: &str) -> Node {
-    let node = Node::new(name).await;
-    node.join(steward.invite(role).await).await;
-    node
-}
-
-async fn add(node: &Node, dir: &Path, files: &[(&str, &[u8])]) {
-    std::fs::create_dir_all(dir).unwrap();
-    for (name, bytes) in files {
-        std::fs::write(dir.join(name), bytes).unwrap();
-    }
-    node.ok(DataAdd {
-        dataset: "runs".into(),
-        category: Some("fitness".into()),
-        paths: vec![dir.to_owned()],
-        age: false,
-    })
-    .await;
-}
-
-async fn consent(node: &Node, ask: bool) {
-    node.ok(ConsentSet {
-        dataset: "runs".into(),
-        allow: vec!["ModelTraining".into()],
-        deny: Vec::new(),
-        max_days: Some(90),
-        ask,
-    })
-    .await;
-}
-
-async fn request(trainer: &Node) -> String {
-    trainer
-        .ok(RequestCreate {
-            category: "fitness".into(),
-            purpose: "ModelTraining".into(),
-            period_secs: 30 * 86_400,
-            license: "CC-BY-NC-4.0".into(),
-            credits: 5,
-            deadline_secs: None,
-        })
-        .await
-        .operation
-}
-
-async fn view(node: &Node, id: &str) -> Option<RequestView> {
-    node.ok(RequestList {})
-        .await
-        .into_iter()
-        .find(|r| r.id == id)
-}
-
-/// Polls `check` on `node`'s view of request `id` for up to 60 s.
-async fn wait_for(node: &Node, id: &str, what: &str, check: impl Fn(&RequestView) -> bool) {
-    let start = Instant::now();
-    loop {
-        if let Some(v) = view(node, id).await
-            && check(&v)
-        {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "timed out waiting for {what}: {:?}",
-            view(node, id).await
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-async fn fetch(
-    trainer: &Node,
-    id: &str,
-    out: &Path,
-    wait: u64,
-    all: bool,
-) -> Result<FetchReport, datacoop_node::NodeError> {
-    trainer
-        .call(Fetch {
-            id: id.to_owned(),
-            out: out.to_owned(),
-            wait_secs: Some(wait),
-            all,
-        })
-        .await
-}
+use datacoop_node::{Code, RequestStatus};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_request_approved_is_released_by_the_consenting_member_and_fetched_identical() {
@@ -347,6 +249,45 @@ async fn denials_declines_and_withdrawals_release_nothing() {
         .unwrap_err();
     assert_eq!(err.code(), Code::AccessNothingReleased, "{err}");
     assert!(bea.ok(GrantList {}).await.is_empty());
+}
+
+/// A trainer admitted through a reviewed invitation holds a trainer's view once a steward
+/// accepted it, like one joined at once, and can request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reviewed_trainer_joins_with_a_trainers_view() {
+    let ada = founder().await;
+    let ticket = ada
+        .ok(CoopInvite {
+            role: "trainer".into(),
+            expires_secs: None,
+            review: true,
+        })
+        .await
+        .ticket;
+    let tess = common::Node::new("Tess").await;
+    let joining = tess.ok(CoopJoin { ticket }).await;
+    assert!(
+        matches!(joining, datacoop_node::Joining::AwaitingReview { .. }),
+        "{joining:?}"
+    );
+    let awaiting = ada.ok(CoopShow {}).await.awaiting;
+    assert_eq!(awaiting.len(), 1, "{awaiting:?}");
+    ada.ok(CoopAccept {
+        id: awaiting[0].join.clone(),
+    })
+    .await;
+    let start = Instant::now();
+    while tess.call(CoopShow {}).await.is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the accepted trainer never finished joining"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let kept = std::fs::read_to_string(tess.home.root().join("ledger-view")).unwrap();
+    assert!(kept.starts_with("trainer "), "{kept}");
+    let id = request(&tess).await;
+    wait_for(&ada, &id, "the request", |_| true).await;
 }
 
 /// `mlcroissant validate` (MLCommons' validator, in a virtual environment that

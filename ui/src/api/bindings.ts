@@ -91,7 +91,7 @@ subject: string, };
 
 export type IoKind = "not_found" | "exists" | "permission_denied" | "read_only" | "full" | "is_a_folder" | "not_a_folder" | "other";
 
-export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "integrity.sealed_key" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "input.not_a_ticket" | "input.ticket_damaged" | "input.ticket_too_new" | "input.bad_listen_addr" | "input.bad_setting" | "input.not_serving" | "input.join_awaiting_review" | "net.bind" | "net.unreachable" | "net.lost" | "net.not_a_member" | "net.refused" | "net.bad_answer" | "net.wrong_cooperative" | "net.not_held" | "join.unknown_invite" | "join.forged" | "join.used" | "join.expired" | "join.failed" | "input.wrong_role" | "input.invalid_license" | "input.reason_required" | "access.deadline_passed" | "input.not_asked" | "input.not_your_request" | "access.denied" | "access.nothing_released" | "access.incomplete" | "access.no_request_key" | "control.protocol" | "control.busy" | "unknown";
+export type Code = "usage" | "cancelled" | "input.unknown_purpose" | "input.invalid_category" | "input.invalid_dataset_name" | "input.invalid_duration" | "input.unknown_role" | "home.not_initialised" | "keystore.corrupt" | "auth.wrong_passphrase" | "auth.wrong_recovery_phrase" | "auth.invalid_recovery_phrase" | "input.recovery_kit_corrupt" | "input.recovery_kit_unreadable" | "integrity.seal_broken" | "integrity.sealed_key" | "input.invalid_key" | "io.random" | "input.file_exists" | "io.disk_full" | "io.failed" | "input.unknown_dataset" | "input.category_required" | "input.category_mismatch" | "input.nothing_to_add" | "input.duplicate_name" | "input.dataset_exists" | "input.not_found" | "io.unreadable" | "io.changed_while_adding" | "io.dataset_changed" | "input.not_for_this_dataset" | "integrity.blob" | "input.export_target_exists" | "input.link_in_export_target" | "io.meta" | "integrity.record" | "io.blobs" | "ledger.encoding" | "ledger.non_canonical" | "ledger.unsupported_version" | "ledger.bad_signature" | "ledger.bad_key" | "ledger.wrong_coop" | "ledger.body_hash_mismatch" | "ledger.kind_mismatch" | "ledger.body_missing" | "ledger.sequence_gap" | "ledger.equivocation" | "ledger.broken_chain" | "ledger.duplicate_operation" | "ledger.unauthorized" | "ledger.invalid_governance" | "ledger.invalid_genesis" | "ledger.invalid_body" | "ledger.invalid_reference" | "ledger.invalid_note" | "ledger.checkpoint_mismatch" | "ledger.truncated" | "ledger.invalid_proof" | "ledger.not_found" | "ledger.evidence" | "ledger.store" | "home.already_initialised" | "home.keystore_lost" | "input.kit_for_another_identity" | "input.invalid_name" | "integrity.log" | "coop.not_operator" | "input.no_cooperative" | "input.already_in_cooperative" | "input.bad_id" | "input.no_consent" | "input.conflicting_purpose" | "input.passphrase_too_short" | "input.not_a_folder" | "home.owned" | "home.owner_unreachable" | "home.still_closing" | "home.read_only" | "auth.locked" | "auth.passphrase_required" | "input.not_here" | "input.not_a_ticket" | "input.ticket_damaged" | "input.ticket_too_new" | "input.bad_listen_addr" | "input.bad_setting" | "input.not_serving" | "input.join_awaiting_review" | "net.bind" | "net.unreachable" | "net.lost" | "net.not_a_member" | "net.refused" | "net.bad_answer" | "net.wrong_cooperative" | "net.not_held" | "join.unknown_invite" | "join.forged" | "join.used" | "join.expired" | "join.failed" | "input.wrong_role" | "input.invalid_license" | "input.reason_required" | "access.deadline_passed" | "input.not_asked" | "input.not_your_request" | "access.denied" | "access.nothing_released" | "access.incomplete" | "access.no_request_key" | "access.expired" | "access.revoked" | "input.nothing_to_revoke" | "control.protocol" | "control.busy" | "unknown";
 
 export type OwnerKind = "cli" | "serve" | "app";
 
@@ -452,7 +452,7 @@ dataset: string | null,
  */
 consent_changed: boolean, };
 
-export type OpKind = "Genesis" | "Proposal" | "ProposalApproval" | "Invite" | "Join" | "JoinAcceptance" | "Leave" | "DatasetAnnounce" | "ConsentSet" | "ConsentWithdraw" | "AskAnswer" | "AccessRequest" | "RequestApproval" | "RequestDenial" | "Grant" | "Revocation" | "ErasureNotice" | "PinRelease" | "EndpointAnnounce" | "EpochAnnounce" | "Pinned" | "Release";
+export type OpKind = "Genesis" | "Proposal" | "ProposalApproval" | "Invite" | "Join" | "JoinAcceptance" | "Leave" | "DatasetAnnounce" | "ConsentSet" | "ConsentWithdraw" | "AskAnswer" | "AccessRequest" | "RequestApproval" | "RequestDenial" | "Grant" | "Revocation" | "ErasureNotice" | "PinRelease" | "EndpointAnnounce" | "EpochAnnounce" | "Pinned" | "Release" | "Served";
 
 export type VerifySummary = { 
 /**
@@ -593,7 +593,23 @@ request: string,
 /**
  * The dataset's name.
  */
-dataset: string, } | { "event": "job_started", 
+dataset: string, } | { "event": "grant_ended", 
+/**
+ * The release's operation id.
+ */
+release: string, 
+/**
+ * The request it answered.
+ */
+request: string, 
+/**
+ * How it ended.
+ */
+ending: GrantEnding, } | { "event": "request_key_wiped", 
+/**
+ * The request's id.
+ */
+request: string, } | { "event": "job_started", 
 /**
  * The job's number in this owner.
  */
@@ -779,7 +795,7 @@ relay: string | null,
  */
 local_discovery: boolean, };
 
-export type RequestStatus = "pending" | "approved" | "denied";
+export type RequestStatus = "pending" | "approved" | "denied" | "expired";
 
 export type RequestView = { 
 /**
@@ -889,6 +905,10 @@ member: string,
  */
 mine: boolean, 
 /**
+ * Whether it was released to this node's trainer.
+ */
+to_me: boolean, 
+/**
  * The dataset's name, when it is this member's.
  */
 dataset: string | null, 
@@ -904,6 +924,14 @@ first_epoch: number,
  * Last epoch unlocked (later files are under keys the trainer never gets).
  */
 last_epoch: number, 
+/**
+ * The last epoch's root as released (BLAKE3 of its hash sequence), hex.
+ */
+root: string, 
+/**
+ * The capability blob's BLAKE3, hex (the keys sealed to the trainer's request key).
+ */
+capability: string, 
 /**
  * Window opens (log time, Unix seconds).
  */
@@ -935,7 +963,19 @@ live: boolean,
 /**
  * Revoked.
  */
-revoked: boolean, };
+revoked: boolean, 
+/**
+ * How it ended, once it did.
+ */
+ending: GrantEnding | null, 
+/**
+ * Requests serving peers reported answering for the trainer.
+ */
+served_requests: number, 
+/**
+ * Bytes of ciphertext they reported sending.
+ */
+served_bytes: number, };
 
 export type FetchReport = { 
 /**
@@ -963,9 +1003,180 @@ released_by: Array<string>,
  */
 pending: Array<string>, 
 /**
+ * Grants of this request that ended and were not fetched.
+ */
+ended: Array<EndedGrant>, 
+/**
  * The Croissant metadata written.
  */
 croissant: string, };
+
+export type GrantEnding = { "ended": "expired", 
+/**
+ * When (Unix seconds): the window's end.
+ */
+at: number, } | { "ended": "revoked", 
+/**
+ * Who revoked (identity id).
+ */
+by: string, 
+/**
+ * Whether that was the member who released (else a steward).
+ */
+by_member: boolean, 
+/**
+ * Why, in the revoker's words.
+ */
+reason: string, };
+
+export type EndedGrant = { 
+/**
+ * The release's operation id.
+ */
+release: string, 
+/**
+ * The member who released (identity id).
+ */
+member: string, 
+/**
+ * How it ended.
+ */
+ending: GrantEnding, };
+
+export type RevokeReport = { 
+/**
+ * The grants (release ids) revoked.
+ */
+revoked: Array<string>, };
+
+export type ActivityEntry = { 
+/**
+ * What happened.
+ */
+kind: ActivityKind, 
+/**
+ * When, by log time (Unix seconds; none until a witness quorum has cosigned it). An
+ * expiry's is the window's end.
+ */
+time: number | null, 
+/**
+ * When its author says it was signed (for display until it has a log time).
+ */
+claimed_time: number, 
+/**
+ * The operation's index on the log (none for an expiry, which is no operation).
+ */
+index: number | null, 
+/**
+ * The operation's id: `datacoop log proof` proves it (an expiry: its release's).
+ */
+operation: string, 
+/**
+ * The member's dataset, by its local name (or a short public id).
+ */
+dataset: string | null, 
+/**
+ * The request concerned.
+ */
+request: string | null, 
+/**
+ * The grant (release) concerned.
+ */
+grant: string | null, 
+/**
+ * The trainer concerned (identity id).
+ */
+trainer: string | null, 
+/**
+ * Who did it, when not the member: a steward, a serving peer (identity id).
+ */
+by: string | null, 
+/**
+ * The request's purpose.
+ */
+purpose: Purpose | null, 
+/**
+ * Credits the release earns.
+ */
+credits: number | null, 
+/**
+ * Bytes a serving peer sent.
+ */
+bytes: number | null, 
+/**
+ * Whether an ask-mode answer accepted.
+ */
+accepted: boolean | null, 
+/**
+ * A denial's or revocation's reason.
+ */
+reason: string | null, };
+
+export type ActivityKind = "consent_given" | "consent_changed" | "consent_withdrawn" | "request_made" | "request_matched" | "ask_answered" | "request_approved" | "request_denied" | "keys_released" | "data_served" | "grant_revoked" | "grant_expired";
+
+export type Earnings = { 
+/**
+ * Every release this member made, oldest first.
+ */
+grants: Array<Earning>, 
+/**
+ * Their credits summed.
+ */
+total: number, };
+
+export type Earning = { 
+/**
+ * The release's operation id (`datacoop log proof` proves it).
+ */
+grant: string, 
+/**
+ * Its index on the log.
+ */
+index: number, 
+/**
+ * When it was released, by log time (none until cosigned).
+ */
+time: number | null, 
+/**
+ * The request it answered.
+ */
+request: string, 
+/**
+ * The trainer (identity id).
+ */
+trainer: string, 
+/**
+ * The member's dataset, by its local name.
+ */
+dataset: string | null, 
+/**
+ * The request's purpose.
+ */
+purpose: Purpose | null, 
+/**
+ * The license the trainer accepted.
+ */
+license: string, 
+/**
+ * Credits, as the release operation (the member's own signed act) states them.
+ */
+credits: number, 
+/**
+ * When its window closes (Unix seconds).
+ */
+window_end: number, 
+/**
+ * Where it stands.
+ */
+status: EarningStatus, };
+
+export type EarningStatus = "waiting" | "live" | "expired" | "revoked";
+
+export type Saved = { 
+/**
+ * Where.
+ */
+path: string, };
 
 export type DataList = { 
 /**
@@ -1232,6 +1443,16 @@ accept: boolean, };
 
 export type GrantList = Record<string, never>;
 
+export type GrantRevoke = { 
+/**
+ * A grant's (release's) id, or a request's: all its grants this identity may end.
+ */
+id: string, 
+/**
+ * Why (the trainer is told).
+ */
+reason: string | null, };
+
 export type Fetch = { 
 /**
  * The request's id or unique prefix.
@@ -1249,6 +1470,32 @@ wait_secs: number | null,
  * Fail unless every matching member released.
  */
 all: boolean, };
+
+export type ActivityList = Record<string, never>;
+
+export type EarningsShow = Record<string, never>;
+
+export type Statement = "activity" | "earnings";
+
+export type StatementFormat = "json" | "csv";
+
+export type StatementSave = { 
+/**
+ * Which one.
+ */
+statement: Statement, 
+/**
+ * In which format.
+ */
+format: StatementFormat, 
+/**
+ * The file to write (absolute).
+ */
+out: string, 
+/**
+ * Replace a file already there (the person confirmed it in the save dialog).
+ */
+replace: boolean, };
 
 /** Categories offered for new datasets (any lowercase slug is accepted). */
 export const CATEGORY_SUGGESTIONS = ["fitness", "health-records", "sleep", "nutrition", "location", "messages", "photos", "voice", "browsing", "purchases", "finance", "writing", "code"] as const;

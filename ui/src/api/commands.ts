@@ -9,7 +9,8 @@ import type {
   VerifySummary, DatasetSummary, Entry, ExportReport, PublicIdentity, Progress, NewRecoveryKit,
   ConsentSet, Recorded, Proof, PassphraseChange, DataRename, Invitation, ProposalView, QrMatrix,
   CoopInvite, Role, Joining, ProposedChange, NetworkInfo, NetworkSave, DataListing,
-  RequestView, RequestCreate, GrantView, Fetch, FetchReport, ShellWords,
+  RequestView, RequestCreate, GrantView, Fetch, FetchReport, ShellWords, RevokeReport, ActivityEntry,
+  Earnings, Statement, StatementFormat, Saved,
 } from "./bindings";
 
 let nextJob = 1;
@@ -115,6 +116,12 @@ export const api = {
   requestDeny: (id: string, reason: string) => invoke<Recorded>("request_deny", { request: { id, reason } }),
   consentAnswer: (id: string, accept: boolean) => invoke<Recorded>("consent_answer", { request: { id, accept } }),
   grantList: async (): Promise<GrantView[]> => (await invoke<GrantView[] | null>("grant_list", { request: {} })) ?? [],
+  grantRevoke: (id: string, reason: string | null) =>
+    invoke<RevokeReport>("grant_revoke", { request: { id, reason } }),
+  activity: async (): Promise<ActivityEntry[] | null> => invoke<ActivityEntry[] | null>("activity", { request: {} }),
+  earnings: async (): Promise<Earnings | null> => invoke<Earnings | null>("earnings", { request: {} }),
+  saveStatement: (statement: Statement, format: StatementFormat, out: string, replace: boolean) =>
+    invoke<Saved>("statement_save", { request: { statement, format, out, replace } }),
   fetch: (job: number, request: Fetch, onProgress: (p: Progress) => void) =>
     invoke<FetchReport>("fetch", { job, request, onProgress: progressChannel(onProgress) }),
   /** Hands the shell its words (tray menu, notices it shows itself). */

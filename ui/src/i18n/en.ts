@@ -191,7 +191,6 @@ export const en = {
     label: "Sections",
     myData: "My data",
     settings: "Settings",
-    later: "Arrive with time limits",
     consent: "Consent",
     requests: "Requests",
     grants: "Grants",
@@ -366,6 +365,73 @@ export const en = {
     denied: (id: string, reason: string) => `Your request ${id} was denied: ${reason}`,
     released: (dataset: string, trainer: string) => `Your computer released the keys of ${dataset} to trainer ${trainer}.`,
     received: (member: string) => `Member ${member} released data to your request. You can fetch it.`,
+    endsSoon: (dataset: string, trainer: string, at: string) =>
+      `The grant of ${dataset} to trainer ${trainer} ends on ${at}.`,
+    revoked: (dataset: string, trainer: string, by: string) =>
+      `The grant of ${dataset} to trainer ${trainer} was revoked by ${by}.`,
+    expired: (dataset: string, trainer: string) => `The grant of ${dataset} to trainer ${trainer} expired.`,
+  },
+
+  activity: {
+    title: "Activity",
+    intro:
+      "Everything that touched your data, as the cooperative's log records it: consent, requests that " +
+      "matched, keys your computer released, what serving peers sent trainers, and how each grant ended.",
+    empty: "Nothing has touched your data yet.",
+    filter: "Show",
+    filters: {
+      all: "Everything",
+      consent: "Consent",
+      requests: "Requests",
+      keys: "Keys released",
+      fetches: "Fetches",
+      ended: "Revocations and expiries",
+    },
+    exportCsv: "Export as CSV…",
+    exportJson: "Export as JSON…",
+    fileName: (ext: string) => `datacoop-activity.${ext}`,
+    saved: (path: string) => `Saved to ${path}.`,
+    notWitnessed: "not yet witnessed",
+    operation: "Operation",
+    you: "you",
+    kinds: {
+      consent_given: (dataset: string) => `You gave consent for ${dataset}.`,
+      consent_changed: (dataset: string) => `You changed your consent for ${dataset}.`,
+      consent_withdrawn: (dataset: string) => `You withdrew your consent for ${dataset}.`,
+      request_made: (purpose: string) => `You asked for access, for ${purpose}.`,
+      request_matched: (trainer: string, dataset: string, purpose: string) =>
+        `Trainer ${trainer} asked for data like your ${dataset}, for ${purpose}.`,
+      ask_answered: (dataset: string, accepted: boolean) =>
+        accepted ? `You agreed to release ${dataset} to a request.` : `You declined a request for ${dataset}.`,
+      request_approved: (request: string) => `Stewards approved request ${request}.`,
+      request_denied: (request: string, reason: string) => `Stewards denied request ${request}: ${reason}`,
+      keys_released: (dataset: string, trainer: string, credits: number) =>
+        `Your computer released the keys of ${dataset} to trainer ${trainer}; you earn ${credits} credits.`,
+      data_served: (by: string, trainer: string, bytes: string, dataset: string) =>
+        `${by} sent trainer ${trainer} ${bytes} of ${dataset}.`,
+      grant_revoked: (dataset: string, trainer: string, by: string) =>
+        `Trainer ${trainer}'s access to ${dataset} was revoked by ${by}.`,
+      grant_expired: (dataset: string, trainer: string) => `Trainer ${trainer}'s access to ${dataset} expired.`,
+    },
+    peer: (id: string) => `Peer ${id}`,
+    yourComputer: "Your computer",
+  },
+
+  earnings: {
+    title: "Earnings",
+    intro:
+      "Credits you earn for each grant, as your own signed releases on the log state them. Each row " +
+      "can be proven with the log's receipts.",
+    empty: "No keys of yours have been released yet, so nothing is earned.",
+    total: (credits: string) => `${credits} credits in total`,
+    chart: "Credits earned over time",
+    chartPoint: (date: string, total: string) => `${total} credits by ${date}`,
+    columns: { when: "Released", dataset: "Data", trainer: "Trainer", credits: "Credits", state: "Now" },
+    states: { waiting: "confirming", live: "in use", expired: "expired", revoked: "revoked" },
+    exportCsv: "Export as CSV…",
+    exportJson: "Export as JSON…",
+    fileName: (ext: string) => `datacoop-earnings.${ext}`,
+    saved: (path: string) => `Saved to ${path}.`,
   },
 
   access: {
@@ -423,13 +489,52 @@ export const en = {
     datasetOf: (member: string) => `the data of member ${member}`,
     grantLiveMine: (trainer: string, dataset: string, until: string, purpose: string, license: string, credits: number) =>
       `Trainer ${trainer} can decrypt your ${dataset} until ${until}, for ${purpose} under ${license}; you earn ${credits} credits.`,
-    grantLive: (dataset: string, member: string, until: string, purpose: string, license: string) =>
-      `You can decrypt ${dataset} of member ${member} until ${until}, for ${purpose} under ${license}.`,
+    grantLive: (member: string, until: string, purpose: string, license: string) =>
+      `You can decrypt the data of member ${member} until ${until}, for ${purpose} under ${license}.`,
+    grantLiveOther: (trainer: string, member: string, until: string, purpose: string, license: string) =>
+      `Trainer ${trainer} can decrypt the data of member ${member} until ${until}, for ${purpose} under ${license}.`,
     grantPending: (trainer: string, dataset: string) =>
       `Keys to ${dataset} for trainer ${trainer} are released and wait for the log to confirm them.`,
-    grantEnded: (trainer: string, dataset: string, until: string) =>
-      `The grant of ${dataset} to trainer ${trainer} ended ${until}.`,
-    grantRevoked: (trainer: string, dataset: string) => `The grant of ${dataset} to trainer ${trainer} was revoked.`,
+    grantExpired: (trainer: string, dataset: string, until: string) =>
+      `Trainer ${trainer}'s access to your ${dataset} expired on ${until}. Its keys open nothing new; peers refuse it.`,
+    grantExpiredTrainer: (member: string, until: string) =>
+      `Your access to the data of member ${member} expired on ${until}; datacoop deletes its key from this computer.`,
+    grantExpiredOther: (trainer: string, member: string, until: string) =>
+      `Trainer ${trainer}'s access to the data of member ${member} expired on ${until}.`,
+    grantRevoked: (trainer: string, dataset: string, by: string) =>
+      `Trainer ${trainer}'s access to your ${dataset} was revoked by ${by}.`,
+    grantRevokedTrainer: (member: string, by: string) =>
+      `Your access to the data of member ${member} was revoked by ${by}.`,
+    grantRevokedOther: (trainer: string, member: string, by: string) =>
+      `Trainer ${trainer}'s access to the data of member ${member} was revoked by ${by}.`,
+    byYou: "you",
+    byMember: (member: string) => `member ${member}`,
+    bySteward: (steward: string) => `steward ${steward}`,
+    revokedWhy: (who: string, reason: string) => `${who} (“${reason}”)`,
+    timeLeft: (left: string) => `${left} left`,
+    closing: "Closing now",
+    served: (requests: number, bytes: string) =>
+      requests === 1 ? `Serving peers reported 1 fetch (${bytes}).` : `Serving peers reported ${requests} fetches (${bytes}).`,
+    revoke: "Revoke…",
+    revokeTitle: "Revoke this grant?",
+    revokeBody: (trainer: string, dataset: string) =>
+      `Trainer ${trainer} will no longer be served your ${dataset}, and its datacoop wipes the key. ` +
+      "Copies it already decrypted cannot be taken back.",
+    revokeBodySteward: (trainer: string, dataset: string) =>
+      `Trainer ${trainer} will no longer be served ${dataset}, and its datacoop wipes the key. ` +
+      "Copies it already decrypted cannot be taken back.",
+    revokeReason: "Reason (the trainer sees it; optional)",
+    revokeConfirm: "Revoke grant",
+    revokeCancel: "Keep it",
+    revokedDone: "Grant revoked. Peers refuse the trainer from the next checkpoint on.",
+    technical: {
+      grant: "Grant (release operation)",
+      request: "Request",
+      epochs: "Key epochs",
+      root: "Last epoch's root",
+      capability: "Capability (BLAKE3)",
+    },
+    statusExpired: (at: string) => `Expired on ${at}: nothing more is released or served for it`,
     noKeys: "No keys released to anyone",
     holder: (trainer: string, until: string) => `trainer ${trainer} until ${until}`,
     keysHeld: (holders: string[]) => `Keys released to ${holders.join(", ")}`,
@@ -905,6 +1010,9 @@ export const en = {
     "access.nothing_released": "Nothing has been released for this request yet.",
     "access.incomplete": "Not every matching member has released yet.",
     "access.no_request_key": "The key of this request is not on this computer.",
+    "access.expired": "The grants of this request expired: its window closed.",
+    "access.revoked": "The grants of this request were revoked.",
+    "input.nothing_to_revoke": "There is no grant here that you can revoke.",
     "control.protocol":
       "datacoop could not understand one of its own answers. Restart it and try again.",
     "control.busy": "datacoop is busy with many requests at once. Try again in a moment.",

@@ -4,12 +4,12 @@
 // sentence each, who can decrypt which data until when, and what it earns.
 
 import { open } from "@tauri-apps/plugin-dialog";
-import { CATEGORY_SUGGESTIONS, PURPOSES, type CoopInfo, type Purpose, type RequestView } from "../api/bindings";
+import { CATEGORY_SUGGESTIONS, PURPOSES, type CoopInfo, type GrantView, type Purpose, type RequestView } from "../api/bindings";
 import { api, newJob } from "../api/commands";
-import { grantSentence, periodText, requestStatusText, shortId } from "../access";
-import { h, mount } from "../dom";
+import { grantSentence, grantState, periodText, requestStatusText, shortId } from "../access";
+import { h, mount, technical } from "../dom";
 import { errorMessage } from "../errors";
-import { formatBytes } from "../format";
+import { formatBytes, formatDuration } from "../format";
 import { en } from "../i18n/en";
 import { onLogChanged } from "../live";
 import type { DataContext } from "./data";
@@ -223,24 +223,114 @@ function fetchForm(r: RequestView, ctx: DataContext, slot: HTMLElement, setFetch
 }
 
 export function grantsView(): HTMLElement {
+  const a = en.access;
   const list = h("div", { id: "grants-body" }, h("div", { class: "skeleton" }));
+  const notice = h("p", { class: "success", id: "grants-notice", role: "status", hidden: true });
   const root = h("div", { class: "page" },
-    h("h1", { tabindex: -1, "data-focus": true }, en.access.grantsTitle),
-    h("p", { class: "muted" }, en.access.grantsIntro),
+    h("h1", { tabindex: -1, "data-focus": true }, a.grantsTitle),
+    h("p", { class: "muted" }, a.grantsIntro),
+    notice,
     list);
+  const say = (text: string) => {
+    notice.textContent = text;
+    notice.hidden = false;
+  };
+  let loading = false;
   const load = async () => {
+    loading = true;
     try {
-      const grants = await api.grantList();
+      const [grants, coop] = await Promise.all([api.grantList(), api.coopStatus()]);
+      const steward = coop?.role === "steward";
       mount(list, grants.length === 0
-        ? h("p", { class: "empty", id: "grants-empty" }, en.access.noGrants)
-        : h("ul", { class: "cards stack", id: "grants" }, grants.map((g) =>
-          h("li", { class: "card grant", "data-grant": g.id, "data-dataset": g.dataset ?? "" },
-            h("p", {}, grantSentence(g))))));
+        ? h("p", { class: "empty", id: "grants-empty" }, a.noGrants)
+        : h("ul", { class: "cards stack", id: "grants" },
+          grants.map((g) => grantCard(g, steward, () => void load(), say))));
+      tick();
     } catch (err) {
       mount(list, h("p", { class: "error", role: "alert" }, errorMessage(err)));
+    } finally {
+      loading = false;
     }
   };
+  // Counts each live grant down; when one reaches its end, reads the grants again (the
+  // node then says it expired).
+  const tick = () => {
+    const now = Date.now() / 1000;
+    let ended = false;
+    for (const el of list.querySelectorAll<HTMLElement>("[data-ends]")) {
+      const end = Number(el.dataset.ends);
+      el.textContent = end > now ? a.timeLeft(formatDuration(end - now)) : a.closing;
+      ended ||= end <= now && el.dataset.reread !== "done";
+      if (end <= now) el.dataset.reread = "done";
+    }
+    if (ended && !loading) window.setTimeout(() => void load(), 1500);
+  };
+  const timer = window.setInterval(() => {
+    if (!root.isConnected) {
+      window.clearInterval(timer);
+      return;
+    }
+    tick();
+  }, 1000);
   onLogChanged(root, () => void load());
   void load();
   return root;
+}
+
+function grantCard(g: GrantView, steward: boolean, reload: () => void, say: (text: string) => void): HTMLElement {
+  const a = en.access;
+  const state = grantState(g);
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const actions = h("div", { class: "actions start" });
+  if ((state === "live" || state === "pending") && (g.mine || steward)) {
+    const what = g.dataset ?? a.datasetOf(shortId(g.member));
+    const reason = h("input", { class: "revoke-reason", "aria-label": a.revokeReason, placeholder: a.revokeReason });
+    const confirm = h("button", { class: "primary revoke-confirm" }, a.revokeConfirm);
+    const cancel = h("button", { class: "secondary revoke-cancel" }, a.revokeCancel);
+    const ask = h("div", { class: "revoke-ask", role: "group", "aria-label": a.revokeTitle, hidden: true },
+      h("p", { class: "revoke-title" }, h("strong", {}, a.revokeTitle)),
+      h("p", {}, g.mine ? a.revokeBody(shortId(g.trainer), what) : a.revokeBodySteward(shortId(g.trainer), what)),
+      reason,
+      h("div", { class: "actions start" }, confirm, cancel));
+    const open = h("button", {
+      class: "secondary grant-revoke",
+      onclick: () => {
+        open.hidden = true;
+        ask.hidden = false;
+        reason.focus();
+      },
+    }, a.revoke);
+    cancel.addEventListener("click", () => {
+      ask.hidden = true;
+      open.hidden = false;
+      open.focus();
+    });
+    confirm.addEventListener("click", () => {
+      confirm.disabled = true;
+      api.grantRevoke(g.id, reason.value.trim() || null).then(() => {
+        say(a.revokedDone);
+        reload();
+      }, (err) => {
+        confirm.disabled = false;
+        error.textContent = errorMessage(err);
+        error.hidden = false;
+      });
+    });
+    actions.append(open, ask);
+  }
+  return h("li", { class: "card grant", "data-grant": g.id, "data-dataset": g.dataset ?? "", "data-state": state },
+    h("p", { class: "grant-sentence" }, grantSentence(g)),
+    state === "live" ? h("p", { class: "countdown", "data-ends": g.window_end, role: "timer" }) : null,
+    g.served_requests > 0
+      ? h("p", { class: "muted small grant-served" }, a.served(g.served_requests, formatBytes(g.served_bytes)))
+      : null,
+    actions,
+    error,
+    technical({},
+      h("dl", { class: "details" },
+        h("dt", {}, a.technical.grant), h("dd", { class: "mono" }, g.id),
+        h("dt", {}, a.technical.request), h("dd", { class: "mono" }, g.request),
+        h("dt", {}, a.technical.epochs), h("dd", {}, `${g.first_epoch}–${g.last_epoch}`),
+        h("dt", {}, a.technical.root), h("dd", { class: "mono" }, g.root),
+        h("dt", {}, a.technical.capability), h("dd", { class: "mono" }, g.capability))));
 }

@@ -35,13 +35,29 @@ async function read(): Promise<void> {
   }
 }
 
+/** A bell drawn inline (no emoji font needed), hidden from assistive technology: the
+ * button's label says what it is. */
+function bellIcon(): SVGSVGElement {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "18");
+  svg.setAttribute("height", "18");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", "bell-icon");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2.5 15a2.5 2.5 0 0 0 5 0");
+  svg.append(path);
+  return svg;
+}
+
 /** The bell button and its list, for the top bar. */
 export function bell(): HTMLElement {
   const n = en.notices;
   const count = h("span", { class: "bell-count", id: "bell-count", "aria-hidden": "true" });
   const button = h("button", {
     class: "secondary bell", id: "bell", type: "button", "aria-expanded": "false", "aria-controls": "bell-list",
-  }, "🔔", count);
+  }, bellIcon(), count);
   const list = h("div", { class: "bell-list", id: "bell-list", role: "region", "aria-label": n.title, hidden: true });
   const root = h("div", { class: "bell-wrap" }, button, list);
   const draw = () => {
@@ -80,6 +96,11 @@ export function bell(): HTMLElement {
   redraws.add({ el: root, draw });
   draw();
   onLogChanged(root, () => void read().catch(() => undefined));
+  // Grants end with time, not only with the log: read again now and then.
+  const every = window.setInterval(() => {
+    if (root.isConnected) void read().catch(() => undefined);
+    else window.clearInterval(every);
+  }, 30_000);
   void read().catch(() => undefined);
   return root;
 }

@@ -92,8 +92,25 @@ pub struct ReleaseRecord {
     pub capability: Hash,
     /// The member's consent in force when it was released (its provenance).
     pub consent: OpId,
-    /// The log index of a revocation, if one came.
-    pub revoked_at: Option<u64>,
+    /// The first revocation, if one came: the release ends there in log order.
+    pub revoked: Option<Revoked>,
+    /// Requests serving peers reported answering for its trainer (rule set 7).
+    pub served_requests: u64,
+    /// Payload bytes they reported sending.
+    pub served_bytes: u64,
+}
+
+/// The revocation that ended a release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revoked {
+    /// The revocation operation.
+    pub id: OpId,
+    /// Its log index.
+    pub index: u64,
+    /// Who revoked: a steward, or the member who released.
+    pub by: KeyBytes,
+    /// Why, in the revoker's words.
+    pub reason: String,
 }
 
 /// How a member's dataset stands for a request.
@@ -198,9 +215,18 @@ impl Access {
         self.releases.values()
     }
 
-    pub(crate) fn revoke(&mut self, release: &OpId, index: u64) {
+    /// Adds a serving peer's report to `release`'s totals.
+    pub(crate) fn served(&mut self, release: &OpId, requests: u32, bytes: u64) {
         if let Some(r) = self.releases.get_mut(release) {
-            r.revoked_at.get_or_insert(index);
+            r.served_requests = r.served_requests.saturating_add(u64::from(requests));
+            r.served_bytes = r.served_bytes.saturating_add(bytes);
+        }
+    }
+
+    /// Ends `release` with `revocation` (a later one changes nothing).
+    pub(crate) fn revoke(&mut self, release: &OpId, revocation: Revoked) {
+        if let Some(r) = self.releases.get_mut(release) {
+            r.revoked.get_or_insert(revocation);
         }
     }
 

@@ -20,18 +20,63 @@ pub(crate) const CAPABILITY_TAG: &[u8] = b"dc/cap/";
 /// Tags a trainer's node keeps fetched epochs under while it writes them out.
 const FETCHED_TAG: &[u8] = b"dc/fetched/";
 
-/// When a release counts, from the newest snapshot of this node's log: sequenced below the
-/// newest quorum checkpoint (so nothing can come before it in log order any more), not
-/// revoked, its window not closed by log time.
+/// When a release counts for serving, from the newest snapshot of this node's log and
+/// this computer's clock: [`grant_state`] says [`GrantState::Live`], and this node's log
+/// time is not stale (older than `stale_after` by the clock: a node that cannot tell the
+/// time refuses trainers).
 pub(crate) struct LogGrants {
     pub(crate) ledger: tokio::sync::watch::Receiver<crate::ledger_handle::LogSnapshot>,
+    pub(crate) stale_after: std::time::Duration,
 }
 
-/// [`LogGrants`]' rule, for one snapshot's numbers.
-pub(crate) fn is_live(release: &ReleaseRecord, quorum_size: u64, now: Option<u64>) -> bool {
-    release.revoked_at.is_none()
-        && release.index < quorum_size
-        && now.is_some_and(|now| now < release.terms.window_end)
+/// Where a release stands for its trainer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GrantState {
+    /// Not yet below a quorum checkpoint (or no log time yet): something may still come
+    /// before it in log order, so nothing is delivered.
+    Waiting,
+    /// Deliverable: final in log order, not revoked, inside its window.
+    Live,
+    /// Its window closed, by log time or by this computer's clock (whichever says so
+    /// first: ending early is the safe side).
+    Expired,
+    /// A revocation is on the log.
+    Revoked,
+}
+
+/// [`GrantState`] of `release`, with the snapshot's quorum size and log time and the
+/// clock's `clock` (Unix seconds).
+pub(crate) fn grant_state(
+    release: &ReleaseRecord,
+    quorum_size: u64,
+    now: Option<u64>,
+    clock: u64,
+) -> GrantState {
+    if release.revoked.is_some() {
+        GrantState::Revoked
+    } else if grant_closed_at(release.terms.window_end, now, clock) {
+        GrantState::Expired
+    } else if release.index >= quorum_size || now.is_none() {
+        GrantState::Waiting
+    } else {
+        GrantState::Live
+    }
+}
+
+/// Whether a window ending at `end` closed, by log time `now` or by the clock's `clock`
+/// (whichever says so first: ending early is the safe side).
+pub(crate) fn grant_closed_at(end: u64, now: Option<u64>, clock: u64) -> bool {
+    now.is_some_and(|now| now >= end) || clock >= end
+}
+
+/// [`grant_closed_at`] by this computer's clock now.
+pub(crate) fn grant_closed(end: u64, now: Option<u64>) -> bool {
+    grant_closed_at(end, now, crate::node::now())
+}
+
+/// Whether log time `now` is too old, by `clock`, for this node to serve trainers.
+pub(crate) fn is_stale(now: Option<u64>, clock: u64, stale_after: std::time::Duration) -> bool {
+    now.is_none_or(|now| clock.saturating_sub(now) > stale_after.as_secs())
 }
 
 impl GrantRule for LogGrants {
@@ -40,11 +85,189 @@ impl GrantRule for LogGrants {
             let snapshot = self.ledger.borrow();
             (snapshot.quorum_size, snapshot.now)
         };
-        is_live(release, quorum_size, now)
+        let clock = crate::node::now();
+        if is_stale(now, clock, self.stale_after) {
+            tracing::debug!("log time is stale here: trainers are refused until it moves");
+            return false;
+        }
+        grant_state(release, quorum_size, now, clock) == GrantState::Live
+    }
+}
+
+/// What this node served trainers and has not reported yet: requests and bytes per
+/// release.
+#[derive(Default)]
+pub(crate) struct ServedLedger(std::sync::Mutex<HashMap<OpId, (u32, u64)>>);
+
+impl datacoop_net::blobs::ServedSink for ServedLedger {
+    fn served(&self, release: &ReleaseRecord, bytes: u64) {
+        if let Ok(mut served) = self.0.lock() {
+            let entry = served.entry(release.id).or_default();
+            entry.0 = entry.0.saturating_add(1);
+            entry.1 = entry.1.saturating_add(bytes);
+        }
+    }
+}
+
+impl ServedLedger {
+    fn take(&self) -> HashMap<OpId, (u32, u64)> {
+        self.0
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default()
+    }
+
+    fn put_back(&self, unreported: HashMap<OpId, (u32, u64)>) {
+        if let Ok(mut served) = self.0.lock() {
+            for (release, (requests, bytes)) in unreported {
+                let entry = served.entry(release).or_default();
+                entry.0 = entry.0.saturating_add(requests);
+                entry.1 = entry.1.saturating_add(bytes);
+            }
+        }
     }
 }
 
 impl Network {
+    /// Tells followers of the grants this node is party to that ended since the last
+    /// round (their window closed, or a revocation is on the log); on a trainer's node,
+    /// also forgets what opened them: the fetched copies of an ended grant's capability
+    /// and ciphertext, and the key of a request whose window closed or that was denied.
+    pub(crate) async fn end_grants(&self, state: &CoopState) {
+        let me = self.identity.verification_key().to_bytes();
+        let snapshot = self.log.ledger.snapshot();
+        let clock = crate::node::now();
+        let steward = state.is_steward(&me);
+        let ended: Vec<(&ReleaseRecord, GrantState)> = state
+            .releases()
+            .into_iter()
+            .filter(|r| steward || r.member == me || r.trainer == me)
+            .filter_map(|r| {
+                let at = grant_state(r, snapshot.quorum_size, snapshot.now, clock);
+                matches!(at, GrantState::Expired | GrantState::Revoked).then_some((r, at))
+            })
+            .collect();
+        let news: Vec<(&ReleaseRecord, GrantState)> = {
+            let Ok(mut told) = self.ended_told.lock() else {
+                return;
+            };
+            let first = told.is_none();
+            let told = told.get_or_insert_with(std::collections::HashSet::new);
+            ended
+                .iter()
+                .filter(|(r, _)| told.insert(r.id) && !first)
+                .copied()
+                .collect()
+        };
+        for (release, at) in news {
+            if let Some(ending) = crate::node::ending_of(release, at) {
+                tracing::info!(release = %release.id, "a grant ended: {ending}");
+                self.events.emit(crate::Event::GrantEnded {
+                    release: release.id.to_hex(),
+                    request: release.terms.request.to_hex(),
+                    ending,
+                });
+            }
+        }
+        if state.members().get(&me) != Some(&Role::Trainer) {
+            return;
+        }
+        let tags = self.store.tags();
+        for (release, _) in ended.iter().filter(|(r, _)| r.trainer == me) {
+            let mut fetched = vec![iroh_blobs::Hash::from_bytes(release.capability)];
+            fetched.extend(
+                state
+                    .epochs_of(&release.terms.dataset)
+                    .iter()
+                    .map(|e| iroh_blobs::Hash::from_bytes(e.root)),
+            );
+            for hash in fetched {
+                if let Err(e) = tags.delete(tag(FETCHED_TAG, &hash)).await {
+                    tracing::warn!("cannot let go of an ended grant's blobs: {e}");
+                }
+            }
+        }
+        for request in state.access_requests() {
+            if request.trainer != me {
+                continue;
+            }
+            let closed = request.denied_at.is_some()
+                || state
+                    .releases_of(&request.id)
+                    .first()
+                    .is_some_and(|r| grant_closed(r.terms.window_end, snapshot.now))
+                || self.request_window_closed(request, snapshot.now).await;
+            if closed {
+                self.wipe_request_key(request).await;
+            }
+        }
+    }
+
+    /// Whether `request`'s window (from its approval's log time) closed.
+    async fn request_window_closed(&self, request: &RequestRecord, now: Option<u64>) -> bool {
+        let (Some(approved_at), period) = (request.approved_at, request.period_secs) else {
+            return false;
+        };
+        let opened = self
+            .log
+            .ledger
+            .run(move |slot| Ok(slot.as_ref().and_then(|l| l.log().log_time(approved_at))))
+            .await
+            .ok()
+            .flatten();
+        opened.is_some_and(|t| grant_closed(t.saturating_add(period), now))
+    }
+
+    /// Deletes the key made for `request` from this trainer's vault, if it is still
+    /// there, and says so.
+    pub(crate) async fn wipe_request_key(&self, request: &RequestRecord) {
+        match self.vault.request_key(&request.request_key) {
+            Ok(Some(_)) => {}
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!("cannot read the key of request {}: {e}", request.id);
+                return;
+            }
+        }
+        match self.vault.forget_request_key(&request.request_key) {
+            Ok(()) => {
+                tracing::info!(request = %request.id, "the request's window closed: its key was wiped");
+                self.events.emit(crate::Event::RequestKeyWiped {
+                    request: request.id.to_hex(),
+                });
+            }
+            Err(e) => tracing::warn!("cannot wipe the key of request {}: {e}", request.id),
+        }
+    }
+
+    /// Reports on the log what this node sent trainers since its last report, one
+    /// `Served` per release (kept for the next round when the operator is away).
+    pub(crate) async fn report_served(&self) {
+        let served = self.served.take();
+        if served.is_empty() {
+            return;
+        }
+        let bodies: Vec<Body> = served
+            .iter()
+            .map(|(release, (requests, bytes))| Body::Served {
+                release: *release,
+                requests: *requests,
+                bytes: *bytes,
+            })
+            .collect();
+        let reported = record(
+            &self.log.ledger,
+            &self.identity,
+            Some(self),
+            move |ledger, identity, now| ledger.prepare(identity, bodies, now),
+        )
+        .await;
+        if let Err(e) = reported {
+            tracing::info!("what was served is reported later: {e}");
+            self.served.put_back(served);
+        }
+    }
+
     /// On a member's node: releases every dataset of this member that an approved request
     /// matches and that is not released to it yet. One at a time, each under the consent
     /// lock, so a dataset is never sealed while a consent change of this node is being
@@ -210,7 +433,7 @@ impl Network {
     pub(crate) async fn pin_capabilities(&self, state: &CoopState) -> Result<(), NodeError> {
         let me = self.identity.verification_key().to_bytes();
         for release in state.releases() {
-            if release.member == me || release.revoked_at.is_some() {
+            if release.member == me || release.revoked.is_some() {
                 continue;
             }
             let hash = iroh_blobs::Hash::from_bytes(release.capability);

@@ -14,8 +14,13 @@ use datacoop_vault::ReleasedEpoch;
 
 use super::*;
 use crate::api::RequestList;
-use crate::api::{ConsentAnswer, Fetch, GrantList, RequestApprove, RequestCreate, RequestDeny};
-use crate::views::{FetchReport, GrantView, RequestStatus, RequestView};
+use crate::api::{
+    ConsentAnswer, Fetch, GrantList, GrantRevoke, RequestApprove, RequestCreate, RequestDeny,
+};
+use crate::network::{GrantState, grant_closed, grant_closed_at, grant_state};
+use crate::views::{
+    EndedGrant, FetchReport, GrantEnding, GrantView, RequestStatus, RequestView, RevokeReport,
+};
 
 /// How long ask-mode members have to answer when the trainer says nothing: 7 days.
 pub const DEFAULT_DEADLINE_SECS: u64 = 7 * 86_400;
@@ -24,10 +29,19 @@ fn short(key: &[u8; 32]) -> String {
     hex::encode(&key[..4])
 }
 
-/// The status a request's record says it has.
-fn status_of(request: &RequestRecord) -> RequestStatus {
+/// The status a request's record says it has, with its window's end once known and
+/// the log time and clock to tell whether that passed.
+fn status_of(
+    request: &RequestRecord,
+    window_end: Option<u64>,
+    now: Option<u64>,
+    clock: u64,
+) -> RequestStatus {
+    let closed = window_end.is_some_and(|end| grant_closed_at(end, now, clock));
     if request.denied_at.is_some() {
         RequestStatus::Denied
+    } else if closed {
+        RequestStatus::Expired
     } else if request.approved_at.is_some() {
         RequestStatus::Approved
     } else {
@@ -178,6 +192,7 @@ impl Node {
             pending.retain(|m| !released.contains(m));
             Some(pending)
         };
+        let clock = now();
         let mut views = Vec::new();
         for (request, opened) in state.access_requests().into_iter().zip(times) {
             if is_trainer && request.trainer != me {
@@ -203,7 +218,12 @@ impl Node {
                 period_secs: request.period_secs,
                 credits: request.credits,
                 deadline: request.deadline,
-                status: status_of(request),
+                status: status_of(
+                    request,
+                    opened.map(|t| t.saturating_add(request.period_secs)),
+                    snapshot.now,
+                    clock,
+                ),
                 denial_reason: request.denial_reason.clone(),
                 approvals: state.counted_approvals(request) as u32,
                 threshold: state.threshold(),
@@ -328,16 +348,22 @@ impl Node {
         let snapshot = self.ledger.snapshot();
         let state = snapshot.state.ok_or(NodeError::NotInCoop)?;
         let steward = state.is_steward(&me);
+        let clock = now();
         Ok(state
             .releases()
             .into_iter()
             .filter(|r| steward || r.member == me || r.trainer == me)
-            .map(|r| grant_view(&state, r, &me, &names, snapshot.quorum_size, snapshot.now))
+            .map(|r| {
+                let at = grant_state(r, snapshot.quorum_size, snapshot.now, clock);
+                grant_view(&state, r, &me, &names, snapshot.quorum_size, at)
+            })
             .collect())
     }
 
     /// `fetch`: the trainer fetches, decrypts and checks what was released for one of its
     /// requests, and writes `croissant.json` and each release's proofs beside the files.
+    /// Grants that ended are named and never opened; once the request's window closed
+    /// nothing is, and the request's key is wiped.
     pub async fn fetch(
         &self,
         op: Fetch,
@@ -349,7 +375,7 @@ impl Node {
         let request_id = self.find_request(&op.id).await?;
         let me = self.me();
         let give_up = Instant::now() + Duration::from_secs(op.wait_secs.unwrap_or(0));
-        let (state, live, pending) = loop {
+        let (state, live, pending, ended) = loop {
             if let Err(e) = network.catch_up().await {
                 tracing::info!("catching up before fetching: {e}");
             }
@@ -370,14 +396,32 @@ impl Node {
                     reason: reason.clone(),
                 });
             }
-            let live: Vec<ReleaseRecord> = state
-                .releases_of(&request_id)
-                .into_iter()
-                .filter(|r| {
-                    crate::network::releasing_is_live(r, snapshot.quorum_size, snapshot.now)
-                })
-                .cloned()
-                .collect();
+            if let Some(end) = self.window_end(&request).await?
+                && grant_closed(end, snapshot.now)
+            {
+                network.wipe_request_key(&request).await;
+                return Err(NodeError::GrantExpired {
+                    id: op.id.clone(),
+                    at: datacoop_ledger::rfc3339(end),
+                });
+            }
+            let clock = now();
+            let (mut live, mut ended, mut waiting) = (Vec::new(), Vec::new(), Vec::new());
+            for r in state.releases_of(&request_id) {
+                match grant_state(r, snapshot.quorum_size, snapshot.now, clock) {
+                    GrantState::Live => live.push(r.clone()),
+                    GrantState::Waiting => waiting.push(r.member),
+                    at @ (GrantState::Expired | GrantState::Revoked) => {
+                        if let Some(ending) = ending_of(r, at) {
+                            ended.push(EndedGrant {
+                                release: r.id.to_hex(),
+                                member: hex::encode(r.member),
+                                ending,
+                            });
+                        }
+                    }
+                }
+            }
             // Released but not final yet count as pending. A trainer's view holds no
             // consent records: the operator's node says whom the request waits for.
             let mut pending = if state.view().reads_consents() {
@@ -391,17 +435,23 @@ impl Node {
                     }
                 }
             };
-            for r in state.releases_of(&request_id) {
-                if !live.iter().any(|l| l.id == r.id) && !pending.contains(&r.member) {
-                    pending.push(r.member);
+            for member in waiting {
+                if !pending.contains(&member) {
+                    pending.push(member);
                 }
             }
             if pending.is_empty() || Instant::now() >= give_up || cancel.is_cancelled() {
-                break (state, live, pending);
+                break (state, live, pending, ended);
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         };
         let pending_text: Vec<String> = pending.iter().map(short).collect();
+        if live.is_empty() && !ended.is_empty() {
+            return Err(NodeError::GrantsRevoked {
+                id: op.id.clone(),
+                ended: ended_text(&ended),
+            });
+        }
         if live.is_empty() {
             return Err(NodeError::NothingReleased {
                 id: op.id.clone(),
@@ -431,6 +481,17 @@ impl Node {
             let (capability, roots) = network
                 .fetch_release(&state, release, progress.as_ref())
                 .await?;
+            // The official client opens nothing once the window closed, whatever a
+            // serving peer did.
+            let snapshot = self.ledger.snapshot();
+            if grant_closed(release.terms.window_end, snapshot.now) {
+                network.release_fetched().await?;
+                network.wipe_request_key(&request).await;
+                return Err(NodeError::GrantExpired {
+                    id: op.id.clone(),
+                    at: datacoop_ledger::rfc3339(release.terms.window_end),
+                });
+            }
             let binding = release.terms.binding(&state.coop(), &release.member);
             let keys = Capability::from_bytes(capability)?.open(&key, &binding)?;
             let epochs = roots
@@ -472,8 +533,99 @@ impl Node {
                 .sum(),
             released_by: live.iter().map(|r| hex::encode(r.member)).collect(),
             pending: pending.iter().map(hex::encode).collect(),
+            ended,
             croissant,
         })
+    }
+
+    /// When `request`'s window closes: the log time of the approval that approved it
+    /// plus its period (none until that approval has a log time).
+    async fn window_end(&self, request: &RequestRecord) -> Result<Option<u64>, NodeError> {
+        let (approved_at, period) = (request.approved_at, request.period_secs);
+        self.with_ledger(false, move |ledger| {
+            Ok(approved_at
+                .and_then(|at| ledger.log().log_time(at))
+                .map(|t| t.saturating_add(period)))
+        })
+        .await
+    }
+
+    /// `grant revoke`: ends one grant, or every grant of a request, that this identity
+    /// may revoke (a steward: any; a member: their own releases), with a reason the
+    /// trainer is told.
+    pub async fn grant_revoke(
+        &self,
+        op: GrantRevoke,
+        _progress: Arc<dyn ProgressSink>,
+        _cancel: CancellationToken,
+    ) -> Result<RevokeReport, NodeError> {
+        let me = self.me();
+        let reason = op.reason.as_deref().unwrap_or("").trim().to_owned();
+        let given = op.id.clone();
+        let ids = self
+            .publish(move |ledger| {
+                let index = ledger.resolve(&given)?;
+                let target = ledger.log().operation(index)?.id();
+                let state = ledger.state();
+                let steward = state.is_steward(&me);
+                let named: Vec<&ReleaseRecord> = match state.release(&target) {
+                    Some(release) => vec![release],
+                    None if state.access_request(&target).is_some() => state.releases_of(&target),
+                    None => {
+                        return Err(NodeError::BadId {
+                            given,
+                            reason: "it names neither a grant nor a request".into(),
+                        });
+                    }
+                };
+                if !steward && !named.iter().any(|r| r.member == me) {
+                    return Err(NodeError::NothingToRevoke {
+                        id: given,
+                        reason: "only a steward, or the member who released a grant, revokes it"
+                            .into(),
+                    });
+                }
+                let log_now = ledger.log_now();
+                let clock = now();
+                let bodies: Vec<Body> = named
+                    .into_iter()
+                    .filter(|r| steward || r.member == me)
+                    .filter(|r| {
+                        matches!(
+                            grant_state(r, u64::MAX, log_now, clock),
+                            GrantState::Live | GrantState::Waiting
+                        )
+                    })
+                    .map(|r| Body::Revocation {
+                        grant: r.id,
+                        reason: reason.clone(),
+                    })
+                    .collect();
+                if bodies.is_empty() {
+                    return Err(NodeError::NothingToRevoke {
+                        id: given,
+                        reason: "its grants already ended".into(),
+                    });
+                }
+                Ok(bodies)
+            })
+            .await?;
+        let revoked = self
+            .with_ledger(false, move |ledger| {
+                Ok(ids
+                    .iter()
+                    .filter_map(|id| match ledger.state().index_of(id) {
+                        Some(index) => ledger.log().operation(index).ok(),
+                        None => None,
+                    })
+                    .filter_map(|op| match op.body {
+                        Some(Body::Revocation { grant, .. }) => Some(grant.to_hex()),
+                        _ => None,
+                    })
+                    .collect())
+            })
+            .await?;
+        Ok(RevokeReport { revoked })
     }
 
     /// Writes the proof bundle of each release, of the approval that approved its request
@@ -514,6 +666,15 @@ impl Node {
     }
 }
 
+/// Ended grants in one line: whose, and how each ended.
+fn ended_text(ended: &[EndedGrant]) -> String {
+    ended
+        .iter()
+        .map(|e| format!("member {}'s {}", &e.member[..8], e.ending))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn recorded(ids: Vec<OpId>) -> Result<Recorded, NodeError> {
     let operation = ids
         .last()
@@ -529,7 +690,7 @@ fn grant_view(
     me: &[u8; 32],
     names: &std::collections::HashMap<[u8; 32], String>,
     quorum_size: u64,
-    now: Option<u64>,
+    at: GrantState,
 ) -> GrantView {
     let request = state.access_request(&r.terms.request);
     GrantView {
@@ -538,17 +699,38 @@ fn grant_view(
         trainer: hex::encode(r.trainer),
         member: hex::encode(r.member),
         mine: r.member == *me,
+        to_me: r.trainer == *me,
         dataset: names.get(&r.terms.dataset).cloned(),
         dataset_id: hex::encode(r.terms.dataset),
         first_epoch: r.terms.first_epoch,
         last_epoch: r.terms.last_epoch,
+        root: hex::encode(r.terms.root),
+        capability: hex::encode(r.capability),
         window_start: r.terms.window_start,
         window_end: r.terms.window_end,
         credits: r.terms.credits,
         purpose: request.map(|q| q.purpose),
         license: request.map(|q| q.license.clone()).unwrap_or_default(),
         delivered: r.index < quorum_size,
-        live: crate::network::releasing_is_live(r, quorum_size, now),
-        revoked: r.revoked_at.is_some(),
+        live: at == GrantState::Live,
+        revoked: r.revoked.is_some(),
+        ending: ending_of(r, at),
+        served_requests: r.served_requests,
+        served_bytes: r.served_bytes,
+    }
+}
+
+/// How `r` ended, when `at` says it did.
+pub(crate) fn ending_of(r: &ReleaseRecord, at: GrantState) -> Option<GrantEnding> {
+    match at {
+        GrantState::Revoked => r.revoked.as_ref().map(|v| GrantEnding::Revoked {
+            by: hex::encode(v.by),
+            by_member: v.by == r.member,
+            reason: v.reason.clone(),
+        }),
+        GrantState::Expired => Some(GrantEnding::Expired {
+            at: r.terms.window_end,
+        }),
+        GrantState::Waiting | GrantState::Live => None,
     }
 }

@@ -1,6 +1,8 @@
 //! Owners on 127.0.0.1 as `datacoop serve` runs them, for the node's integration tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod story;
+
 use std::sync::Arc;
 use std::time::Duration;
 
