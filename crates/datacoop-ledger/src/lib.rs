@@ -73,7 +73,7 @@ pub use op::{Header, OpId, Operation, SignedHeader, check_body_bytes};
 pub use proof::{CoopKeys, ProofBundle, Receipt};
 pub use state::{
     AnnouncedBlob, Applied, ConsentTerms, CoopState, EpochRoot, KeyEpoch, Match, MatchStatus,
-    RULES, ReleaseRecord, RequestRecord, Revoked, View, Witnessing,
+    RULES, ReleaseRecord, RequestRecord, Revoked, View, Witnessing, terms_allow,
 };
 pub use store::{LogStore, MemStore, SledStore, StoredOp};
 pub use tree::{

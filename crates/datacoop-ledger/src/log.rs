@@ -47,6 +47,8 @@ pub struct Log<S: LogStore> {
     last_checkpoint_at: Option<u64>,
     /// Each witness's newest cosignature (and the size it cosigned): "now" by log time.
     fresh: BTreeMap<[u8; 32], (u64, Cosignature)>,
+    /// Counts changes to the checkpoints and cosignatures (see [`Log::witnessed_changes`]).
+    witnessed: u64,
 }
 
 impl<S: LogStore> Log<S> {
@@ -81,6 +83,7 @@ impl<S: LogStore> Log<S> {
             tree,
             state,
             checkpoints: BTreeMap::new(),
+            witnessed: 0,
             origin,
             last_checkpoint_at: None,
             fresh: BTreeMap::new(),
@@ -151,6 +154,7 @@ impl<S: LogStore> Log<S> {
             tree,
             state,
             checkpoints,
+            witnessed: 0,
             origin,
             last_checkpoint_at: None,
             fresh,
@@ -189,6 +193,13 @@ impl<S: LogStore> Log<S> {
     pub fn origin(&self) -> &str {
         &self.origin
     }
+    /// How many times the checkpoints and cosignatures this log holds changed since it
+    /// was opened: what [`Log::newest_quorum_size`] and [`Log::now`] read can only differ
+    /// when this did (or the log grew), so callers recompute them only then.
+    pub fn witnessed_changes(&self) -> u64 {
+        self.witnessed
+    }
+
     /// Stored checkpoints by size.
     pub fn checkpoints(&self) -> &BTreeMap<u64, SignedCheckpoint> {
         &self.checkpoints
@@ -410,6 +421,7 @@ impl<S: LogStore> Log<S> {
         }
         if let Some(cp) = &checkpoint {
             self.checkpoints.insert(cp.checkpoint.size, cp.clone());
+            self.witnessed += 1;
             self.last_checkpoint_at = Some(now);
         }
         // Now that the accepted operations are stored, keep evidence for refused ones.
@@ -493,6 +505,7 @@ impl<S: LogStore> Log<S> {
         .sign(operator)?;
         self.store.put_checkpoint(size, &cp.render())?;
         self.checkpoints.insert(size, cp.clone());
+        self.witnessed += 1;
         self.last_checkpoint_at = Some(now);
         Ok(cp)
     }
@@ -550,6 +563,7 @@ impl<S: LogStore> Log<S> {
             cp.add_cosignature(cosig);
             let note = cp.render();
             self.store.put_checkpoint(size, &note)?;
+            self.witnessed += 1;
         }
         self.remember_fresh(size, cosig)
     }
@@ -565,6 +579,7 @@ impl<S: LogStore> Log<S> {
             self.store
                 .put_fresh_cosignature(&cosig.witness, size, &line)?;
             self.fresh.insert(cosig.witness, (size, cosig.clone()));
+            self.witnessed += 1;
         }
         Ok(())
     }

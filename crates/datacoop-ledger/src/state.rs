@@ -14,7 +14,9 @@ mod access;
 mod holdings;
 
 use access::Access;
-pub use access::{ConsentTerms, Match, MatchStatus, ReleaseRecord, RequestRecord, Revoked};
+pub use access::{
+    ConsentTerms, Match, MatchStatus, ReleaseRecord, RequestRecord, Revoked, terms_allow,
+};
 use holdings::Holdings;
 pub use holdings::{AnnouncedBlob, EpochRoot};
 

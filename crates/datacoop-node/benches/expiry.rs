@@ -16,7 +16,7 @@ mod common;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::story::{add, addr, consent, founder, member, raw_fetch, request_for, wait_for};
+use common::story::{Raw, add, addr, consent, founder, member, raw_fetch, request_for, wait_for};
 use datacoop_node::api::{GrantList, ProposalList, RequestApprove};
 
 fn now_f64() -> f64 {
@@ -85,7 +85,7 @@ async fn bench(period: u64, runs: usize) {
         // Every holder serves first (the stewards pin in their own rounds).
         let ready = Instant::now();
         for (name, holder) in &holders {
-            while !raw_fetch(&tess, holder, &grant).await {
+            while raw_fetch(&tess, holder, &grant).await != Raw::Served {
                 assert!(
                     ready.elapsed() < Duration::from_secs(period),
                     "{name} never served inside the window"
@@ -101,7 +101,8 @@ async fn bench(period: u64, runs: usize) {
         let mut refused_at: [Option<f64>; 3] = [None; 3];
         while refused_at.iter().any(Option::is_none) {
             for (i, (_, holder)) in holders.iter().enumerate() {
-                if refused_at[i].is_none() && !raw_fetch(&tess, holder, &grant).await {
+                if refused_at[i].is_none() && raw_fetch(&tess, holder, &grant).await == Raw::Refused
+                {
                     refused_at[i] = Some(now_f64() - end);
                 }
             }

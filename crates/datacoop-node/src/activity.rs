@@ -387,7 +387,10 @@ impl<S: LogStore> Reading<'_, S> {
             })
             .collect();
         grants.sort_by_key(|g| g.index);
-        let total = grants.iter().map(|g| g.credits).sum();
+        // The credits are the trainer's offer: a sum that could overflow saturates.
+        let total = grants
+            .iter()
+            .fold(0u64, |sum, g| sum.saturating_add(g.credits));
         Earnings { grants, total }
     }
 }

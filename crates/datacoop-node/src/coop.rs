@@ -650,6 +650,15 @@ impl Ledger {
         Ok(bodies)
     }
 
+    /// When `request`'s window closes: the log time of the approval that approved it plus
+    /// its period (none until that approval has a log time).
+    pub fn request_window_end(&self, request: &datacoop_ledger::RequestRecord) -> Option<u64> {
+        request
+            .approved_at
+            .and_then(|at| self.log.log_time(at))
+            .map(|t| t.saturating_add(request.period_secs))
+    }
+
     /// Revocations of `identity`'s grants of `dataset` that have not ended, recorded with a
     /// consent change: all of them when the consent is withdrawn (`keeps` None), else
     /// those whose request the new terms do not allow (`keeps` says which they do).
@@ -661,7 +670,7 @@ impl Ledger {
     ) -> Vec<Body> {
         let me = identity.verification_key().to_bytes();
         let state = self.log.state();
-        let (now, clock) = (self.log.now(), crate::node::now());
+        let now = self.log.now();
         let reason = if keeps.is_some() {
             "the member changed their consent"
         } else {
@@ -670,8 +679,10 @@ impl Ledger {
         state
             .releases()
             .into_iter()
-            .filter(|r| r.member == me && r.terms.dataset == *dataset && r.revoked.is_none())
-            .filter(|r| !crate::network::grant_closed_at(r.terms.window_end, now, clock))
+            .filter(|r| r.member == me && r.terms.dataset == *dataset)
+            // Ended by the log's own time only: a clock running ahead must not leave a
+            // grant that peers still serve without its revocation.
+            .filter(|r| !crate::network::ended_on_log(r, now))
             .filter(|r| {
                 let kept = keeps.zip(state.access_request(&r.terms.request));
                 !kept.is_some_and(|(keeps, request)| keeps(request))

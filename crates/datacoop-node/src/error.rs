@@ -313,7 +313,7 @@ pub enum NodeError {
     },
     /// The request's window closed: nothing released to it is served or opened any more.
     #[error(
-        "the grants of request {id} expired at {at}: its window closed, and this computer no longer keeps its key"
+        "the grants of request {id} expired at {at}: its window closed, so nothing released to it is served or opened any more"
     )]
     GrantExpired {
         /// The request.

@@ -71,12 +71,18 @@ impl LedgerHandle {
             .name("datacoop-ledger".into())
             .spawn(move || {
                 let mut ledger = ledger;
+                let changes = |l: &Option<Ledger>| {
+                    l.as_ref().map(|l| (l.size(), l.log().witnessed_changes()))
+                };
                 while let Ok(Message::Run(job)) = inbox.recv() {
-                    let before = ledger.as_ref().map(Ledger::size);
+                    let before = changes(&ledger);
                     let deliver = job(&mut ledger);
-                    if ledger.as_ref().map(Ledger::size) != before {
+                    let after = changes(&ledger);
+                    if after.map(|(size, _)| size) != before.map(|(size, _)| size) {
                         publish.send_replace(snapshot_of(&ledger));
-                    } else if let Some(ledger) = &ledger {
+                    } else if after != before
+                        && let Some(ledger) = &ledger
+                    {
                         // A heartbeat's cosignatures move log time without growing the
                         // log: expiry and staleness read it from the snapshot.
                         let (quorum_size, now) =

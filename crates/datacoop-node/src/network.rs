@@ -211,6 +211,8 @@ pub(crate) struct Network {
     pending_heard: Mutex<HashMap<OpId, Vec<[u8; 32]>>>,
     /// What this node sent trainers since it last reported it on the log.
     served: Arc<releasing::ServedLedger>,
+    /// When it last reported.
+    served_reported: Mutex<Option<std::time::Instant>>,
     /// The grants this node is party to whose end it has told (None until the first
     /// round, which only takes note of those that ended before this run).
     ended_told: Mutex<Option<std::collections::HashSet<OpId>>>,
@@ -220,7 +222,7 @@ mod holding;
 mod releasing;
 
 pub(crate) use holding::placement;
-pub(crate) use releasing::{GrantState, grant_closed, grant_closed_at, grant_state};
+pub(crate) use releasing::{GrantState, ended_on_log, grant_closed, grant_closed_at, grant_state};
 
 /// Where a join stands after `coop join`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -343,6 +345,7 @@ impl Network {
             consent_changes: tokio::sync::Mutex::new(()),
             pending_heard: Mutex::new(HashMap::new()),
             served,
+            served_reported: Mutex::new(None),
             ended_told: Mutex::new(None),
         });
         let _ = to_operator.0.set(Arc::downgrade(&network));
@@ -608,7 +611,7 @@ impl Network {
             self.refresh_pending(&state).await;
         }
         self.end_grants(&state).await;
-        self.report_served().await;
+        self.report_served(&state).await;
     }
 
     async fn heartbeat(&self) -> Result<(), NodeError> {

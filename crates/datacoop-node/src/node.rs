@@ -28,7 +28,7 @@ use crate::views::{
     NewRecoveryKit, Profile, Proof, Recipient, Recorded, VerifySummary,
 };
 use datacoop_ledger::ConsentMode;
-use datacoop_ledger::{Body, OpId, Operation};
+use datacoop_ledger::{Body, OpId, OpKind, Operation};
 
 fn parse_purposes(names: &[String]) -> Result<Vec<datacoop_core::Purpose>, NodeError> {
     let mut purposes = Vec::new();
@@ -778,18 +778,25 @@ impl Node {
                 let allowed = allow.clone();
                 let mut bodies =
                     ledger.consent_bodies(&identity, id, &category, allow, mode, max_period)?;
-                // Grants the new terms no longer allow end with the change.
+                // Grants the new terms no longer allow end with the change (the node
+                // records consents for any trainer).
                 let keeps = move |r: &datacoop_ledger::RequestRecord| {
-                    allowed.contains(&r.purpose)
-                        && max_period.is_none_or(|max| max >= r.period_secs)
+                    datacoop_ledger::terms_allow(&allowed, max_period, &[], r)
                 };
                 bodies.extend(ledger.revocations_on(&identity, &id, Some(&keeps)));
                 Ok(bodies)
             })
             .await?;
+        self.recorded_of_kind(&ids, OpKind::ConsentSet)
+    }
+
+    /// The operation of `kind` among `ids` (a batch that also revoked grants, say).
+    fn recorded_of_kind(&self, ids: &[OpId], kind: OpKind) -> Result<Recorded, NodeError> {
+        let state = self.ledger.snapshot().state.ok_or(NodeError::NotInCoop)?;
         let operation = ids
-            .last()
-            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))?;
+            .iter()
+            .find(|id| state.kind_of(id) == Some(kind))
+            .ok_or_else(|| NodeError::Protocol(format!("no {kind} operation was sequenced")))?;
         Ok(Recorded {
             operation: operation.to_hex(),
         })
@@ -852,12 +859,7 @@ impl Node {
                 },
             )
             .await?;
-        let operation = ids
-            .last()
-            .ok_or_else(|| NodeError::Protocol("nothing was sequenced".into()))?;
-        Ok(Recorded {
-            operation: operation.to_hex(),
-        })
+        self.recorded_of_kind(&ids, OpKind::ConsentWithdraw)
     }
 
     /// Held while a consent change is written: this node's releases wait for it (and it

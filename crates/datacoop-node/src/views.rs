@@ -487,6 +487,7 @@ pub enum GrantEnding {
 }
 
 impl std::fmt::Display for GrantEnding {
+    /// "expired at TIME", "was revoked by the member: REASON", "was revoked by steward ID".
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             GrantEnding::Expired { at } => {
@@ -497,8 +498,11 @@ impl std::fmt::Display for GrantEnding {
                 by_member,
                 reason,
             } => {
-                let who = if *by_member { "the member" } else { "steward" };
-                write!(f, "revoked by {who} {}", &by[..by.len().min(8)])?;
+                if *by_member {
+                    write!(f, "was revoked by the member")?;
+                } else {
+                    write!(f, "was revoked by steward {}", &by[..by.len().min(8)])?;
+                }
                 if !reason.is_empty() {
                     write!(f, ": {reason}")?;
                 }

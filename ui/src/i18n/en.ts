@@ -425,6 +425,8 @@ export const en = {
     empty: "No keys of yours have been released yet, so nothing is earned.",
     total: (credits: string) => `${credits} credits in total`,
     chart: "Credits earned over time",
+    chartTop: (credits: string) => `${credits} credits`,
+    notWitnessed: "being confirmed",
     chartPoint: (date: string, total: string) => `${total} credits by ${date}`,
     columns: { when: "Released", dataset: "Data", trainer: "Trainer", credits: "Credits", state: "Now" },
     states: { waiting: "confirming", live: "in use", expired: "expired", revoked: "revoked" },

@@ -59,11 +59,19 @@ function chart(earnings: Earnings): Element | null {
   svg.setAttribute("id", "earnings-chart");
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", `${t.chart}: ${t.chartPoint(formatDate(last.time), formatCount(last.total))}`);
+  const until = Math.max(Date.now() / 1000, last.time);
+  const axis = document.createElementNS(SVG, "path");
+  axis.setAttribute("d", `M0 0 V${HEIGHT} H${WIDTH}`);
+  axis.setAttribute("class", "earnings-axis");
   const path = document.createElementNS(SVG, "path");
-  path.setAttribute("d", chartPath(points, WIDTH, HEIGHT - 4, Math.max(Date.now() / 1000, last.time)));
+  path.setAttribute("d", chartPath(points, WIDTH, HEIGHT - 4, until));
   path.setAttribute("class", "earnings-line");
-  svg.append(path);
-  return h("figure", { class: "card earnings-figure" }, svg,
+  svg.append(axis, path);
+  return h("figure", { class: "card earnings-figure" },
+    h("p", { class: "muted small earnings-top" }, t.chartTop(formatCount(last.total))),
+    svg,
+    h("div", { class: "earnings-span muted small" },
+      h("span", {}, formatDate(points[0].time)), h("span", {}, formatDate(until))),
     h("figcaption", { class: "muted small" }, t.chart));
 }
 
@@ -77,7 +85,7 @@ function table(grants: Earning[]): HTMLElement {
       h("th", { scope: "col", class: "num" }, c.credits),
       h("th", { scope: "col" }, c.state))),
     h("tbody", {}, grants.map((g) => h("tr", { "data-grant": g.grant, "data-status": g.status },
-      h("td", {}, g.time === null ? "–" : formatDateTime(g.time)),
+      h("td", {}, g.time === null ? en.earnings.notWitnessed : formatDateTime(g.time)),
       h("td", {}, g.dataset ?? ""),
       h("td", { class: "mono small" }, shortId(g.trainer)),
       h("td", { class: "num" }, formatCount(g.credits)),

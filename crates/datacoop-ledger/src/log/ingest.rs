@@ -79,6 +79,7 @@ impl<S: LogStore> Log<S> {
         }
         self.state = state;
         self.checkpoints.insert(size, kept.clone());
+        self.witnessed += 1;
         self.note_fresh(size, &kept)?;
         Ok(Ingested {
             appended: ops.len() as u64,
@@ -105,6 +106,7 @@ impl<S: LogStore> Log<S> {
         if !self.checkpoints.contains_key(&size) {
             self.store.put_checkpoint(size, &kept.render())?;
             self.checkpoints.insert(size, kept.clone());
+            self.witnessed += 1;
         }
         let witnesses = self.witnesses_at(size);
         for cosig in valid_cosignatures(&kept, &witnesses) {

@@ -67,12 +67,27 @@ pub struct ConsentTerms {
 impl ConsentTerms {
     /// Whether these terms allow `request` (purpose, period, trainer), asking aside.
     pub fn allows(&self, request: &RequestRecord) -> bool {
-        self.purposes.contains(&request.purpose)
-            && self
-                .max_period_secs
-                .is_none_or(|max| max >= request.period_secs)
-            && (self.recipients.is_empty() || self.recipients.contains(&request.trainer))
+        terms_allow(
+            &self.purposes,
+            self.max_period_secs,
+            &self.recipients,
+            request,
+        )
     }
+}
+
+/// Whether consent terms (purposes, longest period, trainers it is limited to, empty:
+/// any) allow `request`, asking aside: [`ConsentTerms::allows`] for terms not yet on the
+/// log (a change a member is about to record).
+pub fn terms_allow(
+    purposes: &[Purpose],
+    max_period_secs: Option<u64>,
+    recipients: &[KeyBytes],
+    request: &RequestRecord,
+) -> bool {
+    purposes.contains(&request.purpose)
+        && max_period_secs.is_none_or(|max| max >= request.period_secs)
+        && (recipients.is_empty() || recipients.contains(&request.trainer))
 }
 
 /// A release on the log: a member's grant of keys to a request.

@@ -69,6 +69,13 @@ pub(crate) fn grant_closed_at(end: u64, now: Option<u64>, clock: u64) -> bool {
     now.is_some_and(|now| now >= end) || clock >= end
 }
 
+/// Whether `release` ended by what the log alone says (a revocation, or log time past
+/// its window): what irreversible acts wait for (wiping a trainer's key, deciding a
+/// grant needs no revocation), since a clock running ahead must not cause them.
+pub(crate) fn ended_on_log(release: &ReleaseRecord, now: Option<u64>) -> bool {
+    release.revoked.is_some() || now.is_some_and(|now| now >= release.terms.window_end)
+}
+
 /// [`grant_closed_at`] by this computer's clock now.
 pub(crate) fn grant_closed(end: u64, now: Option<u64>) -> bool {
     grant_closed_at(end, now, crate::node::now())
@@ -94,35 +101,59 @@ impl GrantRule for LogGrants {
     }
 }
 
-/// What this node served trainers and has not reported yet: requests and bytes per
-/// release.
+/// The blobs a trainer's node fetches for `release`: its capability and the roots of the
+/// epochs it covers.
+fn fetched_hashes(state: &CoopState, release: &ReleaseRecord) -> Vec<iroh_blobs::Hash> {
+    let epochs = state.epochs_of(&release.terms.dataset);
+    let covered = (release.terms.first_epoch..=release.terms.last_epoch)
+        .filter_map(|e| epochs.get(e as usize))
+        .map(|e| iroh_blobs::Hash::from_bytes(e.root));
+    std::iter::once(iroh_blobs::Hash::from_bytes(release.capability))
+        .chain(covered)
+        .collect()
+}
+
+/// What this node served trainers and has not reported yet, per release.
 #[derive(Default)]
-pub(crate) struct ServedLedger(std::sync::Mutex<HashMap<OpId, (u32, u64)>>);
+pub(crate) struct ServedLedger(std::sync::Mutex<HashMap<OpId, Served>>);
+
+/// Requests answered and payload bytes sent under one release.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Served {
+    requests: u32,
+    bytes: u64,
+}
+
+impl Served {
+    fn add(&mut self, other: Served) {
+        self.requests = self.requests.saturating_add(other.requests);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+}
 
 impl datacoop_net::blobs::ServedSink for ServedLedger {
     fn served(&self, release: &ReleaseRecord, bytes: u64) {
         if let Ok(mut served) = self.0.lock() {
-            let entry = served.entry(release.id).or_default();
-            entry.0 = entry.0.saturating_add(1);
-            entry.1 = entry.1.saturating_add(bytes);
+            served
+                .entry(release.id)
+                .or_default()
+                .add(Served { requests: 1, bytes });
         }
     }
 }
 
 impl ServedLedger {
-    fn take(&self) -> HashMap<OpId, (u32, u64)> {
+    fn take(&self) -> HashMap<OpId, Served> {
         self.0
             .lock()
             .map(|mut s| std::mem::take(&mut *s))
             .unwrap_or_default()
     }
 
-    fn put_back(&self, unreported: HashMap<OpId, (u32, u64)>) {
+    fn put_back(&self, unreported: HashMap<OpId, Served>) {
         if let Ok(mut served) = self.0.lock() {
-            for (release, (requests, bytes)) in unreported {
-                let entry = served.entry(release).or_default();
-                entry.0 = entry.0.saturating_add(requests);
-                entry.1 = entry.1.saturating_add(bytes);
+            for (release, done) in unreported {
+                served.entry(release).or_default().add(done);
             }
         }
     }
@@ -172,50 +203,58 @@ impl Network {
         if state.members().get(&me) != Some(&Role::Trainer) {
             return;
         }
+        // Fetched copies of ended grants go, but for blobs a grant still open also covers
+        // (two requests may be released the same epochs).
+        let keep: std::collections::HashSet<iroh_blobs::Hash> = state
+            .releases_to(&me)
+            .into_iter()
+            .filter(|r| {
+                matches!(
+                    grant_state(r, snapshot.quorum_size, snapshot.now, clock),
+                    GrantState::Live | GrantState::Waiting
+                )
+            })
+            .flat_map(|r| fetched_hashes(state, r))
+            .collect();
         let tags = self.store.tags();
         for (release, _) in ended.iter().filter(|(r, _)| r.trainer == me) {
-            let mut fetched = vec![iroh_blobs::Hash::from_bytes(release.capability)];
-            fetched.extend(
-                state
-                    .epochs_of(&release.terms.dataset)
-                    .iter()
-                    .map(|e| iroh_blobs::Hash::from_bytes(e.root)),
-            );
-            for hash in fetched {
+            for hash in fetched_hashes(state, release)
+                .into_iter()
+                .filter(|h| !keep.contains(h))
+            {
                 if let Err(e) = tags.delete(tag(FETCHED_TAG, &hash)).await {
                     tracing::warn!("cannot let go of an ended grant's blobs: {e}");
                 }
             }
         }
+        // The key goes once the log itself says the window closed (or the request was
+        // denied): a clock running ahead must not destroy it early.
         for request in state.access_requests() {
-            if request.trainer != me {
+            if request.trainer != me
+                || self
+                    .vault
+                    .request_key(&request.request_key)
+                    .ok()
+                    .flatten()
+                    .is_none()
+            {
                 continue;
             }
-            let closed = request.denied_at.is_some()
-                || state
-                    .releases_of(&request.id)
-                    .first()
-                    .is_some_and(|r| grant_closed(r.terms.window_end, snapshot.now))
-                || self.request_window_closed(request, snapshot.now).await;
+            let closed = request.denied_at.is_some() || {
+                let request = request.clone();
+                let end = self
+                    .log
+                    .ledger
+                    .run(move |slot| Ok(slot.as_ref().and_then(|l| l.request_window_end(&request))))
+                    .await
+                    .ok()
+                    .flatten();
+                end.is_some_and(|end| snapshot.now.is_some_and(|now| now >= end))
+            };
             if closed {
                 self.wipe_request_key(request).await;
             }
         }
-    }
-
-    /// Whether `request`'s window (from its approval's log time) closed.
-    async fn request_window_closed(&self, request: &RequestRecord, now: Option<u64>) -> bool {
-        let (Some(approved_at), period) = (request.approved_at, request.period_secs) else {
-            return false;
-        };
-        let opened = self
-            .log
-            .ledger
-            .run(move |slot| Ok(slot.as_ref().and_then(|l| l.log().log_time(approved_at))))
-            .await
-            .ok()
-            .flatten();
-        opened.is_some_and(|t| grant_closed(t.saturating_add(period), now))
     }
 
     /// Deletes the key made for `request` from this trainer's vault, if it is still
@@ -241,18 +280,37 @@ impl Network {
     }
 
     /// Reports on the log what this node sent trainers since its last report, one
-    /// `Served` per release (kept for the next round when the operator is away).
-    pub(crate) async fn report_served(&self) {
-        let served = self.served.take();
+    /// `Served` per release, at most once a heartbeat (kept for a later round when the
+    /// operator is away). Releases this node may not report on (it stopped being a
+    /// steward) are dropped.
+    pub(crate) async fn report_served(&self, state: &CoopState) {
+        let due = self
+            .served_reported
+            .lock()
+            .map(|last| last.is_none_or(|t| t.elapsed() >= self.settings.heartbeat))
+            .unwrap_or(false);
+        if !due {
+            return;
+        }
+        let me = self.identity.verification_key().to_bytes();
+        let mut served = self.served.take();
+        served.retain(|release, _| {
+            state
+                .release(release)
+                .is_some_and(|r| r.member == me || state.is_steward(&me))
+        });
         if served.is_empty() {
             return;
         }
+        if let Ok(mut last) = self.served_reported.lock() {
+            *last = Some(std::time::Instant::now());
+        }
         let bodies: Vec<Body> = served
             .iter()
-            .map(|(release, (requests, bytes))| Body::Served {
+            .map(|(release, done)| Body::Served {
                 release: *release,
-                requests: *requests,
-                bytes: *bytes,
+                requests: done.requests,
+                bytes: done.bytes,
             })
             .collect();
         let reported = record(
@@ -365,6 +423,14 @@ impl Network {
             .run(move |slot| Ok(slot.as_ref().and_then(|l| l.log().log_time(approved_at))))
             .await?
             .ok_or_else(|| NodeError::Protocol("the approval has no log time yet".into()))?;
+        // Keys are released only inside the window (the operator refuses a late release).
+        let snapshot_now = self.log.ledger.snapshot().now;
+        if grant_closed(
+            window_start.saturating_add(request.period_secs),
+            snapshot_now,
+        ) {
+            return Ok(false);
+        }
         let published = self.vault.published_epochs(name)?;
         let last = match published.last() {
             Some(current) if current.files > 0 => {
@@ -409,7 +475,7 @@ impl Network {
             epochs,
         }];
         let capability = *hash.as_bytes();
-        record(
+        let recorded = record(
             &self.log.ledger,
             &self.identity,
             Some(self),
@@ -419,7 +485,12 @@ impl Network {
                 ledger.prepare(identity, bodies, now)
             },
         )
-        .await?;
+        .await;
+        if let Err(e) = recorded {
+            // Not on the log: a capability nobody may ask for is not kept either.
+            let _ = self.store.tags().delete(tag(CAPABILITY_TAG, &hash)).await;
+            return Err(e);
+        }
         tracing::info!(request = %request.id, epochs = last + 1, "released");
         self.events.emit(crate::Event::Released {
             request: request.id.to_hex(),
@@ -594,5 +665,79 @@ impl Network {
                 tracing::info!("asking whom request {request} waits for: {e}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use datacoop_ledger::{OpId, ReleaseRecord, ReleaseTerms, Revoked};
+
+    use super::*;
+
+    fn release(index: u64, window: (u64, u64)) -> ReleaseRecord {
+        ReleaseRecord {
+            id: OpId([1; 32]),
+            index,
+            member: [2; 32],
+            trainer: [3; 32],
+            terms: ReleaseTerms {
+                request: OpId([4; 32]),
+                dataset: [5; 32],
+                first_epoch: 0,
+                last_epoch: 0,
+                root: [6; 32],
+                window_start: window.0,
+                window_end: window.1,
+                credits: 5,
+                consent: OpId([7; 32]),
+            },
+            capability: [8; 32],
+            consent: OpId([7; 32]),
+            revoked: None,
+            served_requests: 0,
+            served_bytes: 0,
+        }
+    }
+
+    #[test]
+    fn a_grant_is_live_only_final_in_log_order_inside_its_window_by_both_clocks() {
+        let r = release(10, (1_000, 2_000));
+        // Not below a quorum checkpoint yet, or no log time: waiting.
+        assert_eq!(grant_state(&r, 10, Some(1_500), 1_500), GrantState::Waiting);
+        assert_eq!(grant_state(&r, 11, None, 1_500), GrantState::Waiting);
+        assert_eq!(grant_state(&r, 11, Some(1_500), 1_500), GrantState::Live);
+        // Log time or the clock at the end, whichever comes first, ends it.
+        assert_eq!(grant_state(&r, 11, Some(2_000), 1_500), GrantState::Expired);
+        assert_eq!(grant_state(&r, 11, Some(1_500), 2_000), GrantState::Expired);
+        assert_eq!(grant_state(&r, 11, Some(1_999), 1_999), GrantState::Live);
+        // Revoked beats everything.
+        let revoked = ReleaseRecord {
+            revoked: Some(Revoked {
+                id: OpId([9; 32]),
+                index: 12,
+                by: [2; 32],
+                reason: String::new(),
+            }),
+            ..r.clone()
+        };
+        assert_eq!(
+            grant_state(&revoked, 20, Some(1_500), 1_500),
+            GrantState::Revoked
+        );
+        // Irreversible acts wait for the log: a clock running ahead is not enough.
+        assert!(!ended_on_log(&r, Some(1_999)));
+        assert!(!ended_on_log(&r, None));
+        assert!(ended_on_log(&r, Some(2_000)));
+        assert!(ended_on_log(&revoked, Some(1_500)));
+    }
+
+    #[test]
+    fn log_time_older_than_the_bound_by_the_clock_is_stale() {
+        let bound = std::time::Duration::from_secs(300);
+        assert!(is_stale(None, 1_000, bound));
+        assert!(!is_stale(Some(1_000), 1_300, bound));
+        assert!(is_stale(Some(1_000), 1_301, bound));
+        // Witnesses' clocks ahead of this one: not stale.
+        assert!(!is_stale(Some(2_000), 1_000, bound));
     }
 }

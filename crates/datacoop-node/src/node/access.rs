@@ -17,7 +17,7 @@ use crate::api::RequestList;
 use crate::api::{
     ConsentAnswer, Fetch, GrantList, GrantRevoke, RequestApprove, RequestCreate, RequestDeny,
 };
-use crate::network::{GrantState, grant_closed, grant_closed_at, grant_state};
+use crate::network::{GrantState, ended_on_log, grant_closed, grant_closed_at, grant_state};
 use crate::views::{
     EndedGrant, FetchReport, GrantEnding, GrantView, RequestStatus, RequestView, RevokeReport,
 };
@@ -399,7 +399,9 @@ impl Node {
             if let Some(end) = self.window_end(&request).await?
                 && grant_closed(end, snapshot.now)
             {
-                network.wipe_request_key(&request).await;
+                if snapshot.now.is_some_and(|now| now >= end) {
+                    network.wipe_request_key(&request).await;
+                }
                 return Err(NodeError::GrantExpired {
                     id: op.id.clone(),
                     at: datacoop_ledger::rfc3339(end),
@@ -446,7 +448,7 @@ impl Node {
             tokio::time::sleep(Duration::from_millis(500)).await;
         };
         let pending_text: Vec<String> = pending.iter().map(short).collect();
-        if live.is_empty() && !ended.is_empty() {
+        if live.is_empty() && !ended.is_empty() && pending.is_empty() {
             return Err(NodeError::GrantsRevoked {
                 id: op.id.clone(),
                 ended: ended_text(&ended),
@@ -474,6 +476,7 @@ impl Node {
             .ok_or_else(|| NodeError::NoRequestKey { id: op.id.clone() })?;
         let out = op.out.clone();
         let mut files = Vec::new();
+        let mut ended = ended;
         for release in &live {
             if cancel.is_cancelled() {
                 return Err(NodeError::Vault(datacoop_vault::VaultError::Cancelled));
@@ -481,16 +484,31 @@ impl Node {
             let (capability, roots) = network
                 .fetch_release(&state, release, progress.as_ref())
                 .await?;
-            // The official client opens nothing once the window closed, whatever a
-            // serving peer did.
+            // The official client opens nothing of a grant that ended meanwhile, whatever
+            // a serving peer did: once the window closed, nothing at all.
             let snapshot = self.ledger.snapshot();
-            if grant_closed(release.terms.window_end, snapshot.now) {
-                network.release_fetched().await?;
-                network.wipe_request_key(&request).await;
-                return Err(NodeError::GrantExpired {
-                    id: op.id.clone(),
-                    at: datacoop_ledger::rfc3339(release.terms.window_end),
-                });
+            let now_as = snapshot
+                .state
+                .as_ref()
+                .and_then(|s| s.release(&release.id).cloned())
+                .unwrap_or_else(|| release.clone());
+            match grant_state(&now_as, snapshot.quorum_size, snapshot.now, now()) {
+                GrantState::Expired => {
+                    network.release_fetched().await?;
+                    return Err(NodeError::GrantExpired {
+                        id: op.id.clone(),
+                        at: datacoop_ledger::rfc3339(release.terms.window_end),
+                    });
+                }
+                at @ GrantState::Revoked => {
+                    ended.extend(ending_of(&now_as, at).map(|ending| EndedGrant {
+                        release: release.id.to_hex(),
+                        member: hex::encode(release.member),
+                        ending,
+                    }));
+                    continue;
+                }
+                GrantState::Live | GrantState::Waiting => {}
             }
             let binding = release.terms.binding(&state.coop(), &release.member);
             let keys = Capability::from_bytes(capability)?.open(&key, &binding)?;
@@ -521,6 +539,13 @@ impl Node {
             files.push((release.clone(), written));
         }
         network.release_fetched().await?;
+        if files.is_empty() {
+            return Err(NodeError::GrantsRevoked {
+                id: op.id.clone(),
+                ended: ended_text(&ended),
+            });
+        }
+        let live: Vec<ReleaseRecord> = files.iter().map(|(r, _)| r.clone()).collect();
         let proofs = self.write_proofs(&out, &live, &request).await?;
         let croissant = crate::croissant::write(&out, &state, &request, &files, &proofs)?;
         Ok(FetchReport {
@@ -538,16 +563,11 @@ impl Node {
         })
     }
 
-    /// When `request`'s window closes: the log time of the approval that approved it
-    /// plus its period (none until that approval has a log time).
+    /// When `request`'s window closes (none until its approval has a log time).
     async fn window_end(&self, request: &RequestRecord) -> Result<Option<u64>, NodeError> {
-        let (approved_at, period) = (request.approved_at, request.period_secs);
-        self.with_ledger(false, move |ledger| {
-            Ok(approved_at
-                .and_then(|at| ledger.log().log_time(at))
-                .map(|t| t.saturating_add(period)))
-        })
-        .await
+        let request = request.clone();
+        self.with_ledger(false, move |ledger| Ok(ledger.request_window_end(&request)))
+            .await
     }
 
     /// `grant revoke`: ends one grant, or every grant of a request, that this identity
@@ -586,16 +606,10 @@ impl Node {
                     });
                 }
                 let log_now = ledger.log_now();
-                let clock = now();
                 let bodies: Vec<Body> = named
                     .into_iter()
                     .filter(|r| steward || r.member == me)
-                    .filter(|r| {
-                        matches!(
-                            grant_state(r, u64::MAX, log_now, clock),
-                            GrantState::Live | GrantState::Waiting
-                        )
-                    })
+                    .filter(|r| !ended_on_log(r, log_now))
                     .map(|r| Body::Revocation {
                         grant: r.id,
                         reason: reason.clone(),
@@ -670,7 +684,7 @@ impl Node {
 fn ended_text(ended: &[EndedGrant]) -> String {
     ended
         .iter()
-        .map(|e| format!("member {}'s {}", &e.member[..8], e.ending))
+        .map(|e| format!("the grant of member {} {}", &e.member[..8], e.ending))
         .collect::<Vec<_>>()
         .join("; ")
 }

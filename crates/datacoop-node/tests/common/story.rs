@@ -125,27 +125,45 @@ pub async fn addr(node: &Node) -> EndpointAddr {
     EndpointAddr::new(id).with_ip_addr(addrs[0])
 }
 
+/// What a holder did with a trainer's raw request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Raw {
+    /// Both blobs came.
+    Served,
+    /// The holder answered the connection but not the requests (a holder that held them
+    /// before and refuses them now).
+    Refused,
+    /// The holder could not be reached at all (proves nothing either way).
+    Unreachable,
+}
+
 /// What a trainer skipping its client's checks gets from `holder`: asks, under the
 /// trainer's own identity and endpoint key, for the grant's capability blob and its
-/// epoch root with every file, and answers whether both came.
-pub async fn raw_fetch(trainer: &Node, holder: &EndpointAddr, grant: &GrantView) -> bool {
+/// epoch root with every file.
+pub async fn raw_fetch(trainer: &Node, holder: &EndpointAddr, grant: &GrantView) -> Raw {
     let endpoint = bind(&trainer.identity(), &NetConfig::loopback(Vec::new()))
         .await
         .unwrap();
     let store = MemStore::new();
-    let mut served = true;
+    let mut outcome = Raw::Served;
     for request in [
         GetRequest::blob(Hash::from_bytes(hex32(&grant.capability))),
         GetRequest::all(Hash::from_bytes(hex32(&grant.root))),
     ] {
-        let got = match endpoint.connect(holder.clone(), iroh_blobs::ALPN).await {
-            Ok(conn) => store.remote().execute_get(conn, request).await.is_ok(),
-            Err(_) => false,
-        };
-        served &= got;
+        match endpoint.connect(holder.clone(), iroh_blobs::ALPN).await {
+            Ok(conn) => {
+                if store.remote().execute_get(conn, request).await.is_err() {
+                    outcome = Raw::Refused;
+                }
+            }
+            Err(_) => {
+                outcome = Raw::Unreachable;
+                break;
+            }
+        }
     }
     endpoint.close().await;
-    served
+    outcome
 }
 
 pub fn hex32(text: &str) -> [u8; 32] {
