@@ -53,6 +53,31 @@ fn write(dir: &Path, files: &[(&str, &[u8])]) {
     }
 }
 
+/// Adds `files` as the dataset `runs` (fitness) and consents to `purpose` without asking.
+fn add_and_consent(env: &Env, files: &[(&str, &[u8])], purpose: &str) {
+    let dir = env.path("runs");
+    write(&dir, files);
+    env.ok(&[
+        "data",
+        "add",
+        dir.to_str().unwrap(),
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ]);
+    env.ok(&[
+        "consent",
+        "set",
+        "--dataset",
+        "runs",
+        "--allow",
+        purpose,
+        "--mode",
+        "auto",
+    ]);
+}
+
 fn refused(env: &Env, args: &[&str], exit: i32, words: &str) {
     let out = env.run(args);
     assert_eq!(
@@ -87,41 +112,12 @@ fn a_trainer_fetches_exactly_what_a_consenting_member_released() {
         ("monday.csv", b"km,minutes\n5.2,31\n"),
         ("long run.gpx", &[7u8; 300_000]),
     ];
-    let bea_dir = bea.path("runs");
-    write(&bea_dir, bea_files);
-    let cy_dir = cy.path("runs");
-    write(&cy_dir, &[("cy-only.csv", b"CY-PRIVATE-MARKER")]);
-    for (env, dir) in [(&bea, &bea_dir), (&cy, &cy_dir)] {
-        env.ok(&[
-            "data",
-            "add",
-            dir.to_str().unwrap(),
-            "--dataset",
-            "runs",
-            "--category",
-            "fitness",
-        ]);
-    }
-    bea.ok(&[
-        "consent",
-        "set",
-        "--dataset",
-        "runs",
-        "--allow",
-        "ModelTraining",
-        "--mode",
-        "auto",
-    ]);
-    cy.ok(&[
-        "consent",
-        "set",
-        "--dataset",
-        "runs",
-        "--allow",
+    add_and_consent(&bea, bea_files, "ModelTraining");
+    add_and_consent(
+        &cy,
+        &[("cy-only.csv", b"CY-PRIVATE-MARKER")],
         "ScientificResearch",
-        "--mode",
-        "auto",
-    ]);
+    );
 
     // Bad requests are refused before anything is signed.
     refused(
@@ -322,27 +318,7 @@ fn grants_end_by_expiry_and_revocation_and_the_member_sees_it() {
     let servers: Vec<Server> = [&ada, &bea, &tess].into_iter().map(Server::start).collect();
     bea.ok(&["coop", "join", &invite(&ada, "member")]);
     tess.ok(&["coop", "join", &invite(&ada, "trainer")]);
-    let dir = bea.path("runs");
-    write(&dir, &[("monday.csv", b"km,5\n")]);
-    bea.ok(&[
-        "data",
-        "add",
-        dir.to_str().unwrap(),
-        "--dataset",
-        "runs",
-        "--category",
-        "fitness",
-    ]);
-    bea.ok(&[
-        "consent",
-        "set",
-        "--dataset",
-        "runs",
-        "--allow",
-        "ModelTraining",
-        "--mode",
-        "auto",
-    ]);
+    add_and_consent(&bea, &[("monday.csv", b"km,5\n")], "ModelTraining");
     let create = |period: &[&str]| {
         let mut args = vec![
             "request",

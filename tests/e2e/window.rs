@@ -1551,6 +1551,36 @@ async fn hill_walkers(dir: &Path) -> (CliHome, tokio::process::Child) {
     (cy, serve)
 }
 
+/// Bea joins Cy's cooperative from the command line and serves, as her computer would;
+/// adds the folder `make_folder` makes as `runs` (fitness) and consents to ModelTraining
+/// without asking. Answers her home, her `serve` and the files she added.
+async fn consenting_bea(
+    dir: &Path,
+    cy: &CliHome,
+) -> (CliHome, tokio::process::Child, BTreeMap<String, Vec<u8>>) {
+    let bea = CliHome {
+        home: dir.join("bea"),
+    };
+    bea.ok(&["init", "--name", "Bea"]).await;
+    let serve = bea.serve().await;
+    let ticket = cy.ok(&["coop", "invite", "--role", "member"]).await;
+    bea.ok(&["coop", "join", ticket.trim()]).await;
+    let files = make_folder(dir);
+    let runs = dir.join("runs").display().to_string();
+    bea.ok(&[
+        "data",
+        "add",
+        &runs,
+        "--dataset",
+        "runs",
+        "--category",
+        "fitness",
+    ])
+    .await;
+    bea.consent_auto().await;
+    (bea, serve, files)
+}
+
 /// Every file of `files` was fetched into `out`, byte for byte.
 fn assert_fetched(out: &Path, files: &BTreeMap<String, Vec<u8>>) {
     let fetched = walk_files(out);
@@ -1779,26 +1809,7 @@ async fn a_request_walks_from_the_trainers_window_through_approval_to_the_member
     let dir = tempfile::tempdir().unwrap();
     // The steward and a consenting member run `serve`, as their computers would.
     let (cy, mut cy_serve) = hill_walkers(dir.path()).await;
-    let bea = CliHome {
-        home: dir.path().join("bea"),
-    };
-    bea.ok(&["init", "--name", "Bea"]).await;
-    let mut bea_serve = bea.serve().await;
-    let member_ticket = cy.ok(&["coop", "invite", "--role", "member"]).await;
-    bea.ok(&["coop", "join", member_ticket.trim()]).await;
-    let files = make_folder(dir.path());
-    let runs = dir.path().join("runs").display().to_string();
-    bea.ok(&[
-        "data",
-        "add",
-        &runs,
-        "--dataset",
-        "runs",
-        "--category",
-        "fitness",
-    ])
-    .await;
-    bea.consent_auto().await;
+    let (bea, mut bea_serve, files) = consenting_bea(dir.path(), &cy).await;
 
     // The trainer joins in the window and asks.
     let trainer_ticket = cy.ok(&["coop", "invite", "--role", "trainer"]).await;
@@ -1842,6 +1853,20 @@ async fn a_request_walks_from_the_trainers_window_through_approval_to_the_member
     let out = dir.path().join("fetched");
     app.fill(".fetch-folder", &out.display().to_string()).await;
     app.click(".fetch-start").await;
+    app.wait_text(".fetch-result", "Fetched 3 file(s)").await;
+    // The list redraws on every change of the log (the served report that follows a
+    // fetch is one); what the trainer was told stays on the card.
+    app.js("document.querySelector('.fetch-result').dataset.drawn = 'before'; return null")
+        .await;
+    let deadline = Instant::now() + PATIENCE;
+    while app
+        .js("return document.querySelector('.fetch-result')?.dataset.drawn ?? null")
+        .await
+        == serde_json::json!("before")
+    {
+        assert!(Instant::now() < deadline, "the list never redrew");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     app.wait_text(".fetch-result", "Fetched 3 file(s)").await;
     app.screenshot("request-fetched").await;
     assert!(out.join("croissant.json").is_file());
@@ -2004,26 +2029,7 @@ async fn a_grant_counts_down_to_expired_for_the_member_and_the_trainer() {
     let _one = ONE_WINDOW.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let (cy, mut cy_serve) = hill_walkers(dir.path()).await;
-    let bea = CliHome {
-        home: dir.path().join("bea"),
-    };
-    bea.ok(&["init", "--name", "Bea"]).await;
-    let mut bea_serve = bea.serve().await;
-    let member_ticket = cy.ok(&["coop", "invite", "--role", "member"]).await;
-    bea.ok(&["coop", "join", member_ticket.trim()]).await;
-    make_folder(dir.path());
-    let runs = dir.path().join("runs").display().to_string();
-    bea.ok(&[
-        "data",
-        "add",
-        &runs,
-        "--dataset",
-        "runs",
-        "--category",
-        "fitness",
-    ])
-    .await;
-    bea.consent_auto().await;
+    let (bea, mut bea_serve, _) = consenting_bea(dir.path(), &cy).await;
     let tess = CliHome {
         home: dir.path().join("tess"),
     };

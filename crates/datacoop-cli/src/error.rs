@@ -62,6 +62,10 @@ impl CliError {
             Code::InputNoCooperative => {
                 "found one with `datacoop coop create NAME` (joining arrives with the network)"
             }
+            Code::AccessExpired => "ask again with a new `datacoop request create`",
+            Code::InputNothingToRevoke => {
+                "`datacoop grant ls` lists the grants and how each stands"
+            }
             Code::IntegrityLog | Code::LedgerCheckpointMismatch | Code::LedgerTruncated => {
                 "`datacoop log verify` names the operation that does not verify"
             }

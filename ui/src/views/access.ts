@@ -20,6 +20,7 @@ function purposeText(p: Purpose): string {
 }
 
 export function requestsView(ctx: DataContext): HTMLElement {
+  const formSlot = h("div", { id: "request-form-slot" });
   const body = h("div", { id: "requests-body" }, h("div", { class: "skeleton" }));
   const notice = h("p", { class: "success", id: "requests-notice", role: "status", hidden: true });
   const say = (text: string) => {
@@ -30,25 +31,45 @@ export function requestsView(ctx: DataContext): HTMLElement {
     h("h1", { tabindex: -1, "data-focus": true }, en.access.requestsTitle),
     h("p", { class: "muted" }, en.access.requestsIntro),
     notice,
+    formSlot,
     body);
+  // The list redraws on every change of the log (a heartbeat's checkpoint is one), so
+  // what the person typed or was told lives here, not in the cards.
+  const kept: CardState = { folders: new Map(), outcomes: new Map(), reasons: new Map() };
   let fetching = false;
+  let missed = false;
   const load = async () => {
     // A fetch in progress keeps its panel: the list redraws after it.
-    if (fetching) return;
+    if (fetching) {
+      missed = true;
+      return;
+    }
     try {
       const [coop, requests] = await Promise.all([api.coopStatus(), api.requestList()]);
+      const focus = focusedInCard(body, "request");
       if (!coop || requests === null) {
+        formSlot.replaceChildren();
         mount(body, h("p", { class: "empty", id: "requests-empty" }, en.access.notInCoop));
         return;
       }
       const trainer = coop.role === "trainer";
+      // Drawn once, so a half-typed request survives the list redrawing under it.
+      if (trainer && formSlot.childElementCount === 0) formSlot.append(newRequestForm(() => void load(), say));
+      if (!trainer) formSlot.replaceChildren();
+      const setFetching = (on: boolean) => {
+        fetching = on;
+        if (!on && missed) {
+          missed = false;
+          void load();
+        }
+      };
       mount(body,
-        trainer ? newRequestForm(() => void load(), say) : null,
         trainer ? h("h2", {}, en.access.myRequestsTitle) : null,
         requests.length === 0
           ? h("p", { class: "empty", id: "requests-empty" }, en.access.noRequests)
           : h("ul", { class: "cards stack", id: "requests" },
-            requests.map((r) => requestCard(r, coop, ctx, () => void load(), say, (on) => (fetching = on)))));
+            requests.map((r) => requestCard(r, coop, ctx, kept, () => void load(), say, setFetching))));
+      focus?.();
     } catch (err) {
       mount(body, h("p", { class: "error", role: "alert" }, errorMessage(err)));
     }
@@ -56,6 +77,34 @@ export function requestsView(ctx: DataContext): HTMLElement {
   onLogChanged(root, () => void load());
   void load();
   return root;
+}
+
+/**
+ * Remembers which control of which request card has the keyboard focus, and returns a
+ * function that gives it back to the same control once the list is drawn again.
+ */
+function focusedInCard(list: HTMLElement, key: "request" | "grant"): (() => void) | null {
+  const el = document.activeElement;
+  if (!(el instanceof HTMLElement) || !list.contains(el)) return null;
+  const card = el.closest<HTMLElement>(`[data-${key}]`);
+  // Cards name their controls by a class such as fetch-folder or deny-reason.
+  const control = [...el.classList].find((c) => /^(fetch|deny|request|answer|grant|revoke)-/.test(c));
+  if (!card || !control) return null;
+  const caret = el instanceof HTMLInputElement ? el.selectionStart : null;
+  const id = card.dataset[key] ?? "";
+  return () => {
+    const again = list.querySelector<HTMLElement>(`[data-${key}="${CSS.escape(id)}"] .${CSS.escape(control)}`);
+    if (!again || again.hidden) return;
+    again.focus();
+    if (again instanceof HTMLInputElement && caret !== null) again.setSelectionRange(caret, caret);
+  };
+}
+
+/** What a person typed into, or was told on, a request's card, by request id. */
+interface CardState {
+  folders: Map<string, string>;
+  outcomes: Map<string, string>;
+  reasons: Map<string, string>;
 }
 
 function newRequestForm(onSent: () => void, say: (text: string) => void): HTMLElement {
@@ -112,6 +161,7 @@ function requestCard(
   r: RequestView,
   coop: CoopInfo,
   ctx: DataContext,
+  kept: CardState,
   reload: () => void,
   say: (text: string) => void,
   setFetching: (on: boolean) => void,
@@ -125,14 +175,23 @@ function requestCard(
   };
   const actions = h("div", { class: "actions" });
   if (steward && r.status === "pending" && !r.approved_by_me) {
-    const reason = h("input", { class: "deny-reason", "aria-label": a.denyReason, placeholder: a.denyReason, hidden: true });
-    const confirm = h("button", { class: "secondary deny-confirm", hidden: true }, a.denyConfirm);
+    // A reason being written stays open, with its text, when the list redraws.
+    const writing = kept.reasons.get(r.id);
+    const writingReason = writing !== undefined;
+    const reason = h("input", {
+      class: "deny-reason", "aria-label": a.denyReason, placeholder: a.denyReason, hidden: !writingReason,
+      value: writing ?? "",
+      oninput: () => kept.reasons.set(r.id, reason.value),
+    });
+    const confirm = h("button", { class: "secondary deny-confirm", hidden: !writingReason }, a.denyConfirm);
     const deny = h("button", {
       class: "secondary request-deny",
+      hidden: writingReason,
       onclick: () => {
         deny.hidden = true;
         reason.hidden = false;
         confirm.hidden = false;
+        kept.reasons.set(r.id, reason.value);
         reason.focus();
       },
     }, a.deny);
@@ -142,7 +201,10 @@ function requestCard(
         reason.focus();
         return;
       }
-      api.requestDeny(r.id, reason.value.trim()).then(reload, failed);
+      api.requestDeny(r.id, reason.value.trim()).then(() => {
+        kept.reasons.delete(r.id);
+        reload();
+      }, failed);
     });
     actions.append(
       h("button", { class: "primary request-approve", onclick: () => api.requestApprove(r.id).then(reload, failed) }, a.approve),
@@ -164,7 +226,7 @@ function requestCard(
         h("button", { class: "secondary answer-decline", onclick: () => void answer(false) }, a.decline)));
   }
   const fetchSlot = h("div", { class: "fetch-slot" });
-  if (r.mine && r.status === "approved") fetchSlot.append(fetchForm(r, ctx, fetchSlot, setFetching));
+  if (r.mine && r.status === "approved") fetchSlot.append(fetchForm(r, ctx, kept, fetchSlot, setFetching));
   return h("li", { class: "card request", "data-request": r.id, "data-status": r.status },
     h("h3", {}, `${r.categories.join(", ")} · ${r.license}`),
     h("p", {}, a.terms(purposeText(r.purpose), r.categories.join(", "), periodText(r.period_secs), r.license, r.credits)),
@@ -177,16 +239,33 @@ function requestCard(
     error);
 }
 
-function fetchForm(r: RequestView, ctx: DataContext, slot: HTMLElement, setFetching: (on: boolean) => void): HTMLElement {
+function fetchForm(
+  r: RequestView,
+  ctx: DataContext,
+  kept: CardState,
+  slot: HTMLElement,
+  setFetching: (on: boolean) => void,
+): HTMLElement {
   const a = en.access;
-  const folder = h("input", { class: "fetch-folder", "aria-label": a.fetchFolder, placeholder: "/home/you/datacoop-fetch" });
+  const folder = h("input", {
+    class: "fetch-folder", "aria-label": a.fetchFolder, placeholder: "/home/you/datacoop-fetch",
+    value: kept.folders.get(r.id) ?? "",
+    oninput: () => kept.folders.set(r.id, folder.value),
+  });
   const start = h("button", { class: "primary fetch-start", type: "submit" }, a.fetchStart);
-  const result = h("p", { class: "fetch-result", role: "status" });
+  const result = h("p", { class: "fetch-result", role: "status" }, kept.outcomes.get(r.id) ?? "");
+  const tell = (text: string) => {
+    kept.outcomes.set(r.id, text);
+    result.textContent = text;
+  };
   const choose = h("button", {
     class: "secondary fetch-choose", type: "button",
     onclick: async () => {
       const picked = await open({ directory: true, multiple: false }).catch(() => null);
-      if (typeof picked === "string") folder.value = picked;
+      if (typeof picked === "string") {
+        folder.value = picked;
+        kept.folders.set(r.id, picked);
+      }
     },
   }, a.fetchChoose);
   const form = h("form", { class: "fetch" },
@@ -209,9 +288,9 @@ function fetchForm(r: RequestView, ctx: DataContext, slot: HTMLElement, setFetch
     setFetching(true);
     ctx.setBusy(true);
     api.fetch(job, { id: r.id, out, wait_secs: null, all: false }, (p) => panel.update(p)).then((report) => {
-      result.textContent = a.fetched(report.files, formatBytes(report.bytes), report.out);
+      tell(a.fetched(report.files, formatBytes(report.bytes), report.out));
     }, (err) => {
-      result.textContent = errorMessage(err);
+      tell(errorMessage(err));
     }).finally(() => {
       panel.end();
       start.disabled = false;
@@ -235,16 +314,20 @@ export function grantsView(): HTMLElement {
     notice.textContent = text;
     notice.hidden = false;
   };
+  // A revocation being written survives the list redrawing (each checkpoint redraws it).
+  const reasons = new Map<string, string>();
   let loading = false;
   const load = async () => {
     loading = true;
     try {
       const [grants, coop] = await Promise.all([api.grantList(), api.coopStatus()]);
       const steward = coop?.role === "steward";
+      const focus = focusedInCard(list, "grant");
       mount(list, grants.length === 0
         ? h("p", { class: "empty", id: "grants-empty" }, a.noGrants)
         : h("ul", { class: "cards stack", id: "grants" },
-          grants.map((g) => grantCard(g, steward, () => void load(), say))));
+          grants.map((g) => grantCard(g, steward, reasons, () => void load(), say))));
+      focus?.();
       tick();
     } catch (err) {
       mount(list, h("p", { class: "error", role: "alert" }, errorMessage(err)));
@@ -277,37 +360,52 @@ export function grantsView(): HTMLElement {
   return root;
 }
 
-function grantCard(g: GrantView, steward: boolean, reload: () => void, say: (text: string) => void): HTMLElement {
+function grantCard(
+  g: GrantView,
+  steward: boolean,
+  reasons: Map<string, string>,
+  reload: () => void,
+  say: (text: string) => void,
+): HTMLElement {
   const a = en.access;
   const state = grantState(g);
   const error = h("p", { class: "error", role: "alert", hidden: true });
   const actions = h("div", { class: "actions start" });
   if ((state === "live" || state === "pending") && (g.mine || steward)) {
     const what = g.dataset ?? a.datasetOf(shortId(g.member));
-    const reason = h("input", { class: "revoke-reason", "aria-label": a.revokeReason, placeholder: a.revokeReason });
+    const writing = reasons.get(g.id);
+    const reason = h("input", {
+      class: "revoke-reason", "aria-label": a.revokeReason, placeholder: a.revokeReason,
+      value: writing ?? "",
+      oninput: () => reasons.set(g.id, reason.value),
+    });
     const confirm = h("button", { class: "primary revoke-confirm" }, a.revokeConfirm);
     const cancel = h("button", { class: "secondary revoke-cancel" }, a.revokeCancel);
-    const ask = h("div", { class: "revoke-ask", role: "group", "aria-label": a.revokeTitle, hidden: true },
+    const ask = h("div", { class: "revoke-ask", role: "group", "aria-label": a.revokeTitle, hidden: writing === undefined },
       h("p", { class: "revoke-title" }, h("strong", {}, a.revokeTitle)),
       h("p", {}, g.mine ? a.revokeBody(shortId(g.trainer), what) : a.revokeBodySteward(shortId(g.trainer), what)),
       reason,
       h("div", { class: "actions start" }, confirm, cancel));
-    const open = h("button", {
+    const start = h("button", {
       class: "secondary grant-revoke",
+      hidden: writing !== undefined,
       onclick: () => {
-        open.hidden = true;
+        start.hidden = true;
         ask.hidden = false;
+        reasons.set(g.id, reason.value);
         reason.focus();
       },
     }, a.revoke);
     cancel.addEventListener("click", () => {
+      reasons.delete(g.id);
       ask.hidden = true;
-      open.hidden = false;
-      open.focus();
+      start.hidden = false;
+      start.focus();
     });
     confirm.addEventListener("click", () => {
       confirm.disabled = true;
       api.grantRevoke(g.id, reason.value.trim() || null).then(() => {
+        reasons.delete(g.id);
         say(a.revokedDone);
         reload();
       }, (err) => {
@@ -316,7 +414,7 @@ function grantCard(g: GrantView, steward: boolean, reload: () => void, say: (tex
         error.hidden = false;
       });
     });
-    actions.append(open, ask);
+    actions.append(start, ask);
   }
   return h("li", { class: "card grant", "data-grant": g.id, "data-dataset": g.dataset ?? "", "data-state": state },
     h("p", { class: "grant-sentence" }, grantSentence(g)),
