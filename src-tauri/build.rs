@@ -50,6 +50,7 @@ const COMMANDS: &[&str] = &[
     "save_log_proof",
     "cancel_job",
     "shell_words",
+    "close_quits",
     "notify_os",
     "app_quit",
 ];

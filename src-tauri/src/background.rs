@@ -2,7 +2,8 @@
 //! hides the window instead of quitting, so the node goes on releasing, pinning and
 //! witnessing as `datacoop serve` would; the tray icon, a second launch or Settings bring
 //! it back, and Quit (tray or Settings) ends the app. Closing the window of a home that
-//! serves nothing quits as before.
+//! serves nothing quits as before, and so does every close once the person chose so in
+//! Settings ([`set_close_quits`]).
 //!
 //! Also OS notifications for what the bell tells, shown only while the window is not in
 //! front (hidden, minimised or behind another window).
@@ -11,6 +12,7 @@
 //! window ([`ShellWords`]), so every string the app shows lives in `ui/src/i18n`.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
 use tauri::menu::{Menu, MenuItem};
@@ -39,12 +41,22 @@ pub struct ShellWords {
     pub hidden_body: String,
 }
 
-/// The background's state: the window's words, and whether the person was already told
-/// (once per run) that closing the window keeps the app serving.
+/// The background's state: the window's words, whether the person was already told
+/// (once per run) that closing the window keeps the app serving, and whether they chose
+/// that closing quits instead.
 #[derive(Default)]
 pub struct Background {
     words: Mutex<Option<ShellWords>>,
     told_hidden: Mutex<bool>,
+    close_quits: AtomicBool,
+}
+
+/// Takes the person's choice of what closing the window does (the window remembers it
+/// and hands it over on start and on every change): quit, or keep serving.
+pub fn set_close_quits<R: Runtime>(app: &AppHandle<R>, quits: bool) {
+    app.state::<Background>()
+        .close_quits
+        .store(quits, Ordering::Relaxed);
 }
 
 /// Takes the window's words and puts the tray icon up (once; later calls only keep the
@@ -87,7 +99,8 @@ fn tray<R: Runtime>(app: &AppHandle<R>, words: &ShellWords) -> tauri::Result<()>
 }
 
 /// What closing the main window does: the window hides at once; the app then quits
-/// unless its home serves a cooperative (unlocked and a member of one).
+/// unless its home serves a cooperative (unlocked and a member of one) and the person
+/// did not choose that closing quits.
 pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
     if window.label() != "main" {
         return;
@@ -96,8 +109,12 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEven
         api.prevent_close();
         let _ = window.hide();
         let app = window.app_handle().clone();
+        let quits = app
+            .state::<Background>()
+            .close_quits
+            .load(Ordering::Relaxed);
         tauri::async_runtime::spawn(async move {
-            if app.state::<Ctx>().serves().await {
+            if !quits && app.state::<Ctx>().serves().await {
                 tell_hidden(&app);
             } else {
                 app.exit(0);

@@ -334,6 +334,12 @@ pub fn shell_words(app: AppHandle, words: ShellWords) {
     crate::background::set_words(&app, words);
 }
 
+/// Takes the person's choice of what closing the window does.
+#[tauri::command]
+pub fn close_quits(app: AppHandle, quits: bool) {
+    crate::background::set_close_quits(&app, quits);
+}
+
 /// Shows an OS notification unless the window is in front; true if one was shown.
 #[tauri::command]
 pub async fn notify_os(app: AppHandle, title: String, body: String) -> Answer<bool> {

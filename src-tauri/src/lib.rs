@@ -165,6 +165,7 @@ pub fn run() -> i32 {
             commands::save_log_proof,
             commands::cancel_job,
             commands::shell_words,
+            commands::close_quits,
             commands::notify_os,
             commands::app_quit,
         ])

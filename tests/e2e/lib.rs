@@ -255,8 +255,18 @@ impl App {
 
     /// The window's text, for failure messages.
     pub async fn page_text(&self) -> String {
-        match self.client.find(Locator::Css("body")).await {
-            Ok(body) => body.text().await.unwrap_or_default(),
+        // The rendered text, as a person reads it (WebDriver's element text of the body
+        // can come back empty here).
+        match self
+            .client
+            .execute(
+                "return document.body ? document.body.innerText : null",
+                vec![],
+            )
+            .await
+        {
+            Ok(serde_json::Value::String(text)) => text,
+            Ok(other) => format!("(no page: {other})"),
             Err(e) => format!("(no page: {e})"),
         }
     }

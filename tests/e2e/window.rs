@@ -100,8 +100,8 @@ async fn first_run_creates_an_identity_and_shows_the_recovery_kit_once() {
     let home = dir.path().join("home");
     let app = App::launch(&home).await;
 
-    let welcome = app.text("main").await;
-    assert!(welcome.contains("Welcome to datacoop"), "{welcome}");
+    // The page is there before the app said which screen to show: wait for it.
+    let welcome = app.wait_text("main", "Welcome to datacoop").await;
     // Nothing is promised that datacoop does not do yet (payment for licensed use).
     assert!(!welcome.contains("in return"), "{welcome}");
     app.screenshot("first-run-welcome").await;
@@ -703,7 +703,8 @@ async fn restores_an_identity_from_its_recovery_kit_in_another_home() {
     );
     app.screenshot("restored-my-data").await;
     app.click("#restored-dismiss").await;
-    assert!(!app.page_text().await.contains("Not back"));
+    let page = app.page_text().await;
+    assert!(page.contains(NAME) && !page.contains("Not back"), "{page}");
     app.quit().await;
 }
 
@@ -1798,8 +1799,32 @@ async fn the_window_joins_a_cooperative_by_pasting_an_invitation() {
     )
     .await;
     app.screenshot("data-pinned").await;
+
+    // A member who chose in Settings that closing quits: closing the window ends the app
+    // although its home serves a cooperative.
+    app.click("#nav-settings").await;
+    app.click("#settings-close-quits").await;
+    // Remembered once the shell took it.
+    let deadline = Instant::now() + PATIENCE;
+    while app
+        .js("return localStorage.getItem('datacoop.closeQuits')")
+        .await
+        != serde_json::json!("true")
+    {
+        assert!(Instant::now() < deadline, "the choice was never taken");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.screenshot("settings-close-quits").await;
+    let home = dir.path().join("home");
+    // Closed from a timer, so WebDriver has its answer before the app is gone.
+    app.js("setTimeout(() => window.__TAURI_INTERNALS__.invoke('plugin:window|close', { label: 'main' }), 300); return null")
+        .await;
+    assert!(
+        wait_home_released(&home, PATIENCE).await,
+        "closing the window did not quit the app"
+    );
+    drop(app);
     serve.kill().await.unwrap();
-    app.quit().await;
 }
 
 #[tokio::test]
@@ -1854,10 +1879,11 @@ async fn a_request_walks_from_the_trainers_window_through_approval_to_the_member
     app.fill(".fetch-folder", &out.display().to_string()).await;
     app.click(".fetch-start").await;
     app.wait_text(".fetch-result", "Fetched 3 file(s)").await;
-    // The list redraws on every change of the log (the served report that follows a
-    // fetch is one); what the trainer was told stays on the card.
+    // The list redraws on every change of the log (the steward inviting someone is one);
+    // what the trainer was told stays on the card.
     app.js("document.querySelector('.fetch-result').dataset.drawn = 'before'; return null")
         .await;
+    cy.ok(&["coop", "invite", "--role", "member"]).await;
     let deadline = Instant::now() + PATIENCE;
     while app
         .js("return document.querySelector('.fetch-result')?.dataset.drawn ?? null")

@@ -9,6 +9,7 @@ import { en } from "./i18n/en";
 import { kitConfirmed, markKitConfirmed } from "./kitReminder";
 import { next, type Event, type Screen, type Section } from "./state";
 import { applyTheme, loadTheme } from "./theme";
+import { loadCloseQuits } from "./closing";
 import { datasetView, firstDataView, myDataView, type DataContext } from "./views/data";
 import {
   coopStepView, createView, inUseView, kitView, restoreView, unavailableView, unlockView, welcomeView,
@@ -293,4 +294,5 @@ render();
 watchDrops();
 // The tray's menu and the shell's own notices speak the window's language.
 void api.shellWords(en.shell).catch(() => undefined);
+void api.closeQuits(loadCloseQuits()).catch(() => undefined);
 void refresh();

@@ -619,6 +619,9 @@ async fn unlocking_waits_for_a_vault_still_closing() {
     assert_eq!(err.code(), "home.still_closing", "{err}");
     assert_eq!(app.state().await, HomeState::Locked);
     release.send(()).unwrap();
+    // Closing the vault takes its own time once the work ended (longer than 200 ms on
+    // a loaded machine): unlocking waits for it.
+    *app.shared.stop_patience.lock().unwrap() = Duration::from_secs(30);
     app.unlock(&pass).await.unwrap();
     let listing = app
         .call(

@@ -130,4 +130,5 @@ export const api = {
   notifyOs: (title: string, body: string) => invoke<boolean>("notify_os", { title, body }),
   /** Quits the app: the node stops serving until it is opened again. */
   quit: () => invoke<null>("app_quit"),
+  closeQuits: (quits: boolean) => invoke<null>("close_quits", { quits }),
 };

@@ -559,9 +559,14 @@ export const en = {
     background: {
       title: "When the window is closed",
       body:
-        "While you are in a cooperative, closing the window keeps datacoop running: it releases keys you " +
+        "While you are in a cooperative, closing the window keeps datacoop running (unless you choose " +
+        "below that it quits): it releases keys you " +
         "consented to, keeps the copies you pin and tells you what happened. Open it again from its tray " +
         "icon or by starting it again.",
+      closeQuits: "Quit when I close the window",
+      closeQuitsHint:
+        "Then, while the window is closed, this computer releases nothing to approved requests and pins " +
+        "nothing: that waits until you open datacoop again.",
       quitHint: "Quit stops all of that until you open datacoop again.",
       quit: "Quit datacoop",
     },

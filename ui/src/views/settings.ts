@@ -10,6 +10,7 @@ import { passphraseProblem } from "../strength";
 import { relayProblem } from "../relay";
 import { en } from "../i18n/en";
 import { applyTheme, loadTheme, type ThemeChoice } from "../theme";
+import { loadCloseQuits, saveCloseQuits } from "../closing";
 import { kitPanel } from "./kit";
 
 export const VERSION = "0.1.0";
@@ -47,12 +48,28 @@ export function settingsView(home: string, identity: PublicIdentity): HTMLElemen
         h("p", { class: "mono small", id: "settings-identity" }, identity.id))));
 }
 
-/** What closing the window does, and a way to quit for real. */
+/** What closing the window does, the choice to quit instead, and a way to quit now. */
 function backgroundCard(): HTMLElement {
   const b = en.settings.background;
+  const error = h("p", { class: "error", id: "settings-close-error", role: "alert", hidden: true });
+  const quits = h("input", {
+    type: "checkbox", id: "settings-close-quits", checked: loadCloseQuits(),
+    "aria-describedby": "settings-close-hint",
+    onchange: () => {
+      error.hidden = true;
+      api.closeQuits(quits.checked).then(() => saveCloseQuits(quits.checked), (err) => {
+        quits.checked = !quits.checked;
+        error.textContent = errorMessage(err);
+        error.hidden = false;
+      });
+    },
+  });
   return h("section", { class: "card", id: "settings-background" },
     h("h2", {}, b.title),
     h("p", {}, b.body),
+    h("div", { class: "check" }, quits, h("label", { for: "settings-close-quits" }, b.closeQuits)),
+    h("p", { class: "muted small", id: "settings-close-hint" }, b.closeQuitsHint),
+    error,
     h("p", { class: "muted small" }, b.quitHint),
     h("button", {
       class: "secondary", id: "settings-quit", type: "button",
