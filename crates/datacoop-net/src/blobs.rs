@@ -47,6 +47,9 @@ pub enum Decision {
     NotYours,
     /// A trainer, and no live grant covers it.
     NoGrant,
+    /// A trainer asking for several blobs in one request: trainers fetch one blob per
+    /// request, so that every byte they are sent is counted against its release.
+    OnePerRequest,
     /// Children asked of a blob that is not an epoch's hash sequence.
     NotASequence,
 }
@@ -127,12 +130,36 @@ pub fn decide(
     Decision::NotYours
 }
 
+/// [`decide`] for a get-many request of `hashes`: allowed only if every hash is, and
+/// never for a trainer ([`Decision::OnePerRequest`]: the bytes of one request are
+/// reported against one release, and the official client asks for one blob at a time).
+pub fn decide_many(
+    state: &CoopState,
+    peer: &[u8; 32],
+    hashes: &[[u8; 32]],
+    grants: &dyn GrantRule,
+) -> Decision {
+    let Some(who) = state.participant_of_endpoint(peer) else {
+        return Decision::NotAParticipant;
+    };
+    if state.members().get(&who) == Some(&Role::Trainer) {
+        return Decision::OnePerRequest;
+    }
+    hashes
+        .iter()
+        .map(|h| decide(state, peer, h, false, grants))
+        .find(|d| *d != Decision::Allow)
+        .unwrap_or(Decision::Allow)
+}
+
 /// What a serving peer asks before it answers, and tells once it answered.
 pub trait BlobAccess: Send + Sync + 'static {
     /// Whether `peer` may connect for blobs at all.
     fn admits(&self, peer: &[u8; 32]) -> bool;
     /// [`decide`] for one request.
     fn decide(&self, peer: &[u8; 32], hash: &[u8; 32], children: bool) -> Decision;
+    /// [`decide_many`] for one get-many request.
+    fn decide_many(&self, peer: &[u8; 32], hashes: &[[u8; 32]]) -> Decision;
     /// A request for `hash` that [`BlobAccess::decide`] allowed ended, having sent
     /// `bytes` of payload to `peer`.
     fn served(&self, peer: &[u8; 32], hash: &[u8; 32], bytes: u64) {
@@ -212,6 +239,13 @@ where
     fn decide(&self, peer: &[u8; 32], hash: &[u8; 32], children: bool) -> Decision {
         match (self.state)() {
             Some(state) => decide(&state, peer, hash, children, self.grants.as_ref()),
+            None => Decision::NotAParticipant,
+        }
+    }
+
+    fn decide_many(&self, peer: &[u8; 32], hashes: &[[u8; 32]]) -> Decision {
+        match (self.state)() {
+            Some(state) => decide_many(&state, peer, hashes, self.grants.as_ref()),
             None => Decision::NotAParticipant,
         }
     }
@@ -347,13 +381,11 @@ async fn answer(mut rx: tokio::sync::mpsc::Receiver<ProviderMessage>, access: Ar
             }
             ProviderMessage::GetManyRequestReceived(m) => {
                 let decision = match peers.get(&m.connection_id) {
-                    Some(peer) => m
-                        .request
-                        .hashes
-                        .iter()
-                        .map(|h| access.decide(peer, h.as_bytes(), false))
-                        .find(|d| *d != Decision::Allow)
-                        .unwrap_or(Decision::Allow),
+                    Some(peer) => {
+                        let hashes: Vec<[u8; 32]> =
+                            m.request.hashes.iter().map(|h| *h.as_bytes()).collect();
+                        access.decide_many(peer, &hashes)
+                    }
                     None => Decision::NotAParticipant,
                 };
                 if let Some(first) = m.request.hashes.first() {

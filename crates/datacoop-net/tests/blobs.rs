@@ -331,6 +331,18 @@ fn a_release_serves_its_trainer_alone_and_only_while_live() {
     assert_eq!(decide(3, &capability, false, true), Decision::NotYours);
     assert_eq!(decide(2, &capability, false, false), Decision::Allow);
     assert_eq!(decide(1, &capability, false, false), Decision::Allow);
+
+    // Get-many: never for a trainer, even of what one get each would serve (every byte a
+    // trainer is sent is counted against its release); others as each hash decides.
+    let many = |who: u8, hashes: &[Hash]| {
+        let hashes: Vec<[u8; 32]> = hashes.iter().map(|h| *h.as_bytes()).collect();
+        datacoop_net::blobs::decide_many(&state, &endpoint_id(&person(who)), &hashes, &Live(true))
+    };
+    assert_eq!(many(4, &[capability]), Decision::OnePerRequest);
+    assert_eq!(many(4, &[root, capability]), Decision::OnePerRequest);
+    assert_eq!(many(1, &[root, backup, capability]), Decision::Allow);
+    assert_eq!(many(2, &[root, capability]), Decision::Allow);
+    assert_eq!(many(3, &[root]), Decision::NotYours);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -376,6 +376,26 @@ impl Node {
         let me = self.me();
         let give_up = Instant::now() + Duration::from_secs(op.wait_secs.unwrap_or(0));
         let (state, live, pending, ended) = loop {
+            // A trainer's view holds no consent records: the operator's node says whom
+            // the request waits for. Asked before catching up, so that a member the
+            // answer no longer names released before it, and the catch-up brings that
+            // release here.
+            let reads_consents = self
+                .ledger
+                .snapshot()
+                .state
+                .is_none_or(|s| s.view().reads_consents());
+            let heard = if reads_consents {
+                None
+            } else {
+                match network.pending_of(request_id).await {
+                    Ok(pending) => Some(pending),
+                    Err(e) => {
+                        tracing::info!("asking whom the request waits for: {e}");
+                        network.pending_heard(&request_id)
+                    }
+                }
+            };
             if let Err(e) = network.catch_up().await {
                 tracing::info!("catching up before fetching: {e}");
             }
@@ -424,25 +444,21 @@ impl Node {
                     }
                 }
             }
-            // Released but not final yet count as pending. A trainer's view holds no
-            // consent records: the operator's node says whom the request waits for.
-            let mut pending = if state.view().reads_consents() {
-                pending_members(&state, &request)
+            // Released but not final yet count as pending. Whom the operator's node
+            // could not be asked about is not known to be nobody: the wait goes on.
+            let (mut pending, known) = if state.view().reads_consents() {
+                (pending_members(&state, &request), true)
             } else {
-                match network.pending_of(request_id).await {
-                    Ok(pending) => pending,
-                    Err(e) => {
-                        tracing::info!("asking whom the request waits for: {e}");
-                        network.pending_heard(&request_id).unwrap_or_default()
-                    }
-                }
+                let known = heard.is_some();
+                (heard.unwrap_or_default(), known)
             };
             for member in waiting {
                 if !pending.contains(&member) {
                     pending.push(member);
                 }
             }
-            if pending.is_empty() || Instant::now() >= give_up || cancel.is_cancelled() {
+            let settled = known && pending.is_empty();
+            if settled || Instant::now() >= give_up || cancel.is_cancelled() {
                 break (state, live, pending, ended);
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
