@@ -342,6 +342,22 @@ impl App {
         }
     }
 
+    /// Waits until `script`'s value in the window is `want`.
+    pub async fn wait_js(&self, script: &str, want: serde_json::Value) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let got = self.js(script).await;
+            if got == want {
+                return;
+            }
+            if Instant::now() >= deadline {
+                let main = self.page_text().await;
+                panic!("{script} never gave {want} (last: {got}); the window shows:\n{main}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Runs `script` in the window and returns its value.
     pub async fn js(&self, script: &str) -> serde_json::Value {
         self.client

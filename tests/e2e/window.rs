@@ -1642,15 +1642,11 @@ async fn an_invitation_made_in_the_window_lets_another_home_join_and_each_sees_t
 
     // ...and the window shows them by itself (the log grew through the network), with
     // the ticket still on screen.
-    let deadline = Instant::now() + PATIENCE;
-    while app
-        .js("return document.querySelectorAll('#coop-people li').length")
-        .await
-        != serde_json::json!(2)
-    {
-        assert!(Instant::now() < deadline, "{}", app.page_text().await);
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app.wait_js(
+        "return document.querySelectorAll('#coop-people li').length",
+        serde_json::json!(2),
+    )
+    .await;
     assert!(
         app.visible("#invite-ticket")
             .await
@@ -1720,15 +1716,11 @@ async fn an_invitation_made_in_the_window_lets_another_home_join_and_each_sees_t
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    let deadline = Instant::now() + PATIENCE;
-    while app
-        .js("return document.querySelectorAll('#coop-people li').length")
-        .await
-        != serde_json::json!(3)
-    {
-        assert!(Instant::now() < deadline, "{}", app.page_text().await);
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app.wait_js(
+        "return document.querySelectorAll('#coop-people li').length",
+        serde_json::json!(3),
+    )
+    .await;
     assert_eq!(
         app.js("return document.getElementById('coop-waiting') === null")
             .await,
@@ -1805,15 +1797,11 @@ async fn the_window_joins_a_cooperative_by_pasting_an_invitation() {
     app.click("#nav-settings").await;
     app.click("#settings-close-quits").await;
     // Remembered once the shell took it.
-    let deadline = Instant::now() + PATIENCE;
-    while app
-        .js("return localStorage.getItem('datacoop.closeQuits')")
-        .await
-        != serde_json::json!("true")
-    {
-        assert!(Instant::now() < deadline, "the choice was never taken");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    app.wait_js(
+        "return localStorage.getItem('datacoop.closeQuits')",
+        serde_json::json!("true"),
+    )
+    .await;
     app.screenshot("settings-close-quits").await;
     let home = dir.path().join("home");
     // Closed from a timer, so WebDriver has its answer before the app is gone.
@@ -1884,15 +1872,12 @@ async fn a_request_walks_from_the_trainers_window_through_approval_to_the_member
     app.js("document.querySelector('.fetch-result').dataset.drawn = 'before'; return null")
         .await;
     cy.ok(&["coop", "invite", "--role", "member"]).await;
-    let deadline = Instant::now() + PATIENCE;
-    while app
-        .js("return document.querySelector('.fetch-result')?.dataset.drawn ?? null")
-        .await
-        == serde_json::json!("before")
-    {
-        assert!(Instant::now() < deadline, "the list never redrew");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    // A card drawn again has lost the mark.
+    app.wait_js(
+        "return document.querySelector('.fetch-result')?.dataset.drawn ?? null",
+        serde_json::Value::Null,
+    )
+    .await;
     app.wait_text(".fetch-result", "Fetched 3 file(s)").await;
     app.screenshot("request-fetched").await;
     assert!(out.join("croissant.json").is_file());
@@ -1957,11 +1942,11 @@ async fn a_closed_window_keeps_serving_releases_and_tells_the_member_outside_the
         )
         .await;
     assert!(closed.get("error").is_none(), "{closed}");
-    let deadline = Instant::now() + PATIENCE;
-    while app.js("return document.visibilityState").await != serde_json::json!("hidden") {
-        assert!(Instant::now() < deadline, "the window never hid");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    app.wait_js(
+        "return document.visibilityState",
+        serde_json::json!("hidden"),
+    )
+    .await;
     bus.wait_notified("datacoop keeps serving").await;
     let owner = std::fs::read_to_string(bea.home.join("owner.json")).unwrap();
     assert!(owner.contains("\"app\""), "{owner}");
@@ -2005,11 +1990,11 @@ async fn a_closed_window_keeps_serving_releases_and_tells_the_member_outside_the
         .expect("the second launch exits")
         .unwrap();
     assert!(second.status.success(), "{second:?}");
-    let deadline = Instant::now() + PATIENCE;
-    while app.js("return document.visibilityState").await != serde_json::json!("visible") {
-        assert!(Instant::now() < deadline, "the window never came back");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    app.wait_js(
+        "return document.visibilityState",
+        serde_json::json!("visible"),
+    )
+    .await;
     app.click("#nav-settings").await;
     app.visible("#settings-background").await;
     app.js("document.getElementById('settings-background').scrollIntoView({block: 'center'}); return null")

@@ -38,6 +38,13 @@ export function requestsView(ctx: DataContext): HTMLElement {
   const kept: CardState = { folders: new Map(), outcomes: new Map(), reasons: new Map() };
   let fetching = false;
   let missed = false;
+  const setFetching = (on: boolean) => {
+    fetching = on;
+    if (!on && missed) {
+      missed = false;
+      void load();
+    }
+  };
   const load = async () => {
     // A fetch in progress keeps its panel: the list redraws after it.
     if (fetching) {
@@ -56,13 +63,6 @@ export function requestsView(ctx: DataContext): HTMLElement {
       // Drawn once, so a half-typed request survives the list redrawing under it.
       if (trainer && formSlot.childElementCount === 0) formSlot.append(newRequestForm(() => void load(), say));
       if (!trainer) formSlot.replaceChildren();
-      const setFetching = (on: boolean) => {
-        fetching = on;
-        if (!on && missed) {
-          missed = false;
-          void load();
-        }
-      };
       mount(body,
         trainer ? h("h2", {}, en.access.myRequestsTitle) : null,
         requests.length === 0

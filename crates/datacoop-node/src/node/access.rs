@@ -375,16 +375,16 @@ impl Node {
         let request_id = self.find_request(&op.id).await?;
         let me = self.me();
         let give_up = Instant::now() + Duration::from_secs(op.wait_secs.unwrap_or(0));
+        // A trainer's view holds no consent records: the operator's node says whom the
+        // request waits for.
+        let reads_consents = self
+            .ledger
+            .snapshot()
+            .state
+            .is_none_or(|s| s.view().reads_consents());
         let (state, live, pending, ended) = loop {
-            // A trainer's view holds no consent records: the operator's node says whom
-            // the request waits for. Asked before catching up, so that a member the
-            // answer no longer names released before it, and the catch-up brings that
-            // release here.
-            let reads_consents = self
-                .ledger
-                .snapshot()
-                .state
-                .is_none_or(|s| s.view().reads_consents());
+            // Asked before catching up, so that a member the answer no longer names
+            // released before it, and the catch-up brings that release here.
             let heard = if reads_consents {
                 None
             } else {
@@ -446,11 +446,10 @@ impl Node {
             }
             // Released but not final yet count as pending. Whom the operator's node
             // could not be asked about is not known to be nobody: the wait goes on.
-            let (mut pending, known) = if state.view().reads_consents() {
-                (pending_members(&state, &request), true)
-            } else {
-                let known = heard.is_some();
-                (heard.unwrap_or_default(), known)
+            let (mut pending, known) = match heard {
+                _ if reads_consents => (pending_members(&state, &request), true),
+                Some(heard) => (heard, true),
+                None => (Vec::new(), false),
             };
             for member in waiting {
                 if !pending.contains(&member) {
